@@ -1,0 +1,38 @@
+# Convenience front end over the CMake presets. Every target installs the Debian
+# dependencies first (scripts/install-deps), so each works on a fresh Debian 12.
+.PHONY: deps demo test test-asan bench format clean
+
+CLOUDLEDGER = build/release/app/cloudledger
+
+deps:
+	scripts/install-deps
+
+# The main job. Until the simulator exists: the Clique conformance suite.
+demo: deps
+	cmake --preset release
+	cmake --build --preset release
+	$(CLOUDLEDGER) conformance clique-votes tests/vectors/clique-votes.json
+
+# Build and run the whole test suite (debug build with assertions).
+test: deps
+	cmake --preset dev
+	cmake --build --preset dev
+	ctest --preset dev
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake --preset asan
+	cmake --build --preset asan
+	ctest --preset asan
+
+# Micro benches (release build).
+bench: deps
+	cmake --preset release
+	cmake --build --preset release
+	build/release/bench/cloudledger-bench-protocol
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,44 @@
+// The `cloudledger` command-line program: the composition root (DESIGN.md §8).
+// Exit codes: 0 success, 1 runtime failure (or failed conformance cases), 2 bad usage
+// or bad input.
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/conformance/runners.hpp"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: cloudledger <command> [args]\n"
+    "\n"
+    "commands:\n"
+    "  conformance clique-votes FILE.json    run Clique voting vectors through the engine\n"
+    "  conformance clique-headers FILE.json  verify real Clique headers (hash, seal, signer)\n"
+    "  help                                  show this text\n"
+    "\n"
+    "File formats: docs/conformance.md. Exit codes: 0 ok, 1 failures, 2 bad usage or input.\n";
+
+int usage_error(const std::string& message) {
+    std::cerr << "error: " << message << "\n\n" << kUsage;
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage_error("no command given");
+    if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (args[0] == "conformance") {
+        if (args.size() != 3) return usage_error("conformance takes a suite and one FILE.json");
+        if (args[1] == "clique-votes") return cl::app::run_clique_votes(args[2], std::cout, std::cerr);
+        if (args[1] == "clique-headers") return cl::app::run_clique_headers(args[2], std::cout, std::cerr);
+        return usage_error("unknown conformance suite '" + args[1] + "' (clique-votes, clique-headers)");
+    }
+    return usage_error("unknown command '" + args[0] + "'");
+}

@@ -1,0 +1,58 @@
+#include "protocol/clique/chain.hpp"
+
+#include "protocol/clique/seal.hpp"
+#include "protocol/clique/verify.hpp"
+#include "protocol/core/assert.hpp"
+
+namespace cl::clique {
+
+Chain::Chain(const Config& config, Header genesis) : config_(config), tree_(genesis) {
+    const BlockEntry& g = tree_.genesis();
+    meta_.emplace(g.hash, Meta{Snapshot::at_checkpoint(g.header.number, g.hash, checkpoint_signers(g.header)), {}});
+}
+
+const Chain::Meta& Chain::meta(const Hash32& block) const {
+    auto it = meta_.find(block);
+    CL_ASSERT(it != meta_.end());
+    return it->second;
+}
+
+const Snapshot& Chain::snapshot(const Hash32& block) const { return meta(block).snapshot; }
+const Address& Chain::signer(const Hash32& block) const { return meta(block).signer; }
+
+HeadView Chain::head_view(const BlockEntry& block) const {
+    const Meta& m = meta(block.hash);
+    HeadView v{block.hash, block.header.number, block.total_difficulty, 0};
+    const auto& signers = m.snapshot.signers();
+    // A signer that voted itself out has no index after its block; it then ranks as in turn.
+    if (auto index = m.snapshot.signer_index(m.signer); index && !signers.empty())
+        v.rule3 = rule3_value(block.header.number, *index, signers.size());
+    return v;
+}
+
+std::expected<ImportResult, Error> Chain::import(Header header, std::uint64_t now, RandomSource& rng) {
+    const Hash32 hash = block_hash(header);
+    if (const BlockEntry* known = tree_.find(hash)) return ImportResult{known, true, false, std::nullopt};
+
+    const BlockEntry* parent = tree_.find(header.parent_hash);
+    const Snapshot* parent_snapshot = parent ? &snapshot(parent->hash) : nullptr;
+    auto signer = verify_header(config_, header, parent ? &parent->header : nullptr, parent_snapshot, now);
+    if (!signer) return std::unexpected(signer.error());
+    auto next = parent_snapshot->apply(header, *signer, hash, config_);
+    if (!next) return std::unexpected(next.error());
+
+    auto inserted = tree_.insert(std::move(header), hash);
+    CL_ASSERT(inserted.has_value());  // parent present, number checked by verification
+    const BlockEntry* block = *inserted;
+    meta_.emplace(hash, Meta{std::move(*next), *signer});
+
+    ImportResult result{block, false, false, std::nullopt};
+    if (prefer_candidate(config_, head_view(tree_.head()), head_view(*block), rng)) {
+        Reorg reorg = tree_.set_head(hash);
+        result.new_head = true;
+        if (reorg.depth() > 0) result.reorg = std::move(reorg);
+    }
+    return result;
+}
+
+}  // namespace cl::clique
