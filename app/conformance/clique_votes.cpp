@@ -11,10 +11,10 @@
 
 #include "app/conformance/json_input.hpp"
 #include "app/conformance/runners.hpp"
-#include "app/conformance/split_mix.hpp"
 #include "protocol/clique/chain.hpp"
 #include "protocol/clique/seal.hpp"
 #include "protocol/core/secp256k1.hpp"
+#include "protocol/core/split_mix64.hpp"
 
 namespace cl::app {
 namespace {

@@ -1,12 +1,13 @@
-// SplitMix64 (Steele, Lea, Flood 2014): a tiny fixed generator for the conformance
-// runners, whose chains never need real randomness but must pass a stream to the engine.
+// SplitMix64 (Steele, Lea, Flood 2014): a small, fully specified RandomSource for
+// drivers and tests that need a reproducible stream (the conformance runners, unit
+// tests). Protocol code never creates one: it only draws from the stream it is given.
 #pragma once
 
 #include <cstdint>
 
 #include "protocol/core/random.hpp"
 
-namespace cl::app {
+namespace cl {
 
 class SplitMix64 final : public RandomSource {
 public:
@@ -22,4 +23,4 @@ private:
     std::uint64_t state_;
 };
 
-}  // namespace cl::app
+}  // namespace cl
