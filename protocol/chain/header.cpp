@@ -124,6 +124,9 @@ std::expected<Header, HeaderDecodeError> decode_header(BytesView rlp) {
                     r.uint(HeaderField::kTime, h.time) && r.bytes(HeaderField::kExtra, h.extra) &&
                     r.fixed(HeaderField::kMixDigest, h.mix_digest) && r.fixed(HeaderField::kNonce, h.nonce);
     if (!ok) return std::unexpected(*r.error);
+    // At most one optional field (baseFee) follows; more means a post-London header.
+    if (rlp::ListReader rest = *list; rest.next() && rest.next())
+        return std::unexpected(HeaderDecodeError{HeaderField::kList, rlp::Error::kTooManyItems});
     if (!list->empty()) {
         std::uint64_t base_fee = 0;
         if (!r.uint(HeaderField::kBaseFee, base_fee)) return std::unexpected(*r.error);
