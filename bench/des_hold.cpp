@@ -30,7 +30,8 @@ using cl::sim::Simulator;
 constexpr const char* kUsage = "usage: cloudledger-bench-des --population N --events M [--seed S]\n";
 
 [[noreturn]] void usage_error(const char* what, const char* value) {
-    std::fprintf(stderr, "cloudledger-bench-des: %s%s%s\n%s", what, value ? ": " : "", value ? value : "", kUsage);
+    std::fprintf(stderr, "cloudledger-bench-des: %s%s%s\n%s", what, value ? ": " : "", value ? value : "",
+                 kUsage);
     std::exit(2);
 }
 

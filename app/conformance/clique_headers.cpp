@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/conformance/case_report.hpp"
 #include "app/conformance/json_input.hpp"
 #include "app/conformance/runners.hpp"
 #include "protocol/clique/seal.hpp"
@@ -97,28 +98,24 @@ int run_clique_headers(const std::string& path, std::ostream& out, std::ostream&
     }
     clique::Config config;
     config.epoch = file.epoch;
-    int passed = 0, failed = 0;
+    CaseReport report(out);
     for (const HeaderCase& c : file.cases) {
-        std::string problem = verify(c, config);
-        std::string verdict;
+        const std::string problem = verify(c, config);
         if (c.expect_error) {
-            verdict = problem.empty() ? "verified, but was expected to fail (" + *c.expect_error + ")" : "";
-            if (verdict.empty()) problem = "rejected: " + problem;
+            if (problem.empty())
+                report.fail(c.name, "verified, but was expected to fail (" + *c.expect_error + ")");
+            else
+                report.pass(c.name, "rejected: " + problem);
+        } else if (!problem.empty()) {
+            report.fail(c.name, problem);
+        } else if (keccak256(c.rlp) != *c.hash) {
+            report.fail(c.name,
+                        "block hash " + keccak256(c.rlp).hex() + " is not the expected " + c.hash->hex());
         } else {
-            if (problem.empty() && keccak256(c.rlp) != *c.hash)
-                problem = "block hash " + keccak256(c.rlp).hex() + " is not the expected " + c.hash->hex();
-            verdict = problem;
-        }
-        if (verdict.empty()) {
-            ++passed;
-            out << "ok    " << c.name << (c.expect_error ? " (" + problem + ")" : std::string()) << "\n";
-        } else {
-            ++failed;
-            out << "FAIL  " << c.name << ": " << verdict << "\n";
+            report.pass(c.name);
         }
     }
-    out << passed << " passed, " << failed << " failed\n";
-    return failed == 0 ? 0 : 1;
+    return report.finish();
 }
 
 }  // namespace cl::app

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/conformance/case_report.hpp"
 #include "app/conformance/json_input.hpp"
 #include "app/conformance/runners.hpp"
 #include "protocol/clique/chain.hpp"
@@ -93,7 +94,7 @@ std::vector<CaseSpec> parse_file(const std::string& path) {
 
 // Symbolic account → real key and address (seed 0, name "conformance/<account>").
 class Accounts {
-public:
+  public:
     const PrivateKey& key(const std::string& name) { return entry(name).first; }
     const Address& address(const std::string& name) { return entry(name).second; }
     std::string name_of(const Address& a) const {
@@ -108,7 +109,7 @@ public:
         return out;
     }
 
-private:
+  private:
     const std::pair<PrivateKey, Address>& entry(const std::string& name) {
         auto it = accounts_.find(name);
         if (it == accounts_.end()) {
@@ -153,11 +154,14 @@ Outcome run_case(const CaseSpec& spec, Accounts& accounts) {
         h.nonce = b.auth ? clique::kNonceAuth : clique::kNonceDrop;
         // An epoch block lists the signers; the file gives them (or we take the snapshot's).
         std::vector<Address> listed;
-        if (b.checkpoint) listed = accounts.addresses(*b.checkpoint);
-        else if (config.is_checkpoint(h.number)) listed = snap.signers();
+        if (b.checkpoint)
+            listed = accounts.addresses(*b.checkpoint);
+        else if (config.is_checkpoint(h.number))
+            listed = snap.signers();
         h.extra = clique::make_extra(listed);
         clique::seal_header(h, accounts.key(b.signer));
-        if (auto r = chain.import(std::move(h), kNow, rng); !r) return Outcome{r.error(), parent.header.number + 1, {}};
+        if (auto r = chain.import(std::move(h), kNow, rng); !r)
+            return Outcome{r.error(), parent.header.number + 1, {}};
     }
     return Outcome{std::nullopt, 0, chain.snapshot(chain.head().hash).signers()};
 }
@@ -173,9 +177,9 @@ std::string names(const std::vector<Address>& addrs, const Accounts& accounts) {
 
 // Empty when the outcome matches; otherwise what differs.
 std::string judge(const CaseSpec& spec, const Outcome& got, Accounts& accounts) {
-    const std::string actual = got.error ? std::string(clique::name(*got.error)) + " at block " +
-                                               std::to_string(got.failing_block)
-                                         : "signers " + names(got.signers, accounts);
+    const std::string actual =
+        got.error ? std::string(clique::name(*got.error)) + " at block " + std::to_string(got.failing_block)
+                  : "signers " + names(got.signers, accounts);
     if (spec.expect_error) {
         const bool same_error = got.error && *spec.expect_error == clique::name(*got.error);
         const bool same_block = !spec.expect_failing_block || *spec.expect_failing_block == got.failing_block;
@@ -200,19 +204,15 @@ int run_clique_votes(const std::string& path, std::ostream& out, std::ostream& e
         return 2;
     }
     Accounts accounts;
-    int passed = 0, failed = 0;
+    CaseReport report(out);
     for (const CaseSpec& spec : cases) {
         const std::string problem = judge(spec, run_case(spec, accounts), accounts);
-        if (problem.empty()) {
-            ++passed;
-            out << "ok    " << spec.label << "\n";
-        } else {
-            ++failed;
-            out << "FAIL  " << spec.label << ": " << problem << "\n";
-        }
+        if (problem.empty())
+            report.pass(spec.label);
+        else
+            report.fail(spec.label, problem);
     }
-    out << passed << " passed, " << failed << " failed\n";
-    return failed == 0 ? 0 : 1;
+    return report.finish();
 }
 
 }  // namespace cl::app

@@ -53,12 +53,14 @@ std::string require_string(const nlohmann::json& obj, const char* key, const std
     return v.get<std::string>();
 }
 
-std::optional<std::string> optional_string(const nlohmann::json& obj, const char* key, const std::string& where) {
+std::optional<std::string> optional_string(const nlohmann::json& obj, const char* key,
+                                           const std::string& where) {
     if (!obj.contains(key) || obj[key].is_null()) return std::nullopt;
     return require_string(obj, key, where);
 }
 
-std::optional<std::uint64_t> optional_uint(const nlohmann::json& obj, const char* key, const std::string& where) {
+std::optional<std::uint64_t> optional_uint(const nlohmann::json& obj, const char* key,
+                                           const std::string& where) {
     if (!obj.contains(key) || obj[key].is_null()) return std::nullopt;
     const auto& v = obj[key];
     if (!v.is_number_unsigned()) throw InputError(type_error(where, key, "a non-negative integer", v));

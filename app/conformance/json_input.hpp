@@ -27,8 +27,10 @@ nlohmann::json read_json_file(const std::string& path);
 // Throw InputError "where.key: expected ..." when missing (required) or of another type.
 const nlohmann::json& require(const nlohmann::json& obj, const char* key, const std::string& where);
 std::string require_string(const nlohmann::json& obj, const char* key, const std::string& where);
-std::optional<std::string> optional_string(const nlohmann::json& obj, const char* key, const std::string& where);
-std::optional<std::uint64_t> optional_uint(const nlohmann::json& obj, const char* key, const std::string& where);
+std::optional<std::string> optional_string(const nlohmann::json& obj, const char* key,
+                                           const std::string& where);
+std::optional<std::uint64_t> optional_uint(const nlohmann::json& obj, const char* key,
+                                           const std::string& where);
 std::optional<bool> optional_bool(const nlohmann::json& obj, const char* key, const std::string& where);
 // A "0x…" hex string (prefix optional) decoded to bytes.
 Bytes require_hex(const nlohmann::json& obj, const char* key, const std::string& where);

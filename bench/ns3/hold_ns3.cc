@@ -69,7 +69,8 @@ std::uint64_t parse(const char* opt, const char* text, std::uint64_t min) {
     errno = 0;
     const unsigned long long v = text ? std::strtoull(text, &end, 10) : 0;
     if (!text || end == text || *end != '\0' || errno != 0 || text[0] == '-' || v < min) {
-        std::fprintf(stderr, "hold_ns3: %s needs an integer >= %llu\n%s", opt, (unsigned long long)min, kUsage);
+        std::fprintf(stderr, "hold_ns3: %s needs an integer >= %llu\n%s", opt, (unsigned long long)min,
+                     kUsage);
         std::exit(2);
     }
     return v;
@@ -83,10 +84,14 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
-        if (arg == "--population") population = parse("--population", value, 1), ++i;
-        else if (arg == "--events") events = parse("--events", value, 1), ++i;
-        else if (arg == "--seed") seed = parse("--seed", value, 0), ++i;
-        else if (arg == "--scheduler" && value) scheduler = value, ++i;
+        if (arg == "--population")
+            population = parse("--population", value, 1), ++i;
+        else if (arg == "--events")
+            events = parse("--events", value, 1), ++i;
+        else if (arg == "--seed")
+            seed = parse("--seed", value, 0), ++i;
+        else if (arg == "--scheduler" && value)
+            scheduler = value, ++i;
         else {
             std::fprintf(stderr, "hold_ns3: bad argument '%s'\n%s", argv[i], kUsage);
             return 2;
@@ -97,9 +102,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     ns3::ObjectFactory factory;
-    if (scheduler == "map") factory.SetTypeId("ns3::MapScheduler");
-    else if (scheduler == "heap") factory.SetTypeId("ns3::HeapScheduler");
-    else if (scheduler == "calendar") factory.SetTypeId("ns3::CalendarScheduler");
+    if (scheduler == "map")
+        factory.SetTypeId("ns3::MapScheduler");
+    else if (scheduler == "heap")
+        factory.SetTypeId("ns3::HeapScheduler");
+    else if (scheduler == "calendar")
+        factory.SetTypeId("ns3::CalendarScheduler");
     else {
         std::fprintf(stderr, "hold_ns3: unknown scheduler '%s'\n%s", scheduler.c_str(), kUsage);
         return 2;

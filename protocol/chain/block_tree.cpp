@@ -8,9 +8,12 @@ namespace cl {
 
 const char* to_string(InsertError e) {
     switch (e) {
-        case InsertError::kDuplicate: return "block already known";
-        case InsertError::kUnknownParent: return "unknown parent";
-        case InsertError::kNotParentPlusOne: return "number is not parent number + 1";
+        case InsertError::kDuplicate:
+            return "block already known";
+        case InsertError::kUnknownParent:
+            return "unknown parent";
+        case InsertError::kNotParentPlusOne:
+            return "number is not parent number + 1";
     }
     return "unknown insert error";
 }
@@ -59,7 +62,8 @@ Reorg BlockTree::set_head(const Hash32& hash) {
     reorg.common_ancestor = b->hash;
     std::reverse(reorg.added.begin(), reorg.added.end());
     // Canonical blocks above the ancestor leave the chain, old head first.
-    for (std::uint64_t n = head_->header.number; n > b->header.number; --n) reorg.dropped.push_back(canonical_[n]);
+    for (std::uint64_t n = head_->header.number; n > b->header.number; --n)
+        reorg.dropped.push_back(canonical_[n]);
 
     canonical_.resize(b->header.number + 1);
     for (const Hash32& h : reorg.added) canonical_.push_back(h);

@@ -33,15 +33,15 @@ struct Reorg {
     std::size_t depth() const { return dropped.size(); }
 };
 
-enum class [[nodiscard]] InsertError {
-    kDuplicate,       // a block with this hash is already stored
-    kUnknownParent,   // parent_hash is not in the tree
-    kNotParentPlusOne,// number != parent.number + 1
+enum class [[nodiscard]] InsertError{
+    kDuplicate,         // a block with this hash is already stored
+    kUnknownParent,     // parent_hash is not in the tree
+    kNotParentPlusOne,  // number != parent.number + 1
 };
 const char* to_string(InsertError e);
 
 class BlockTree {
-public:
+  public:
     explicit BlockTree(Header genesis);
 
     // Adds a header whose parent is stored. `hash` must be block_hash(header).
@@ -60,7 +60,7 @@ public:
     std::optional<Hash32> canonical_hash(std::uint64_t number) const;
     bool is_canonical(const Hash32& hash) const;
 
-private:
+  private:
     std::unordered_map<Hash32, BlockEntry> blocks_;  // lookup only; never iterated
     std::vector<Hash32> canonical_;                  // canonical_[n] = hash of canonical block n
     const BlockEntry* genesis_ = nullptr;

@@ -9,23 +9,40 @@ const Hash32 kEmptyUncleHash =
 
 const char* field_name(HeaderField f) {
     switch (f) {
-        case HeaderField::kParentHash: return "parentHash";
-        case HeaderField::kUncleHash: return "uncleHash";
-        case HeaderField::kCoinbase: return "coinbase";
-        case HeaderField::kStateRoot: return "stateRoot";
-        case HeaderField::kTxRoot: return "transactionsRoot";
-        case HeaderField::kReceiptRoot: return "receiptsRoot";
-        case HeaderField::kBloom: return "logsBloom";
-        case HeaderField::kDifficulty: return "difficulty";
-        case HeaderField::kNumber: return "number";
-        case HeaderField::kGasLimit: return "gasLimit";
-        case HeaderField::kGasUsed: return "gasUsed";
-        case HeaderField::kTime: return "timestamp";
-        case HeaderField::kExtra: return "extraData";
-        case HeaderField::kMixDigest: return "mixDigest";
-        case HeaderField::kNonce: return "nonce";
-        case HeaderField::kBaseFee: return "baseFee";
-        case HeaderField::kList: return "header list";
+        case HeaderField::kParentHash:
+            return "parentHash";
+        case HeaderField::kUncleHash:
+            return "uncleHash";
+        case HeaderField::kCoinbase:
+            return "coinbase";
+        case HeaderField::kStateRoot:
+            return "stateRoot";
+        case HeaderField::kTxRoot:
+            return "transactionsRoot";
+        case HeaderField::kReceiptRoot:
+            return "receiptsRoot";
+        case HeaderField::kBloom:
+            return "logsBloom";
+        case HeaderField::kDifficulty:
+            return "difficulty";
+        case HeaderField::kNumber:
+            return "number";
+        case HeaderField::kGasLimit:
+            return "gasLimit";
+        case HeaderField::kGasUsed:
+            return "gasUsed";
+        case HeaderField::kTime:
+            return "timestamp";
+        case HeaderField::kExtra:
+            return "extraData";
+        case HeaderField::kMixDigest:
+            return "mixDigest";
+        case HeaderField::kNonce:
+            return "nonce";
+        case HeaderField::kBaseFee:
+            return "baseFee";
+        case HeaderField::kList:
+            return "header list";
     }
     return "unknown field";
 }
@@ -76,7 +93,7 @@ namespace {
 
 // Reads one field into `dst`, recording which field failed.
 class FieldReader {
-public:
+  public:
     explicit FieldReader(rlp::ListReader& list) : list_(list) {}
 
     template <class Fixed>
@@ -92,7 +109,7 @@ public:
     }
     std::optional<HeaderDecodeError> error;
 
-private:
+  private:
     template <class T>
     bool take(HeaderField f, std::expected<T, rlp::Error> value, T& dst) {
         if (!value) return fail(f, value.error());
@@ -113,16 +130,15 @@ std::expected<Header, HeaderDecodeError> decode_header(BytesView rlp) {
     if (!list) return std::unexpected(HeaderDecodeError{HeaderField::kList, list.error()});
     Header h;
     FieldReader r(*list);
-    const bool ok = r.fixed(HeaderField::kParentHash, h.parent_hash) &&
-                    r.fixed(HeaderField::kUncleHash, h.uncle_hash) &&
-                    r.fixed(HeaderField::kCoinbase, h.coinbase) &&
-                    r.fixed(HeaderField::kStateRoot, h.state_root) &&
-                    r.fixed(HeaderField::kTxRoot, h.tx_root) &&
-                    r.fixed(HeaderField::kReceiptRoot, h.receipt_root) && r.fixed(HeaderField::kBloom, h.bloom) &&
-                    r.uint(HeaderField::kDifficulty, h.difficulty) && r.uint(HeaderField::kNumber, h.number) &&
-                    r.uint(HeaderField::kGasLimit, h.gas_limit) && r.uint(HeaderField::kGasUsed, h.gas_used) &&
-                    r.uint(HeaderField::kTime, h.time) && r.bytes(HeaderField::kExtra, h.extra) &&
-                    r.fixed(HeaderField::kMixDigest, h.mix_digest) && r.fixed(HeaderField::kNonce, h.nonce);
+    const bool ok =
+        r.fixed(HeaderField::kParentHash, h.parent_hash) && r.fixed(HeaderField::kUncleHash, h.uncle_hash) &&
+        r.fixed(HeaderField::kCoinbase, h.coinbase) && r.fixed(HeaderField::kStateRoot, h.state_root) &&
+        r.fixed(HeaderField::kTxRoot, h.tx_root) && r.fixed(HeaderField::kReceiptRoot, h.receipt_root) &&
+        r.fixed(HeaderField::kBloom, h.bloom) && r.uint(HeaderField::kDifficulty, h.difficulty) &&
+        r.uint(HeaderField::kNumber, h.number) && r.uint(HeaderField::kGasLimit, h.gas_limit) &&
+        r.uint(HeaderField::kGasUsed, h.gas_used) && r.uint(HeaderField::kTime, h.time) &&
+        r.bytes(HeaderField::kExtra, h.extra) && r.fixed(HeaderField::kMixDigest, h.mix_digest) &&
+        r.fixed(HeaderField::kNonce, h.nonce);
     if (!ok) return std::unexpected(*r.error);
     // At most one optional field (baseFee) follows; more means a post-London header.
     if (rlp::ListReader rest = *list; rest.next() && rest.next())
@@ -132,7 +148,8 @@ std::expected<Header, HeaderDecodeError> decode_header(BytesView rlp) {
         if (!r.uint(HeaderField::kBaseFee, base_fee)) return std::unexpected(*r.error);
         h.base_fee = base_fee;
     }
-    if (auto done = list->finish(); !done) return std::unexpected(HeaderDecodeError{HeaderField::kList, done.error()});
+    if (auto done = list->finish(); !done)
+        return std::unexpected(HeaderDecodeError{HeaderField::kList, done.error()});
     return h;
 }
 

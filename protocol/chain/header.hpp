@@ -40,8 +40,23 @@ struct Header {
 
 // The header fields in RLP order; field_name() names them in decode errors.
 enum class HeaderField {
-    kParentHash, kUncleHash, kCoinbase, kStateRoot, kTxRoot, kReceiptRoot, kBloom, kDifficulty,
-    kNumber, kGasLimit, kGasUsed, kTime, kExtra, kMixDigest, kNonce, kBaseFee, kList,
+    kParentHash,
+    kUncleHash,
+    kCoinbase,
+    kStateRoot,
+    kTxRoot,
+    kReceiptRoot,
+    kBloom,
+    kDifficulty,
+    kNumber,
+    kGasLimit,
+    kGasUsed,
+    kTime,
+    kExtra,
+    kMixDigest,
+    kNonce,
+    kBaseFee,
+    kList,
 };
 const char* field_name(HeaderField f);
 

@@ -8,7 +8,8 @@ namespace cl::clique {
 
 Chain::Chain(const Config& config, Header genesis) : config_(config), tree_(genesis) {
     const BlockEntry& g = tree_.genesis();
-    meta_.emplace(g.hash, Meta{Snapshot::at_checkpoint(g.header.number, g.hash, checkpoint_signers(g.header)), {}});
+    meta_.emplace(g.hash,
+                  Meta{Snapshot::at_checkpoint(g.header.number, g.hash, checkpoint_signers(g.header)), {}});
 }
 
 const Chain::Meta& Chain::meta(const Hash32& block) const {

@@ -29,7 +29,7 @@ struct ImportResult {
 };
 
 class Chain {
-public:
+  public:
     // REQUIRES: genesis.extra lists the initial signers (a checkpoint extraData).
     Chain(const Config& config, Header genesis);
 
@@ -45,7 +45,7 @@ public:
     const Address& signer(const Hash32& block) const;
     HeadView head_view(const BlockEntry& block) const;
 
-private:
+  private:
     struct Meta {
         Snapshot snapshot;  // after the block
         Address signer;     // zero for genesis

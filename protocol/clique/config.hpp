@@ -18,7 +18,8 @@ inline constexpr std::uint64_t kDefaultEpoch = 30000;
 inline constexpr std::chrono::milliseconds kWiggleTime{500};  // §1 geth wiggleTime
 
 // §1 NONCE_AUTH / NONCE_DROP.
-inline const Nonce8 kNonceAuth = Nonce8::from_span(std::array<std::uint8_t, 8>{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
+inline const Nonce8 kNonceAuth =
+    Nonce8::from_span(std::array<std::uint8_t, 8>{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
 inline const Nonce8 kNonceDrop{};
 
 // §0 / §7: how long an out-of-turn signer waits after the header time.
@@ -30,14 +31,14 @@ enum class OutOfTurnDelay {
 
 // §0 / §8 / §9: how a node chooses between two heads.
 enum class ForkChoiceRule {
-    kEip3436,     // TD, lower number, rule 3, lower hash (default)
-    kEip225Geth,  // TD, lower number, seeded coin flip
-    kTdFirstSeen, // TD, then keep the head seen first
+    kEip3436,      // TD, lower number, rule 3, lower hash (default)
+    kEip225Geth,   // TD, lower number, seeded coin flip
+    kTdFirstSeen,  // TD, then keep the head seen first
 };
 enum class Rule3Direction { kSmallest, kLargest };  // §9: smallest = Besu and the original EIP text
 
 struct Config {
-    std::uint64_t period = 15;  // seconds, ≥ 1 in scenarios (0 = seal only non-empty blocks)
+    std::uint64_t period = 15;            // seconds, ≥ 1 in scenarios (0 = seal only non-empty blocks)
     std::uint64_t epoch = kDefaultEpoch;  // > 0
     OutOfTurnDelay out_of_turn_delay = OutOfTurnDelay::kGeth;
     ForkChoiceRule fork_choice = ForkChoiceRule::kEip3436;

@@ -4,7 +4,7 @@
 
 namespace cl::clique {
 
-enum class [[nodiscard]] Error {
+enum class [[nodiscard]] Error{
     // §4 verifyHeader — context-free checks. (geth's errUnknownBlock, a header without
     // a number, cannot arise: decode_header rejects a header with a missing field.)
     kFutureBlock,                   // time > now
@@ -25,10 +25,10 @@ enum class [[nodiscard]] Error {
     kInvalidGasUsed,                // gasUsed > gasLimit
     kMismatchingCheckpointSigners,  // checkpoint list ≠ sorted snapshot signers
     // §4 verifySeal / §6 Snapshot.apply.
-    kInvalidSignature,              // the seal does not recover to any key
-    kUnauthorizedSigner,            // signer ∉ snapshot signers
-    kRecentlySigned,                // signer sealed one of the last floor(N/2) blocks
-    kWrongDifficulty,               // difficulty ≠ 2 in turn / 1 out of turn
+    kInvalidSignature,    // the seal does not recover to any key
+    kUnauthorizedSigner,  // signer ∉ snapshot signers
+    kRecentlySigned,      // signer sealed one of the last floor(N/2) blocks
+    kWrongDifficulty,     // difficulty ≠ 2 in turn / 1 out of turn
 };
 
 // geth's identifier, e.g. "errRecentlySigned".

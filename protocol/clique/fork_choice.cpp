@@ -9,7 +9,8 @@ std::uint64_t rule3_value(std::uint64_t number, std::uint64_t signer_index, std:
     return (number % signer_count + signer_count - signer_index) % signer_count;
 }
 
-bool prefer_candidate(const Config& config, const HeadView& current, const HeadView& candidate, RandomSource& rng) {
+bool prefer_candidate(const Config& config, const HeadView& current, const HeadView& candidate,
+                      RandomSource& rng) {
     if (candidate.hash == current.hash) return false;
     // Rule 1 of every variant: higher total difficulty.
     if (candidate.total_difficulty != current.total_difficulty)
@@ -23,9 +24,9 @@ bool prefer_candidate(const Config& config, const HeadView& current, const HeadV
             return coin_flip(rng);
         case ForkChoiceRule::kEip3436:
             if (candidate.number != current.number) return candidate.number < current.number;  // rule 2
-            if (candidate.rule3 != current.rule3)                                               // rule 3
+            if (candidate.rule3 != current.rule3)                                              // rule 3
                 return config.rule3 == Rule3Direction::kSmallest ? candidate.rule3 < current.rule3
-                                                                  : candidate.rule3 > current.rule3;
+                                                                 : candidate.rule3 > current.rule3;
             return candidate.hash < current.hash;  // rule 4: lower hash as uint256 (big-endian bytes)
     }
     CL_ASSERT(false);

@@ -28,6 +28,7 @@ std::uint64_t rule3_value(std::uint64_t number, std::uint64_t signer_index, std:
 
 // True when `candidate` should replace `current` as the canonical head under
 // config.fork_choice (and config.rule3 for EIP-3436). Identical heads never switch.
-bool prefer_candidate(const Config& config, const HeadView& current, const HeadView& candidate, RandomSource& rng);
+bool prefer_candidate(const Config& config, const HeadView& current, const HeadView& candidate,
+                      RandomSource& rng);
 
 }  // namespace cl::clique

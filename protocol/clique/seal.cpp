@@ -8,7 +8,8 @@ namespace cl::clique {
 
 Hash32 seal_hash(const Header& header) {
     CL_ASSERT(header.extra.size() >= kExtraSeal);
-    return keccak256(encode_with_extra(header, BytesView(header.extra).first(header.extra.size() - kExtraSeal)));
+    return keccak256(
+        encode_with_extra(header, BytesView(header.extra).first(header.extra.size() - kExtraSeal)));
 }
 
 Signature seal_of(const Header& header) {

@@ -10,14 +10,18 @@ namespace cl::clique {
 
 const char* to_string(SealRefusal r) {
     switch (r) {
-        case SealRefusal::kUnauthorized: return "not an authorised signer";
-        case SealRefusal::kRecentlySigned: return "signed recently, must wait for others";
-        case SealRefusal::kNoTransactions: return "period 0 and no transactions to seal";
+        case SealRefusal::kUnauthorized:
+            return "not an authorised signer";
+        case SealRefusal::kRecentlySigned:
+            return "signed recently, must wait for others";
+        case SealRefusal::kNoTransactions:
+            return "period 0 and no transactions to seal";
     }
     return "unknown seal refusal";
 }
 
-std::chrono::nanoseconds out_of_turn_delay(OutOfTurnDelay variant, std::size_t signer_count, RandomSource& rng) {
+std::chrono::nanoseconds out_of_turn_delay(OutOfTurnDelay variant, std::size_t signer_count,
+                                           RandomSource& rng) {
     CL_ASSERT(signer_count > 0);
     using std::chrono::milliseconds;
     using std::chrono::nanoseconds;
@@ -51,7 +55,8 @@ std::expected<SealPlan, SealRefusal> plan_seal(const Config& config, const Snaps
     plan.time = std::max(parent.time + config.period, now);
     const bool in_turn = parent_snapshot.in_turn(number, self);
     plan.difficulty = in_turn ? kDiffInTurn : kDiffNoTurn;
-    if (!in_turn) plan.delay = out_of_turn_delay(config.out_of_turn_delay, parent_snapshot.signers().size(), rng);
+    if (!in_turn)
+        plan.delay = out_of_turn_delay(config.out_of_turn_delay, parent_snapshot.signers().size(), rng);
     return plan;
 }
 

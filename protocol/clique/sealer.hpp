@@ -21,17 +21,17 @@
 
 namespace cl::clique {
 
-enum class [[nodiscard]] SealRefusal {
-    kUnauthorized,       // not in the parent snapshot's signer list
-    kRecentlySigned,     // sealed one of the last floor(N/2) blocks: must wait for others
-    kNoTransactions,     // period == 0 and nothing to include
+enum class [[nodiscard]] SealRefusal{
+    kUnauthorized,    // not in the parent snapshot's signer list
+    kRecentlySigned,  // sealed one of the last floor(N/2) blocks: must wait for others
+    kNoTransactions,  // period == 0 and nothing to include
 };
 const char* to_string(SealRefusal r);
 
 struct SealPlan {
     std::uint64_t number = 0;
-    std::uint64_t time = 0;        // header timestamp, seconds
-    std::uint64_t difficulty = 0;  // 2 in turn, 1 out of turn
+    std::uint64_t time = 0;             // header timestamp, seconds
+    std::uint64_t difficulty = 0;       // 2 in turn, 1 out of turn
     std::chrono::nanoseconds delay{0};  // out-of-turn wiggle after `time`; 0 in turn
 
     // When the sealed block is released, in nanoseconds since the Unix epoch.
@@ -39,7 +39,8 @@ struct SealPlan {
 };
 
 // §7: the out-of-turn wait for a snapshot of `signer_count` signers. REQUIRES: signer_count > 0.
-std::chrono::nanoseconds out_of_turn_delay(OutOfTurnDelay variant, std::size_t signer_count, RandomSource& rng);
+std::chrono::nanoseconds out_of_turn_delay(OutOfTurnDelay variant, std::size_t signer_count,
+                                           RandomSource& rng);
 
 // §7: whether `self` may seal on `parent`, and when. `now` in seconds since the epoch.
 std::expected<SealPlan, SealRefusal> plan_seal(const Config& config, const Snapshot& parent_snapshot,

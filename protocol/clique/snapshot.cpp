@@ -55,8 +55,8 @@ void Snapshot::uncast(const Address& address, bool authorize) {
     if (--it->second.votes == 0) tally_.erase(it);
 }
 
-std::expected<Snapshot, Error> Snapshot::apply(const Header& header, const Address& signer, const Hash32& hash,
-                                               const Config& config) const {
+std::expected<Snapshot, Error> Snapshot::apply(const Header& header, const Address& signer,
+                                               const Hash32& hash, const Config& config) const {
     CL_ASSERT(header.number == number_ + 1);
     const std::uint64_t number = header.number;
     Snapshot next = *this;
@@ -86,15 +86,19 @@ std::expected<Snapshot, Error> Snapshot::apply(const Header& header, const Addre
     }
     // §6.5: nonce ∈ {AUTH, DROP} was checked by verify_header_fields (errInvalidVote).
     bool authorize = false;
-    if (header.nonce == kNonceAuth) authorize = true;
-    else if (header.nonce != kNonceDrop) return std::unexpected(Error::kInvalidVote);
+    if (header.nonce == kNonceAuth)
+        authorize = true;
+    else if (header.nonce != kNonceDrop)
+        return std::unexpected(Error::kInvalidVote);
     if (next.cast(target, authorize)) next.votes_.push_back(Vote{signer, number, target, authorize});
 
     // §6.6: a vote that reaches SIGNER_LIMIT changes membership — of `target` only (§6.7).
     auto tally = next.tally_.find(target);
-    if (tally != next.tally_.end() && static_cast<std::size_t>(tally->second.votes) > next.signers_.size() / 2) {
+    if (tally != next.tally_.end() &&
+        static_cast<std::size_t>(tally->second.votes) > next.signers_.size() / 2) {
         if (tally->second.authorize) {
-            next.signers_.insert(std::lower_bound(next.signers_.begin(), next.signers_.end(), target), target);
+            next.signers_.insert(std::lower_bound(next.signers_.begin(), next.signers_.end(), target),
+                                 target);
         } else {
             next.signers_.erase(std::lower_bound(next.signers_.begin(), next.signers_.end(), target));
             // The window shrank with N: the recent that falls out of it leaves now.

@@ -22,10 +22,10 @@
 namespace cl::clique {
 
 struct Vote {
-    Address signer;      // who cast it
+    Address signer;       // who cast it
     std::uint64_t block;  // where
-    Address address;     // about whom
-    bool authorize;      // add (true) or remove (false)
+    Address address;      // about whom
+    bool authorize;       // add (true) or remove (false)
     friend bool operator==(const Vote&, const Vote&) = default;
 };
 
@@ -36,7 +36,7 @@ struct Tally {
 };
 
 class Snapshot {
-public:
+  public:
     // The snapshot at a checkpoint (genesis): `signers` in any order, without duplicates.
     static Snapshot at_checkpoint(std::uint64_t number, const Hash32& hash, std::vector<Address> signers);
 
@@ -67,13 +67,13 @@ public:
 
     friend bool operator==(const Snapshot&, const Snapshot&) = default;
 
-private:
+  private:
     bool cast(const Address& address, bool authorize);
     void uncast(const Address& address, bool authorize);
 
     std::uint64_t number_ = 0;
     Hash32 hash_;
-    std::vector<Address> signers_;             // sorted ascending
+    std::vector<Address> signers_;              // sorted ascending
     std::map<std::uint64_t, Address> recents_;  // block number → signer
     std::vector<Vote> votes_;                   // chronological
     std::map<Address, Tally> tally_;

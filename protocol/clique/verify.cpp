@@ -15,7 +15,8 @@ std::expected<void, Error> verify_fields(const Config& config, const Header& h, 
     if (h.extra.size() < kExtraVanity + kExtraSeal) return std::unexpected(Error::kMissingSignature);
     const std::size_t signer_bytes = h.extra.size() - kExtraVanity - kExtraSeal;
     if (!checkpoint && signer_bytes != 0) return std::unexpected(Error::kExtraSigners);
-    if (checkpoint && signer_bytes % Address::kSize != 0) return std::unexpected(Error::kInvalidCheckpointSigners);
+    if (checkpoint && signer_bytes % Address::kSize != 0)
+        return std::unexpected(Error::kInvalidCheckpointSigners);
     if (!h.mix_digest.is_zero()) return std::unexpected(Error::kInvalidMixDigest);
     if (h.uncle_hash != kEmptyUncleHash) return std::unexpected(Error::kInvalidUncleHash);
     if (h.number > 0 && h.difficulty != kDiffInTurn && h.difficulty != kDiffNoTurn)
@@ -48,7 +49,8 @@ std::expected<Address, Error> verify_seal(const Header& h, const Snapshot& paren
     if (!parent_snapshot.is_signer(*signer)) return std::unexpected(Error::kUnauthorizedSigner);
     if (parent_snapshot.recently_signed(h.number, *signer)) return std::unexpected(Error::kRecentlySigned);
     const bool in_turn = parent_snapshot.in_turn(h.number, *signer);
-    if (h.difficulty != (in_turn ? kDiffInTurn : kDiffNoTurn)) return std::unexpected(Error::kWrongDifficulty);
+    if (h.difficulty != (in_turn ? kDiffInTurn : kDiffNoTurn))
+        return std::unexpected(Error::kWrongDifficulty);
     return *signer;
 }
 
@@ -57,7 +59,8 @@ std::expected<Address, Error> verify_header(const Config& config, const Header& 
     CL_ASSERT(header.number > 0 && (parent == nullptr) == (parent_snapshot == nullptr));
     if (auto r = verify_fields(config, header, now); !r) return std::unexpected(r.error());
     if (parent == nullptr) return std::unexpected(Error::kUnknownAncestor);
-    if (auto r = verify_cascading(config, header, parent, *parent_snapshot); !r) return std::unexpected(r.error());
+    if (auto r = verify_cascading(config, header, parent, *parent_snapshot); !r)
+        return std::unexpected(r.error());
     return verify_seal(header, *parent_snapshot);
 }
 

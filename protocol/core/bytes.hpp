@@ -23,10 +23,10 @@ namespace cl {
 using Bytes = std::vector<std::uint8_t>;
 using BytesView = std::span<const std::uint8_t>;
 
-enum class [[nodiscard]] HexError {
-    kOddLength,     // an odd number of hex digits
-    kBadDigit,      // a character outside [0-9a-fA-F]
-    kWrongLength,   // valid hex, but not the byte length the target type has
+enum class [[nodiscard]] HexError{
+    kOddLength,    // an odd number of hex digits
+    kBadDigit,     // a character outside [0-9a-fA-F]
+    kWrongLength,  // valid hex, but not the byte length the target type has
 };
 const char* to_string(HexError e);
 

@@ -4,9 +4,12 @@ namespace cl {
 
 const char* to_string(HexError e) {
     switch (e) {
-        case HexError::kOddLength: return "odd number of hex digits";
-        case HexError::kBadDigit: return "invalid hex digit";
-        case HexError::kWrongLength: return "wrong length";
+        case HexError::kOddLength:
+            return "odd number of hex digits";
+        case HexError::kBadDigit:
+            return "invalid hex digit";
+        case HexError::kWrongLength:
+            return "wrong length";
     }
     return "unknown hex error";
 }

@@ -12,7 +12,7 @@
 namespace cl {
 
 class RandomSource {
-public:
+  public:
     virtual ~RandomSource() = default;
     // Next 64 uniformly distributed bits.
     virtual std::uint64_t next_u64() = 0;

@@ -4,18 +4,30 @@ namespace cl::rlp {
 
 const char* to_string(Error e) {
     switch (e) {
-        case Error::kInputTooShort: return "input too short (truncated item)";
-        case Error::kTrailingBytes: return "trailing bytes after the item";
-        case Error::kNonCanonicalSize: return "non-canonical size (long form for a short payload)";
-        case Error::kLeadingZeroInLength: return "leading zero in a long-form length";
-        case Error::kSingleByteAsString: return "single byte below 0x80 encoded as a string";
-        case Error::kLeadingZeroInInteger: return "leading zero in an integer";
-        case Error::kIntegerOverflow: return "integer too large for its field";
-        case Error::kExpectedString: return "expected a byte string, found a list";
-        case Error::kExpectedList: return "expected a list, found a byte string";
-        case Error::kWrongSize: return "fixed-size field has the wrong length";
-        case Error::kMissingItem: return "list has too few items";
-        case Error::kTooManyItems: return "list has too many items";
+        case Error::kInputTooShort:
+            return "input too short (truncated item)";
+        case Error::kTrailingBytes:
+            return "trailing bytes after the item";
+        case Error::kNonCanonicalSize:
+            return "non-canonical size (long form for a short payload)";
+        case Error::kLeadingZeroInLength:
+            return "leading zero in a long-form length";
+        case Error::kSingleByteAsString:
+            return "single byte below 0x80 encoded as a string";
+        case Error::kLeadingZeroInInteger:
+            return "leading zero in an integer";
+        case Error::kIntegerOverflow:
+            return "integer too large for its field";
+        case Error::kExpectedString:
+            return "expected a byte string, found a list";
+        case Error::kExpectedList:
+            return "expected a list, found a byte string";
+        case Error::kWrongSize:
+            return "fixed-size field has the wrong length";
+        case Error::kMissingItem:
+            return "list has too few items";
+        case Error::kTooManyItems:
+            return "list has too many items";
     }
     return "unknown RLP error";
 }

@@ -14,19 +14,19 @@
 
 namespace cl::rlp {
 
-enum class [[nodiscard]] Error {
-    kInputTooShort,        // a header or payload runs past the end of the input
-    kTrailingBytes,        // bytes left after the single top-level item
-    kNonCanonicalSize,     // long-form length used for a payload shorter than 56 bytes
-    kLeadingZeroInLength,  // long-form length with a leading zero byte
-    kSingleByteAsString,   // a byte < 0x80 encoded as a one-byte string (0x81 xx)
-    kLeadingZeroInInteger, // integer with leading zero bytes (0 must be the empty string)
-    kIntegerOverflow,      // integer wider than the target type
-    kExpectedString,       // found a list where a byte string is required
-    kExpectedList,         // found a byte string where a list is required
-    kWrongSize,            // a fixed-size field (hash, address, ...) of another length
-    kMissingItem,          // a list has fewer items than the structure requires
-    kTooManyItems,         // a list has more items than the structure allows
+enum class [[nodiscard]] Error{
+    kInputTooShort,         // a header or payload runs past the end of the input
+    kTrailingBytes,         // bytes left after the single top-level item
+    kNonCanonicalSize,      // long-form length used for a payload shorter than 56 bytes
+    kLeadingZeroInLength,   // long-form length with a leading zero byte
+    kSingleByteAsString,    // a byte < 0x80 encoded as a one-byte string (0x81 xx)
+    kLeadingZeroInInteger,  // integer with leading zero bytes (0 must be the empty string)
+    kIntegerOverflow,       // integer wider than the target type
+    kExpectedString,        // found a list where a byte string is required
+    kExpectedList,          // found a byte string where a list is required
+    kWrongSize,             // a fixed-size field (hash, address, ...) of another length
+    kMissingItem,           // a list has fewer items than the structure requires
+    kTooManyItems,          // a list has more items than the structure allows
 };
 const char* to_string(Error e);
 
@@ -47,7 +47,7 @@ std::expected<std::uint64_t, Error> to_uint64(const Item& item);
 
 // Reads the items of a list payload in order.
 class ListReader {
-public:
+  public:
     explicit ListReader(BytesView payload) : rest_(payload) {}
 
     bool empty() const { return rest_.empty(); }
@@ -65,7 +65,7 @@ public:
     // Succeeds only if every item has been read.
     std::expected<void, Error> finish() const;
 
-private:
+  private:
     BytesView rest_;
 };
 

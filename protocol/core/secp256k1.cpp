@@ -47,11 +47,16 @@ Address address_from_pubkey(const secp256k1_pubkey& pub) {
 
 const char* to_string(SignatureError e) {
     switch (e) {
-        case SignatureError::kInvalidRecoveryId: return "recovery id v is not 0 or 1";
-        case SignatureError::kInvalidR: return "r is zero or not below the group order";
-        case SignatureError::kInvalidS: return "s is zero or not below the group order";
-        case SignatureError::kHighS: return "s is in the upper half of the group order (EIP-2)";
-        case SignatureError::kRecoveryFailed: return "no public key recovers from the signature";
+        case SignatureError::kInvalidRecoveryId:
+            return "recovery id v is not 0 or 1";
+        case SignatureError::kInvalidR:
+            return "r is zero or not below the group order";
+        case SignatureError::kInvalidS:
+            return "s is zero or not below the group order";
+        case SignatureError::kHighS:
+            return "s is in the upper half of the group order (EIP-2)";
+        case SignatureError::kRecoveryFailed:
+            return "no public key recovers from the signature";
     }
     return "unknown signature error";
 }

@@ -20,7 +20,7 @@ namespace cl {
 struct PrivateKeyTag;
 using PrivateKey = FixedBytes<32, PrivateKeyTag>;
 
-enum class [[nodiscard]] SignatureError {
+enum class [[nodiscard]] SignatureError{
     kInvalidRecoveryId,  // v not in {0, 1}
     kInvalidR,           // r == 0 or r >= n
     kInvalidS,           // s == 0 or s >= n

@@ -29,9 +29,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <limits>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/kernel/event_heap.hpp"
@@ -39,7 +39,7 @@
 namespace cl::sim::detail {
 
 class BucketQueue {
-public:
+  public:
     static constexpr std::size_t kPerBucket = 4;
 
     bool empty() const { return size_ == 0; }
@@ -104,7 +104,7 @@ public:
         size_ = 0;
     }
 
-private:
+  private:
     static constexpr std::uint32_t kNil = 0xffffffffU;
 
     // Keys outside the near heap sit in singly linked lists threaded through one node
@@ -195,7 +195,8 @@ private:
     void set_near_end() {
         const HeapKey end = static_cast<HeapKey>(static_cast<std::uint64_t>(base_)) +
                             (static_cast<HeapKey>(cursor_ + 1) << shift_);
-        const auto kMax = static_cast<HeapKey>(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+        const auto kMax =
+            static_cast<HeapKey>(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
         near_end_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(std::min(end, kMax)));
     }
 
@@ -216,7 +217,8 @@ private:
         const auto half_span = static_cast<std::uint64_t>(sample[m / 2] - lo);
         const std::size_t bucket_count = std::bit_ceil(std::max<std::size_t>(1, n / kPerBucket));
         // Keys in the nearer half are spaced ~half_span/(n/2); kPerBucket of them per bucket.
-        const auto width = static_cast<std::uint64_t>(std::max<HeapKey>(1, HeapKey{half_span} * 2 * kPerBucket / n));
+        const auto width =
+            static_cast<std::uint64_t>(std::max<HeapKey>(1, HeapKey{half_span} * 2 * kPerBucket / n));
         shift_ = std::min(62U, static_cast<unsigned>(std::bit_width(width - 1)));  // 2^shift_ >= width
         base_ = lo;
         if (heads_.size() < bucket_count) heads_.resize(bucket_count, kNil);  // grows only

@@ -121,7 +121,7 @@ double pareto(R& rng, double scale, double shape) {
 // with uniform01 * total < cumulative[i] (so zero-weight outcomes are never chosen).
 // One word, O(log n). Weights are summed once, left to right.
 class WeightedChoice {
-public:
+  public:
     // Nullopt when the weights are empty, any is negative or not finite, or all are 0.
     static std::optional<WeightedChoice> from_weights(std::span<const double> weights) {
         if (weights.empty()) return std::nullopt;
@@ -148,10 +148,11 @@ public:
 
     std::size_t size() const { return cumulative_.size(); }
 
-private:
+  private:
     explicit WeightedChoice(std::vector<double> cumulative) : cumulative_(std::move(cumulative)) {
         last_positive_ = cumulative_.size() - 1;
-        while (last_positive_ > 0 && cumulative_[last_positive_] == cumulative_[last_positive_ - 1]) --last_positive_;
+        while (last_positive_ > 0 && cumulative_[last_positive_] == cumulative_[last_positive_ - 1])
+            --last_positive_;
     }
     std::vector<double> cumulative_;
     std::size_t last_positive_ = 0;  // the last index with a positive weight

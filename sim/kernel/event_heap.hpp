@@ -41,7 +41,7 @@ struct HeapEntry {
 static_assert(sizeof(HeapEntry) == 16);
 
 class EventHeap {
-public:
+  public:
     EventHeap() = default;
     EventHeap(const EventHeap&) = delete;
     EventHeap& operator=(const EventHeap&) = delete;
@@ -94,7 +94,7 @@ public:
         for (std::size_t i = (size_ - 2) / 4 + 1; i-- > 0;) sift_down(i, a_[i]);
     }
 
-private:
+  private:
     // Places e in the subtree rooted at the hole i. Bottom-up (Floyd/Wegener): the hole
     // first descends along the smallest children to a leaf without comparing with e
     // (3 comparisons per level, all data-independent of e), then e rises from there. In
@@ -134,7 +134,7 @@ private:
         const std::size_t new_capacity = capacity_ == 0 ? 1024 : capacity_ * 2;
         // Offset by 3 entries (48 bytes) so that children 4i+1..4i+4 start on a 64-byte line.
         auto* raw = static_cast<HeapEntry*>(
-            ::operator new((new_capacity + 4) * sizeof(HeapEntry), std::align_val_t{64}));
+            ::operator new ((new_capacity + 4) * sizeof(HeapEntry), std::align_val_t{64}));
         HeapEntry* fresh = raw + 3;
         if (size_ > 0) std::memcpy(static_cast<void*>(fresh), a_, size_ * sizeof(HeapEntry));
         release();
@@ -144,7 +144,7 @@ private:
     }
 
     void release() {
-        if (raw_ != nullptr) ::operator delete(raw_, std::align_val_t{64});
+        if (raw_ != nullptr) ::operator delete (raw_, std::align_val_t{64});
         raw_ = nullptr;
         a_ = nullptr;
     }

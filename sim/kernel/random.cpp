@@ -19,7 +19,8 @@ void Xoshiro256StarStar::jump() {
     for (const std::uint64_t word : kJump) {
         for (int b = 0; b < 64; ++b) {
             if ((word & (std::uint64_t{1} << b)) != 0) {
-                for (int k = 0; k < 4; ++k) acc[static_cast<std::size_t>(k)] ^= s_[static_cast<std::size_t>(k)];
+                for (int k = 0; k < 4; ++k)
+                    acc[static_cast<std::size_t>(k)] ^= s_[static_cast<std::size_t>(k)];
             }
             next();
         }

@@ -27,7 +27,7 @@
 namespace cl::sim {
 
 class Xoshiro256StarStar {
-public:
+  public:
     using State = std::array<std::uint64_t, 4>;
 
     // REQUIRES: state is not all zero.
@@ -50,13 +50,13 @@ public:
 
     const State& state() const { return s_; }
 
-private:
+  private:
     static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     State s_;
 };
 
 class RandomStream final : public cl::RandomSource {
-public:
+  public:
     explicit RandomStream(const Xoshiro256StarStar::State& state) : gen_(state) {}
 
     // The stream of entity `name` in replication `replication` of a run seeded `seed`.
@@ -66,20 +66,22 @@ public:
 
     const Xoshiro256StarStar& generator() const { return gen_; }
 
-private:
+  private:
     Xoshiro256StarStar gen_;
 };
 
 // The seed and replication of one run; hands out the stream of any named entity.
 class RandomStreams {
-public:
+  public:
     RandomStreams(std::uint64_t seed, std::uint64_t replication) : seed_(seed), replication_(replication) {}
 
-    RandomStream stream(std::string_view name) const { return RandomStream::derive(seed_, replication_, name); }
+    RandomStream stream(std::string_view name) const {
+        return RandomStream::derive(seed_, replication_, name);
+    }
     std::uint64_t seed() const { return seed_; }
     std::uint64_t replication() const { return replication_; }
 
-private:
+  private:
     std::uint64_t seed_;
     std::uint64_t replication_;
 };

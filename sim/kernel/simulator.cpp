@@ -103,7 +103,8 @@ RunStatus Simulator::run_loop(std::int64_t limit) {
         if (queue_.loads() != prefetched_loads_) {
             // A bucket was just loaded: its events run next, start fetching their slots.
             prefetched_loads_ = queue_.loads();
-            for (const auto* e = queue_.near_begin(); e != queue_.near_end(); ++e) __builtin_prefetch(&slot(e->slot()));
+            for (const auto* e = queue_.near_begin(); e != queue_.near_end(); ++e)
+                __builtin_prefetch(&slot(e->slot()));
         }
         if (top.time() > limit) {
             status = RunStatus::kTimeLimit;

@@ -50,12 +50,12 @@ namespace cl::sim {
 
 // Names one scheduled event. Default-constructed: names no event.
 class EventId {
-public:
+  public:
     constexpr EventId() = default;
     constexpr bool is_null() const { return generation_ == 0; }
     friend constexpr bool operator==(EventId, EventId) = default;
 
-private:
+  private:
     friend class Simulator;
     constexpr EventId(std::uint32_t slot, std::uint32_t generation) : slot_(slot), generation_(generation) {}
     std::uint32_t slot_ = 0;
@@ -76,7 +76,7 @@ struct SimulatorOptions {
 };
 
 class Simulator {
-public:
+  public:
     static constexpr std::size_t kInlineCallableBytes = 48;
 
     explicit Simulator(SimulatorOptions options = {});
@@ -125,7 +125,7 @@ public:
     // Events run since construction.
     std::uint64_t events_run() const { return events_run_; }
 
-private:
+  private:
     struct CallableOps {
         void (*invoke)(void*) noexcept;
         void (*destroy)(void*) noexcept;  // null when trivially destructible
@@ -133,8 +133,9 @@ private:
     template <class Fn>
     static constexpr CallableOps kOpsFor{
         [](void* p) noexcept { (*std::launder(static_cast<Fn*>(p)))(); },
-        std::is_trivially_destructible_v<Fn> ? nullptr
-                                             : +[](void* p) noexcept { std::launder(static_cast<Fn*>(p))->~Fn(); },
+        std::is_trivially_destructible_v<Fn>
+            ? nullptr
+            : +[](void* p) noexcept { std::launder(static_cast<Fn*>(p))->~Fn(); },
     };
 
     struct alignas(64) Slot {
@@ -170,17 +171,17 @@ private:
 
     detail::BucketQueue queue_;
     std::vector<std::unique_ptr<Slot[]>> chunks_;
-    std::uint32_t slab_size_ = 0;   // slots ever handed out
+    std::uint32_t slab_size_ = 0;  // slots ever handed out
     std::uint32_t free_head_ = kNoSlot;
     std::int64_t now_ = 0;
     std::uint64_t next_sequence_ = 0;
     std::uint64_t sequence_limit_;
-    std::size_t live_ = 0;          // pending events
-    std::size_t dead_keys_ = 0;     // cancelled events whose key is still in the heap
+    std::size_t live_ = 0;       // pending events
+    std::size_t dead_keys_ = 0;  // cancelled events whose key is still in the heap
     std::uint64_t events_run_ = 0;
     std::uint64_t prefetched_loads_ = 0;  // queue_.loads() when slots were last prefetched
     bool running_ = false;
-    bool top_is_running_ = false;   // the heap top is the key of the event being run
+    bool top_is_running_ = false;  // the heap top is the key of the event being run
     bool stop_requested_ = false;
 };
 
@@ -188,8 +189,9 @@ template <class F>
 EventId Simulator::schedule_at(Time t, F&& fn) {
     using Fn = std::decay_t<F>;
     static_assert(std::is_invocable_r_v<void, Fn&>, "an event is a callable void()");
-    static_assert(sizeof(Fn) <= kInlineCallableBytes,
-                  "event callable too large for inline storage: capture less, or an index into your own pool");
+    static_assert(
+        sizeof(Fn) <= kInlineCallableBytes,
+        "event callable too large for inline storage: capture less, or an index into your own pool");
     static_assert(alignof(Fn) <= 16, "event callable over-aligned");
     static_assert(std::is_nothrow_constructible_v<Fn, F&&>, "event callable must be nothrow constructible");
     CL_ASSERT(t.nanos() >= now_);
@@ -202,7 +204,8 @@ EventId Simulator::schedule_at(Time t, F&& fn) {
 }
 
 inline void Simulator::enqueue(std::int64_t t, std::uint32_t slot_index) {
-    if (next_sequence_ == sequence_limit_) [[unlikely]] renumber();
+    if (next_sequence_ == sequence_limit_) [[unlikely]]
+        renumber();
     const auto e = detail::HeapEntry::make(t, (next_sequence_++ << 32) | slot_index);
     ++live_;
     if (top_is_running_) {

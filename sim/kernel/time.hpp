@@ -23,7 +23,7 @@
 namespace cl::sim {
 
 class Duration {
-public:
+  public:
     constexpr Duration() = default;
 
     static constexpr Duration from_nanos(std::int64_t ns) { return Duration(ns); }
@@ -48,10 +48,16 @@ public:
     // How many whole `b` fit in `a` (truncating). REQUIRES: b != zero().
     friend constexpr std::int64_t operator/(Duration a, Duration b) { return a.ns_ / b.ns_; }
     friend constexpr Duration operator%(Duration a, Duration b) { return Duration(a.ns_ % b.ns_); }
-    constexpr Duration& operator+=(Duration b) { ns_ += b.ns_; return *this; }
-    constexpr Duration& operator-=(Duration b) { ns_ -= b.ns_; return *this; }
+    constexpr Duration& operator+=(Duration b) {
+        ns_ += b.ns_;
+        return *this;
+    }
+    constexpr Duration& operator-=(Duration b) {
+        ns_ -= b.ns_;
+        return *this;
+    }
 
-private:
+  private:
     constexpr explicit Duration(std::int64_t ns) : ns_(ns) {}
     std::int64_t ns_ = 0;
 };
@@ -64,7 +70,7 @@ constexpr Duration minutes(std::int64_t n) { return seconds(n * 60); }
 constexpr Duration hours(std::int64_t n) { return seconds(n * 3600); }
 
 class Time {
-public:
+  public:
     constexpr Time() = default;  // the start of the simulation
 
     static constexpr Time zero() { return Time(0); }
@@ -84,10 +90,16 @@ public:
     friend constexpr Time operator+(Duration d, Time t) { return Time(t.ns_ + d.nanos()); }
     friend constexpr Time operator-(Time t, Duration d) { return Time(t.ns_ - d.nanos()); }
     friend constexpr Duration operator-(Time a, Time b) { return Duration::from_nanos(a.ns_ - b.ns_); }
-    constexpr Time& operator+=(Duration d) { ns_ += d.nanos(); return *this; }
-    constexpr Time& operator-=(Duration d) { ns_ -= d.nanos(); return *this; }
+    constexpr Time& operator+=(Duration d) {
+        ns_ += d.nanos();
+        return *this;
+    }
+    constexpr Time& operator-=(Duration d) {
+        ns_ -= d.nanos();
+        return *this;
+    }
 
-private:
+  private:
     constexpr explicit Time(std::int64_t ns) : ns_(ns) {}
     std::int64_t ns_ = 0;
 };

@@ -55,8 +55,8 @@ TEST(CliqueVotesRunner, SharedVectorsAllPass) {
 TEST(CliqueVotesRunner, WrongExpectationFailsWithExitOne) {
     nlohmann::json doc;
     std::ifstream(kVectors + "/clique-votes.json") >> doc;
-    doc["cases"][1]["expect"]["signers"] = {"A"};                 // really [A, B]
-    doc["cases"][17]["expect"]["derived_failing_block"] = 3;      // really block 4
+    doc["cases"][1]["expect"]["signers"] = {"A"};             // really [A, B]
+    doc["cases"][17]["expect"]["derived_failing_block"] = 3;  // really block 4
     const RunnerResult r = votes(temp_file("votes-wrong.json", doc.dump()));
     EXPECT_EQ(r.code, 1);
     EXPECT_THAT(r.out, HasSubstr("FAIL  case 1"));
@@ -73,7 +73,8 @@ TEST(CliqueVotesRunner, MissingFileExitsTwo) {
 }
 
 TEST(CliqueVotesRunner, SyntaxErrorNamesLineAndColumn) {
-    const RunnerResult r = votes(temp_file("votes-syntax.json", "{\n  \"cases\": [\n    {\"id\": 0,,}\n  ]\n}\n"));
+    const RunnerResult r =
+        votes(temp_file("votes-syntax.json", "{\n  \"cases\": [\n    {\"id\": 0,,}\n  ]\n}\n"));
     EXPECT_EQ(r.code, 2);
     EXPECT_THAT(r.err, HasSubstr("votes-syntax.json:3:"));
     EXPECT_TRUE(r.out.empty());
@@ -87,8 +88,8 @@ TEST(CliqueVotesRunner, WrongTypeNamesTheField) {
 }
 
 TEST(CliqueVotesRunner, MissingExpectationIsAnError) {
-    const RunnerResult r = votes(temp_file("votes-noexpect.json",
-                                  R"({"cases": [{"id": 0, "signers": ["A"], "blocks": [], "expect": {}}]})"));
+    const RunnerResult r = votes(temp_file(
+        "votes-noexpect.json", R"({"cases": [{"id": 0, "signers": ["A"], "blocks": [], "expect": {}}]})"));
     EXPECT_EQ(r.code, 2);
     EXPECT_THAT(r.err, HasSubstr("cases[0].expect: expected exactly one of"));
 }
@@ -99,8 +100,10 @@ nlohmann::json entry(const std::string& name, const Header& h, const Address& si
                      const std::string& expect_error = "") {
     const Bytes rlp = encode(h);
     nlohmann::json e = {{"name", name}, {"rlp", to_hex(rlp)}, {"signer", signer.hex()}};
-    if (expect_error.empty()) e["hash"] = keccak256(rlp).hex();
-    else e["expect_error"] = expect_error;
+    if (expect_error.empty())
+        e["hash"] = keccak256(rlp).hex();
+    else
+        e["expect_error"] = expect_error;
     return e;
 }
 
@@ -143,7 +146,8 @@ TEST(CliqueHeadersRunner, DerivedKeyExampleMatchesGoldenFile) {
     std::ifstream in(path);
     std::stringstream golden;
     golden << in.rdbuf();
-    EXPECT_EQ(golden.str(), generated) << "regenerate with CLOUDLEDGER_REGENERATE=1 if the change is intended";
+    EXPECT_EQ(golden.str(), generated)
+        << "regenerate with CLOUDLEDGER_REGENERATE=1 if the change is intended";
 }
 
 TEST(CliqueHeadersRunner, DerivedKeyExamplePassesIncludingNegatives) {
@@ -162,9 +166,9 @@ TEST(CliqueHeadersRunner, RealNetworkHeadersPass) {
 
 TEST(CliqueHeadersRunner, PositiveEntryThatDoesNotVerifyFails) {
     auto doc = derived_key_examples();
-    doc["headers"][0]["hash"] = Hash32{}.hex();               // wrong hash
-    doc["headers"][1]["signer"] = Address{}.hex();            // wrong signer
-    doc["headers"][4].erase("expect_error");                  // v = 27 presented as valid
+    doc["headers"][0]["hash"] = Hash32{}.hex();     // wrong hash
+    doc["headers"][1]["signer"] = Address{}.hex();  // wrong signer
+    doc["headers"][4].erase("expect_error");        // v = 27 presented as valid
     doc["headers"][4]["hash"] = Hash32{}.hex();
     const RunnerResult r = headers(temp_file("headers-wrong.json", doc.dump()));
     EXPECT_EQ(r.code, 1);
@@ -184,7 +188,8 @@ TEST(CliqueHeadersRunner, NegativeEntryThatVerifiesFails) {
 
 TEST(CliqueHeadersRunner, MalformedFileExitsTwo) {
     const std::pair<const char*, const char*> cases[] = {
-        {R"({"headers": [{"name": "x", "rlp": "0xzz", "signer": "0x00"}]})", "headers[0].rlp: invalid hex digit"},
+        {R"({"headers": [{"name": "x", "rlp": "0xzz", "signer": "0x00"}]})",
+         "headers[0].rlp: invalid hex digit"},
         {R"({"headers": [{"name": "x", "rlp": "0x00", "hash": "0x01", "signer": "0x00"}]})",
          "headers[0].hash: wrong length"},
         {R"({"headers": [{"name": "x", "rlp": "0x00"}]})", "needs \"hash\" and \"signer\""},

@@ -31,7 +31,7 @@ Header child_of(const BlockEntry& parent, std::uint64_t difficulty, std::uint8_t
 }
 
 class BlockTreeTest : public ::testing::Test {
-protected:
+  protected:
     BlockTreeTest() : tree(make_genesis()) {}
 
     // Inserts a child of `parent` and returns its hash; fails the test on error.
@@ -150,7 +150,7 @@ TEST_F(BlockTreeTest, EntriesStayValidAcrossInsertions) {
 // G ─ A1 ─ A2 ─ A3
 //        └ B2 ─ B3 ─ B4
 class BlockTreeFork : public BlockTreeTest {
-protected:
+  protected:
     void SetUp() override {
         g = tree.genesis().hash;
         a1 = add(g, 2);

@@ -79,7 +79,7 @@ void write_header(Bytes& out, std::size_t size, std::uint8_t base, int sloppy) {
 }
 
 class Fuzzer {
-public:
+  public:
     explicit Fuzzer(std::uint64_t seed) : rng_(seed) {}
 
     // The generator is the hot path in a Debug build, so draws are rationed: below()
@@ -319,7 +319,7 @@ public:
     Counts counts;
     std::size_t failures = 0;
 
-private:
+  private:
     int sloppy_mode(std::size_t size) {
         if (!one_in(10)) return 0;
         return size <= 55 && one_in(2) ? 1 : 2;

@@ -12,7 +12,7 @@ namespace {
 constexpr std::uint64_t kNow = ~std::uint64_t{0};
 
 class ChainTest : public ::testing::Test {
-protected:
+  protected:
     ChainTest() : keys(test::make_signers(4)), chain(config, test::make_genesis(test::addresses(keys))) {}
 
     // A sealed child of `parent` by signer i (time offset lets siblings differ).

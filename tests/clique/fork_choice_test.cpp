@@ -43,13 +43,14 @@ TEST(ForkChoice, HigherTotalDifficultyWinsUnderEveryRule) {
 
 TEST(ForkChoice, SameHeadNeverSwitches) {
     SplitMix64 rng(1);
-    for (auto rule : kAllRules) EXPECT_FALSE(prefer_candidate(with(rule), head(1, 10, 15), head(1, 10, 15), rng));
+    for (auto rule : kAllRules)
+        EXPECT_FALSE(prefer_candidate(with(rule), head(1, 10, 15), head(1, 10, 15), rng));
 }
 
 TEST(ForkChoice, FirstSeenKeepsCurrentAtEqualDifficulty) {
     SplitMix64 rng(1);
     const Config c = with(ForkChoiceRule::kTdFirstSeen);
-    EXPECT_FALSE(prefer_candidate(c, head(1, 10, 15), head(2, 9, 15), rng));   // even if shorter
+    EXPECT_FALSE(prefer_candidate(c, head(1, 10, 15), head(2, 9, 15), rng));      // even if shorter
     EXPECT_FALSE(prefer_candidate(c, head(2, 10, 15), head(1, 10, 15, 0), rng));  // even if lower hash
 }
 
@@ -110,7 +111,7 @@ nlohmann::json scenarios() {
 
 // Builds common + fork_a and common + fork_b with 8 signers (indices = sorted order).
 class Scenario {
-public:
+  public:
     Scenario(const nlohmann::json& s, const Config& config)
         : keys_(test::make_signers(8)), chain_(config, test::make_genesis(test::addresses(keys_))) {
         const Hash32 fork_point = extend(chain_.tree().genesis().hash, s.at("common"));
@@ -123,14 +124,13 @@ public:
     std::optional<Error> error;  // the first import that failed
     std::uint64_t failing_block = 0;
 
-private:
+  private:
     Hash32 extend(Hash32 parent, const nlohmann::json& indices) {
         for (const auto& idx : indices) {
             const BlockEntry& p = *chain_.tree().find(parent);
             const test::Signer& s = keys_[idx.get<std::size_t>()];
-            Header h = test::sealed(test::make_child(p.header, p.hash, chain_.snapshot(p.hash), s.address,
-                                                     chain_.config()),
-                                    s);
+            Header h = test::sealed(
+                test::make_child(p.header, p.hash, chain_.snapshot(p.hash), s.address, chain_.config()), s);
             const std::uint64_t number = h.number;
             auto r = chain_.import(std::move(h), ~std::uint64_t{0}, rng_);
             if (!r) {

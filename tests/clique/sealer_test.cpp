@@ -21,9 +21,9 @@ struct DelayCase {
 // §0: geth (N/2+1)·500 ms; EIP-225 text N·500 ms; Besu 1 ms + [0, (N/2.0+1)·500) ms.
 TEST(OutOfTurnDelay, StaysInEachVariantsRange) {
     const DelayCase cases[] = {
-        {OutOfTurnDelay::kGeth, 3, 0ms, 1000ms},    {OutOfTurnDelay::kGeth, 10, 0ms, 3000ms},
-        {OutOfTurnDelay::kEip225, 3, 0ms, 1500ms},  {OutOfTurnDelay::kEip225, 10, 0ms, 5000ms},
-        {OutOfTurnDelay::kBesu, 3, 1ms, 1251ms},    {OutOfTurnDelay::kBesu, 10, 1ms, 3001ms},
+        {OutOfTurnDelay::kGeth, 3, 0ms, 1000ms},   {OutOfTurnDelay::kGeth, 10, 0ms, 3000ms},
+        {OutOfTurnDelay::kEip225, 3, 0ms, 1500ms}, {OutOfTurnDelay::kEip225, 10, 0ms, 5000ms},
+        {OutOfTurnDelay::kBesu, 3, 1ms, 1251ms},   {OutOfTurnDelay::kBesu, 10, 1ms, 3001ms},
     };
     for (const auto& c : cases) {
         SplitMix64 rng(42);
@@ -47,15 +47,17 @@ TEST(OutOfTurnDelay, StaysInEachVariantsRange) {
 TEST(OutOfTurnDelay, IsAPureFunctionOfTheStream) {
     SplitMix64 a(7), b(7);
     for (int i = 0; i < 100; ++i)
-        EXPECT_EQ(out_of_turn_delay(OutOfTurnDelay::kGeth, 10, a), out_of_turn_delay(OutOfTurnDelay::kGeth, 10, b));
+        EXPECT_EQ(out_of_turn_delay(OutOfTurnDelay::kGeth, 10, a),
+                  out_of_turn_delay(OutOfTurnDelay::kGeth, 10, b));
 }
 
 class SealerTest : public ::testing::Test {
-protected:
+  protected:
     SealerTest()
         : keys(test::make_signers(4)),
           genesis(test::make_genesis({keys[0].address, keys[1].address, keys[2].address})),
-          snap(Snapshot::at_checkpoint(0, block_hash(genesis), {keys[0].address, keys[1].address, keys[2].address})) {}
+          snap(Snapshot::at_checkpoint(0, block_hash(genesis),
+                                       {keys[0].address, keys[1].address, keys[2].address})) {}
 
     std::expected<SealPlan, SealRefusal> plan(std::size_t i, std::uint64_t now, bool has_txs = false) {
         return plan_seal(config, snap, genesis, keys[i].address, now, has_txs, rng);
@@ -92,7 +94,9 @@ TEST_F(SealerTest, TimestampIsMaxOfParentPlusPeriodAndNow) {
     EXPECT_EQ(plan(1, genesis.time + 3)->time, genesis.time + config.period);
 }
 
-TEST_F(SealerTest, RefusesWhenUnauthorized) { EXPECT_EQ(plan(3, genesis.time).error(), SealRefusal::kUnauthorized); }
+TEST_F(SealerTest, RefusesWhenUnauthorized) {
+    EXPECT_EQ(plan(3, genesis.time).error(), SealRefusal::kUnauthorized);
+}
 
 TEST_F(SealerTest, RefusesWhenRecentlySigned) {
     Header b1 = sealed(prepare_header(config, snap, genesis, *plan(1, genesis.time), {}, rng), 1);
@@ -126,9 +130,12 @@ TEST_F(SealerTest, ProposesOnlyValidVotesChosenUniformly) {
     int add = 0, drop = 0;
     for (int i = 0; i < 1000; ++i) {
         const Header h = prepare_header(config, snap, genesis, *plan(1, genesis.time), proposals, rng);
-        if (h.coinbase == keys[3].address && h.nonce == kNonceAuth) ++add;
-        else if (h.coinbase == keys[0].address && h.nonce == kNonceDrop) ++drop;
-        else ADD_FAILURE() << "unexpected vote for " << h.coinbase.hex();
+        if (h.coinbase == keys[3].address && h.nonce == kNonceAuth)
+            ++add;
+        else if (h.coinbase == keys[0].address && h.nonce == kNonceDrop)
+            ++drop;
+        else
+            ADD_FAILURE() << "unexpected vote for " << h.coinbase.hex();
     }
     EXPECT_GT(add, 400);
     EXPECT_GT(drop, 400);

@@ -12,13 +12,14 @@ namespace {
 using test::make_signers;
 
 class SnapshotTest : public ::testing::Test {
-protected:
+  protected:
     // Applies a vote block sealed by `by` at the next number; expects success.
     void vote(const Address& by, const Address& target, bool authorize) {
         auto next = try_block(by, target, authorize);
         ASSERT_TRUE(next.has_value()) << name(next.error());
     }
-    std::expected<Snapshot, Error> try_block(const Address& by, const Address& target = {}, bool authorize = false) {
+    std::expected<Snapshot, Error> try_block(const Address& by, const Address& target = {},
+                                             bool authorize = false) {
         Header h;
         h.number = snap.number() + 1;
         h.coinbase = target;
@@ -179,7 +180,7 @@ TEST_F(SnapshotTest, HalfIsNotAMajority) {
 
 // §6.6: on removal the recents window shrinks at once.
 TEST_F(SnapshotTest, RemovalShrinksRecentsWindow) {
-    start(4, 4);  // limit 3
+    start(4, 4);              // limit 3
     vote(a(0), {}, false);    // 1
     vote(a(1), a(3), false);  // 2
     vote(a(2), a(3), false);  // 3
@@ -187,13 +188,14 @@ TEST_F(SnapshotTest, RemovalShrinksRecentsWindow) {
     vote(a(0), a(3), false);  // 5: a(3) removed, N = 3, limit 2: block 3 leaves too
     EXPECT_FALSE(snap.is_signer(a(3)));
     EXPECT_EQ(snap.recents().count(3), 0u);
-    EXPECT_TRUE(try_block(a(2)).has_value());  // a(2) sealed block 3; 3 + 2 > 6 would reject without the shrink
+    EXPECT_TRUE(
+        try_block(a(2)).has_value());  // a(2) sealed block 3; 3 + 2 > 6 would reject without the shrink
 }
 
 // §6.6: the votes a removed signer cast are discarded and uncast.
 TEST_F(SnapshotTest, RemovedSignersVotesAreDiscarded) {
     start(5, 4);
-    vote(a(3), a(4), true);   // a(3) votes to add a(4)
+    vote(a(3), a(4), true);  // a(3) votes to add a(4)
     vote(a(0), a(3), false);
     vote(a(1), a(3), false);
     vote(a(2), a(3), false);  // a(3) removed (3 of 4)

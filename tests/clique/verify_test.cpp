@@ -13,15 +13,18 @@ namespace {
 constexpr std::uint64_t kNow = 2'000'000'000;
 
 class VerifyTest : public ::testing::Test {
-protected:
+  protected:
     VerifyTest()
         : keys(test::make_signers(4)),
           genesis(test::make_genesis({keys[0].address, keys[1].address, keys[2].address})),
           genesis_hash(block_hash(genesis)),
-          snap(Snapshot::at_checkpoint(0, genesis_hash, {keys[0].address, keys[1].address, keys[2].address})) {}
+          snap(Snapshot::at_checkpoint(0, genesis_hash,
+                                       {keys[0].address, keys[1].address, keys[2].address})) {}
 
     // A valid, unsealed block 1 for signer `i` (keys[3] is not authorised).
-    Header child(std::size_t i) const { return test::make_child(genesis, genesis_hash, snap, keys[i].address, config); }
+    Header child(std::size_t i) const {
+        return test::make_child(genesis, genesis_hash, snap, keys[i].address, config);
+    }
     Header sealed_child(std::size_t i) const { return test::sealed(child(i), keys[i]); }
 
     std::expected<Address, Error> verify(const Header& h) const {

@@ -15,7 +15,7 @@ namespace {
 
 // Replays a fixed sequence of draws, to reach the rejection branch deliberately.
 class ScriptedSource final : public RandomSource {
-public:
+  public:
     explicit ScriptedSource(std::vector<std::uint64_t> values) : values_(std::move(values)) {}
     std::uint64_t next_u64() override {
         EXPECT_LT(next_, values_.size()) << "script exhausted";
@@ -23,7 +23,7 @@ public:
     }
     std::size_t used() const { return next_; }
 
-private:
+  private:
     std::vector<std::uint64_t> values_;
     std::size_t next_ = 0;
 };

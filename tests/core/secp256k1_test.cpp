@@ -147,7 +147,7 @@ TEST(Secp256k1, DerivedKeysAreDeterministicAndDistinct) {
 }
 
 class Secp256k1Errors : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         hash = keccak_of("signature errors");
         valid = sign(hash, kWeb3Key);

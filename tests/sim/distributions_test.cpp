@@ -32,7 +32,8 @@ TEST(Distributions, ValuesArePinned) {
     EXPECT_DOUBLE_EQ(lognormal(d, 0.0, 0.5), 1.9308517024270961);
     EXPECT_DOUBLE_EQ(pareto(d, 1.0, 3.0), 2.3085683405081903);
     for (const std::int64_t expected : {4, 1, 2, 1, 1}) EXPECT_EQ(uniform_int(d, 1, 6), expected);
-    for (const bool expected : {false, false, true, false, true, false, false, false}) EXPECT_EQ(bernoulli(d, 0.3), expected);
+    for (const bool expected : {false, false, true, false, true, false, false, false})
+        EXPECT_EQ(bernoulli(d, 0.3), expected);
     EXPECT_EQ(exponential(d, millis(1)), nanos(212994));
     EXPECT_EQ(exponential(d, millis(1)), nanos(324270));
     EXPECT_EQ(exponential(d, millis(1)), nanos(2057374));
@@ -98,7 +99,8 @@ TEST(Distributions, UniformIntCoversTheRangeEvenly) {
     }
     for (const int c : counts) EXPECT_NEAR(c, 10'000, 500);
     EXPECT_EQ(uniform_int(r, 5, 5), 5);
-    const std::int64_t lo = std::numeric_limits<std::int64_t>::min(), hi = std::numeric_limits<std::int64_t>::max();
+    const std::int64_t lo = std::numeric_limits<std::int64_t>::min(),
+                       hi = std::numeric_limits<std::int64_t>::max();
     (void)uniform_int(r, lo, hi);  // the full range: no overflow, no assertion
     for (int i = 0; i < 100; ++i) {
         const std::int64_t v = uniform_int(r, -3, 3);

@@ -27,7 +27,7 @@ TEST(Xoshiro256StarStar, JumpMatchesReference) {
     Xoshiro256StarStar g({1, 2, 3, 4});
     g.jump();
     EXPECT_EQ(g.state(), (Xoshiro256StarStar::State{0x8c7a153956b5f3d1ULL, 0x701f1a713401d85eULL,
-                                                     0x6527f66a65469085ULL, 0x8386b786c4408050ULL}));
+                                                    0x6527f66a65469085ULL, 0x8386b786c4408050ULL}));
     EXPECT_EQ(g.next(), 0xbbd2f312298443d8ULL);
 }
 

@@ -35,7 +35,8 @@ TEST(Simulator, TiesRunInInsertionOrder) {
     std::vector<int> order;
     for (int i = 0; i < 100; ++i) sim.schedule_at(Time::at(seconds(1)), [&order, i] { order.push_back(i); });
     // Scheduled "now" from inside an event: after everything already at that time.
-    sim.schedule_at(Time::at(seconds(1)), [&] { sim.schedule_in(Duration::zero(), [&] { order.push_back(1000); }); });
+    sim.schedule_at(Time::at(seconds(1)),
+                    [&] { sim.schedule_in(Duration::zero(), [&] { order.push_back(1000); }); });
     sim.schedule_at(Time::at(seconds(1)), [&] { order.push_back(101); });
     sim.run();
     ASSERT_EQ(order.size(), 102u);
@@ -155,7 +156,8 @@ TEST(Simulator, RunUntilAdvancesTheClockEvenWhenIdle) {
 TEST(Simulator, EventsScheduledAfterRunUntilKeepTheirOrder) {
     Simulator sim;
     std::vector<int> order;
-    for (int i = 0; i < 50; ++i) sim.schedule_at(Time::at(seconds(100 + i)), [&order, i] { order.push_back(100 + i); });
+    for (int i = 0; i < 50; ++i)
+        sim.schedule_at(Time::at(seconds(100 + i)), [&order, i] { order.push_back(100 + i); });
     sim.run_until(Time::at(seconds(1)));
     sim.schedule_in(seconds(1), [&] { order.push_back(1); });
     sim.schedule_in(seconds(150), [&] { order.push_back(999); });
@@ -235,11 +237,16 @@ ModelRun random_workload(std::uint64_t seed, SimulatorOptions options) {
     std::uint64_t next_label = 0;
     auto delay = [&rng]() -> Duration {
         switch (rng.next_u64() % 5) {
-            case 0: return Duration::zero();                                          // ties at now
-            case 1: return nanos(static_cast<std::int64_t>(rng.next_u64() % 100));    // dense
-            case 2: return micros(static_cast<std::int64_t>(rng.next_u64() % 1000));  // ms scale
-            case 3: return seconds(static_cast<std::int64_t>(rng.next_u64() % 20));   // timers
-            default: return hours(static_cast<std::int64_t>(rng.next_u64() % 3));     // far tail
+            case 0:
+                return Duration::zero();  // ties at now
+            case 1:
+                return nanos(static_cast<std::int64_t>(rng.next_u64() % 100));  // dense
+            case 2:
+                return micros(static_cast<std::int64_t>(rng.next_u64() % 1000));  // ms scale
+            case 3:
+                return seconds(static_cast<std::int64_t>(rng.next_u64() % 20));  // timers
+            default:
+                return hours(static_cast<std::int64_t>(rng.next_u64() % 3));  // far tail
         }
     };
     std::function<void()> spawn;
@@ -253,7 +260,9 @@ ModelRun random_workload(std::uint64_t seed, SimulatorOptions options) {
             if (r == 9 && !ids.empty()) sim.cancel(ids[rng.next_u64() % ids.size()]);
         }));
     };
-    spawn = [&] { if (next_label < 20000) schedule(delay()); };
+    spawn = [&] {
+        if (next_label < 20000) schedule(delay());
+    };
     for (int i = 0; i < 2000; ++i) schedule(delay());
     for (int i = 0; i < 300; ++i) sim.cancel(ids[rng.next_u64() % ids.size()]);
     for (int step = 1; !sim.empty(); ++step) sim.run_until(sim.now() + seconds(step % 7));
@@ -319,7 +328,8 @@ TEST(Simulator, RenumberingKeepsTiesFifo) {
     std::vector<int> order;
     for (int round = 0; round < 40; ++round) {
         const Time t = Time::at(seconds(round / 4 + 1));
-        for (int i = 0; i < 10; ++i) sim.schedule_at(t, [&order, round, i] { order.push_back(round * 10 + i); });
+        for (int i = 0; i < 10; ++i)
+            sim.schedule_at(t, [&order, round, i] { order.push_back(round * 10 + i); });
         if (round % 4 == 3) sim.run_until(t);
     }
     sim.run();

@@ -61,7 +61,8 @@ inline Header make_child(const Header& parent, const Hash32& parent_hash, const 
     h.gas_limit = parent.gas_limit;
     h.difficulty = snapshot.in_turn(h.number, signer) ? clique::kDiffInTurn : clique::kDiffNoTurn;
     h.nonce = clique::kNonceDrop;
-    h.extra = clique::make_extra(config.is_checkpoint(h.number) ? snapshot.signers() : std::vector<Address>{});
+    h.extra =
+        clique::make_extra(config.is_checkpoint(h.number) ? snapshot.signers() : std::vector<Address>{});
     return h;
 }
 
