@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/conformance/runners.hpp"
+#include "sim/net/import.hpp"
 
 namespace {
 
@@ -16,9 +17,22 @@ constexpr std::string_view kUsage =
     "commands:\n"
     "  conformance clique-votes FILE.json    run Clique voting vectors through the engine\n"
     "  conformance clique-headers FILE.json  verify real Clique headers (hash, seal, signer)\n"
+    "  topology FILE.graphml|FILE.dot        load a topology file and summarise it\n"
     "  help                                  show this text\n"
     "\n"
     "File formats: docs/conformance.md. Exit codes: 0 ok, 1 failures, 2 bad usage or input.\n";
+
+// Loads a GraphML/DOT topology; a malformed file is bad input (exit 2, file and line).
+int run_topology(const std::string& path) {
+    auto topology = cl::sim::net::load_topology(path);
+    if (!topology) {
+        std::cerr << "error: " << topology.error().to_string() << "\n";
+        return 2;
+    }
+    std::cout << "nodes " << topology->node_count() << ", links " << topology->edge_count() << ", "
+              << (topology->is_connected() ? "connected" : "not connected") << "\n";
+    return 0;
+}
 
 int usage_error(const std::string& message) {
     std::cerr << "error: " << message << "\n\n" << kUsage;
@@ -39,6 +53,10 @@ int main(int argc, char** argv) {
         if (args[1] == "clique-votes") return cl::app::run_clique_votes(args[2], std::cout, std::cerr);
         if (args[1] == "clique-headers") return cl::app::run_clique_headers(args[2], std::cout, std::cerr);
         return usage_error("unknown conformance suite '" + args[1] + "' (clique-votes, clique-headers)");
+    }
+    if (args[0] == "topology") {
+        if (args.size() != 2) return usage_error("topology takes one FILE");
+        return run_topology(args[1]);
     }
     return usage_error("unknown command '" + args[0] + "'");
 }

@@ -1,0 +1,75 @@
+// Topology generators (issue 3). Each is a pure function of its parameters and the
+// RandomStream passed in (DESIGN.md §6): the same stream state gives the same graph on
+// any machine. Every link gets `link` as its parameters unless stated otherwise.
+//
+// The algorithms are written out here (not Boost.Graph's generators, whose use of
+// random engines is not specified closely enough to pin results); Boost.Graph checks
+// connectivity (Topology::is_connected) and reads files (import.hpp).
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/kernel/random.hpp"
+#include "sim/net/error.hpp"
+#include "sim/net/topology.hpp"
+
+namespace cl::sim::net {
+
+// Every pair linked: n(n-1)/2 links.
+Topology complete_graph(std::size_t n, LinkParams link = {});
+
+// Node i linked to i+1 mod n: n links for n >= 3 (n-1 for n == 2, 0 below).
+Topology ring_graph(std::size_t n, LinkParams link = {});
+
+// A uniformly-ish random simple d-regular graph (Steger–Wormald pairing: pick two random
+// free stubs, accept unless a self-loop or duplicate, restart on a dead end). n·d/2 links.
+// REQUIRES: d < n, n·d even.
+Topology random_regular_graph(std::size_t n, std::size_t d, RandomStream& rng, LinkParams link = {});
+
+// G(n, p): every pair independently with probability p, by geometric skipping
+// (Batagelj–Brandes 2005), O(n + links). REQUIRES: 0 <= p <= 1.
+Topology erdos_renyi_graph(std::size_t n, double p, RandomStream& rng, LinkParams link = {});
+
+// Barabási–Albert preferential attachment: a complete core of m+1 nodes, then each new
+// node links to m distinct existing nodes chosen with probability proportional to their
+// degree. m(m+1)/2 + (n-m-1)·m links; connected. REQUIRES: 1 <= m < n.
+Topology barabasi_albert_graph(std::size_t n, std::size_t m, RandomStream& rng, LinkParams link = {});
+
+// Watts–Strogatz small world: a ring lattice where each node links to its k/2 nearest
+// neighbours on each side, then each lattice link (i, i+j) is rewired with probability
+// beta to (i, w), w uniform among nodes not i and not already linked to i. n·k/2 links.
+// REQUIRES: k even, k < n, 0 <= beta <= 1.
+Topology watts_strogatz_graph(std::size_t n, std::size_t k, double beta, RandomStream& rng,
+                              LinkParams link = {});
+
+// Named regions with a one-way latency matrix and optional per-region upload bandwidth
+// and node shares, read from a data file such as data/regions.yaml.
+struct RegionModel {
+    std::string name;  // the dataset's key, e.g. "simblock_2019"
+    std::vector<std::string> regions;
+    std::vector<std::vector<Duration>> one_way_latency;  // [from][to]
+    std::vector<std::uint64_t> upload_bps;               // per region; empty when the source has none
+    std::vector<double> node_share;                      // per region; empty = equal shares
+};
+
+// Reads dataset `dataset` from a regions YAML file (format of data/regions.yaml): either
+// `rtt_ms` rows (one-way = RTT/2; the diagonal is `intra_region_rtt_ms`/2 when given) or
+// `latency_ms` rows (already one-way), plus optional `upload_mbit_s` and
+// `node_share_bitcoin` lists. Errors name the file and line.
+std::expected<RegionModel, InputError> load_region_model(const std::string& path, std::string_view dataset);
+
+// Regions topology: each node is placed in a region (drawn by the model's node shares,
+// or round-robin when it has none), then dials `d` distinct random peers it is not yet
+// linked to (as an Ethereum node fills its outbound slots), so every node has degree
+// >= min(d, n-1). A link's latency is the region matrix entry [region(a)][region(b)];
+// bandwidth_bps comes from `link`. Node regions, region names and (when the model has
+// them) per-node upload bandwidths are recorded on the Topology.
+// REQUIRES: model has at least one region; n >= 1.
+Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, RandomStream& rng,
+                       LinkParams link = {});
+
+}  // namespace cl::sim::net

@@ -1,0 +1,202 @@
+// Links and message delivery over a Topology (DESIGN.md §3).
+//
+// Network::send(from, to, type, size, payload) turns one message into one delivery
+// event on the Simulator:
+//   rate    = min(upload_bps[from], link.bandwidth_bps)   (0 means unlimited)
+//   depart  = max(now, uplink_free_at[from]) + ceil(size·8·1e9 / rate) ns
+//   uplink_free_at[from] = depart          (the sender's uplink is one FIFO queue)
+//   arrive  = depart + latency(link)       (LatencyModel: fixed or with jitter)
+//   arrive  = max(arrive, last arrival on from→to)   unless allow_reordering
+// and the message is dropped (DropReason) when:
+//   at send:    from and to are not linked; the sender is down; the link is down; a
+//               partition separates them at `now`; the loss draw says so
+//               (probability NetworkConfig::loss);
+//   at arrival: the receiver is down; the link is down; a partition separates them at
+//               the arrival time.
+// A message from a live sender occupies its uplink even if it is then lost or cut off
+// (the sender cannot know). Equal arrival times run in send order (the Simulator's
+// FIFO ties), so with reordering off, messages between two nodes arrive in send order
+// even with jitter.
+//
+// Randomness (loss, jitter) comes from one stream per sending node, derived from
+// (seed, replication, "net/node/<id>"), so a node's draws depend only on its own sends.
+//
+// Faults are schedules, pure functions of time: partitions (named groups of nodes that
+// cannot reach each other in [start, end); nodes in no group form one implicit group),
+// node failures and link failures in [start, end).
+//
+// Allocation: in-flight messages live in a HandlePool and each delivery event captures
+// only [this, handle]; payloads are opaque 64-bit handles into the caller's own pool.
+// Once the pool and the simulator reach their high water, sending and delivering
+// allocate nothing.
+//
+// Thread-safety: none; one Network per Simulator.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/kernel/random.hpp"
+#include "sim/kernel/simulator.hpp"
+#include "sim/kernel/time.hpp"
+#include "sim/net/pool.hpp"
+#include "sim/net/topology.hpp"
+
+namespace cl::sim::net {
+
+using MessageType = std::uint16_t;
+
+enum class JitterKind : std::uint8_t {
+    kNone,         // latency = link latency
+    kUniform,      // link latency + uniform [0, jitter]
+    kExponential,  // link latency + Exp(mean jitter)
+    kPareto,       // Pareto with mean = link latency and tail index pareto_shape (SimBlock)
+};
+
+struct LatencyModel {
+    JitterKind kind = JitterKind::kNone;
+    Duration jitter = Duration::zero();
+    double pareto_shape = 5.0;  // > 1
+};
+
+struct NetworkConfig {
+    // Upload bandwidth of every node, bits/s (0 = unlimited), used for nodes the
+    // Topology gives no figure for, or for all when ignore_topology_upload.
+    std::uint64_t upload_bps = 0;
+    bool ignore_topology_upload = false;
+    LatencyModel latency;
+    double loss = 0.0;               // probability that a message is lost
+    bool allow_reordering = false;   // let jitter reorder messages between two nodes
+    std::size_t message_types = 16;  // counters for types [0, message_types)
+};
+
+enum class DropReason : std::uint8_t {
+    kNoLink,
+    kSenderDown,
+    kReceiverDown,
+    kLinkDown,
+    kPartitioned,
+    kLost,
+};
+inline constexpr std::size_t kDropReasonCount = 6;
+const char* to_string(DropReason r);
+
+// One message as the network saw it.
+struct Delivery {
+    NodeId from = 0;
+    NodeId to = 0;
+    MessageType type = 0;
+    std::uint32_t size = 0;     // bytes
+    std::uint64_t payload = 0;  // the caller's handle, passed through untouched
+    Time sent;                  // when send() was called
+    Time departed;              // when the last bit left the sender
+    Time arrived;               // when it is (or would have been) delivered
+    // Per-message latency for metrics: send() to delivery, queueing included.
+    Duration latency() const { return arrived - sent; }
+};
+
+// Receives deliveries. Called from simulator events (on_drop also from inside send()
+// for drops decided at send time). May call Network::send.
+class DeliveryHandler {
+  public:
+    virtual ~DeliveryHandler() = default;
+    virtual void on_deliver(const Delivery& d) noexcept = 0;
+    virtual void on_drop(const Delivery&, DropReason) noexcept {}
+};
+
+struct TypeCounters {
+    std::uint64_t sent_messages = 0;  // send() calls
+    std::uint64_t sent_bytes = 0;
+    std::uint64_t delivered_messages = 0;
+    std::uint64_t delivered_bytes = 0;
+    std::uint64_t dropped_messages = 0;
+    std::uint64_t dropped_bytes = 0;
+    Duration latency_sum = Duration::zero();  // over delivered messages
+    Duration latency_max = Duration::zero();
+};
+
+struct PartitionSpec {
+    std::string name;
+    std::vector<std::vector<NodeId>> groups;
+    Time start;
+    Time end;  // exclusive
+};
+
+class Network {
+  public:
+    // REQUIRES: topology, sim and handler outlive the Network.
+    Network(Simulator& sim, const Topology& topology, const NetworkConfig& config,
+            const RandomStreams& streams, DeliveryHandler& handler);
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+
+    // Sends one message now. Returns the drop reason when it was dropped at send time
+    // (also reported to on_drop), nullopt when a delivery event was scheduled.
+    // REQUIRES: from, to < node count; type < config.message_types.
+    std::optional<DropReason> send(NodeId from, NodeId to, MessageType type, std::uint32_t size,
+                                   std::uint64_t payload = 0);
+
+    // Fault schedules. REQUIRES: start <= end; nodes in range; a node in at most one
+    // group of a partition; link_failure endpoints linked.
+    void add_partition(const PartitionSpec& partition);
+    void add_node_failure(NodeId node, Time start, Time end);
+    void add_link_failure(NodeId a, NodeId b, Time start, Time end);
+
+    bool node_up(NodeId node, Time t) const;
+    bool link_up(NodeId a, NodeId b, Time t) const;
+    // No active partition separates a and b at t.
+    bool reachable(NodeId a, NodeId b, Time t) const;
+
+    // Serialisation time of `size` bytes at `bps` (0 = unlimited): ceil(size·8·1e9/bps) ns.
+    static Duration serialisation_time(std::uint64_t size, std::uint64_t bps);
+
+    const TypeCounters& counters(MessageType type) const { return counters_[type]; }
+    TypeCounters totals() const;
+    std::uint64_t drops(DropReason r) const { return drops_[static_cast<std::size_t>(r)]; }
+    Time uplink_free_at(NodeId n) const { return Time::from_nanos(uplink_free_at_[n]); }
+    std::uint64_t upload_bps(NodeId n) const { return upload_bps_[n]; }
+    std::size_t in_flight() const { return in_flight_.live(); }
+    const Topology& topology() const { return topology_; }
+
+  private:
+    struct InFlight {
+        Delivery d;
+    };
+    struct Interval {
+        std::int64_t start, end;
+    };
+    struct Partition {
+        std::string name;
+        std::int64_t start, end;
+        std::vector<std::uint16_t> group_of;  // 0 = the implicit rest group
+    };
+    struct LinkFailure {
+        NodeId a, b;  // a < b
+        std::int64_t start, end;
+    };
+
+    void deliver(HandlePool<InFlight>::Handle h) noexcept;
+    void drop(const Delivery& d, DropReason r) noexcept;
+    Duration draw_latency(RandomStream& rng, Duration base) const;
+
+    Simulator& sim_;
+    const Topology& topology_;
+    NetworkConfig config_;
+    DeliveryHandler& handler_;
+    std::vector<RandomStream> rng_;             // per sending node
+    std::vector<std::uint64_t> upload_bps_;     // per node
+    std::vector<std::int64_t> uplink_free_at_;  // per node, ns
+    std::vector<std::int64_t> last_arrival_;    // per half-edge, ns
+    std::vector<std::vector<Interval>> node_down_;
+    std::vector<LinkFailure> link_failures_;
+    std::vector<Partition> partitions_;
+    HandlePool<InFlight> in_flight_;
+    std::vector<TypeCounters> counters_;
+    std::array<std::uint64_t, kDropReasonCount> drops_{};
+};
+
+}  // namespace cl::sim::net
