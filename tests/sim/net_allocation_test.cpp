@@ -2,32 +2,10 @@
 // global operator new (replaced in this test binary) while messages flow.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "tests/support/counting_new.hpp"
 
 #include "sim/net/generators.hpp"
 #include "sim/net/network.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t align) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    const auto a = static_cast<std::size_t>(align);
-    if (void* p = std::aligned_alloc(a, (n + a - 1) / a * a)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace cl::sim::net {
 namespace {
@@ -56,10 +34,10 @@ TEST(NetworkAllocation, SteadyStateTrafficAllocatesNothing) {
         for (int k = 0; k < 5; ++k) (void)net.send(n, t.neighbours(n)[0], 0, 1000);
     }
     sim.run_until(Time::at(seconds(2)));  // warm-up
-    const std::size_t before = g_allocations.load();
+    const std::size_t before = test::allocation_count();
     const auto delivered_before = net.counters(0).delivered_messages;
     sim.run_until(Time::at(seconds(4)));
-    const std::size_t allocations = g_allocations.load() - before;
+    const std::size_t allocations = test::allocation_count() - before;
     EXPECT_GT(net.counters(0).delivered_messages - delivered_before, 50'000u);
     EXPECT_EQ(allocations, 0u);
 }
