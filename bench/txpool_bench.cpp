@@ -1,0 +1,162 @@
+// Micro benches of protocol/txpool (shared/spec/promo-pool.md §5, docs/txpool.md): a spam
+// flood of 10^5 promo requests from 10^4 senders (10 nonces each) hitting one node's pool.
+//
+// The transactions are really signed and recovered, once, before any timing (that is the
+// node's cost, not the pool's). Arrival is one transaction per simulated millisecond
+// (100 s in all), in one of two orders: `shuffled` (a seeded permutation, so most arrive
+// before their predecessors and queue) or `in_order` (round-robin over senders, nonce by
+// nonce). Each iteration admits the whole flood into a fresh pool, with default limits
+// (§5: 16/5120/64/1024, 3 h, burst 5 + 1 per 60 s) or with every limit off. Counters:
+// admissions_per_s (attempts per wall second), the final pending and queued counts, and
+// the admissions and refusals by reason of one pass (the same in every iteration).
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "protocol/chain/transaction.hpp"
+#include "protocol/core/assert.hpp"
+#include "protocol/core/random.hpp"
+#include "protocol/core/rlp.hpp"
+#include "protocol/core/secp256k1.hpp"
+#include "protocol/core/split_mix64.hpp"
+#include "protocol/txpool/txpool.hpp"
+
+namespace cl::txpool {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kSenders = 10'000;
+constexpr std::size_t kNoncesPerSender = 10;
+constexpr std::size_t kTxs = kSenders * kNoncesPerSender;
+constexpr std::uint64_t kSeed = 0xF100D;
+constexpr Nanos kInterArrival = 1ms;
+
+class ZeroNonces final : public AccountNonces {
+  public:
+    std::uint64_t nonce(const Address&) const override { return 0; }
+};
+
+Bytes request_call(std::uint64_t tier) {
+    Bytes out;
+    const std::size_t list = rlp::begin_list(out);
+    static constexpr std::array<std::uint8_t, 7> kMethod{'r', 'e', 'q', 'u', 'e', 's', 't'};
+    rlp::append_bytes(out, kMethod);
+    rlp::append_uint(out, tier);
+    rlp::end_list(out, list);
+    return out;
+}
+
+struct Flood {
+    std::vector<RecoveredTransaction> in_order;  // round-robin: sender 0..N−1 at nonce 0, then nonce 1, …
+    std::vector<RecoveredTransaction> shuffled;
+};
+
+const Flood& flood() {
+    static const Flood f = [] {
+        Address pool;
+        pool.bytes[17] = 0xc1;
+        pool.bytes[19] = 0x02;
+        std::vector<PrivateKey> keys(kSenders);
+        for (std::size_t i = 0; i < kSenders; ++i)
+            keys[i] = derive_private_key(kSeed, "flood-" + std::to_string(i));
+        Flood out;
+        out.in_order.resize(kTxs);
+        auto work = [&](std::size_t begin, std::size_t step) {
+            for (std::size_t k = begin; k < kTxs; k += step) {
+                const std::size_t sender = k % kSenders;
+                Transaction tx{1, k / kSenders, pool, request_call(k % 3), {}};
+                auto recovered = recover_transaction(sign_transaction(std::move(tx), keys[sender]));
+                CL_ASSERT(recovered.has_value());
+                out.in_order[k] = std::move(*recovered);
+            }
+        };
+        std::thread helper(work, 1, 2);  // signing 10^5 transactions: two cores
+        work(0, 2);
+        helper.join();
+        out.shuffled = out.in_order;
+        SplitMix64 rng(kSeed);
+        for (std::size_t i = kTxs - 1; i > 0; --i) {
+            std::swap(out.shuffled[i], out.shuffled[uniform_below(rng, i + 1)]);
+        }
+        return out;
+    }();
+    return f;
+}
+
+void BM_TxPool_AdmitFlood(benchmark::State& state) {
+    const bool unlimited = state.range(0) == 1;
+    const bool shuffled = state.range(1) == 0;
+    const std::vector<RecoveredTransaction>& txs = shuffled ? flood().shuffled : flood().in_order;
+    const Config config = unlimited ? Config::unlimited() : Config{};
+    const ZeroNonces nonces;
+
+    std::array<std::size_t, kRefusalCount> refusals{};
+    std::size_t admitted = 0, evicted = 0, pending = 0, queued = 0;
+    for (auto _ : state) {
+        std::optional<TxPool> pool(std::in_place, config);
+        refusals.fill(0);
+        admitted = evicted = 0;
+        Nanos now{0};
+        for (const RecoveredTransaction& tx : txs) {
+            auto r = pool->admit(tx, now, nonces);
+            if (r) {
+                ++admitted;
+                evicted += r->evicted.has_value();
+            } else {
+                ++refusals[static_cast<std::size_t>(r.error())];
+            }
+            now += kInterArrival;
+        }
+        state.PauseTiming();
+        pending = pool->pending_count();
+        queued = pool->queued_count();
+        pool.reset();
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kTxs));
+    state.counters["admissions_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations() * kTxs), benchmark::Counter::kIsRate);
+    state.counters["pending"] = static_cast<double>(pending);
+    state.counters["queued"] = static_cast<double>(queued);
+    state.counters["admitted"] = static_cast<double>(admitted);
+    state.counters["evicted"] = static_cast<double>(evicted);
+    for (std::size_t i = 0; i < kRefusalCount; ++i) {
+        if (refusals[i] > 0)
+            state.counters[to_string(static_cast<Refusal>(i))] = static_cast<double>(refusals[i]);
+    }
+    state.SetLabel(std::string(unlimited ? "limits_off" : "defaults") +
+                   (shuffled ? "/shuffled" : "/in_order"));
+}
+BENCHMARK(BM_TxPool_AdmitFlood)
+    ->ArgNames({"limits_off", "in_order"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMillisecond);
+
+// Building a block of 1000 from the pool after the shuffled flood with limits off
+// (10^4 senders with pending runs).
+void BM_TxPool_Select(benchmark::State& state) {
+    const ZeroNonces nonces;
+    TxPool pool(Config::unlimited());
+    Nanos now{0};
+    for (const RecoveredTransaction& tx : flood().shuffled) {
+        (void)pool.admit(tx, now, nonces);
+        now += kInterArrival;
+    }
+    const auto max = static_cast<std::size_t>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(pool.select(nonces, max));
+    state.counters["pending"] = static_cast<double>(pool.pending_count());
+}
+BENCHMARK(BM_TxPool_Select)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace cl::txpool

@@ -1,0 +1,136 @@
+#include "protocol/state/config.hpp"
+
+#include <set>
+#include <string_view>
+
+#include "protocol/core/rlp.hpp"
+
+namespace cl::state {
+namespace {
+
+void append_string(Bytes& out, std::string_view s) {
+    rlp::append_bytes(out, BytesView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+}
+
+// nullopt encodes as the empty list, a value as a one-item list: unambiguous, canonical.
+void append_optional(Bytes& out, const std::optional<std::uint64_t>& value) {
+    const std::size_t list = rlp::begin_list(out);
+    if (value) rlp::append_uint(out, *value);
+    rlp::end_list(out, list);
+}
+
+void append_uints(Bytes& out, const std::vector<std::uint64_t>& values) {
+    const std::size_t list = rlp::begin_list(out);
+    for (std::uint64_t v : values) rlp::append_uint(out, v);
+    rlp::end_list(out, list);
+}
+
+ConfigError error(std::string field, std::string message) { return {std::move(field), std::move(message)}; }
+
+}  // namespace
+
+std::optional<ConfigError> validate(const GenesisConfig& config) {
+    const std::size_t tiers = config.tiers.size();
+    if (tiers == 0) return error("tiers", "at least one tier is required");
+    std::set<std::string> tier_names;
+    for (std::size_t t = 0; t < tiers; ++t) {
+        if (!tier_names.insert(config.tiers[t].name).second) {
+            return error("tiers[" + std::to_string(t) + "].name",
+                         "duplicate tier name '" + config.tiers[t].name + "'");
+        }
+    }
+    std::set<std::string> names;
+    std::set<Address> addresses;
+    for (std::size_t c = 0; c < config.clouds.size(); ++c) {
+        const GenesisCloud& cloud = config.clouds[c];
+        const std::string at = "clouds[" + std::to_string(c) + "]";
+        if (cloud.name.empty()) return error(at + ".name", "must not be empty");
+        if (!names.insert(cloud.name).second)
+            return error(at + ".name", "duplicate cloud name '" + cloud.name + "'");
+        if (!addresses.insert(cloud.validator).second) {
+            return error(at + ".validator", "address already used by another cloud");
+        }
+        if (!addresses.insert(cloud.operator_address).second) {
+            return error(at + ".operator", "address already used by another cloud");
+        }
+        if (cloud.quotas.size() > tiers) {
+            return error(at + ".quotas", "has " + std::to_string(cloud.quotas.size()) + " entries for " +
+                                             std::to_string(tiers) + " tiers");
+        }
+    }
+    const TtlConfig& ttl = config.pool.ttl;
+    switch (ttl.kind) {
+        case TtlKind::kFixed:
+        case TtlKind::kRenewable:
+            if (ttl.ttl_blocks == 0) return error("pool.ttl.ttl_blocks", "must be at least 1");
+            break;
+        case TtlKind::kPerTier:
+            if (ttl.per_tier_blocks.size() != tiers) {
+                return error("pool.ttl.per_tier", "needs one ttl per tier (" + std::to_string(tiers) + ")");
+            }
+            for (std::uint64_t blocks : ttl.per_tier_blocks) {
+                if (blocks == 0) return error("pool.ttl.per_tier", "every ttl must be at least 1");
+            }
+            break;
+        case TtlKind::kAdaptive:
+            if (ttl.min_ttl == 0) return error("pool.ttl.min_ttl", "must be at least 1");
+            if (ttl.base_ttl < ttl.min_ttl) return error("pool.ttl.base_ttl", "must not be below min_ttl");
+            if (ttl.exponent > 16) return error("pool.ttl.exponent", "must be at most 16");
+            break;
+    }
+    return std::nullopt;
+}
+
+Bytes encode(const GenesisConfig& config) {
+    Bytes out;
+    const std::size_t list = rlp::begin_list(out);
+    rlp::append_uint(out, config.chain_id);
+    rlp::append_fixed(out, config.notary);
+
+    const std::size_t tiers = rlp::begin_list(out);
+    for (const Tier& t : config.tiers) {
+        const std::size_t tier = rlp::begin_list(out);
+        append_string(out, t.name);
+        rlp::append_uint(out, t.vcpu);
+        rlp::append_uint(out, t.ram_gib);
+        rlp::append_uint(out, t.disk_gib);
+        rlp::append_uint(out, t.hours);
+        rlp::end_list(out, tier);
+    }
+    rlp::end_list(out, tiers);
+
+    const std::size_t clouds = rlp::begin_list(out);
+    for (const GenesisCloud& c : config.clouds) {
+        const std::size_t cloud = rlp::begin_list(out);
+        append_string(out, c.name);
+        rlp::append_fixed(out, c.operator_address);
+        rlp::append_fixed(out, c.validator);
+        append_string(out, c.region);
+        append_uints(out, c.quotas);
+        rlp::end_list(out, cloud);
+    }
+    rlp::end_list(out, clouds);
+
+    const PoolConfig& p = config.pool;
+    const std::size_t pool = rlp::begin_list(out);
+    rlp::append_uint(out, static_cast<std::uint64_t>(p.ttl.kind));
+    rlp::append_uint(out, p.ttl.ttl_blocks);
+    append_uints(out, p.ttl.per_tier_blocks);
+    rlp::append_uint(out, p.ttl.max_renewals);
+    rlp::append_uint(out, p.ttl.base_ttl);
+    rlp::append_uint(out, p.ttl.min_ttl);
+    rlp::append_uint(out, p.ttl.exponent);
+    append_optional(out, p.per_user_live);
+    append_optional(out, p.per_user_lifetime);
+    append_optional(out, p.per_block_issue_cap);
+    append_optional(out, p.max_txs_per_block);
+    rlp::append_uint(out, p.max_transfers);
+    rlp::append_uint(out, p.reward_per_redeem);
+    rlp::append_uint(out, p.reclaim ? 1 : 0);
+    rlp::end_list(out, pool);
+
+    rlp::end_list(out, list);
+    return out;
+}
+
+}  // namespace cl::state

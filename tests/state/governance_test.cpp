@@ -1,0 +1,246 @@
+// The governance contract and the reward token (shared/spec/promo-pool.md §2, §4).
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "tests/state/ledger_fixture.hpp"
+
+namespace cl::state {
+namespace {
+
+using namespace testing;
+
+const Actor kCloudD = actor("cloud-d/operator");
+const Actor kValidatorD = actor("cloud-d/validator");
+
+RegisterCloudCall registration(std::string name, const Address& validator,
+                               const PrivateKey& signer = kNotary.key, std::uint64_t chain_id = kChainId) {
+    return RegisterCloudCall{name, validator, sign(attestation_hash(chain_id, name, validator), signer)};
+}
+
+TEST(Governance, GenesisCloudsAreActiveWithTheirQuotas) {
+    Ledger l;
+    const auto clouds = l.state.clouds();
+    ASSERT_EQ(clouds.size(), 3u);
+    EXPECT_EQ(clouds[0].name, "cloud-a");
+    EXPECT_EQ(clouds[0].status, CloudStatus::kActive);
+    EXPECT_EQ(clouds[2].region, "ap-south");
+    EXPECT_EQ(l.state.quota(0, kSmall).quota, 4u);
+    EXPECT_EQ(l.state.tier(kSmall).capacity, 6u);
+    EXPECT_EQ(l.state.tier(kLarge).capacity, 3u);
+    EXPECT_TRUE(l.state.pending_validators().empty());
+}
+
+TEST(Governance, RegisterWithNotaryAttestationMakesCloudPending) {
+    Ledger l;
+    const Receipt r = l.run(kCloudD, registration("cloud-d", kValidatorD.address));
+    ASSERT_EQ(r.reason, Reason::kNone);
+    const auto clouds = l.state.clouds();
+    ASSERT_EQ(clouds.size(), 4u);
+    EXPECT_EQ(clouds[3].status, CloudStatus::kPending);
+    EXPECT_EQ(clouds[3].operator_address, kCloudD.address);
+    EXPECT_EQ(l.state.pending_validators(), std::vector<Address>{kValidatorD.address});
+    EXPECT_EQ(r.events.at(0).kind, EventKind::kCloudRegistered);
+    // Pending clouds may not act yet.
+    EXPECT_EQ(l.run(kCloudD, SetQuotaCall{kSmall, 5}).reason, Reason::kNotMember);
+}
+
+TEST(Governance, RegisterRejectsBadAttestations) {
+    Ledger l;
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-d", kValidatorD.address, kAlice.key)).reason,
+              Reason::kBadAttestation)
+        << "signed by someone other than the notary";
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-d", kValidatorD.address, kNotary.key, kChainId + 1)).reason,
+              Reason::kBadAttestation)
+        << "attestation for another chain";
+    RegisterCloudCall swapped = registration("cloud-d", kValidatorD.address);
+    swapped.validator = kBob.address;
+    EXPECT_EQ(l.run(kCloudD, swapped).reason, Reason::kBadAttestation) << "attestation for another validator";
+    RegisterCloudCall garbage = registration("cloud-d", kValidatorD.address);
+    garbage.attestation.bytes[64] = 9;
+    EXPECT_EQ(l.run(kCloudD, garbage).reason, Reason::kBadAttestation) << "unrecoverable signature";
+    EXPECT_EQ(l.state.clouds().size(), 3u);
+}
+
+TEST(Governance, RegisterRejectsDuplicates) {
+    Ledger l;
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-a", kValidatorD.address)).reason,
+              Reason::kAlreadyRegistered);
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-d", kValidatorA.address)).reason,
+              Reason::kAlreadyRegistered);
+    EXPECT_EQ(l.run(kCloudA, registration("cloud-d", kValidatorD.address)).reason,
+              Reason::kAlreadyRegistered);
+    EXPECT_EQ(l.run(kCloudD, registration("", kValidatorD.address)).reason, Reason::kAlreadyRegistered);
+}
+
+TEST(Governance, SignerVoteActivatesAndRemovesClouds) {
+    Ledger l;
+    l.run(kCloudD, registration("cloud-d", kValidatorD.address));
+    l.signers.push_back(kValidatorD.address);  // the Clique vote passed
+    const BlockResult joined = l.block({});
+    EXPECT_EQ(l.state.clouds()[3].status, CloudStatus::kActive);
+    ASSERT_EQ(joined.block_events.size(), 1u);
+    EXPECT_EQ(joined.block_events[0].kind, EventKind::kCloudActivated);
+    EXPECT_EQ(l.run(kCloudD, SetQuotaCall{kSmall, 5}).reason, Reason::kNone);
+    EXPECT_EQ(l.state.tier(kSmall).capacity, 11u);
+
+    l.signers.erase(l.signers.begin());  // cloud-a's validator voted out
+    const BlockResult left = l.block({});
+    EXPECT_EQ(l.state.clouds()[0].status, CloudStatus::kRemoved);
+    EXPECT_EQ(left.block_events.at(0).kind, EventKind::kCloudRemoved);
+    EXPECT_EQ(l.state.tier(kSmall).capacity, 11u) << "a removed cloud's quota stays committed";
+    auto code = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({code});
+    EXPECT_EQ(l.run(kCloudA, RedeemCall{code.hash}).reason, Reason::kNotMember);
+    EXPECT_EQ(l.run(kCloudA, SetQuotaCall{kSmall, 9}).reason, Reason::kNotMember);
+    l.signers.insert(l.signers.begin(), kValidatorA.address);
+    l.block({});
+    EXPECT_EQ(l.state.clouds()[0].status, CloudStatus::kRemoved) << "removal is final";
+}
+
+TEST(Governance, SetQuotaRules) {
+    Ledger l;
+    EXPECT_EQ(l.run(kAlice, SetQuotaCall{kSmall, 5}).reason, Reason::kNotMember);
+    EXPECT_EQ(l.run(kCloudA, SetQuotaCall{5, 5}).reason, Reason::kUnknownTier);
+    auto a = l.tx(kAlice, RequestCall{kSmall, {}});
+    auto b = l.tx(kBob, RequestCall{kSmall, {}});
+    auto c = l.tx(kCarol, RequestCall{kSmall, {}});
+    l.block({a, b, c});
+    l.block({l.tx(kCloudB, RedeemCall{a.hash}), l.tx(kCloudB, RedeemCall{b.hash})});
+    EXPECT_EQ(l.run(kCloudB, SetQuotaCall{kSmall, 1}).reason, Reason::kQuotaBelowUsed);
+    // small: capacity 6, used 3 (1 live + 2 redeemed by b). a cutting 4 → 0 leaves 2 < 3.
+    EXPECT_EQ(l.run(kCloudA, SetQuotaCall{kSmall, 0}).reason, Reason::kCapacityInUse);
+    const Receipt ok = l.run(kCloudA, SetQuotaCall{kSmall, 1});
+    ASSERT_EQ(ok.reason, Reason::kNone);
+    EXPECT_EQ(ok.events.at(0).kind, EventKind::kQuotaSet);
+    EXPECT_EQ(l.state.tier(kSmall).capacity, 3u);
+    EXPECT_EQ(l.run(actor("dave"), RequestCall{kSmall, {}}).reason, Reason::kPoolExhausted);
+}
+
+TEST(RewardToken, TransferApproveTransferFrom) {
+    Ledger l;
+    auto code = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({code});
+    l.run(kCloudA, RedeemCall{code.hash});  // alice: 5 tokens
+    EXPECT_EQ(l.run(kBob, TokenTransferCall{kAlice.address, 1}).reason, Reason::kInsufficientBalance);
+    Receipt sent = l.run(kAlice, TokenTransferCall{kBob.address, 2});
+    ASSERT_EQ(sent.reason, Reason::kNone);
+    EXPECT_EQ(sent.events.at(0),
+              (Event{EventKind::kTokenTransfer, Hash32{}, kAlice.address, kBob.address, 0, 2}));
+    EXPECT_EQ(l.state.account(kAlice.address).balance, 3u);
+    EXPECT_EQ(l.state.account(kBob.address).balance, 2u);
+
+    EXPECT_EQ(l.run(kCarol, TransferFromCall{kAlice.address, kCarol.address, 1}).reason,
+              Reason::kInsufficientAllowance);
+    Receipt approved = l.run(kAlice, ApproveCall{kCarol.address, 2});
+    EXPECT_EQ(approved.events.at(0),
+              (Event{EventKind::kApproval, Hash32{}, kAlice.address, kCarol.address, 0, 2}));
+    EXPECT_EQ(l.state.allowance(kAlice.address, kCarol.address), 2u);
+    EXPECT_EQ(l.run(kCarol, TransferFromCall{kAlice.address, kCarol.address, 3}).reason,
+              Reason::kInsufficientAllowance);
+    EXPECT_EQ(l.run(kCarol, TransferFromCall{kAlice.address, kCarol.address, 2}).reason, Reason::kNone);
+    EXPECT_EQ(l.state.allowance(kAlice.address, kCarol.address), 0u);
+    EXPECT_EQ(l.state.account(kCarol.address).balance, 2u);
+    EXPECT_EQ(l.state.account(kAlice.address).balance, 1u);
+    EXPECT_EQ(l.state.total_supply(), 5u);
+
+    // Allowance above the balance: the balance check fails and the allowance is kept.
+    l.run(kAlice, ApproveCall{kCarol.address, 4});
+    EXPECT_EQ(l.run(kCarol, TransferFromCall{kAlice.address, kBob.address, 4}).reason,
+              Reason::kInsufficientBalance);
+    EXPECT_EQ(l.state.allowance(kAlice.address, kCarol.address), 4u);
+    // The maximum allowance is unlimited.
+    l.run(kBob, ApproveCall{kCarol.address, std::numeric_limits<std::uint64_t>::max()});
+    EXPECT_EQ(l.run(kCarol, TransferFromCall{kBob.address, kCarol.address, 1}).reason, Reason::kNone);
+    EXPECT_EQ(l.state.allowance(kBob.address, kCarol.address), std::numeric_limits<std::uint64_t>::max());
+}
+
+TEST(Block, ReplayAndNonceGapsMakeTheBlockInvalid) {
+    Ledger l;
+    auto first = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({first});
+    auto replay = l.try_block({first});
+    ASSERT_FALSE(replay.has_value());
+    EXPECT_EQ(replay.error().reason, InvalidReason::kWrongNonce);
+    auto gap = l.try_block({l.tx(kAlice, RequestCall{kSmall, {}}, 5)});
+    ASSERT_FALSE(gap.has_value());
+    EXPECT_EQ(gap.error().reason, InvalidReason::kWrongNonce);
+    auto other_chain = l.try_block({l.tx(kBob, RequestCall{kSmall, {}}, 0, kChainId + 1)});
+    ASSERT_FALSE(other_chain.has_value());
+    EXPECT_EQ(other_chain.error().reason, InvalidReason::kWrongChainId);
+    auto second_bad =
+        l.try_block({l.tx(kBob, RequestCall{kSmall, {}}, 0), l.tx(kBob, RequestCall{kSmall, {}}, 0)});
+    ASSERT_FALSE(second_bad.has_value());
+    EXPECT_EQ(second_bad.error().tx_index, 1u);
+}
+
+TEST(Block, MaxTransactionsPerBlock) {
+    GenesisConfig c = test_config();
+    c.pool.max_txs_per_block = 2;
+    Ledger l(c);
+    auto too_many =
+        l.try_block({l.tx(kAlice, ApproveCall{kBob.address, 1}), l.tx(kBob, ApproveCall{kAlice.address, 1}),
+                     l.tx(kCarol, ApproveCall{kAlice.address, 1})});
+    ASSERT_FALSE(too_many.has_value());
+    EXPECT_EQ(too_many.error().reason, InvalidReason::kTooManyTransactions);
+}
+
+TEST(Block, FailedCallLeavesNoStateChangeButTheNonce) {
+    Ledger l;
+    const Hash32 before = l.state.root();
+    const Receipt r = l.run(kAlice, RequestCall{9, {}});
+    EXPECT_EQ(r.reason, Reason::kUnknownTier);
+    EXPECT_NE(l.state.root(), before);
+    AccountEntry expected;
+    expected.nonce = 1;
+    EXPECT_EQ(l.state.account(kAlice.address), expected);
+}
+
+TEST(Block, EmptyBlockKeepsTheRoot) {
+    Ledger l;
+    const Hash32 before = l.state.root();
+    l.block({});
+    EXPECT_EQ(l.state.root(), before);
+}
+
+TEST(Block, OrderedRootMatchesEthereum) {
+    EXPECT_EQ(ordered_root({}).hex(), "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
+}
+
+TEST(Genesis, RejectsInvalidConfigurations) {
+    GenesisConfig c = test_config();
+    c.tiers.clear();
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "tiers");
+    c = test_config();
+    c.clouds[1].name = "cloud-a";
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "clouds[1].name");
+    c = test_config();
+    c.clouds[1].validator = c.clouds[0].validator;
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "clouds[1].validator");
+    c = test_config();
+    c.clouds[0].quotas = {1, 2, 3};
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "clouds[0].quotas");
+    c = test_config();
+    c.pool.ttl.ttl_blocks = 0;
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "pool.ttl.ttl_blocks");
+    c = test_config();
+    c.pool.ttl.kind = TtlKind::kPerTier;
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "pool.ttl.per_tier");
+    c.pool.ttl.kind = TtlKind::kAdaptive;
+    c.pool.ttl.exponent = 17;
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "pool.ttl.exponent");
+    c.pool.ttl.exponent = 2;
+    c.pool.ttl.base_ttl = 5;
+    EXPECT_EQ(LedgerState::genesis(c).error().field, "pool.ttl.base_ttl");
+}
+
+TEST(Genesis, ConfigurationIsCommittedByTheRoot) {
+    GenesisConfig c = test_config();
+    const Hash32 root = LedgerState::genesis(c).value().root();
+    EXPECT_EQ(LedgerState::genesis(c).value().root(), root);
+    c.pool.reward_per_redeem = 6;
+    EXPECT_NE(LedgerState::genesis(c).value().root(), root);
+}
+
+}  // namespace
+}  // namespace cl::state
