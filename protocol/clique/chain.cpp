@@ -31,21 +31,35 @@ HeadView Chain::head_view(const BlockEntry& block) const {
     return v;
 }
 
-std::expected<ImportResult, Error> Chain::import(Header header, std::uint64_t now, RandomSource& rng) {
-    const Hash32 hash = block_hash(header);
+std::expected<ImportResult, Error> Chain::import(Header header, std::uint64_t now, RandomSource& rng,
+                                                 ImportHints hints) {
+    const Hash32 hash = hints.hash ? *hints.hash : block_hash(header);
     if (const BlockEntry* known = tree_.find(hash)) return ImportResult{known, true, false, std::nullopt};
+    hints.hash = &hash;
+    auto verified = verify(header, now, hints);
+    if (!verified) return std::unexpected(verified.error());
+    return insert(std::move(header), std::move(*verified), rng);
+}
 
+std::expected<Chain::Verified, Error> Chain::verify(const Header& header, std::uint64_t now,
+                                                    ImportHints hints) const {
+    const Hash32 hash = hints.hash ? *hints.hash : block_hash(header);
     const BlockEntry* parent = tree_.find(header.parent_hash);
     const Snapshot* parent_snapshot = parent ? &snapshot(parent->hash) : nullptr;
-    auto signer = verify_header(config_, header, parent ? &parent->header : nullptr, parent_snapshot, now);
+    auto signer = verify_header(config_, header, parent ? &parent->header : nullptr, parent_snapshot, now,
+                                hints.sealer);
     if (!signer) return std::unexpected(signer.error());
     auto next = parent_snapshot->apply(header, *signer, hash, config_);
     if (!next) return std::unexpected(next.error());
+    return Verified{hash, *signer, std::move(*next)};
+}
 
+ImportResult Chain::insert(Header header, Verified verified, RandomSource& rng) {
+    const Hash32 hash = verified.hash;
     auto inserted = tree_.insert(std::move(header), hash);
     CL_ASSERT(inserted.has_value());  // parent present, number checked by verification
     const BlockEntry* block = *inserted;
-    meta_.emplace(hash, Meta{std::move(*next), *signer});
+    meta_.emplace(hash, Meta{std::move(verified.snapshot), verified.signer});
 
     ImportResult result{block, false, false, std::nullopt};
     if (prefer_candidate(config_, head_view(tree_.head()), head_view(*block), rng)) {

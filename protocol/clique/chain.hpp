@@ -17,6 +17,7 @@
 #include "protocol/clique/errors.hpp"
 #include "protocol/clique/fork_choice.hpp"
 #include "protocol/clique/snapshot.hpp"
+#include "protocol/clique/verify.hpp"
 #include "protocol/core/random.hpp"
 
 namespace cl::clique {
@@ -28,6 +29,13 @@ struct ImportResult {
     std::optional<Reorg> reorg;  // set when the head moved to another branch (depth ≥ 1)
 };
 
+// What a caller may already have computed from a header (pure values, shared across
+// simulated nodes, DESIGN.md §5); each must equal what the chain would compute itself.
+struct ImportHints {
+    const Hash32* hash = nullptr;            // block_hash(header)
+    const SealerRecovery* sealer = nullptr;  // recover_sealer(header)
+};
+
 class Chain {
   public:
     // REQUIRES: genesis.extra lists the initial signers (a checkpoint extraData).
@@ -35,7 +43,22 @@ class Chain {
 
     // `now`: seconds since the Unix epoch (future-dated headers are rejected).
     // A header whose parent is not stored fails with kUnknownAncestor.
-    std::expected<ImportResult, Error> import(Header header, std::uint64_t now, RandomSource& rng);
+    // `hints` may carry what the caller already computed from the header.
+    std::expected<ImportResult, Error> import(Header header, std::uint64_t now, RandomSource& rng,
+                                              ImportHints hints = {});
+
+    // import() in two steps, for callers that must check more than the header (the
+    // ledger's state root) between verification and insertion. verify() changes nothing.
+    struct Verified {
+        Hash32 hash;
+        Address signer;
+        Snapshot snapshot;  // after the header
+    };
+    // REQUIRES: the header is not stored yet (check tree().find()).
+    std::expected<Verified, Error> verify(const Header& header, std::uint64_t now,
+                                          ImportHints hints = {}) const;
+    // REQUIRES: `verified` is verify(header)'s result and the header is not stored yet.
+    ImportResult insert(Header header, Verified verified, RandomSource& rng);
 
     const Config& config() const { return config_; }
     const BlockTree& tree() const { return tree_; }

@@ -43,8 +43,9 @@ std::expected<void, Error> verify_cascading(const Config& config, const Header& 
     return {};
 }
 
-std::expected<Address, Error> verify_seal(const Header& h, const Snapshot& parent_snapshot) {
-    auto signer = recover_sealer(h);
+std::expected<Address, Error> verify_seal(const Header& h, const Snapshot& parent_snapshot,
+                                          const SealerRecovery* known) {
+    const SealerRecovery signer = known ? *known : recover_sealer(h);
     if (!signer) return std::unexpected(Error::kInvalidSignature);
     if (!parent_snapshot.is_signer(*signer)) return std::unexpected(Error::kUnauthorizedSigner);
     if (parent_snapshot.recently_signed(h.number, *signer)) return std::unexpected(Error::kRecentlySigned);
@@ -55,13 +56,14 @@ std::expected<Address, Error> verify_seal(const Header& h, const Snapshot& paren
 }
 
 std::expected<Address, Error> verify_header(const Config& config, const Header& header, const Header* parent,
-                                            const Snapshot* parent_snapshot, std::uint64_t now) {
+                                            const Snapshot* parent_snapshot, std::uint64_t now,
+                                            const SealerRecovery* known_sealer) {
     CL_ASSERT(header.number > 0 && (parent == nullptr) == (parent_snapshot == nullptr));
     if (auto r = verify_fields(config, header, now); !r) return std::unexpected(r.error());
     if (parent == nullptr) return std::unexpected(Error::kUnknownAncestor);
     if (auto r = verify_cascading(config, header, parent, *parent_snapshot); !r)
         return std::unexpected(r.error());
-    return verify_seal(header, *parent_snapshot);
+    return verify_seal(header, *parent_snapshot, known_sealer);
 }
 
 }  // namespace cl::clique

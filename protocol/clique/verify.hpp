@@ -15,6 +15,7 @@
 #include "protocol/clique/config.hpp"
 #include "protocol/clique/errors.hpp"
 #include "protocol/clique/snapshot.hpp"
+#include "protocol/core/secp256k1.hpp"
 
 namespace cl::clique {
 
@@ -32,14 +33,21 @@ std::expected<void, Error> verify_fields(const Config& config, const Header& hea
 std::expected<void, Error> verify_cascading(const Config& config, const Header& header, const Header* parent,
                                             const Snapshot& parent_snapshot);
 
+// recover_sealer(header), when a caller already has it: recovery is a pure function of the
+// header, so a simulator may compute it once per block and share it (DESIGN.md §5).
+using SealerRecovery = std::expected<Address, SignatureError>;
+
 // §4 verifySeal with the strict recent-signer rule. Returns the recovered signer.
-// REQUIRES: verify_fields passed (extraData holds a seal).
-std::expected<Address, Error> verify_seal(const Header& header, const Snapshot& parent_snapshot);
+// REQUIRES: verify_fields passed (extraData holds a seal); `known`, if given, is
+// recover_sealer(header).
+std::expected<Address, Error> verify_seal(const Header& header, const Snapshot& parent_snapshot,
+                                          const SealerRecovery* known = nullptr);
 
 // All of §4, in order. `parent` and `parent_snapshot` are both null when the parent is
 // unknown (→ kUnknownAncestor, after the context-free checks). Genesis (number 0) is
 // configuration, not verified: this function REQUIRES header.number > 0.
 std::expected<Address, Error> verify_header(const Config& config, const Header& header, const Header* parent,
-                                            const Snapshot* parent_snapshot, std::uint64_t now);
+                                            const Snapshot* parent_snapshot, std::uint64_t now,
+                                            const SealerRecovery* known_sealer = nullptr);
 
 }  // namespace cl::clique

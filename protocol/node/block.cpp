@@ -1,0 +1,32 @@
+#include "protocol/node/block.hpp"
+
+#include "protocol/clique/seal.hpp"
+#include "protocol/core/rlp.hpp"
+#include "protocol/state/execute.hpp"
+
+namespace cl::node {
+
+BlockRef make_block(Header header, std::vector<TxRef> txs) {
+    auto block = std::make_shared<Block>();
+    block->hash = block_hash(header);
+    block->sealer = header.number == 0
+                        ? clique::SealerRecovery(std::unexpected(SignatureError::kRecoveryFailed))
+                        : clique::recover_sealer(header);
+    std::size_t tx_bytes = 0;
+    for (const TxRef& tx : txs) tx_bytes += tx->encoded_size;
+    const std::size_t header_bytes = encode(header).size();
+    block->encoded_size = rlp::header_size(header_bytes + rlp::header_size(tx_bytes) + tx_bytes) +
+                          header_bytes + rlp::header_size(tx_bytes) + tx_bytes;
+    block->header = std::move(header);
+    block->txs = std::move(txs);
+    return block;
+}
+
+Hash32 transactions_root(const std::vector<TxRef>& txs) {
+    std::vector<Bytes> encoded;
+    encoded.reserve(txs.size());
+    for (const TxRef& tx : txs) encoded.push_back(encode(tx->tx));
+    return state::ordered_root(encoded);
+}
+
+}  // namespace cl::node

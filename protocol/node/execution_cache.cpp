@@ -1,0 +1,61 @@
+#include "protocol/node/execution_cache.hpp"
+
+namespace cl::node {
+
+const char* name(BodyFault f) {
+    switch (f) {
+        case BodyFault::kInvalidTransaction:
+            return "invalid_transaction";
+        case BodyFault::kStateRootMismatch:
+            return "state_root_mismatch";
+        case BodyFault::kTxRootMismatch:
+            return "tx_root_mismatch";
+        case BodyFault::kReceiptRootMismatch:
+            return "receipt_root_mismatch";
+    }
+    return "unknown";
+}
+
+Hash32 receipts_root(const std::vector<state::Receipt>& receipts) {
+    std::vector<Bytes> encoded;
+    encoded.reserve(receipts.size());
+    for (const state::Receipt& r : receipts) encoded.push_back(state::encode(r));
+    return state::ordered_root(encoded);
+}
+
+namespace {
+
+ExecutionResult run(const state::LedgerState& parent, const Block& block,
+                    std::span<const Address> signers_after) {
+    if (block.header.tx_root != transactions_root(block.txs))
+        return std::unexpected(BodyFault::kTxRootMismatch);
+    std::vector<RecoveredTransaction> txs;
+    txs.reserve(block.txs.size());
+    for (const TxRef& tx : block.txs) txs.push_back(*tx);
+    auto result = state::execute_block(parent, state::BlockContext{block.header.number, signers_after}, txs);
+    if (!result) return std::unexpected(BodyFault::kInvalidTransaction);
+    if (result->state.root() != block.header.state_root)
+        return std::unexpected(BodyFault::kStateRootMismatch);
+    if (receipts_root(result->receipts) != block.header.receipt_root) {
+        return std::unexpected(BodyFault::kReceiptRootMismatch);
+    }
+    return std::move(*result);
+}
+
+}  // namespace
+
+const ExecutionResult& ExecutionCache::execute(const state::LedgerState& parent, const Block& block,
+                                               std::span<const Address> signers_after) {
+    if (auto it = results_.find(block.hash); it != results_.end()) {
+        ++hits_;
+        return it->second;
+    }
+    ++executions_;
+    return results_.emplace(block.hash, run(parent, block, signers_after)).first->second;
+}
+
+void ExecutionCache::put(const Hash32& hash, state::BlockResult result) {
+    results_.emplace(hash, std::move(result));
+}
+
+}  // namespace cl::node

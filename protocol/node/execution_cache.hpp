@@ -1,0 +1,55 @@
+// Block execution results keyed by block hash: the pure work that every node importing
+// the same block would otherwise repeat (DESIGN.md §5).
+//
+// A block hash fixes the parent (hence the parent state), the transactions and the
+// header, and the signer set after the block is a function of the header chain; so the
+// result of executing a block — and whether its header's roots match it — is the same
+// for every node. A simulator shares one cache among all its nodes; a real node has its
+// own. Simulated CPU time is charged by the host per execution request, hit or miss, so
+// sharing never changes the simulated timeline. Not thread-safe.
+#pragma once
+
+#include <expected>
+#include <span>
+#include <unordered_map>
+
+#include "protocol/node/block.hpp"
+#include "protocol/state/execute.hpp"
+
+namespace cl::node {
+
+// Why a block's body does not match its header, or cannot be executed.
+enum class BodyFault {
+    kInvalidTransaction,   // a transaction with a wrong chain id or nonce (spec §1), or too many
+    kStateRootMismatch,    // header.state_root is not the root after execution
+    kTxRootMismatch,       // header.tx_root is not the root of the transactions
+    kReceiptRootMismatch,  // header.receipt_root is not the root of the receipts
+};
+const char* name(BodyFault f);
+
+using ExecutionResult = std::expected<state::BlockResult, BodyFault>;
+
+class ExecutionCache {
+  public:
+    // The result of executing `block` on `parent` with `signers_after` (the Clique signer
+    // set after the block), computed on the first call for the block's hash.
+    // REQUIRES: `parent` is the state of block.header.parent_hash.
+    const ExecutionResult& execute(const state::LedgerState& parent, const Block& block,
+                                   std::span<const Address> signers_after);
+
+    // Stores a result computed elsewhere (the sealer's own execution).
+    void put(const Hash32& hash, state::BlockResult result);
+
+    std::size_t executions() const { return executions_; }
+    std::size_t hits() const { return hits_; }
+
+  private:
+    std::unordered_map<Hash32, ExecutionResult> results_;  // lookup only, never iterated
+    std::size_t executions_ = 0;
+    std::size_t hits_ = 0;
+};
+
+// receiptsRoot of a block's receipts.
+Hash32 receipts_root(const std::vector<state::Receipt>& receipts);
+
+}  // namespace cl::node

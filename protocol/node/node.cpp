@@ -1,0 +1,314 @@
+#include "protocol/node/node.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "protocol/clique/errors.hpp"
+#include "protocol/clique/seal.hpp"
+#include "protocol/clique/sealer.hpp"
+#include "protocol/core/assert.hpp"
+
+namespace cl::node {
+
+// The input being handled: its time and the effects it produces.
+class Node::Context {
+  public:
+    Context(Nanos time, Effects& out) : now(time), effects(out) {}
+    std::uint64_t now_seconds() const {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    }
+    void send(PeerId to, Message m) { effects.sends.push_back(Send{to, std::move(m)}); }
+
+    Nanos now;
+    Effects& effects;
+};
+
+namespace {
+
+// The pool's view of a ledger state's account nonces.
+class StateNonces final : public txpool::AccountNonces {
+  public:
+    explicit StateNonces(const state::LedgerState& state) : state_(state) {}
+    std::uint64_t nonce(const Address& sender) const override { return state_.account(sender).nonce; }
+
+  private:
+    const state::LedgerState& state_;
+};
+
+// Blocks this far below the head are no longer tracked for gossip bookkeeping.
+constexpr std::uint64_t kGossipHorizon = 64;
+
+}  // namespace
+
+Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state, ExecutionCache& cache,
+           RandomSource& rng)
+    : config_(std::move(config)),
+      cache_(cache),
+      rng_(rng),
+      chain_(config_.clique, genesis->header),
+      txpool_(config_.txpool) {
+    CL_ASSERT(genesis->header.state_root == genesis_state.root());
+    if (config_.signer_key) self_ = address_of(*config_.signer_key);
+    states_.emplace(genesis->hash, std::move(genesis_state));
+    blocks_.emplace(genesis->hash, std::move(genesis));
+}
+
+const state::LedgerState& Node::head_state() const { return states_.at(chain_.head().hash); }
+
+const state::LedgerState* Node::state_of(const Hash32& block) const {
+    auto it = states_.find(block);
+    return it == states_.end() ? nullptr : &it->second;
+}
+
+BlockRef Node::block(const Hash32& hash) const {
+    auto it = blocks_.find(hash);
+    return it == blocks_.end() ? nullptr : it->second;
+}
+
+CodeView Node::query_code(const Hash32& id) const {
+    CodeView view;
+    view.code = head_state().code(id);
+    if (view.code) view.confirmations = chain_.head().header.number - view.code->issued_at;
+    return view;
+}
+
+Effects Node::start(Nanos now) {
+    Effects effects;
+    Context ctx(now, effects);
+    plan_seal(ctx);
+    return effects;
+}
+
+Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
+    Effects effects;
+    Context ctx(now, effects);
+    if (const auto* m = std::get_if<NewBlockMsg>(&message)) {
+        mark_known(m->block->hash, from);
+        receive_block(ctx, from, m->block);
+    } else if (const auto* a = std::get_if<NewBlockHashesMsg>(&message)) {
+        mark_known(a->hash, from);
+        if (blocks_.contains(a->hash) || orphan_hashes_.contains(a->hash)) return effects;
+        auto it = fetching_.find(a->hash);
+        if (it != fetching_.end() && now - it->second < config_.fetch_timeout) return effects;
+        fetching_[a->hash] = now;
+        ctx.send(from, GetBlockMsg{a->hash});
+    } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
+        if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
+            mark_known(g->hash, from);
+            ctx.send(from, NewBlockMsg{it->second});
+        }
+    } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
+        receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
+    }
+    return effects;
+}
+
+Effects Node::on_timer(Nanos now, std::uint64_t token) {
+    Effects effects;
+    Context ctx(now, effects);
+    if (token != 0 && token == seal_token_) seal(ctx);
+    return effects;
+}
+
+Effects Node::on_local_tx(Nanos now, const TxRef& tx) {
+    Effects effects;
+    Context ctx(now, effects);
+    receive_tx(ctx, std::nullopt, tx, txpool::Source::kNetwork);
+    return effects;
+}
+
+// ---- blocks ----
+
+void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
+    if (blocks_.contains(block->hash) || orphan_hashes_.contains(block->hash)) return;
+    fetching_.erase(block->hash);
+    const Hash32& parent = block->header.parent_hash;
+    if (!blocks_.contains(parent)) {
+        // Sync: keep the block and fetch its missing ancestors from the peer that sent it.
+        orphan_hashes_.insert(block->hash);
+        orphans_[parent].push_back(block);
+        if (!fetching_.contains(parent) && !orphan_hashes_.contains(parent)) {
+            fetching_[parent] = ctx.now;
+            ctx.send(from, GetBlockMsg{parent});
+        }
+        return;
+    }
+    if (!import_block(ctx, block)) return;
+    relay_block(ctx, block, from);
+    // Children that were waiting for this block, breadth first in arrival order.
+    std::vector<Hash32> ready{block->hash};
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+        auto it = orphans_.find(ready[i]);
+        if (it == orphans_.end()) continue;
+        std::vector<BlockRef> children = std::move(it->second);
+        orphans_.erase(it);
+        for (const BlockRef& child : children) {
+            orphan_hashes_.erase(child->hash);
+            if (!import_block(ctx, child)) continue;
+            relay_block(ctx, child, std::nullopt);
+            ready.push_back(child->hash);
+        }
+    }
+}
+
+bool Node::import_block(Context& ctx, const BlockRef& block) {
+    ctx.effects.work.headers_verified += 1;
+    const clique::ImportHints hints{&block->hash, &block->sealer};
+    auto verified = chain_.verify(block->header, ctx.now_seconds(), hints);
+    if (!verified) {
+        ctx.effects.events.push_back(BlockRejected{block->hash, clique::name(verified.error())});
+        return false;
+    }
+    const state::LedgerState& parent_state = states_.at(block->header.parent_hash);
+    ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
+    const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot.signers());
+    if (!executed) {
+        ctx.effects.events.push_back(BlockRejected{block->hash, name(executed.error())});
+        return false;
+    }
+    const clique::ImportResult result = chain_.insert(block->header, std::move(*verified), rng_);
+    blocks_.emplace(block->hash, block);
+    states_.emplace(block->hash, executed->state);
+    const auto depth = static_cast<std::uint32_t>(result.reorg ? result.reorg->depth() : 0);
+    ctx.effects.events.push_back(BlockImported{block, result.new_head, depth});
+    if (result.new_head) on_new_head(ctx, result.reorg);
+    return true;
+}
+
+void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except) {
+    std::vector<PeerId> targets;
+    for (PeerId p : config_.peers) {
+        if (p != except && !peer_knows(block->hash, p)) targets.push_back(p);
+    }
+    // eth: the full block to √(peers) of them chosen at random, an announcement to the rest.
+    const auto full = static_cast<std::size_t>(std::sqrt(static_cast<double>(config_.peers.size())));
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng_, targets.size() - i));
+        std::swap(targets[i], targets[j]);
+        mark_known(block->hash, targets[i]);
+        if (i < full) {
+            ctx.send(targets[i], NewBlockMsg{block});
+        } else {
+            ctx.send(targets[i], NewBlockHashesMsg{block->hash, block->header.number});
+        }
+    }
+}
+
+void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
+    const StateNonces nonces(head_state());
+    (void)txpool_.on_new_head(nonces, ctx.now);
+    if (reorg) {
+        // Transactions of blocks that left the canonical chain go back to the pool.
+        for (const Hash32& dropped : reorg->dropped) {
+            for (const TxRef& tx : blocks_.at(dropped)->txs) {
+                (void)txpool_.admit(*tx, ctx.now, nonces, txpool::Source::kReinjected);
+            }
+        }
+    }
+    // Forget gossip bookkeeping of blocks far below the head (erasing only: no output
+    // depends on the maps' iteration order).
+    const std::uint64_t head = chain_.head().header.number;
+    if (head > kGossipHorizon) {
+        std::erase_if(known_by_, [&](const auto& entry) {
+            const auto it = blocks_.find(entry.first);
+            return it != blocks_.end() && it->second->header.number + kGossipHorizon < head;
+        });
+        std::erase_if(fetching_,
+                      [&](const auto& entry) { return ctx.now - entry.second > 4 * config_.fetch_timeout; });
+    }
+    plan_seal(ctx);
+}
+
+void Node::mark_known(const Hash32& block, PeerId peer) {
+    auto& peers = known_by_[block];
+    if (std::find(peers.begin(), peers.end(), peer) == peers.end()) peers.push_back(peer);
+}
+
+bool Node::peer_knows(const Hash32& block, PeerId peer) const {
+    auto it = known_by_.find(block);
+    return it != known_by_.end() && std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
+}
+
+// ---- transactions ----
+
+void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source) {
+    ctx.effects.work.txs_admitted += 1;
+    const StateNonces nonces(head_state());
+    auto admitted = txpool_.admit(*tx, ctx.now, nonces, source);
+    if (!admitted) {
+        // Refusals of relayed transactions (mostly "already known") are routine; report
+        // only those of transactions submitted here.
+        if (!from) ctx.effects.events.push_back(TxRefused{tx->hash, admitted.error()});
+        return;
+    }
+    // Relayed once: a transaction is forwarded only when this pool first admits it.
+    for (PeerId p : config_.peers) {
+        if (p != from) ctx.send(p, TransactionsMsg{tx});
+    }
+}
+
+// ---- sealing ----
+
+void Node::plan_seal(Context& ctx) {
+    seal_token_ = 0;  // any pending seal is abandoned (§7: a better head arrived)
+    if (!self_) return;
+    const BlockEntry& head = chain_.head();
+    auto plan = clique::plan_seal(config_.clique, chain_.snapshot(head.hash), head.header, *self_,
+                                  ctx.now_seconds(), true, rng_);
+    if (!plan) return;  // not a signer, or signed recently: wait for the next head
+    seal_token_ = ++tokens_issued_;
+    seal_plan_ = *plan;
+    seal_parent_ = head.hash;
+    ctx.effects.timers.push_back(Timer{std::max(ctx.now, Nanos(plan->release_at())), seal_token_});
+}
+
+void Node::seal(Context& ctx) {
+    seal_token_ = 0;
+    CL_ASSERT(seal_plan_ && seal_parent_ == chain_.head().hash);
+    const BlockEntry& parent = chain_.head();
+    const clique::Snapshot& snapshot = chain_.snapshot(parent.hash);
+    const state::LedgerState& parent_state = states_.at(parent.hash);
+
+    std::vector<clique::Proposal> proposals;
+    if (config_.vote_for_pending_clouds) {
+        for (const Address& v : parent_state.pending_validators()) {
+            if (!snapshot.is_signer(v)) proposals.push_back(clique::Proposal{v, true});
+        }
+    }
+    Header header =
+        clique::prepare_header(config_.clique, snapshot, parent.header, *seal_plan_, proposals, rng_);
+    const std::vector<Address> signers_after =
+        snapshot.apply(header, *self_, Hash32{}, config_.clique).value().signers();
+
+    // Transactions in pool order; one the ledger refuses (it cannot, for a pool that
+    // checks the chain id, but a block must never be invalid) is left out.
+    const StateNonces nonces(parent_state);
+    std::vector<TxRef> txs;
+    for (const RecoveredTransaction* tx : txpool_.select(nonces))
+        txs.push_back(std::make_shared<RecoveredTransaction>(*tx));
+    std::optional<state::BlockResult> result;
+    while (!result) {
+        std::vector<RecoveredTransaction> plain;
+        plain.reserve(txs.size());
+        for (const TxRef& tx : txs) plain.push_back(*tx);
+        auto executed =
+            state::execute_block(parent_state, state::BlockContext{header.number, signers_after}, plain);
+        if (executed) {
+            result = std::move(*executed);
+        } else {
+            txs.resize(executed.error().tx_index);  // keep the valid prefix
+        }
+    }
+    header.state_root = result->state.root();
+    header.tx_root = transactions_root(txs);
+    header.receipt_root = receipts_root(result->receipts);
+    clique::seal_header(header, *config_.signer_key);
+    const bool in_turn = header.difficulty == clique::kDiffInTurn;
+    ctx.effects.work.txs_executed += static_cast<std::uint32_t>(txs.size());
+    BlockRef block = make_block(std::move(header), std::move(txs));
+    cache_.put(block->hash, std::move(*result));
+    ctx.effects.events.push_back(BlockSealed{block, in_turn});
+    if (import_block(ctx, block)) relay_block(ctx, block, std::nullopt);
+}
+
+}  // namespace cl::node

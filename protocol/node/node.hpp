@@ -1,0 +1,156 @@
+// The Cloud Ledger node, sans I/O (DESIGN.md §1–4, STYLE.md §1): Clique consensus, the
+// block tree, ledger execution, the transaction pool and eth-style gossip in one state
+// machine. Inputs — a message from a peer, a timer, a local transaction, a query — come
+// with the current time; outputs are Effects (messages to send, timers to set, metric
+// events, and the work done, which the driver turns into CPU time). The node never sees
+// a clock, socket or simulator; two drivers can run it (the simulator, later a networked
+// node).
+//
+// Gossip (eth protocol): a new block goes in full to √peers and as a hash announcement
+// to the others; an announced unknown block is fetched from the announcer; a block whose
+// parent is unknown is kept and its ancestors are fetched from the peer that sent it;
+// transactions are relayed once to each peer. Validators seal on their turn, out of turn
+// after the configured delay, abandon a pending seal when the head changes, and vote to
+// authorise the validators of pending clouds (spec/promo-pool.md §2).
+//
+// Determinism: hash maps are used for lookup only; every output order follows input
+// order or the tree. Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "protocol/clique/chain.hpp"
+#include "protocol/clique/sealer.hpp"
+#include "protocol/core/random.hpp"
+#include "protocol/node/execution_cache.hpp"
+#include "protocol/node/messages.hpp"
+#include "protocol/state/ledger.hpp"
+#include "protocol/txpool/txpool.hpp"
+
+namespace cl::node {
+
+using Nanos = std::chrono::nanoseconds;  // since the Unix epoch
+
+struct NodeConfig {
+    clique::Config clique;
+    txpool::Config txpool;
+    std::optional<PrivateKey> signer_key;  // validators only
+    std::vector<PeerId> peers;
+    Nanos fetch_timeout = std::chrono::seconds(5);  // re-request an announced block after this
+    bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
+};
+
+// ---- effects ----
+struct Send {
+    PeerId to = 0;
+    Message message;
+};
+struct Timer {
+    Nanos at{0};
+    std::uint64_t token = 0;
+};
+struct BlockSealed {
+    BlockRef block;
+    bool in_turn = false;
+};
+struct BlockImported {
+    BlockRef block;
+    bool new_head = false;
+    std::uint32_t reorg_depth = 0;  // > 0: the head moved to another branch
+};
+struct BlockRejected {
+    Hash32 hash;
+    const char* reason = "";  // a clique::Error or BodyFault name
+};
+struct TxRefused {
+    Hash32 hash;
+    txpool::Refusal reason = txpool::Refusal::kAlreadyKnown;
+};
+using MetricEvent = std::variant<BlockSealed, BlockImported, BlockRejected, TxRefused>;
+
+// Work done while handling one input, for the driver's CPU-time model.
+struct Work {
+    std::uint32_t headers_verified = 0;
+    std::uint32_t txs_executed = 0;  // transactions of executed blocks (sealed or imported)
+    std::uint32_t txs_admitted = 0;  // transactions checked for admission
+};
+
+struct Effects {
+    std::vector<Send> sends;
+    std::vector<Timer> timers;
+    std::vector<MetricEvent> events;
+    Work work;
+};
+
+// A cloud's question "is this code valid?" answered from the node's head (spec §3 query).
+struct CodeView {
+    std::optional<state::CodeEntry> code;
+    std::uint64_t confirmations = 0;  // head number − the issuing block's number
+};
+
+class Node {
+  public:
+    // REQUIRES: genesis is block 0 whose extraData lists the initial signers, and
+    // genesis_state is the ledger state committed by genesis.header.state_root.
+    Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state, ExecutionCache& cache,
+         RandomSource& rng);
+
+    // Validators plan their first seal. Also after a restart.
+    Effects start(Nanos now);
+    Effects on_message(Nanos now, PeerId from, const Message& message);
+    Effects on_timer(Nanos now, std::uint64_t token);
+    Effects on_local_tx(Nanos now, const TxRef& tx);
+
+    // ---- queries ----
+    const BlockEntry& head() const { return chain_.head(); }
+    const state::LedgerState& head_state() const;
+    const state::LedgerState* state_of(const Hash32& block) const;
+    BlockRef block(const Hash32& hash) const;
+    CodeView query_code(const Hash32& id) const;
+    const clique::Chain& chain() const { return chain_; }
+    const txpool::TxPool& txpool() const { return txpool_; }
+    bool is_validator() const { return self_.has_value(); }
+
+  private:
+    class Context;  // the effects being built and the input's time
+
+    void receive_block(Context& ctx, PeerId from, const BlockRef& block);
+    bool import_block(Context& ctx, const BlockRef& block);
+    void relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except);
+    void on_new_head(Context& ctx, const std::optional<Reorg>& reorg);
+    void receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source);
+    void plan_seal(Context& ctx);
+    void seal(Context& ctx);
+    void mark_known(const Hash32& block, PeerId peer);
+    bool peer_knows(const Hash32& block, PeerId peer) const;
+
+    NodeConfig config_;
+    std::optional<Address> self_;
+    ExecutionCache& cache_;
+    RandomSource& rng_;
+    clique::Chain chain_;
+    txpool::TxPool txpool_;
+
+    std::unordered_map<Hash32, BlockRef> blocks_;                // every stored block
+    std::unordered_map<Hash32, state::LedgerState> states_;      // state after each stored block
+    std::unordered_map<Hash32, std::vector<BlockRef>> orphans_;  // by missing parent, arrival order
+    std::unordered_set<Hash32> orphan_hashes_;
+    std::unordered_map<Hash32, Nanos> fetching_;                // requested blocks, by request time
+    std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
+    std::unordered_set<Hash32> seen_txs_;                       // relayed once
+    std::unordered_map<Hash32, TxRef> pooled_;                  // shared refs of pooled txs
+
+    std::uint64_t seal_token_ = 0;  // the timer token of the pending seal (0: none)
+    std::uint64_t tokens_issued_ = 0;
+    std::optional<clique::SealPlan> seal_plan_;
+    Hash32 seal_parent_;
+};
+
+}  // namespace cl::node
