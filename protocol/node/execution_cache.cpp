@@ -55,6 +55,7 @@ const ExecutionResult& ExecutionCache::execute(const state::LedgerState& parent,
 }
 
 void ExecutionCache::put(const Hash32& hash, state::BlockResult result) {
+    ++executions_;
     results_.emplace(hash, std::move(result));
 }
 

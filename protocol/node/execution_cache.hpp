@@ -40,6 +40,13 @@ class ExecutionCache {
     // Stores a result computed elsewhere (the sealer's own execution).
     void put(const Hash32& hash, state::BlockResult result);
 
+    // The stored result for a block hash, if any.
+    const ExecutionResult* find(const Hash32& hash) const {
+        auto it = results_.find(hash);
+        return it == results_.end() ? nullptr : &it->second;
+    }
+
+    // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
     std::size_t hits() const { return hits_; }
 

@@ -1,0 +1,195 @@
+// The simulated world (DESIGN.md §3): hosts that run protocol::node::Node on the simulated
+// network, user and cloud workloads, faults, and the recorder of what happened.
+//
+// One World is one run (one seed, one replication). Every random draw comes from a stream
+// named after its entity (DESIGN.md §6); keys are derived from the seed. Pure work —
+// seal recovery, transaction recovery, block execution — is computed once per distinct
+// input and shared by all nodes (DESIGN.md §5); what a node's CPU would spend on it is
+// charged to that node's simulated clock from the configured costs, so sharing never
+// changes the timeline.
+//
+// CPU model: a host handles each input when it arrives (its protocol state changes then)
+// but the input's outputs — messages and timers — leave only when the host's single CPU
+// has finished this input and every earlier one: finish = max(now, busy_until) + cost.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/clique/config.hpp"
+#include "protocol/state/config.hpp"
+#include "protocol/txpool/txpool.hpp"
+#include "sim/kernel/time.hpp"
+#include "sim/net/generators.hpp"
+#include "sim/net/network.hpp"
+#include "sim/net/topology.hpp"
+
+namespace cl::sim::world {
+
+struct CpuCosts {
+    Duration verify_header = micros(60);  // seal recovery + checks, per block header
+    Duration execute_tx = micros(20);     // per transaction of an executed block
+    Duration admit_tx = micros(55);       // per transaction checked for admission (sender recovery)
+};
+
+struct CloudSpec {
+    std::string name;
+    std::uint16_t region = 0;           // index into the topology's region names
+    std::vector<std::uint64_t> quotas;  // per tier
+};
+
+struct UserWorkload {
+    double requests_per_second = 0.5;           // Poisson arrivals of new users, all regions together
+    std::vector<double> region_weights;         // per region; empty: proportional to full nodes
+    std::vector<double> tier_mix;               // per tier; empty: uniform
+    Duration redeem_delay_mean = seconds(120);  // from the request until the user asks a cloud
+};
+
+struct CloudWorkload {
+    Duration screening_delay = seconds(30);  // from a positive query until the redeem is sent
+    double pass_probability = 0.95;          // the user passes the cloud's screening
+    std::uint64_t confirmations = 6;         // k: blocks on top of the code's block before redeeming
+    Duration retry_interval = seconds(15);   // re-query while the code is unknown or too fresh
+    std::uint32_t max_queries = 40;
+};
+
+// A node crash: the host drops every input from `at` and, if given, restarts at `restart_at`
+// (keeping its stored chain, as a process restarted on the same disk).
+struct Crash {
+    net::NodeId node = 0;
+    Time at;
+    std::optional<Time> restart_at;
+};
+
+struct WorldConfig {
+    std::string name;
+    std::uint64_t seed = 1;
+    std::uint64_t replication = 0;
+    Duration duration = hours(6);
+    std::uint64_t genesis_time = 1'700'000'000;  // seconds since the Unix epoch at simulated time 0
+
+    // Nodes 0..clouds.size()-1 are the clouds' validators, the rest full nodes. The
+    // topology covers all of them (see make_topology()).
+    net::Topology topology;
+    net::NetworkConfig network;
+    std::vector<net::PartitionSpec> partitions;
+    std::vector<Crash> crashes;
+
+    std::vector<CloudSpec> clouds;
+    std::vector<state::Tier> tiers;
+    state::PoolConfig pool;
+    clique::Config clique;
+    txpool::Config txpool;
+    CpuCosts cpu;
+    UserWorkload users;
+    CloudWorkload cloud_behaviour;
+    Duration sample_interval = seconds(60);
+};
+
+// Builds the regions topology for a world: validator i in its cloud's region, full nodes
+// placed by `full_region_weights` (equal when empty), every node dialling `degree` random
+// peers; link latency from the region matrix. Deterministic for a given stream.
+net::Topology make_world_topology(std::size_t validators, std::span<const std::uint16_t> validator_regions,
+                                  std::size_t full_nodes, std::span<const double> full_region_weights,
+                                  std::size_t degree, const net::RegionModel& model, RandomStream& rng);
+
+// ---- results (sim-side schema; the app maps them onto analysis/results) ----
+
+struct BlockRecord {
+    Hash32 hash;
+    Hash32 parent;
+    std::uint64_t number = 0;
+    Address signer;
+    bool in_turn = false;
+    Time sealed;
+    std::uint32_t tx_count = 0;
+    std::uint32_t size = 0;
+    bool canonical = false;
+    std::vector<Duration> arrivals;  // import delay after sealing, one per node that imported it
+};
+
+struct RequestRecord {
+    Hash32 tx;
+    std::uint64_t user = 0;
+    std::uint16_t region = 0;
+    std::uint16_t tier = 0;
+    Time submitted;
+    std::optional<Time> included;   // seal time of the canonical block holding it
+    std::optional<Time> confirmed;  // seal time of the block k above it
+    bool success = false;
+    std::uint8_t reason = 0;  // state::Reason (or the txpool refusal + 100 when never included)
+};
+
+struct RedemptionRecord {
+    Hash32 code;
+    std::uint16_t cloud = 0;
+    Time requested;
+    Time first_query;
+    std::optional<Time> submitted;
+    std::optional<Time> included;
+    bool success = false;
+    std::uint8_t reason = 0;
+};
+
+struct ReorgRecord {
+    net::NodeId node = 0;
+    Time time;
+    std::uint32_t depth = 0;
+    Hash32 new_head;
+};
+
+struct Sample {
+    Time time;
+    double txpool_pending_mean = 0;
+    double txpool_queued_mean = 0;
+    std::vector<std::uint64_t> pool_remaining;  // per tier, on the observer's head
+    std::uint64_t head_spread = 0;              // max − min head number over running nodes
+    std::uint32_t distinct_heads = 0;
+};
+
+struct MessageCounters {
+    std::string type;
+    std::uint64_t messages = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t dropped = 0;
+};
+
+struct WorldResults {
+    std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
+    std::vector<RequestRecord> requests;
+    std::vector<RedemptionRecord> redemptions;
+    std::vector<ReorgRecord> reorgs;
+    std::vector<Sample> samples;
+    std::vector<MessageCounters> network;
+    std::uint64_t events = 0;
+    Duration simulated;
+    // The end state, for the safety checks.
+    std::vector<Hash32> final_heads;  // per node
+    std::vector<std::uint64_t> final_numbers;
+    // Safety: each node's canonical block at check_height = (lowest final head) − 3.
+    std::uint64_t check_height = 0;
+    std::vector<Hash32> hashes_at_check;
+    std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
+    std::uint64_t execution_requests = 0;
+};
+
+class World {
+  public:
+    explicit World(WorldConfig config);
+    ~World();
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
+
+    // Runs the whole duration. Call once.
+    WorldResults run();
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cl::sim::world
