@@ -7,11 +7,11 @@ CLOUDLEDGER = build/release/app/cloudledger
 deps:
 	scripts/install-deps
 
-# The main job. Until the simulator exists: the Clique conformance suite.
+# The main job: the default scenario (scenarios/passport.yaml, embedded), results.h5.
 demo: deps
 	cmake --preset release
 	cmake --build --preset release
-	$(CLOUDLEDGER) conformance clique-votes tests/vectors/clique-votes.json
+	$(CLOUDLEDGER) run
 
 # Build and run the whole test suite (debug build with assertions).
 test: deps

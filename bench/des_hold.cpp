@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     const double wall_s = std::chrono::duration<double>(stop - start).count();
     const std::uint64_t ran = hold.sim.events_run();
     std::printf("events_per_s=%.0f\n", static_cast<double>(ran) / wall_s);
-    std::printf("simulator=cloudledger scheduler=4-ary-heap population=%llu events=%llu seed=%llu\n",
+    std::printf("simulator=cloudledger scheduler=two-tier-calendar population=%llu events=%llu seed=%llu\n",
                 static_cast<unsigned long long>(*population), static_cast<unsigned long long>(ran),
                 static_cast<unsigned long long>(seed));
     std::printf("wall_s=%.6f sim_time_s=%.6f\n", wall_s, hold.sim.now().to_seconds_f64());

@@ -166,11 +166,12 @@ bool Node::import_block(Context& ctx, const BlockRef& block) {
         ctx.effects.events.push_back(BlockRejected{block->hash, name(executed.error())});
         return false;
     }
+    const Hash32 old_head = chain_.head().hash;
     const clique::ImportResult result = chain_.insert(block->header, std::move(*verified), rng_);
     blocks_.emplace(block->hash, block);
     states_.emplace(block->hash, executed->state);
     const auto depth = static_cast<std::uint32_t>(result.reorg ? result.reorg->depth() : 0);
-    ctx.effects.events.push_back(BlockImported{block, result.new_head, depth});
+    ctx.effects.events.push_back(BlockImported{block, result.new_head, depth, old_head});
     if (result.new_head) on_new_head(ctx, result.reorg);
     return true;
 }

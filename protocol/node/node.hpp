@@ -64,6 +64,7 @@ struct BlockImported {
     BlockRef block;
     bool new_head = false;
     std::uint32_t reorg_depth = 0;  // > 0: the head moved to another branch
+    Hash32 old_head;                // the head before this import
 };
 struct BlockRejected {
     Hash32 hash;

@@ -1,4 +1,6 @@
 // The bootstrap / governance contract (shared/spec/promo-pool.md §2).
+#include <limits>
+
 #include "protocol/state/contracts.hpp"
 
 namespace cl::state {
@@ -15,7 +17,7 @@ Reason run(CallEnv& env, const RegisterCloudCall& call) {
     const Hash32 digest = attestation_hash(config.chain_id, call.name, call.validator);
     const auto notary = recover_signer(digest, call.attestation);
     if (!notary || *notary != config.notary) return Reason::kBadAttestation;
-    if (call.name.empty() || env.store.cloud_by_name(call.name) ||
+    if (call.name.empty() || call.validator == env.tx.sender || env.store.cloud_by_name(call.name) ||
         env.store.cloud_by_validator(call.validator) || env.store.cloud_by_operator(env.tx.sender) ||
         env.store.cloud_by_validator(env.tx.sender) || env.store.cloud_by_operator(call.validator)) {
         return Reason::kAlreadyRegistered;
@@ -38,7 +40,9 @@ Reason run(CallEnv& env, const SetQuotaCall& call) {
     QuotaEntry quota = env.store.quota(*cloud, call.tier);
     if (call.amount < quota.redeemed) return Reason::kQuotaBelowUsed;
     TierEntry tier = env.store.tier(call.tier);
-    const std::uint64_t capacity = tier.capacity - quota.quota + call.amount;
+    const std::uint64_t others = tier.capacity - quota.quota;  // the other clouds' contribution
+    if (call.amount > std::numeric_limits<std::uint64_t>::max() - others) return Reason::kQuotaTooLarge;
+    const std::uint64_t capacity = others + call.amount;
     // Invariant live + Σ redeemed (+ burned) ≤ Σ quota: a cut may not uncover live codes.
     if (capacity < tier.used()) return Reason::kCapacityInUse;
     tier.capacity = capacity;

@@ -52,6 +52,8 @@ const char* name(Reason r) {
             return "insufficient_balance";
         case Reason::kInsufficientAllowance:
             return "insufficient_allowance";
+        case Reason::kQuotaTooLarge:
+            return "quota_too_large";
     }
     return "unknown_reason";
 }

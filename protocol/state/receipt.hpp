@@ -40,7 +40,10 @@ enum class Reason : std::uint8_t {
     // Reward token (§4).
     kInsufficientBalance,
     kInsufficientAllowance,
+    // Governance again (added after the token reasons to keep earlier values stable).
+    kQuotaTooLarge,  // set_quota: the tier's total capacity would exceed 2^64 − 1
 };
+inline constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::kQuotaTooLarge) + 1;
 const char* name(Reason r);
 
 enum class EventKind : std::uint8_t {

@@ -217,9 +217,12 @@ class BucketQueue {
         const auto half_span = static_cast<std::uint64_t>(sample[m / 2] - lo);
         const std::size_t bucket_count = std::bit_ceil(std::max<std::size_t>(1, n / kPerBucket));
         // Keys in the nearer half are spaced ~half_span/(n/2); kPerBucket of them per bucket.
-        const auto width =
-            static_cast<std::uint64_t>(std::max<HeapKey>(1, HeapKey{half_span} * 2 * kPerBucket / n));
-        shift_ = std::min(62U, static_cast<unsigned>(std::bit_width(width - 1)));  // 2^shift_ >= width
+        // Computed in 128 bits and clamped to [1, 2^62] before narrowing: half_span is up
+        // to 2^63 - 1, so for small n the product exceeds 64 bits, and truncating it would
+        // pick a needlessly narrow width (correct, but one redistribution per key).
+        const auto width = static_cast<std::uint64_t>(
+            std::clamp<HeapKey>(HeapKey{half_span} * 2 * kPerBucket / n, 1, HeapKey{1} << 62));
+        shift_ = static_cast<unsigned>(std::bit_width(width - 1));  // 2^shift_ >= width, shift_ <= 62
         base_ = lo;
         if (heads_.size() < bucket_count) heads_.resize(bucket_count, kNil);  // grows only
         bucket_count_ = bucket_count;

@@ -4,8 +4,10 @@
 
 namespace cl::sim {
 
-Simulator::Simulator(SimulatorOptions options) : sequence_limit_(options.sequence_limit) {
+Simulator::Simulator(SimulatorOptions options)
+    : sequence_limit_(options.sequence_limit), first_generation_(options.first_generation) {
     CL_ASSERT(sequence_limit_ >= 2 && sequence_limit_ <= (std::uint64_t{1} << 32));
+    CL_ASSERT(first_generation_ != 0);
 }
 
 Simulator::~Simulator() {
@@ -15,6 +17,7 @@ Simulator::~Simulator() {
 std::uint32_t Simulator::new_slot() {
     CL_ASSERT(slab_size_ < kNoSlot);
     if (slab_size_ == chunks_.size() * kChunkSize) chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+    slot(slab_size_).generation = first_generation_;
     return slab_size_++;
 }
 
@@ -62,12 +65,25 @@ void Simulator::compact() {
     dead_keys_ = 0;
 }
 
-// Reassigns sequence numbers 0..n-1 in (time, sequence) order: same order, fresh space.
-// The running event's key (if still queued) is the minimum, so it is the top again.
+// Reassigns sequence numbers 0..n-1 to the pending events in (time, sequence) order:
+// same order, fresh space. Only enqueue() calls it, which is about to insert a key: the
+// running event's key (if still queued) is dropped now rather than replaced later, and
+// so are cancelled keys, so that the n keys renumbered are exactly the pending events
+// and n < sequence_limit_ holds whenever the REQUIRES of SimulatorOptions does.
 void Simulator::renumber() {
+    if (top_is_running_) {
+        queue_.pop();
+        top_is_running_ = false;
+    }
     std::vector<detail::HeapEntry> keys;
     keys.reserve(queue_.size());
     queue_.drain_to(keys);
+    std::erase_if(keys, [this](const detail::HeapEntry& e) {
+        if (slot(e.slot()).ops != nullptr) return false;
+        release_slot(e.slot());
+        return true;
+    });
+    dead_keys_ = 0;
     std::sort(keys.begin(), keys.end());
     std::uint64_t seq = 0;
     for (auto& e : keys) {

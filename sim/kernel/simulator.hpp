@@ -70,9 +70,15 @@ enum class RunStatus {
 
 struct SimulatorOptions {
     // Sequence numbers are 32-bit; when this many have been issued, pending events are
-    // renumbered in order (O(n log n), once per ~4·10^9 schedules). Lower it only to test
-    // the renumbering. REQUIRES: greater than the largest number of pending events.
+    // renumbered in order (O(n log n), once per ~4·10^9 schedules; cancelled keys are
+    // dropped on the way). Lower it only to test the renumbering.
+    // REQUIRES: 2 <= sequence_limit <= 2^32, and greater than the largest number of
+    // pending events (with the default, always true: there are fewer than 2^32 slots).
     std::uint64_t sequence_limit = std::uint64_t{1} << 32;
+    // The generation a fresh slot starts at. A slot's generation is bumped each time its
+    // event runs or is cancelled, and the slot is retired when it wraps to 0. Raise it
+    // only to test the wrap-around. REQUIRES: != 0.
+    std::uint32_t first_generation = 1;
 };
 
 class Simulator {
@@ -110,7 +116,12 @@ class Simulator {
     // ones scheduled at the limit by events at the limit), then sets now() to limit;
     // or returns early when an event calls stop(). REQUIRES: limit >= now().
     RunStatus run_until(Time limit);
-    RunStatus run_for(Duration d) { return run_until(now() + d); }
+    // run_until(now() + d), where a limit past the end of the timeline is Time::max()
+    // (so run_for(Duration::max()) is "run to the end"). REQUIRES: d >= 0.
+    RunStatus run_for(Duration d) {
+        CL_ASSERT(d >= Duration::zero());
+        return run_until(saturating_add(now(), d));
+    }
 
     // Makes the current run*() return once the running event finishes. Outside a run:
     // no effect (the flag is cleared when a run starts).
@@ -176,6 +187,7 @@ class Simulator {
     std::int64_t now_ = 0;
     std::uint64_t next_sequence_ = 0;
     std::uint64_t sequence_limit_;
+    std::uint32_t first_generation_;
     std::size_t live_ = 0;       // pending events
     std::size_t dead_keys_ = 0;  // cancelled events whose key is still in the heap
     std::uint64_t events_run_ = 0;

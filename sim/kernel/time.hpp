@@ -5,7 +5,10 @@
 // std::int64_t (range ±292 years), trivially copyable, and never hold a `double`:
 // conversion to floating-point seconds exists only for the edges (reports, header
 // timestamps) and is named as such. Arithmetic is plain int64 arithmetic; overflowing it
-// is a bug (the simulator asserts it never schedules past Time::max()).
+// is a bug (the simulator asserts it never schedules past Time::max()). Where a sum of
+// values that come from configuration may pass the end of the timeline (a message
+// queued behind a huge backlog, a heavy-tailed latency), use saturating_add: Time::max()
+// then stands for "never within any run".
 //
 // Protocol code (protocol/clique SealPlan::delay) speaks std::chrono::nanoseconds;
 // Duration::from_chrono / to_chrono convert at zero cost (same representation). Any
@@ -103,6 +106,19 @@ class Time {
     constexpr explicit Time(std::int64_t ns) : ns_(ns) {}
     std::int64_t ns_ = 0;
 };
+
+// t + d, or Time::max() when the sum is past the end of the timeline. REQUIRES: d >= 0.
+constexpr Time saturating_add(Time t, Duration d) {
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(t.nanos(), d.nanos(), &sum)) return Time::max();
+    return Time::from_nanos(sum);
+}
+// a + b, or Duration::max() when the sum overflows. REQUIRES: a, b >= 0.
+constexpr Duration saturating_add(Duration a, Duration b) {
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(a.nanos(), b.nanos(), &sum)) return Duration::max();
+    return Duration::from_nanos(sum);
+}
 
 // Literals: `using namespace cl::sim::literals; auto d = 500_ms;`
 namespace literals {

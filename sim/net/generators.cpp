@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
@@ -11,6 +12,9 @@
 
 namespace cl::sim::net {
 namespace {
+
+// Every generator keeps node counts below this, so that n² fits in 63 bits.
+constexpr std::size_t kMaxGeneratedNodes = std::size_t{1} << 31;
 
 NodeId node_id(std::size_t i) { return static_cast<NodeId>(i); }
 
@@ -66,9 +70,10 @@ Topology ring_graph(std::size_t n, LinkParams link) {
     return Topology::from_edges(n, edges);
 }
 
-Topology random_regular_graph(std::size_t n, std::size_t d, RandomStream& rng, LinkParams link) {
-    CL_ASSERT(d < n || (n == 0 && d == 0));
-    CL_ASSERT((n * d) % 2 == 0);
+namespace {
+
+// Steger–Wormald pairing for a random simple d-regular graph on n nodes.
+AdjacencySets random_regular_sets(std::size_t n, std::size_t d, RandomStream& rng) {
     for (;;) {
         AdjacencySets adj(n);
         std::vector<NodeId> stubs;
@@ -101,23 +106,54 @@ Topology random_regular_graph(std::size_t n, std::size_t d, RandomStream& rng, L
             }
             if (dead_end) break;
         }
-        if (!dead_end) return from_sets(adj, link);
+        if (!dead_end) return adj;
     }
 }
 
+}  // namespace
+
+Topology random_regular_graph(std::size_t n, std::size_t d, RandomStream& rng, LinkParams link) {
+    CL_ASSERT(d < n || (n == 0 && d == 0));
+    CL_ASSERT((n * d) % 2 == 0);
+    if (n == 0 || 2 * d <= n - 1) return from_sets(random_regular_sets(n, d, rng), link);
+    // Dense: near the end of a dense pairing almost every pair of free stubs is already
+    // linked, and restarts almost never finish (n = 80, d = 75 did not in minutes). The
+    // complement of a random (n-1-d)-regular graph is a random d-regular graph, and
+    // n·(n-1-d) = n(n-1) - n·d is even.
+    const AdjacencySets sparse = random_regular_sets(n, n - 1 - d, rng);
+    std::vector<Edge> edges;
+    edges.reserve(n * d / 2);
+    std::vector<bool> linked(n);
+    for (std::size_t a = 0; a < n; ++a) {
+        for (const NodeId b : sparse.sets[a]) linked[b] = true;
+        for (std::size_t b = a + 1; b < n; ++b) {
+            if (!linked[b]) edges.push_back({node_id(a), node_id(b), link});
+        }
+        for (const NodeId b : sparse.sets[a]) linked[b] = false;
+    }
+    return Topology::from_edges(n, edges);
+}
+
 Topology erdos_renyi_graph(std::size_t n, double p, RandomStream& rng, LinkParams link) {
-    CL_ASSERT(p >= 0.0 && p <= 1.0);
+    CL_ASSERT(p >= 0.0 && p <= 1.0 && n < kMaxGeneratedNodes);
     std::vector<Edge> edges;
     if (p <= 0.0 || n < 2) return Topology::from_edges(n, edges);
     if (p >= 1.0) return complete_graph(n, link);
     // Batagelj & Brandes, "Efficient generation of large random networks" (2005), G(n,p):
     // skip over the pairs (v, w), w < v, in row order by geometric gaps.
-    const double log_q = std::log(1.0 - p);
+    // log1p: for tiny p, log(1 - p) rounds to 0 (1 - 1e-20 == 1) and the skip to ±inf.
+    const double log_q = std::log1p(-p);
     std::int64_t v = 1, w = -1;
     const auto nn = static_cast<std::int64_t>(n);
+    // Fewer than n² pairs remain: a longer skip ends the graph. Checked before the
+    // conversion, which would overflow (undefined) for skips near ln(2^-53)/ln(1-p).
+    // n < 2^31 (validate), so the bound and w stay far below 2^63.
+    const double pairs_bound = static_cast<double>(nn) * static_cast<double>(nn);
     while (v < nn) {
         const double r = uniform01_open_closed(rng);  // in (0, 1]: log is finite
-        w += 1 + static_cast<std::int64_t>(std::floor(std::log(r) / log_q));
+        const double skip = std::floor(std::log(r) / log_q);
+        if (!(skip < pairs_bound)) break;
+        w += 1 + static_cast<std::int64_t>(skip);
         while (w >= v && v < nn) {
             w -= v;
             ++v;
@@ -186,7 +222,7 @@ Topology watts_strogatz_graph(std::size_t n, std::size_t k, double beta, RandomS
 
 Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, RandomStream& rng,
                        LinkParams link) {
-    CL_ASSERT(!model.regions.empty() && n >= 1);
+    CL_ASSERT(n >= 1 && n < kMaxGeneratedNodes && validate(model).has_value());
     const std::size_t r = model.regions.size();
     std::vector<std::uint16_t> region(n);
     std::optional<WeightedChoice> choice;
@@ -226,13 +262,164 @@ Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, R
 }
 
 // ---------------------------------------------------------------------------------------
+// Validation and the factory
+
+namespace {
+
+std::unexpected<ConfigError> spec_error(ConfigErrorCode code, std::string field, std::string message) {
+    return std::unexpected(ConfigError{code, std::move(field), std::move(message)});
+}
+
+std::string number(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+std::expected<void, ConfigError> check_probability(double p, const char* what) {
+    if (!(p >= 0.0 && p <= 1.0)) {
+        return spec_error(ConfigErrorCode::kProbabilityOutOfRange, "probability",
+                          std::string(what) + " " + number(p) + " is not in [0, 1]");
+    }
+    return {};
+}
+
+}  // namespace
+
+std::expected<void, ConfigError> validate(const RegionModel& model) {
+    const std::size_t r = model.regions.size();
+    const auto bad = [](std::string field, std::string message) {
+        return spec_error(ConfigErrorCode::kBadRegionModel, "regions." + std::move(field),
+                          std::move(message));
+    };
+    if (r == 0) return bad("regions", "a region model needs at least one region");
+    if (r > 0xffff) return bad("regions", std::to_string(r) + " regions (at most 65535)");
+    if (model.one_way_latency.size() != r) {
+        return bad("one_way_latency", std::to_string(model.one_way_latency.size()) + " rows for " +
+                                          std::to_string(r) + " regions");
+    }
+    for (std::size_t i = 0; i < r; ++i) {
+        const std::string row = "one_way_latency[" + std::to_string(i) + "]";
+        if (model.one_way_latency[i].size() != r) {
+            return bad(row, std::to_string(model.one_way_latency[i].size()) + " entries for " +
+                                std::to_string(r) + " regions");
+        }
+        for (std::size_t j = 0; j < r; ++j) {
+            if (model.one_way_latency[i][j] < Duration::zero()) {
+                return bad(
+                    row + "[" + std::to_string(j) + "]",
+                    "latency " + std::to_string(model.one_way_latency[i][j].nanos()) + " ns is negative");
+            }
+        }
+    }
+    if (!model.upload_bps.empty()) {
+        if (model.upload_bps.size() != r) {
+            return bad("upload_bps", std::to_string(model.upload_bps.size()) + " entries for " +
+                                         std::to_string(r) + " regions");
+        }
+        for (std::size_t i = 0; i < r; ++i) {
+            if (model.upload_bps[i] == 0) {
+                return bad("upload_bps[" + std::to_string(i) + "]", "upload bandwidth must be positive");
+            }
+        }
+    }
+    if (!model.node_share.empty()) {
+        if (model.node_share.size() != r) {
+            return bad("node_share", std::to_string(model.node_share.size()) + " entries for " +
+                                         std::to_string(r) + " regions");
+        }
+        if (!WeightedChoice::from_weights(model.node_share)) {
+            return bad("node_share", "shares must be finite, non-negative and not all 0");
+        }
+    }
+    return {};
+}
+
+std::expected<void, ConfigError> validate(const TopologySpec& spec) {
+    const std::size_t n = spec.nodes, d = spec.degree;
+    if (n >= kMaxGeneratedNodes) {
+        return spec_error(ConfigErrorCode::kTooManyNodes, "nodes",
+                          std::to_string(n) + " nodes (at most 2^31 - 1)");
+    }
+    if (spec.link.latency < Duration::zero()) {
+        return spec_error(ConfigErrorCode::kNegativeDuration, "link.latency",
+                          "latency " + std::to_string(spec.link.latency.nanos()) + " ns is negative");
+    }
+    const auto degree_error = [&](std::string rule) {
+        return spec_error(ConfigErrorCode::kDegreeOutOfRange, "degree",
+                          "degree " + std::to_string(d) + " with " + std::to_string(n) + " nodes: " + rule);
+    };
+    switch (spec.kind) {
+        case TopologyKind::kComplete:
+        case TopologyKind::kRing:
+            return {};
+        case TopologyKind::kRandomRegular:
+            if (!(d < n || (n == 0 && d == 0))) return degree_error("a d-regular graph needs d < n");
+            if ((n * d) % 2 != 0) {
+                return spec_error(ConfigErrorCode::kOddStubCount, "degree",
+                                  "n·d = " + std::to_string(n) + "·" + std::to_string(d) +
+                                      " is odd: no d-regular graph exists");
+            }
+            return {};
+        case TopologyKind::kErdosRenyi:
+            return check_probability(spec.probability, "edge probability p");
+        case TopologyKind::kBarabasiAlbert:
+            if (!(d >= 1 && d < n)) return degree_error("Barabási–Albert needs 1 <= m < n");
+            return {};
+        case TopologyKind::kWattsStrogatz:
+            if (d % 2 != 0) {
+                return spec_error(ConfigErrorCode::kOddLatticeDegree, "degree",
+                                  "lattice degree k = " + std::to_string(d) + " must be even");
+            }
+            if (!(d < n)) return degree_error("Watts–Strogatz needs k < n");
+            return check_probability(spec.probability, "rewiring probability beta");
+        case TopologyKind::kRegions:
+            if (n == 0)
+                return spec_error(ConfigErrorCode::kTooManyNodes, "nodes", "a regions graph needs a node");
+            if (spec.regions == nullptr) {
+                return spec_error(ConfigErrorCode::kBadRegionModel, "regions", "no region model given");
+            }
+            return validate(*spec.regions);
+    }
+    return {};
+}
+
+std::expected<Topology, ConfigError> make_topology(const TopologySpec& spec, RandomStream& rng) {
+    if (auto ok = validate(spec); !ok) return std::unexpected(std::move(ok.error()));
+    switch (spec.kind) {
+        case TopologyKind::kComplete:
+            return complete_graph(spec.nodes, spec.link);
+        case TopologyKind::kRing:
+            return ring_graph(spec.nodes, spec.link);
+        case TopologyKind::kRandomRegular:
+            return random_regular_graph(spec.nodes, spec.degree, rng, spec.link);
+        case TopologyKind::kErdosRenyi:
+            return erdos_renyi_graph(spec.nodes, spec.probability, rng, spec.link);
+        case TopologyKind::kBarabasiAlbert:
+            return barabasi_albert_graph(spec.nodes, spec.degree, rng, spec.link);
+        case TopologyKind::kWattsStrogatz:
+            return watts_strogatz_graph(spec.nodes, spec.degree, spec.probability, rng, spec.link);
+        case TopologyKind::kRegions:
+            return regions_graph(spec.nodes, spec.degree, *spec.regions, rng, spec.link);
+    }
+    CL_ASSERT(false);  // every kind is handled above
+    return Topology{};
+}
+
+// ---------------------------------------------------------------------------------------
 // regions.yaml
 
 namespace {
 
+// yaml-cpp marks are 0-based line and column (column in bytes; the data files are ASCII).
+InputError at_mark(InputErrorKind kind, const std::string& path, const YAML::Mark& mark, std::string msg) {
+    if (mark.is_null()) return InputError{kind, path, 0, 0, std::move(msg)};
+    return InputError{kind, path, static_cast<std::size_t>(mark.line) + 1,
+                      static_cast<std::size_t>(mark.column) + 1, std::move(msg)};
+}
+
 InputError yaml_error(const std::string& path, const YAML::Node& at, InputErrorKind kind, std::string msg) {
-    const std::size_t line = at.Mark().is_null() ? 0 : static_cast<std::size_t>(at.Mark().line) + 1;
-    return InputError{kind, path, line, std::move(msg)};
+    return at_mark(kind, path, at.Mark(), std::move(msg));
 }
 
 std::expected<double, InputError> as_nonneg_double(const std::string& path, const YAML::Node& node,
@@ -271,7 +458,7 @@ std::expected<RegionModel, InputError> parse_region_model(const std::string& pat
     }
     const YAML::Node ds = root[std::string(dataset)];
     if (!ds) {
-        return std::unexpected(InputError{InputErrorKind::kMissingField, path, 0,
+        return std::unexpected(InputError{InputErrorKind::kMissingField, path, 0, 0,
                                           "no dataset named '" + std::string(dataset) + "'"});
     }
     if (!ds.IsMap())
@@ -322,8 +509,16 @@ std::expected<RegionModel, InputError> parse_region_model(const std::string& pat
     if (const YAML::Node up = ds["upload_mbit_s"]) {
         auto values = number_list(path, up, n, "upload_mbit_s");
         if (!values) return std::unexpected(values.error());
-        for (const double v : *values)
-            m.upload_bps.push_back(static_cast<std::uint64_t>(std::llround(v * 1e6)));
+        for (std::size_t i = 0; i < n; ++i) {
+            // 0 would read as "unlimited" downstream; 10^12 Mbit/s keeps bit/s in 2^63.
+            const double bps = (*values)[i] * 1e6;
+            if (!(bps >= 1.0 && bps <= 1e18)) {
+                return std::unexpected(
+                    yaml_error(path, up[i], InputErrorKind::kBadValue,
+                               "upload_mbit_s: expected a positive bandwidth (at least 1 bit/s)"));
+            }
+            m.upload_bps.push_back(static_cast<std::uint64_t>(std::llround(bps)));
+        }
     }
     if (const YAML::Node share = ds["node_share_bitcoin"]) {
         auto values = number_list(path, share, n, "node_share_bitcoin");
@@ -345,17 +540,28 @@ std::expected<RegionModel, InputError> load_region_model(const std::string& path
         try {
             root = YAML::LoadFile(path);
         } catch (const YAML::BadFile&) {
-            return std::unexpected(InputError{InputErrorKind::kCannotOpen, path, 0, "cannot open file"});
+            return std::unexpected(InputError{InputErrorKind::kCannotOpen, path, 0, 0, "cannot open file"});
         } catch (const YAML::ParserException& e) {
-            return std::unexpected(
-                InputError{InputErrorKind::kSyntax, path,
-                           e.mark.is_null() ? 0 : static_cast<std::size_t>(e.mark.line) + 1, e.msg});
+            return std::unexpected(at_mark(InputErrorKind::kSyntax, path, e.mark, e.msg));
         }
         return parse_region_model(path, root, dataset);
     } catch (const YAML::Exception& e) {
-        return std::unexpected(InputError{InputErrorKind::kBadValue, path,
-                                          e.mark.is_null() ? 0 : static_cast<std::size_t>(e.mark.line) + 1,
-                                          e.msg});
+        return std::unexpected(at_mark(InputErrorKind::kBadValue, path, e.mark, e.msg));
+    }
+}
+
+std::expected<RegionModel, InputError> load_region_model_text(std::string_view text, const std::string& name,
+                                                              std::string_view dataset) {
+    try {
+        YAML::Node root;
+        try {
+            root = YAML::Load(std::string(text));
+        } catch (const YAML::ParserException& e) {
+            return std::unexpected(at_mark(InputErrorKind::kSyntax, name, e.mark, e.msg));
+        }
+        return parse_region_model(name, root, dataset);
+    } catch (const YAML::Exception& e) {
+        return std::unexpected(at_mark(InputErrorKind::kBadValue, name, e.mark, e.msg));
     }
 }
 

@@ -2,12 +2,17 @@
 // RandomStream passed in (DESIGN.md §6): the same stream state gives the same graph on
 // any machine. Every link gets `link` as its parameters unless stated otherwise.
 //
+// Parameters that come from a user (a scenario) go through make_topology(spec), which
+// checks them and returns a ConfigError naming the field; the generator functions
+// themselves REQUIRE valid parameters (asserted: calling them unchecked is a bug).
+//
 // The algorithms are written out here (not Boost.Graph's generators, whose use of
 // random engines is not specified closely enough to pin results); Boost.Graph checks
 // connectivity (Topology::is_connected) and reads files (import.hpp).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -27,11 +32,14 @@ Topology ring_graph(std::size_t n, LinkParams link = {});
 
 // A uniformly-ish random simple d-regular graph (Steger–Wormald pairing: pick two random
 // free stubs, accept unless a self-loop or duplicate, restart on a dead end). n·d/2 links.
-// REQUIRES: d < n, n·d even.
+// When d > (n-1)/2 the pairing would almost never finish, so the graph is the
+// complement of a random (n-1-d)-regular graph drawn the same way.
+// REQUIRES: d < n (or n == d == 0), n·d even.
 Topology random_regular_graph(std::size_t n, std::size_t d, RandomStream& rng, LinkParams link = {});
 
 // G(n, p): every pair independently with probability p, by geometric skipping
-// (Batagelj–Brandes 2005), O(n + links). REQUIRES: 0 <= p <= 1.
+// (Batagelj–Brandes 2005): skip = floor(ln(u) / ln(1-p)) pairs, u = uniform01_open_closed,
+// ln(1-p) computed as log1p(-p). O(n + links). REQUIRES: 0 <= p <= 1.
 Topology erdos_renyi_graph(std::size_t n, double p, RandomStream& rng, LinkParams link = {});
 
 // Barabási–Albert preferential attachment: a complete core of m+1 nodes, then each new
@@ -61,6 +69,9 @@ struct RegionModel {
 // `latency_ms` rows (already one-way), plus optional `upload_mbit_s` and
 // `node_share_bitcoin` lists. Errors name the file and line.
 std::expected<RegionModel, InputError> load_region_model(const std::string& path, std::string_view dataset);
+// The same from text already in memory (an embedded copy); errors name `name`.
+std::expected<RegionModel, InputError> load_region_model_text(std::string_view text, const std::string& name,
+                                                              std::string_view dataset);
 
 // Regions topology: each node is placed in a region (drawn by the model's node shares,
 // or round-robin when it has none), then dials `d` distinct random peers it is not yet
@@ -71,5 +82,37 @@ std::expected<RegionModel, InputError> load_region_model(const std::string& path
 // REQUIRES: model has at least one region; n >= 1.
 Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, RandomStream& rng,
                        LinkParams link = {});
+
+// A generator and its parameters, as a scenario names them (STYLE.md §3:
+// make_topology(config)).
+enum class TopologyKind : std::uint8_t {
+    kComplete,        // nodes
+    kRing,            // nodes
+    kRandomRegular,   // nodes, degree = d
+    kErdosRenyi,      // nodes, probability = p
+    kBarabasiAlbert,  // nodes, degree = m
+    kWattsStrogatz,   // nodes, degree = k, probability = beta
+    kRegions,         // nodes, degree = d, regions
+};
+
+struct TopologySpec {
+    TopologyKind kind = TopologyKind::kRandomRegular;
+    std::size_t nodes = 0;
+    std::size_t degree = 0;                // d, m or k (see TopologyKind)
+    double probability = 0.0;              // p or beta
+    LinkParams link{};                     // latency >= 0
+    const RegionModel* regions = nullptr;  // kRegions only; must outlive the call
+};
+
+// Checks a spec against each generator's REQUIRES, naming the field of the first
+// problem: `nodes`, `degree`, `probability`, `link.latency` or `regions...`.
+[[nodiscard]] std::expected<void, ConfigError> validate(const TopologySpec& spec);
+
+// Checks a region model's consistency (non-empty, square non-negative latency matrix,
+// sizes of upload and share lists, shares not all 0, bandwidths > 0).
+[[nodiscard]] std::expected<void, ConfigError> validate(const RegionModel& model);
+
+// validate(spec), then the generator it names, drawing from rng.
+[[nodiscard]] std::expected<Topology, ConfigError> make_topology(const TopologySpec& spec, RandomStream& rng);
 
 }  // namespace cl::sim::net

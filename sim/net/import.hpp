@@ -1,21 +1,34 @@
 // Reading topologies from GraphML and Graphviz DOT files (e.g. the Internet Topology
-// Zoo), through Boost.Graph's read_graphml / read_graphviz (kept in import.cpp).
+// Zoo). GraphML is read with rapidxml (the XML parser of Boost.PropertyTree, which
+// Boost.Graph's read_graphml is built on) so that every error has a line and column;
+// DOT with Boost.Graph's read_graphviz.
 //
-// Link parameters, per edge, first match wins:
-//   latency:    edge attribute `latency_ms` (milliseconds) or `latency` (milliseconds);
-//               else, when both endpoints have `Latitude` and `Longitude` (degrees, as
-//               in the Topology Zoo), the great-circle distance (haversine, Earth radius
-//               6371 km) divided by 2/3 of the speed of light in vacuum (fibre);
-//               else ImportOptions::default_link.latency.
-//   bandwidth:  `bandwidth_bps` (bit/s), `bandwidth_mbit_s` (Mbit/s) or the Topology
-//               Zoo's `LinkSpeedRaw` (bit/s); else default_link.bandwidth_bps.
+// Attributes read (every other attribute is ignored). Per edge, first match wins:
+//   latency:    `latency_ms`, else `latency` — both in milliseconds (decimal allowed,
+//               rounded to the nearest ns), >= 0; else, when both endpoints have
+//               `Latitude` and `Longitude` (degrees, as in the Topology Zoo), the
+//               great-circle distance (haversine, Earth radius 6371 km) divided by 2/3
+//               of the speed of light in vacuum (fibre); else
+//               ImportOptions::default_link.latency.
+//   bandwidth:  `bandwidth_bps` (bit/s), else `bandwidth_mbit_s` (10^6 bit/s), else the
+//               Topology Zoo's `LinkSpeedRaw` (bit/s); >= 1 bit/s, rounded to a whole
+//               bit/s; else default_link.bandwidth_bps (0 = no cap).
+// Per node: `label` (the name; else the node id), `Latitude` in [-90, 90] and
+// `Longitude` in [-360, 360] degrees. GraphML `<key>` defaults apply. Numbers are
+// written in full (`12.5`, `1e3`); `fast`, `12ms` or an empty value are errors.
 // Directed files are read as undirected (a link exists if either direction does);
-// self-loops are dropped and parallel links keep the first. Node names (the file's
-// node ids, or `label` when present) go to Topology::node_names().
+// self-loops are dropped and parallel links keep the first. Node names go to
+// Topology::node_names(); GraphML nodes are numbered in document order.
+//
+// GraphML must be one <graphml> root holding <key>s and exactly one <graph>; node ids
+// are unique and edges name declared nodes (either may come first). Hyperedges and
+// nested graphs are rejected.
 //
 // Errors never escape as exceptions: a malformed file gives an InputError naming the
-// file and the line where the parser stopped (found by re-parsing line prefixes when
-// the underlying parser does not report one).
+// file, the line and, for GraphML, the column (1-based, in characters) of the offending
+// character, attribute value or element. For DOT, Boost's parser reports no position:
+// the line is found by re-parsing line prefixes (import.cpp, locate_dot_line), and the
+// column stays 0 (unknown).
 #pragma once
 
 #include <expected>

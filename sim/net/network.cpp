@@ -1,7 +1,10 @@
 #include "sim/net/network.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <sstream>
+#include <utility>
 
 #include "protocol/core/assert.hpp"
 #include "sim/kernel/distributions.hpp"
@@ -26,12 +29,92 @@ const char* to_string(DropReason r) {
     return "unknown";
 }
 
+namespace {
+
+std::unexpected<ConfigError> config_error(ConfigErrorCode code, std::string field, std::string message) {
+    return std::unexpected(ConfigError{code, std::move(field), std::move(message)});
+}
+
+std::string quote(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+std::string node_count_note(const Topology& t) {
+    return " (the topology has " + std::to_string(t.node_count()) + " nodes)";
+}
+
+// [start, end) of a fault: 0 <= start <= end.
+std::expected<void, ConfigError> check_interval(const std::string& what, Time start, Time end) {
+    if (start < Time::zero()) {
+        return config_error(
+            ConfigErrorCode::kNegativeTime, what + ".start",
+            "start " + std::to_string(start.nanos()) + " ns is before the start of the simulation");
+    }
+    if (end < start) {
+        return config_error(ConfigErrorCode::kEndBeforeStart, what + ".end",
+                            "end " + std::to_string(end.nanos()) + " ns is before start " +
+                                std::to_string(start.nanos()) + " ns");
+    }
+    return {};
+}
+
+std::expected<void, ConfigError> check_node(const Topology& t, const std::string& field, NodeId n) {
+    if (n >= t.node_count()) {
+        return config_error(ConfigErrorCode::kUnknownNode, field,
+                            "node " + std::to_string(n) + " does not exist" + node_count_note(t));
+    }
+    return {};
+}
+
+}  // namespace
+
+std::expected<void, ConfigError> Network::validate(const NetworkConfig& config, const Topology& topology) {
+    if (!(config.loss >= 0.0 && config.loss <= 1.0)) {
+        return config_error(ConfigErrorCode::kProbabilityOutOfRange, "loss",
+                            "probability " + quote(config.loss) + " is not in [0, 1]");
+    }
+    if (config.latency.jitter < Duration::zero()) {
+        return config_error(ConfigErrorCode::kNegativeDuration, "latency.jitter",
+                            "jitter " + std::to_string(config.latency.jitter.nanos()) + " ns is negative");
+    }
+    if (config.latency.kind == JitterKind::kPareto &&
+        !(config.latency.pareto_shape > 1.0 && std::isfinite(config.latency.pareto_shape))) {
+        return config_error(ConfigErrorCode::kParetoShapeTooSmall, "latency.pareto_shape",
+                            "Pareto tail index " + quote(config.latency.pareto_shape) +
+                                " must be finite and > 1 (the mean latency must exist)");
+    }
+    if (config.message_types == 0 || config.message_types > std::size_t{1} << 16) {
+        return config_error(ConfigErrorCode::kMessageTypeCount, "message_types",
+                            std::to_string(config.message_types) + " is not in [1, 65536]");
+    }
+    for (NodeId a = 0; a < topology.node_count(); ++a) {
+        const auto nb = topology.neighbours(a);
+        for (std::size_t i = 0; i < nb.size(); ++i) {
+            const Duration latency = topology.link(topology.first_half_edge(a) + i).latency;
+            if (latency < Duration::zero()) {
+                return config_error(ConfigErrorCode::kNegativeDuration,
+                                    "link(" + std::to_string(a) + "," + std::to_string(nb[i]) + ").latency",
+                                    "latency " + std::to_string(latency.nanos()) + " ns is negative");
+            }
+        }
+    }
+    return {};
+}
+
+std::expected<std::unique_ptr<Network>, ConfigError> Network::create(Simulator& sim, const Topology& topology,
+                                                                     const NetworkConfig& config,
+                                                                     const RandomStreams& streams,
+                                                                     DeliveryHandler& handler) {
+    if (auto ok = validate(config, topology); !ok) return std::unexpected(std::move(ok.error()));
+    return std::make_unique<Network>(sim, topology, config, streams, handler);
+}
+
 Network::Network(Simulator& sim, const Topology& topology, const NetworkConfig& config,
                  const RandomStreams& streams, DeliveryHandler& handler)
     : sim_(sim), topology_(topology), config_(config), handler_(handler) {
-    CL_ASSERT(config.loss >= 0.0 && config.loss <= 1.0);
-    CL_ASSERT(config.latency.kind != JitterKind::kPareto || config.latency.pareto_shape > 1.0);
-    CL_ASSERT(config.latency.jitter >= Duration::zero());
+    CL_ASSERT(validate(config, topology).has_value());
     const std::size_t n = topology.node_count();
     rng_.reserve(n);
     for (std::size_t i = 0; i < n; ++i) rng_.push_back(streams.stream("net/node/" + std::to_string(i)));
@@ -47,9 +130,10 @@ Network::Network(Simulator& sim, const Topology& topology, const NetworkConfig& 
 Duration Network::serialisation_time(std::uint64_t size, std::uint64_t bps) {
     if (bps == 0) return Duration::zero();
     __extension__ using U128 = unsigned __int128;
+    // size < 2^64 and 8·10^9 < 2^33: the product and the rounding term fit in 128 bits.
     const U128 bits_ns = static_cast<U128>(size) * 8U * 1'000'000'000U;
     const U128 ns = (bits_ns + bps - 1) / bps;
-    CL_ASSERT(ns <= static_cast<U128>(std::numeric_limits<std::int64_t>::max()));
+    if (ns > static_cast<U128>(std::numeric_limits<std::int64_t>::max())) return Duration::max();
     return nanos(static_cast<std::int64_t>(ns));
 }
 
@@ -59,9 +143,9 @@ Duration Network::draw_latency(RandomStream& rng, Duration base) const {
         case JitterKind::kNone:
             return base;
         case JitterKind::kUniform:
-            return base + nanos(uniform_int(rng, 0, m.jitter.nanos()));
+            return saturating_add(base, nanos(uniform_int(rng, 0, m.jitter.nanos())));
         case JitterKind::kExponential:
-            return base + exponential(rng, m.jitter);
+            return saturating_add(base, exponential(rng, m.jitter));
         case JitterKind::kPareto: {
             // SimBlock: mean = base, so scale = base·(shape-1)/shape.
             const double scale = static_cast<double>(base.nanos()) * (m.pareto_shape - 1.0) / m.pareto_shape;
@@ -91,15 +175,14 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
     const LinkParams& link = topology_.link(*h);
     std::uint64_t rate = upload_bps_[from];
     if (link.bandwidth_bps != 0) rate = rate == 0 ? link.bandwidth_bps : std::min(rate, link.bandwidth_bps);
-    const std::int64_t start = std::max(now.nanos(), uplink_free_at_[from]);
-    const std::int64_t depart = start + serialisation_time(size, rate).nanos();
-    uplink_free_at_[from] = depart;
-    d.departed = Time::from_nanos(depart);
+    const Time start = std::max(now, Time::from_nanos(uplink_free_at_[from]));
+    d.departed = saturating_add(start, serialisation_time(size, rate));
+    uplink_free_at_[from] = d.departed.nanos();
 
     RandomStream& rng = rng_[from];
     // Draw in a fixed order whatever the outcome, so one drop does not shift later draws.
     const bool lost = config_.loss > 0.0 && bernoulli(rng, config_.loss);
-    std::int64_t arrive = depart + draw_latency(rng, link.latency).nanos();
+    std::int64_t arrive = saturating_add(d.departed, draw_latency(rng, link.latency)).nanos();
     if (!config_.allow_reordering) arrive = std::max(arrive, last_arrival_[*h]);
     d.arrived = Time::from_nanos(arrive);
 
@@ -122,7 +205,7 @@ void Network::deliver(HandlePool<InFlight>::Handle h) noexcept {
     TypeCounters& c = counters_[d.type];
     ++c.delivered_messages;
     c.delivered_bytes += d.size;
-    c.latency_sum += d.latency();
+    c.latency_sum = saturating_add(c.latency_sum, d.latency());
     c.latency_max = std::max(c.latency_max, d.latency());
     handler_.on_deliver(d);
 }
@@ -135,28 +218,63 @@ void Network::drop(const Delivery& d, DropReason r) noexcept {
     handler_.on_drop(d, r);
 }
 
-void Network::add_partition(const PartitionSpec& partition) {
-    CL_ASSERT(partition.start <= partition.end);
-    CL_ASSERT(partition.groups.size() < 0xffff);
+std::expected<void, ConfigError> Network::add_partition(const PartitionSpec& partition) {
+    const std::string what = "partition '" + partition.name + "'";
+    if (auto ok = check_interval(what, partition.start, partition.end); !ok) return ok;
+    if (partition.groups.empty()) {
+        return config_error(ConfigErrorCode::kNoGroups, what + ".groups",
+                            "a partition needs at least one group");
+    }
+    if (partition.groups.size() >= 0xffff) {
+        return config_error(ConfigErrorCode::kTooManyGroups, what + ".groups",
+                            std::to_string(partition.groups.size()) + " groups (at most 65534)");
+    }
     Partition p{partition.name, partition.start.nanos(), partition.end.nanos(),
                 std::vector<std::uint16_t>(topology_.node_count(), 0)};
     for (std::size_t g = 0; g < partition.groups.size(); ++g) {
-        for (const NodeId n : partition.groups[g]) {
-            CL_ASSERT(n < topology_.node_count() && p.group_of[n] == 0);
+        const std::string group = what + ".groups[" + std::to_string(g) + "]";
+        if (partition.groups[g].empty()) {
+            return config_error(ConfigErrorCode::kEmptyGroup, group, "a group needs at least one node");
+        }
+        for (std::size_t k = 0; k < partition.groups[g].size(); ++k) {
+            const NodeId n = partition.groups[g][k];
+            const std::string field = group + "[" + std::to_string(k) + "]";
+            if (auto ok = check_node(topology_, field, n); !ok) return ok;
+            if (p.group_of[n] != 0) {
+                const std::size_t first = p.group_of[n] - 1U;
+                return config_error(
+                    ConfigErrorCode::kNodeInTwoGroups, field,
+                    "node " + std::to_string(n) + " is already in " +
+                        (first == g ? "this group" : "groups[" + std::to_string(first) + "]"));
+            }
             p.group_of[n] = static_cast<std::uint16_t>(g + 1);
         }
     }
     partitions_.push_back(std::move(p));
+    return {};
 }
 
-void Network::add_node_failure(NodeId node, Time start, Time end) {
-    CL_ASSERT(node < topology_.node_count() && start <= end);
+std::expected<void, ConfigError> Network::add_node_failure(NodeId node, Time start, Time end) {
+    if (auto ok = check_node(topology_, "node_failure.node", node); !ok) return ok;
+    if (auto ok = check_interval("node_failure", start, end); !ok) return ok;
     node_down_[node].push_back({start.nanos(), end.nanos()});
+    return {};
 }
 
-void Network::add_link_failure(NodeId a, NodeId b, Time start, Time end) {
-    CL_ASSERT(topology_.half_edge(a, b).has_value() && start <= end);
+std::expected<void, ConfigError> Network::add_link_failure(NodeId a, NodeId b, Time start, Time end) {
+    if (auto ok = check_node(topology_, "link_failure.a", a); !ok) return ok;
+    if (auto ok = check_node(topology_, "link_failure.b", b); !ok) return ok;
+    if (a == b) {
+        return config_error(ConfigErrorCode::kSelfLink, "link_failure.b",
+                            "a link joins two different nodes (both are " + std::to_string(a) + ")");
+    }
+    if (!topology_.half_edge(a, b)) {
+        return config_error(ConfigErrorCode::kNotLinked, "link_failure",
+                            "nodes " + std::to_string(a) + " and " + std::to_string(b) + " are not linked");
+    }
+    if (auto ok = check_interval("link_failure", start, end); !ok) return ok;
     link_failures_.push_back({std::min(a, b), std::max(a, b), start.nanos(), end.nanos()});
+    return {};
 }
 
 bool Network::node_up(NodeId node, Time t) const {

@@ -3,10 +3,14 @@
 // Network::send(from, to, type, size, payload) turns one message into one delivery
 // event on the Simulator:
 //   rate    = min(upload_bps[from], link.bandwidth_bps)   (0 means unlimited)
-//   depart  = max(now, uplink_free_at[from]) + ceil(size·8·1e9 / rate) ns
+//   depart  = max(now, uplink_free_at[from]) + ceil(size·8·10^9 / rate) ns
 //   uplink_free_at[from] = depart          (the sender's uplink is one FIFO queue)
 //   arrive  = depart + latency(link)       (LatencyModel: fixed or with jitter)
 //   arrive  = max(arrive, last arrival on from→to)   unless allow_reordering
+// The serialisation time is computed in 128-bit integers, exactly, and rounded up to
+// the next whole nanosecond per message (so k back-to-back messages may take up to k−1
+// ns longer than their exact total; never shorter). Sums that pass the end of the
+// timeline saturate at Time::max() (the message then never arrives within a run).
 // and the message is dropped (DropReason) when:
 //   at send:    from and to are not linked; the sender is down; the link is down; a
 //               partition separates them at `now`; the loss draw says so
@@ -25,6 +29,11 @@
 // cannot reach each other in [start, end); nodes in no group form one implicit group),
 // node failures and link failures in [start, end).
 //
+// Configuration is checked, never trusted: Network::create() and the add_* fault
+// schedules return a ConfigError naming the field for any value a scenario could get
+// wrong. The constructor REQUIRES a configuration that validate() accepts (it asserts:
+// skipping validation is a programming error).
+//
 // Allocation: in-flight messages live in a HandlePool and each delivery event captures
 // only [this, handle]; payloads are opaque 64-bit handles into the caller's own pool.
 // Once the pool and the simulator reach their high water, sending and delivering
@@ -36,6 +45,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +54,7 @@
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/simulator.hpp"
 #include "sim/kernel/time.hpp"
+#include "sim/net/error.hpp"
 #include "sim/net/pool.hpp"
 #include "sim/net/topology.hpp"
 
@@ -59,8 +71,8 @@ enum class JitterKind : std::uint8_t {
 
 struct LatencyModel {
     JitterKind kind = JitterKind::kNone;
-    Duration jitter = Duration::zero();
-    double pareto_shape = 5.0;  // > 1
+    Duration jitter = Duration::zero();  // >= 0 (kUniform, kExponential)
+    double pareto_shape = 5.0;           // > 1 and finite (kPareto)
 };
 
 struct NetworkConfig {
@@ -69,9 +81,9 @@ struct NetworkConfig {
     std::uint64_t upload_bps = 0;
     bool ignore_topology_upload = false;
     LatencyModel latency;
-    double loss = 0.0;               // probability that a message is lost
+    double loss = 0.0;               // probability that a message is lost, in [0, 1]
     bool allow_reordering = false;   // let jitter reorder messages between two nodes
-    std::size_t message_types = 16;  // counters for types [0, message_types)
+    std::size_t message_types = 16;  // counters for types [0, message_types); 1..65536
 };
 
 enum class DropReason : std::uint8_t {
@@ -119,16 +131,32 @@ struct TypeCounters {
     Duration latency_max = Duration::zero();
 };
 
+// Named groups of nodes that cannot reach each other during [start, end). Nodes in no
+// group form one implicit further group. Rules (ConfigErrorCode): at least one group,
+// no empty group, every node index < node count and listed at most once,
+// 0 <= start <= end (start == end: no effect).
 struct PartitionSpec {
     std::string name;
     std::vector<std::vector<NodeId>> groups;
     Time start;
-    Time end;  // exclusive
+    Time end;  // exclusive; Time::max() = until the end
 };
 
 class Network {
   public:
-    // REQUIRES: topology, sim and handler outlive the Network.
+    // Checks a configuration against a topology: loss in [0, 1]; jitter >= 0; Pareto
+    // shape > 1 and finite when used; message_types in [1, 65536]; every link latency
+    // of the topology >= 0. O(links).
+    [[nodiscard]] static std::expected<void, ConfigError> validate(const NetworkConfig& config,
+                                                                   const Topology& topology);
+
+    // validate(), then a Network. REQUIRES: topology, sim and handler outlive it.
+    [[nodiscard]] static std::expected<std::unique_ptr<Network>, ConfigError> create(
+        Simulator& sim, const Topology& topology, const NetworkConfig& config, const RandomStreams& streams,
+        DeliveryHandler& handler);
+
+    // REQUIRES: validate(config, topology) succeeds (asserted); topology, sim and
+    // handler outlive the Network.
     Network(Simulator& sim, const Topology& topology, const NetworkConfig& config,
             const RandomStreams& streams, DeliveryHandler& handler);
     Network(const Network&) = delete;
@@ -140,18 +168,21 @@ class Network {
     std::optional<DropReason> send(NodeId from, NodeId to, MessageType type, std::uint32_t size,
                                    std::uint64_t payload = 0);
 
-    // Fault schedules. REQUIRES: start <= end; nodes in range; a node in at most one
-    // group of a partition; link_failure endpoints linked.
-    void add_partition(const PartitionSpec& partition);
-    void add_node_failure(NodeId node, Time start, Time end);
-    void add_link_failure(NodeId a, NodeId b, Time start, Time end);
+    // Fault schedules, each active during [start, end). A rejected schedule changes
+    // nothing. Node failure: node < node count. Link failure: a != b, both < node
+    // count, linked in the topology. All: 0 <= start <= end. Partitions: PartitionSpec.
+    [[nodiscard]] std::expected<void, ConfigError> add_partition(const PartitionSpec& partition);
+    [[nodiscard]] std::expected<void, ConfigError> add_node_failure(NodeId node, Time start, Time end);
+    [[nodiscard]] std::expected<void, ConfigError> add_link_failure(NodeId a, NodeId b, Time start, Time end);
 
     bool node_up(NodeId node, Time t) const;
     bool link_up(NodeId a, NodeId b, Time t) const;
     // No active partition separates a and b at t.
     bool reachable(NodeId a, NodeId b, Time t) const;
 
-    // Serialisation time of `size` bytes at `bps` (0 = unlimited): ceil(size·8·1e9/bps) ns.
+    // Serialisation time of `size` bytes at `bps` bits/s (0 = unlimited):
+    // ceil(size·8·10^9 / bps) ns, in exact 128-bit integer arithmetic; Duration::max()
+    // when that does not fit (e.g. gigabytes at a few bit/s).
     static Duration serialisation_time(std::uint64_t size, std::uint64_t bps);
 
     const TypeCounters& counters(MessageType type) const { return counters_[type]; }

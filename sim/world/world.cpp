@@ -149,6 +149,9 @@ struct World::Impl final : net::DeliveryHandler {
         }
         network = net::Network::create(sim, config.topology, config.network, streams, *this).value();
         for (const auto& p : config.partitions) CL_ASSERT(network->add_partition(p).has_value());
+        for (const LinkFailure& f : config.link_failures) {
+            CL_ASSERT(network->add_link_failure(f.a, f.b, f.from, f.to).has_value());
+        }
         for (const Crash& c : config.crashes) {
             CL_ASSERT(
                 network->add_node_failure(c.node, c.at, c.restart_at.value_or(Time::max())).has_value());
@@ -270,8 +273,8 @@ struct World::Impl final : net::DeliveryHandler {
                     r.arrivals.push_back(finish - r.sealed);
                 }
                 if (imported->reorg_depth > 0) {
-                    results.reorgs.push_back(
-                        ReorgRecord{n, finish, imported->reorg_depth, imported->block->hash});
+                    results.reorgs.push_back(ReorgRecord{n, finish, imported->reorg_depth, imported->old_head,
+                                                         imported->block->hash});
                 }
             } else if (const auto* refused = std::get_if<node::TxRefused>(&ev)) {
                 if (auto it = request_index.find(refused->hash); it != request_index.end()) {
@@ -330,7 +333,8 @@ struct World::Impl final : net::DeliveryHandler {
         results.requests.push_back(r);
         if (hosts[entry].up) apply(entry, hosts[entry].node->on_local_tx(node_time(), tx));
 
-        if (sim.now() + redeem_after < Time::zero() + config.duration) {
+        const bool presents = bernoulli(*user_rng, config.users.redeem_probability);
+        if (presents && sim.now() + redeem_after < Time::zero() + config.duration) {
             // The user will ask `cloud` to redeem the code (its request's hash).
             RedemptionRecord planned;
             planned.code = tx->hash;
@@ -395,7 +399,10 @@ struct World::Impl final : net::DeliveryHandler {
         });
     }
 
+    std::function<void(Time)> progress;
+
     void take_sample() {
+        if (progress) progress(sim.now());
         Sample s;
         s.time = sim.now();
         std::uint64_t lo = ~0ULL, hi = 0, pending = 0, queued = 0, up = 0;
@@ -493,8 +500,9 @@ struct World::Impl final : net::DeliveryHandler {
 World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) { impl_->build(); }
 World::~World() = default;
 
-WorldResults World::run() {
+WorldResults World::run(const std::function<void(Time)>& progress) {
     Impl& w = *impl_;
+    w.progress = progress;
     for (std::size_t i = 0; i < w.hosts.size(); ++i) {
         w.apply(static_cast<net::NodeId>(i), w.hosts[i].node->start(w.node_time()));
     }

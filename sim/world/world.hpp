@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,7 @@ struct UserWorkload {
     std::vector<double> region_weights;         // per region; empty: proportional to full nodes
     std::vector<double> tier_mix;               // per tier; empty: uniform
     Duration redeem_delay_mean = seconds(120);  // from the request until the user asks a cloud
+    double redeem_probability = 1.0;            // the user presents the code to a cloud at all
 };
 
 struct CloudWorkload {
@@ -64,6 +66,14 @@ struct Crash {
     std::optional<Time> restart_at;
 };
 
+// A link failure between two linked nodes during [from, to).
+struct LinkFailure {
+    net::NodeId a = 0;
+    net::NodeId b = 0;
+    Time from;
+    Time to;
+};
+
 struct WorldConfig {
     std::string name;
     std::uint64_t seed = 1;
@@ -77,6 +87,7 @@ struct WorldConfig {
     net::NetworkConfig network;
     std::vector<net::PartitionSpec> partitions;
     std::vector<Crash> crashes;
+    std::vector<LinkFailure> link_failures;
 
     std::vector<CloudSpec> clouds;
     std::vector<state::Tier> tiers;
@@ -138,6 +149,7 @@ struct ReorgRecord {
     net::NodeId node = 0;
     Time time;
     std::uint32_t depth = 0;
+    Hash32 old_head;
     Hash32 new_head;
 };
 
@@ -183,8 +195,9 @@ class World {
     World(const World&) = delete;
     World& operator=(const World&) = delete;
 
-    // Runs the whole duration. Call once.
-    WorldResults run();
+    // Runs the whole duration. Call once. `progress`, if set, is called at every sample
+    // (sample_interval) with the simulated time; it must not touch the world.
+    WorldResults run(const std::function<void(Time)>& progress = {});
 
     struct Impl;
 

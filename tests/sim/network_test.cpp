@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <expected>
+#include <functional>
 #include <vector>
 
 #include "protocol/core/keccak.hpp"
@@ -168,7 +170,7 @@ TEST(Network, LossDropsTheConfiguredFraction) {
 TEST(Network, PartitionSeparatesGroupsBetweenTwoTimes) {
     Fixture f(complete_graph(4, {millis(10), 0}));
     // {0,1} | {2} | rest {3}, during [100 ms, 200 ms).
-    f.net.add_partition({"split", {{0, 1}, {2}}, Time::at(millis(100)), Time::at(millis(200))});
+    ASSERT_TRUE(f.net.add_partition({"split", {{0, 1}, {2}}, Time::at(millis(100)), Time::at(millis(200))}));
     EXPECT_TRUE(f.net.reachable(0, 2, Time::at(millis(99))));
     EXPECT_FALSE(f.net.reachable(0, 2, Time::at(millis(100))));
     EXPECT_FALSE(f.net.reachable(2, 3, Time::at(millis(150))));
@@ -194,8 +196,8 @@ TEST(Network, PartitionSeparatesGroupsBetweenTwoTimes) {
 
 TEST(Network, NodeAndLinkFailures) {
     Fixture f(ring_graph(4, {millis(10), 0}));
-    f.net.add_node_failure(2, Time::at(millis(100)), Time::at(millis(200)));
-    f.net.add_link_failure(0, 3, Time::at(millis(0)), Time::max());
+    ASSERT_TRUE(f.net.add_node_failure(2, Time::at(millis(100)), Time::at(millis(200))));
+    ASSERT_TRUE(f.net.add_link_failure(0, 3, Time::at(millis(0)), Time::max()));
     EXPECT_FALSE(f.net.node_up(2, Time::at(millis(150))));
     EXPECT_TRUE(f.net.node_up(2, Time::at(millis(200))));
     EXPECT_FALSE(f.net.link_up(3, 0, Time::at(seconds(100))));
@@ -217,6 +219,248 @@ TEST(Network, NodeAndLinkFailures) {
     EXPECT_EQ(f.net.drops(DropReason::kReceiverDown), 1u);
     EXPECT_EQ(f.net.drops(DropReason::kSenderDown), 1u);
     EXPECT_EQ(f.net.drops(DropReason::kLinkDown), 1u);
+}
+
+// ---------------------------------------------------------------------------------------
+// Configuration is a value: every bad setting or fault schedule is a ConfigError naming
+// the field, never an abort.
+
+struct Rejected {
+    const char* what;
+    NetworkConfig config;
+    ConfigErrorCode code;
+    const char* field;
+};
+
+NetworkConfig with(auto change) {
+    NetworkConfig c;
+    change(c);
+    return c;
+}
+
+TEST(NetworkConfigValidation, RejectsEveryBadSetting) {
+    const Topology t = ring_graph(4);
+    const Rejected cases[] = {
+        {"negative loss", with([](NetworkConfig& c) { c.loss = -0.1; }),
+         ConfigErrorCode::kProbabilityOutOfRange, "loss"},
+        {"loss above 1", with([](NetworkConfig& c) { c.loss = 1.5; }),
+         ConfigErrorCode::kProbabilityOutOfRange, "loss"},
+        {"NaN loss", with([](NetworkConfig& c) { c.loss = std::nan(""); }),
+         ConfigErrorCode::kProbabilityOutOfRange, "loss"},
+        {"negative jitter", with([](NetworkConfig& c) {
+             c.latency = {JitterKind::kUniform, -millis(1), 5.0};
+         }),
+         ConfigErrorCode::kNegativeDuration, "latency.jitter"},
+        {"Pareto shape 1 (no mean)", with([](NetworkConfig& c) {
+             c.latency = {JitterKind::kPareto, Duration::zero(), 1.0};
+         }),
+         ConfigErrorCode::kParetoShapeTooSmall, "latency.pareto_shape"},
+        {"Pareto shape infinite", with([](NetworkConfig& c) {
+             c.latency = {JitterKind::kPareto, Duration::zero(), HUGE_VAL};
+         }),
+         ConfigErrorCode::kParetoShapeTooSmall, "latency.pareto_shape"},
+        {"no message types", with([](NetworkConfig& c) { c.message_types = 0; }),
+         ConfigErrorCode::kMessageTypeCount, "message_types"},
+        {"more types than MessageType holds", with([](NetworkConfig& c) { c.message_types = 65537; }),
+         ConfigErrorCode::kMessageTypeCount, "message_types"},
+    };
+    for (const Rejected& r : cases) {
+        const auto v = Network::validate(r.config, t);
+        ASSERT_FALSE(v.has_value()) << r.what;
+        EXPECT_EQ(v.error().code, r.code) << r.what;
+        EXPECT_EQ(v.error().field, r.field) << r.what;
+        EXPECT_FALSE(v.error().message.empty()) << r.what;
+        Simulator sim;
+        Recorder recorder;
+        const auto net = Network::create(sim, t, r.config, RandomStreams(1, 0), recorder);
+        ASSERT_FALSE(net.has_value()) << r.what;
+        EXPECT_EQ(net.error().code, r.code) << r.what;
+    }
+    // The Pareto shape is only checked when the Pareto model is used; 65536 types is the maximum.
+    EXPECT_TRUE(Network::validate(with([](NetworkConfig& c) { c.latency.pareto_shape = 0.5; }), t));
+    EXPECT_TRUE(Network::validate(with([](NetworkConfig& c) { c.message_types = 65536; }), t));
+    EXPECT_TRUE(Network::validate(with([](NetworkConfig& c) { c.loss = 1.0; }), t));
+}
+
+TEST(NetworkConfigValidation, RejectsANegativeLinkLatencyInTheTopology) {
+    const Topology t = pair(-nanos(5));
+    const auto v = Network::validate({}, t);
+    ASSERT_FALSE(v.has_value());
+    EXPECT_EQ(v.error().code, ConfigErrorCode::kNegativeDuration);
+    EXPECT_EQ(v.error().field, "link(0,1).latency");
+    EXPECT_EQ(v.error().to_string(), "link(0,1).latency: latency -5 ns is negative");
+}
+
+TEST(NetworkConfigValidation, CreateGivesAWorkingNetwork) {
+    Simulator sim;
+    Recorder recorder;
+    const Topology t = pair(millis(1));
+    auto net = Network::create(sim, t, {}, RandomStreams(1, 0), recorder);
+    ASSERT_TRUE(net.has_value()) << net.error().to_string();
+    EXPECT_FALSE((*net)->send(0, 1, 0, 10).has_value());
+    sim.run();
+    EXPECT_EQ(recorder.delivered.size(), 1u);
+}
+
+struct RejectedFault {
+    const char* what;
+    std::function<std::expected<void, ConfigError>(Network&)> add;
+    ConfigErrorCode code;
+    const char* field;
+};
+
+TEST(NetworkFaultValidation, RejectsEveryBadSchedule) {
+    const Time t1 = Time::at(seconds(1)), t2 = Time::at(seconds(2));
+    const RejectedFault cases[] = {
+        // Partitions.
+        {"no groups",
+         [&](Network& n) {
+             return n.add_partition({"p", {}, t1, t2});
+         },
+         ConfigErrorCode::kNoGroups, "partition 'p'.groups"},
+        {"empty group",
+         [&](Network& n) {
+             return n.add_partition({"p", {{0}, {}}, t1, t2});
+         },
+         ConfigErrorCode::kEmptyGroup, "partition 'p'.groups[1]"},
+        {"unknown node",
+         [&](Network& n) {
+             return n.add_partition({"p", {{0}, {1, 9}}, t1, t2});
+         },
+         ConfigErrorCode::kUnknownNode, "partition 'p'.groups[1][1]"},
+        {"node in two groups",
+         [&](Network& n) {
+             return n.add_partition({"p", {{0, 1}, {2, 1}}, t1, t2});
+         },
+         ConfigErrorCode::kNodeInTwoGroups, "partition 'p'.groups[1][1]"},
+        {"node twice in a group",
+         [&](Network& n) {
+             return n.add_partition({"p", {{0, 0}}, t1, t2});
+         },
+         ConfigErrorCode::kNodeInTwoGroups, "partition 'p'.groups[0][1]"},
+        {"end before start",
+         [&](Network& n) {
+             return n.add_partition({"p", {{0}}, t2, t1});
+         },
+         ConfigErrorCode::kEndBeforeStart, "partition 'p'.end"},
+        {"negative start",
+         [&](Network& n) {
+             return n.add_partition({"p", {{0}}, Time::from_nanos(-1), t1});
+         },
+         ConfigErrorCode::kNegativeTime, "partition 'p'.start"},
+        {"too many groups",
+         [&](Network& n) {
+             return n.add_partition({"p", std::vector<std::vector<NodeId>>(0xffff, {0}), t1, t2});
+         },
+         ConfigErrorCode::kTooManyGroups, "partition 'p'.groups"},
+        // Node failures.
+        {"node failure of an unknown node", [&](Network& n) { return n.add_node_failure(4, t1, t2); },
+         ConfigErrorCode::kUnknownNode, "node_failure.node"},
+        {"node failure ending before it starts", [&](Network& n) { return n.add_node_failure(1, t2, t1); },
+         ConfigErrorCode::kEndBeforeStart, "node_failure.end"},
+        {"node failure before time zero",
+         [&](Network& n) { return n.add_node_failure(1, Time::from_nanos(-5), t1); },
+         ConfigErrorCode::kNegativeTime, "node_failure.start"},
+        // Link failures.
+        {"link failure with an unknown node", [&](Network& n) { return n.add_link_failure(0, 7, t1, t2); },
+         ConfigErrorCode::kUnknownNode, "link_failure.b"},
+        {"link failure of a self-link", [&](Network& n) { return n.add_link_failure(2, 2, t1, t2); },
+         ConfigErrorCode::kSelfLink, "link_failure.b"},
+        {"link failure of unlinked nodes", [&](Network& n) { return n.add_link_failure(0, 2, t1, t2); },
+         ConfigErrorCode::kNotLinked, "link_failure"},
+        {"link failure ending before it starts", [&](Network& n) { return n.add_link_failure(0, 1, t2, t1); },
+         ConfigErrorCode::kEndBeforeStart, "link_failure.end"},
+    };
+    for (const RejectedFault& r : cases) {
+        Fixture f(ring_graph(4));
+        const auto result = r.add(f.net);
+        ASSERT_FALSE(result.has_value()) << r.what;
+        EXPECT_EQ(result.error().code, r.code) << r.what << ": " << result.error().to_string();
+        EXPECT_EQ(result.error().field, r.field) << r.what << ": " << result.error().to_string();
+        // A rejected schedule changes nothing.
+        for (NodeId a = 0; a < 4; ++a) {
+            EXPECT_TRUE(f.net.node_up(a, t1)) << r.what;
+            for (NodeId b = 0; b < 4; ++b) EXPECT_TRUE(f.net.reachable(a, b, t1)) << r.what;
+        }
+        EXPECT_TRUE(f.net.link_up(0, 1, t1)) << r.what;
+    }
+}
+
+TEST(NetworkFaultValidation, MessagesNameTheValues) {
+    Fixture f(ring_graph(4));
+    EXPECT_EQ(f.net.add_partition({"split", {{0, 1}, {2, 1}}, Time::zero(), Time::max()}).error().to_string(),
+              "partition 'split'.groups[1][1]: node 1 is already in groups[0]");
+    EXPECT_EQ(f.net.add_node_failure(9, Time::zero(), Time::max()).error().to_string(),
+              "node_failure.node: node 9 does not exist (the topology has 4 nodes)");
+    EXPECT_EQ(f.net.add_link_failure(1, 3, Time::zero(), Time::max()).error().to_string(),
+              "link_failure: nodes 1 and 3 are not linked");
+}
+
+TEST(NetworkFaultValidation, EmptyIntervalsAndOpenEndsAreAccepted) {
+    Fixture f(ring_graph(4, {millis(10), 0}));
+    // start == end: valid and without effect (a sweep's zero-length point).
+    ASSERT_TRUE(f.net.add_partition({"none", {{0}}, Time::at(seconds(1)), Time::at(seconds(1))}));
+    ASSERT_TRUE(f.net.add_node_failure(1, Time::at(seconds(1)), Time::at(seconds(1))));
+    EXPECT_TRUE(f.net.reachable(0, 1, Time::at(seconds(1))));
+    EXPECT_TRUE(f.net.node_up(1, Time::at(seconds(1))));
+    ASSERT_TRUE(f.net.add_node_failure(2, Time::zero(), Time::max()));
+    EXPECT_FALSE(f.net.node_up(2, Time::max() - nanos(1)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Arithmetic at the edges: exact serialisation times, and sums past the end of time.
+
+TEST(Network, SerialisationTimeIsExactIntegerArithmetic) {
+    // ceil(size·8·10^9 / bps): the result t is the least with t·bps >= size·8·10^9.
+    __extension__ using U128 = unsigned __int128;
+    const std::uint64_t sizes[] = {1, 3, 999, 1'000'000, 0xffffffffULL};
+    const std::uint64_t rates[] = {1, 3, 7, 1'000'003, 999'999'937, 10'000'000'000ULL, 0xffffffffffffffffULL};
+    for (const std::uint64_t size : sizes) {
+        for (const std::uint64_t bps : rates) {
+            const Duration t = Network::serialisation_time(size, bps);
+            const U128 need = static_cast<U128>(size) * 8U * 1'000'000'000U;
+            if (t == Duration::max()) {
+                EXPECT_GT(need, static_cast<U128>(Duration::max().nanos()) * bps) << size << " @ " << bps;
+                continue;
+            }
+            const auto ns = static_cast<U128>(t.nanos());
+            EXPECT_GE(ns * bps, need) << size << " @ " << bps;
+            if (ns > 0) {
+                EXPECT_LT((ns - 1) * bps, need) << size << " @ " << bps;
+            }
+        }
+    }
+    // 4 GiB at 1 bit/s is ~1089 years: saturates instead of aborting.
+    EXPECT_EQ(Network::serialisation_time(0xffffffffULL, 1), Duration::max());
+    EXPECT_EQ(Network::serialisation_time(1'000'000'000, 8), seconds(1'000'000'000));  // exact, no rounding
+}
+
+TEST(Network, UplinkBacklogPastTheEndOfTimeSaturates) {
+    NetworkConfig config;
+    config.upload_bps = 1;  // a scenario may say so; it must not abort
+    Fixture f(pair(millis(1)), config);
+    EXPECT_FALSE(f.net.send(0, 1, 0, 0xffffffffU).has_value());
+    EXPECT_EQ(f.net.uplink_free_at(0), Time::max());
+    EXPECT_FALSE(f.net.send(0, 1, 0, 1).has_value());  // queued behind it: also at the end
+    EXPECT_EQ(f.net.uplink_free_at(0), Time::max());
+    EXPECT_EQ(f.sim.run_until(Time::at(hours(24 * 365))), RunStatus::kTimeLimit);
+    EXPECT_TRUE(f.recorder.delivered.empty());
+    f.sim.run();  // delivered "at the end of time", in order, without overflow
+    ASSERT_EQ(f.recorder.delivered.size(), 2u);
+    EXPECT_EQ(f.recorder.delivered[1].arrived, Time::max());
+    EXPECT_EQ(f.net.counters(0).latency_max, Time::max() - Time::zero());
+}
+
+TEST(Network, HugeLatencyAndJitterSaturateAtTheEndOfTime) {
+    NetworkConfig config;
+    config.latency = {JitterKind::kExponential, Duration::max(), 5.0};
+    Fixture f(pair(Duration::max() - seconds(1)), config);
+    f.sim.schedule_at(Time::at(seconds(10)), [&f]() noexcept { (void)f.net.send(0, 1, 0, 1); });
+    f.sim.schedule_at(Time::at(seconds(10)), [&f]() noexcept { (void)f.net.send(0, 1, 0, 1); });
+    f.sim.run();
+    ASSERT_EQ(f.recorder.delivered.size(), 2u);
+    EXPECT_EQ(f.recorder.delivered[0].arrived, Time::max());
+    EXPECT_EQ(f.net.counters(0).latency_sum, Duration::max());  // saturated, not wrapped
 }
 
 // A random workload on a random topology with every feature on; returns keccak-256 over
@@ -249,7 +493,8 @@ std::pair<Hash32, std::size_t> random_workload_digest(std::uint64_t seed) {
     Simulator sim;
     DigestHandler handler;
     Network net(sim, topology, config, streams, handler);
-    net.add_partition({"p", {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}, Time::at(millis(300)), Time::at(millis(600))});
+    CL_ASSERT(net.add_partition(
+        {"p", {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}, Time::at(millis(300)), Time::at(millis(600))}));
     auto workload = streams.stream("workload");
     for (int i = 0; i < 3000; ++i) {
         const auto from = static_cast<NodeId>(uniform_below(workload, 60));

@@ -337,5 +337,110 @@ TEST(Simulator, RenumberingKeepsTiesFifo) {
     for (int k = 0; k < 400; ++k) EXPECT_EQ(order[static_cast<std::size_t>(k)], k);
 }
 
+// Renumbering drops cancelled keys: only pending events count against the limit. (It
+// used to renumber every key, cancelled ones included, and abort on the assertion that
+// the fresh numbers fit below the limit.)
+TEST(Simulator, RenumberingDropsCancelledKeys) {
+    Simulator sim({.sequence_limit = 64});
+    std::vector<int> order;
+    std::vector<EventId> ids;
+    for (int i = 0; i < 50; ++i) {
+        ids.push_back(sim.schedule_at(Time::at(seconds(1 + i)), [&order, i] { order.push_back(i); }));
+    }
+    for (int i = 0; i < 50; ++i) {
+        if (i % 10 != 0) {
+            EXPECT_TRUE(sim.cancel(ids[static_cast<std::size_t>(i)]));  // 45 dead keys, not compacted
+        }
+    }
+    // 5 pending; 20 more sequence numbers pass the limit of 64 with 45 dead keys queued.
+    for (int i = 0; i < 20; ++i)
+        sim.schedule_at(Time::at(millis(500)), [&order, i] { order.push_back(100 + i); });
+    EXPECT_EQ(sim.pending(), 25u);
+    sim.run();
+    std::vector<int> expected;
+    for (int i = 0; i < 20; ++i) expected.push_back(100 + i);
+    for (int i = 0; i < 50; i += 10) expected.push_back(i);
+    EXPECT_EQ(order, expected);
+}
+
+// A slot whose generation wraps to 0 is retired: ids issued before the wrap can never
+// name a later event. (first_generation starts slots near the wrap; the default would
+// take 2^32 events per slot.)
+TEST(Simulator, GenerationWrapRetiresTheSlot) {
+    Simulator sim({.first_generation = 0xffffffffU - 2});
+    int runs = 0;
+    std::vector<EventId> old;
+    old.push_back(sim.schedule_in(millis(1), [&] { ++runs; }));  // generation 2^32-3
+    sim.run();
+    old.push_back(sim.schedule_in(millis(1), [&] { ++runs; }));  // same slot, 2^32-2
+    EXPECT_TRUE(sim.cancel(old.back()));
+    sim.run();
+    old.push_back(sim.schedule_in(millis(1), [&] { ++runs; }));  // same slot, 2^32-1
+    EXPECT_EQ(old[0].is_null(), false);
+    sim.run();  // the generation wraps to 0: the slot is retired
+    EXPECT_EQ(runs, 2);
+    for (int i = 0; i < 100; ++i) {
+        const EventId fresh = sim.schedule_in(millis(1), [&] { ++runs; });
+        for (const EventId& stale : old) {
+            EXPECT_FALSE(fresh == stale);
+            EXPECT_FALSE(sim.is_pending(stale));
+            EXPECT_FALSE(sim.cancel(stale));
+        }
+        EXPECT_TRUE(sim.is_pending(fresh));
+        sim.run();
+    }
+    EXPECT_EQ(runs, 102);
+}
+
+// run_for with a span reaching past the end of the timeline runs to the end instead of
+// overflowing (it computed now() + d in plain int64 arithmetic).
+TEST(Simulator, RunForSaturatesAtTheEndOfTime) {
+    Simulator sim;
+    sim.run_until(Time::at(hours(1)));
+    std::vector<int> order;
+    sim.schedule_at(Time::max(), [&] { order.push_back(2); });
+    sim.schedule_in(hours(1), [&] { order.push_back(1); });
+    EXPECT_EQ(sim.run_for(Duration::max()), RunStatus::kTimeLimit);
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+    EXPECT_EQ(sim.now(), Time::max());
+    EXPECT_EQ(sim.run_for(seconds(1)), RunStatus::kTimeLimit);  // already at the end: stays
+    EXPECT_EQ(sim.now(), Time::max());
+}
+
+TEST(Simulator, SchedulingPastTheEndOfTimeIsABug) {
+    Simulator sim;
+    sim.run_until(Time::at(seconds(1)));
+    EXPECT_DEATH(sim.schedule_in(Duration::max(), [] {}), "assertion failed");
+}
+
+// The calendar queue with keys spread over the whole int64 range (widths computed in
+// 128 bits, clamped to 2^62 before narrowing) and with few far keys.
+TEST(Simulator, ExtremeTimeSpreadsKeepTheirOrder) {
+    const std::int64_t kMax = Time::max().nanos();
+    const std::vector<std::int64_t> times = {0,
+                                             1,
+                                             kMax,
+                                             std::int64_t{1} << 62,
+                                             (std::int64_t{1} << 62) + 1,
+                                             kMax - 1,
+                                             std::int64_t{1} << 61,
+                                             kMax / 3,
+                                             kMax,
+                                             2,
+                                             (std::int64_t{1} << 62) + 5};
+    for (std::size_t n = 1; n <= times.size(); ++n) {
+        Simulator sim;
+        std::vector<std::pair<std::int64_t, std::size_t>> seen, expected;
+        for (std::size_t i = 0; i < n; ++i) {
+            sim.schedule_at(Time::from_nanos(times[i]),
+                            [&seen, &sim, i] { seen.emplace_back(sim.now().nanos(), i); });
+            expected.emplace_back(times[i], i);
+        }
+        std::sort(expected.begin(), expected.end());
+        sim.run();
+        EXPECT_EQ(seen, expected) << n << " keys";
+    }
+}
+
 }  // namespace
 }  // namespace cl::sim

@@ -67,6 +67,15 @@ TEST(SimTime, SecondsOnlyAtTheEdges) {
     EXPECT_DOUBLE_EQ(Time::at(micros(250)).to_seconds_f64(), 0.00025);
 }
 
+TEST(SimTime, SaturatingAddStopsAtTheEndOfTime) {
+    static_assert(saturating_add(Time::at(seconds(1)), millis(5)) == Time::at(seconds(1) + millis(5)));
+    EXPECT_EQ(saturating_add(Time::max() - nanos(1), nanos(1)), Time::max());
+    EXPECT_EQ(saturating_add(Time::max() - nanos(1), nanos(2)), Time::max());
+    EXPECT_EQ(saturating_add(Time::at(hours(1)), Duration::max()), Time::max());
+    EXPECT_EQ(saturating_add(Duration::max(), Duration::max()), Duration::max());
+    EXPECT_EQ(saturating_add(seconds(2), seconds(3)), seconds(5));
+}
+
 TEST(SimTime, Literals) {
     using namespace cl::sim::literals;
     EXPECT_EQ(15_s, seconds(15));

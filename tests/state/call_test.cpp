@@ -122,6 +122,33 @@ TEST(Transaction, DecodeErrorsNameTheField) {
     EXPECT_EQ(error_of(leading_zero).error, rlp::Error::kLeadingZeroInInteger);
 }
 
+// The call is kept as raw RLP, so the decoder must check what is inside it: a canonical
+// outer header around non-canonical items is rejected, at any depth.
+TEST(Transaction, CallMustBeCanonicalAllTheWayDown) {
+    auto with_call = [](const Bytes& call) {
+        Bytes out;
+        const std::size_t l = rlp::begin_list(out);
+        rlp::append_uint(out, kChainId);
+        rlp::append_uint(out, 0);
+        rlp::append_fixed(out, kPoolAddress);
+        out.insert(out.end(), call.begin(), call.end());
+        rlp::append_fixed(out, Signature{});
+        rlp::end_list(out, l);
+        return out;
+    };
+    const Bytes wrapped_byte{0xc2, 0x81, 0x05};     // [0x81 0x05]: the byte 5 as a one-byte string
+    const Bytes nested{0xc3, 0xc2, 0x81, 0x05};     // [[0x81 0x05]]
+    const Bytes two_bytes{0xc3, 0x82, 0x00, 0x05};  // [0x82 0x00 0x05]: canonical
+    for (const Bytes& call : {wrapped_byte, nested}) {
+        auto r = decode_transaction(with_call(call));
+        ASSERT_FALSE(r.has_value());
+        EXPECT_EQ(r.error().field, TransactionField::kCall);
+        EXPECT_EQ(r.error().error, rlp::Error::kSingleByteAsString);
+    }
+    EXPECT_TRUE(decode_transaction(with_call(two_bytes)).has_value());
+    EXPECT_TRUE(decode_transaction(with_call(encode_call(RequestCall{0, {}}))).has_value());
+}
+
 TEST(Call, EveryCallRoundTrips) {
     for (const Call& call : every_call()) {
         auto decoded = decode_call(contract_of(call), encode_call(call));

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <set>
 
+#include "protocol/state/store.hpp"
 #include "tests/state/ledger_fixture.hpp"
 
 namespace cl::state {
@@ -71,6 +73,19 @@ TEST(Governance, RegisterRejectsDuplicates) {
     EXPECT_EQ(l.run(kCloudA, registration("cloud-d", kValidatorD.address)).reason,
               Reason::kAlreadyRegistered);
     EXPECT_EQ(l.run(kCloudD, registration("", kValidatorD.address)).reason, Reason::kAlreadyRegistered);
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-d", kCloudD.address)).reason, Reason::kAlreadyRegistered)
+        << "a cloud's validator must not be its own operator";
+}
+
+TEST(Governance, RegisterRejectsAddressesUsedInAnotherRole) {
+    Ledger l;
+    EXPECT_EQ(l.run(kValidatorA, registration("cloud-d", kValidatorD.address)).reason,
+              Reason::kAlreadyRegistered)
+        << "the operator is another cloud's validator";
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-d", kCloudA.address)).reason, Reason::kAlreadyRegistered)
+        << "the validator is another cloud's operator";
+    EXPECT_EQ(l.state.clouds().size(), 3u);
+    EXPECT_EQ(l.run(kCloudD, registration("cloud-d", kValidatorD.address)).reason, Reason::kNone);
 }
 
 TEST(Governance, SignerVoteActivatesAndRemovesClouds) {
@@ -117,6 +132,17 @@ TEST(Governance, SetQuotaRules) {
     EXPECT_EQ(l.run(actor("dave"), RequestCall{kSmall, {}}).reason, Reason::kPoolExhausted);
 }
 
+TEST(Governance, SetQuotaCannotOverflowTheTierCapacity) {
+    Ledger l;
+    const Receipt r = l.run(kCloudA, SetQuotaCall{kSmall, std::numeric_limits<std::uint64_t>::max()});
+    EXPECT_EQ(r.reason, Reason::kQuotaTooLarge);
+    EXPECT_EQ(l.state.tier(kSmall).capacity, 6u);
+    // The largest amount that fits is accepted.
+    const std::uint64_t room = std::numeric_limits<std::uint64_t>::max() - 2;  // cloud-b holds 2
+    EXPECT_EQ(l.run(kCloudA, SetQuotaCall{kSmall, room}).reason, Reason::kNone);
+    EXPECT_EQ(l.state.tier(kSmall).capacity, std::numeric_limits<std::uint64_t>::max());
+}
+
 TEST(RewardToken, TransferApproveTransferFrom) {
     Ledger l;
     auto code = l.tx(kAlice, RequestCall{kSmall, {}});
@@ -153,6 +179,69 @@ TEST(RewardToken, TransferApproveTransferFrom) {
     l.run(kBob, ApproveCall{kCarol.address, std::numeric_limits<std::uint64_t>::max()});
     EXPECT_EQ(l.run(kCarol, TransferFromCall{kBob.address, kCarol.address, 1}).reason, Reason::kNone);
     EXPECT_EQ(l.state.allowance(kBob.address, kCarol.address), std::numeric_limits<std::uint64_t>::max());
+}
+
+TEST(RewardToken, TransferFromChecksTheAllowanceFirst) {
+    Ledger l;  // bob has neither tokens nor an allowance for carol
+    EXPECT_EQ(l.run(kCarol, TransferFromCall{kBob.address, kCarol.address, 1}).reason,
+              Reason::kInsufficientAllowance);
+}
+
+TEST(RewardToken, AnAllowanceSpentInABlockStaysSpentForTheRestOfIt) {
+    Ledger l;
+    auto code = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({code});
+    l.run(kCloudA, RedeemCall{code.hash});  // alice: 5 tokens
+    l.run(kAlice, ApproveCall{kCarol.address, 2});
+    const BlockResult b = l.block({l.tx(kCarol, TransferFromCall{kAlice.address, kCarol.address, 2}),
+                                   l.tx(kCarol, TransferFromCall{kAlice.address, kCarol.address, 1})});
+    EXPECT_EQ(b.receipts[0].reason, Reason::kNone);
+    EXPECT_EQ(b.receipts[1].reason, Reason::kInsufficientAllowance);
+    EXPECT_EQ(l.state.allowance(kAlice.address, kCarol.address), 0u);
+    EXPECT_EQ(l.state.account(kAlice.address).balance, 3u);
+}
+
+// Entries equal to their default are absent from the trie (docs/ledger.md §6), so the root
+// depends only on the non-default entries.
+TEST(StateRoot, DefaultEntriesAreAbsent) {
+    Ledger l;
+    auto stored = [&](const Hash32& key) { return l.state.trie().get(key.view()).has_value(); };
+    EXPECT_FALSE(stored(key::quota(2, kSmall))) << "cloud-c's small quota is 0";
+    EXPECT_TRUE(stored(key::quota(2, kLarge)));
+    ASSERT_EQ(l.run(kCloudB, SetQuotaCall{kSmall, 0}).reason, Reason::kNone);
+    EXPECT_FALSE(stored(key::quota(1, kSmall)));
+    EXPECT_TRUE(stored(key::tier(kSmall)));
+
+    l.run(kAlice, ApproveCall{kBob.address, 3});
+    EXPECT_TRUE(stored(key::allowance(kAlice.address, kBob.address)));
+    l.run(kAlice, ApproveCall{kBob.address, 0});
+    EXPECT_FALSE(stored(key::allowance(kAlice.address, kBob.address)));
+
+    // The same through the root: approving 3 then 0 leaves the state of approving 0 twice.
+    Ledger one, other;
+    one.block({one.tx(kAlice, ApproveCall{kBob.address, 3}), one.tx(kAlice, ApproveCall{kBob.address, 0})});
+    other.block(
+        {other.tx(kAlice, ApproveCall{kCarol.address, 0}), other.tx(kAlice, ApproveCall{kCarol.address, 0})});
+    EXPECT_EQ(one.state.root(), other.state.root());
+}
+
+TEST(StateStore, RevertDropsTheTransactionsWritesOnly) {
+    StateStore store{Trie{}};
+    store.set_account(kAlice.address, AccountEntry{1, 0, 0, 0});  // a block-level write
+    store.begin_tx();
+    store.set_account(kAlice.address, AccountEntry{2, 7, 0, 0});
+    store.set_account(kBob.address, AccountEntry{1, 0, 0, 0});
+    EXPECT_EQ(store.account(kAlice.address).nonce, 2u) << "a transaction reads its own writes";
+    store.revert_tx();
+    EXPECT_EQ(store.account(kAlice.address), (AccountEntry{1, 0, 0, 0}));
+    EXPECT_EQ(store.account(kBob.address), AccountEntry{});
+    store.begin_tx();
+    store.set_account(kBob.address, AccountEntry{3, 0, 0, 0});
+    store.commit_tx();
+    EXPECT_EQ(store.account(kBob.address).nonce, 3u);
+    const Trie trie = std::move(store).commit();
+    EXPECT_EQ(StateStore(trie).account(kAlice.address), (AccountEntry{1, 0, 0, 0}));
+    EXPECT_EQ(StateStore(trie).account(kBob.address), (AccountEntry{3, 0, 0, 0}));
 }
 
 TEST(Block, ReplayAndNonceGapsMakeTheBlockInvalid) {
@@ -232,6 +321,66 @@ TEST(Genesis, RejectsInvalidConfigurations) {
     c.pool.ttl.exponent = 2;
     c.pool.ttl.base_ttl = 5;
     EXPECT_EQ(LedgerState::genesis(c).error().field, "pool.ttl.base_ttl");
+}
+
+TEST(Genesis, RejectsSharedOperatorsAndZeroTtls) {
+    auto error_field = [](const GenesisConfig& c) {
+        auto genesis = LedgerState::genesis(c);
+        return genesis ? std::string("(accepted)") : genesis.error().field;
+    };
+    GenesisConfig c = test_config();
+    c.clouds[1].operator_address = c.clouds[0].operator_address;
+    EXPECT_EQ(error_field(c), "clouds[1].operator");
+    c = test_config();
+    c.clouds[1].operator_address = c.clouds[0].validator;
+    EXPECT_EQ(error_field(c), "clouds[1].operator");
+    c = test_config();
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    c.pool.ttl.ttl_blocks = 0;
+    EXPECT_EQ(error_field(c), "pool.ttl.ttl_blocks");
+    c = test_config();
+    c.pool.ttl.kind = TtlKind::kPerTier;
+    c.pool.ttl.per_tier_blocks = {3, 0};
+    EXPECT_EQ(error_field(c), "pool.ttl.per_tier");
+    c.pool.ttl.per_tier_blocks = {3, 1};
+    EXPECT_TRUE(LedgerState::genesis(c).has_value());
+    c = test_config();
+    c.pool.ttl = TtlConfig{TtlKind::kAdaptive, 0, {}, 0, 100, 0, 1};
+    EXPECT_EQ(error_field(c), "pool.ttl.min_ttl");
+}
+
+TEST(Genesis, EverySettingIsCommittedByTheRoot) {
+    using Change = void (*)(GenesisConfig&);
+    const Change changes[] = {
+        [](GenesisConfig& c) { c.chain_id += 1; },
+        [](GenesisConfig& c) { c.notary = kAlice.address; },
+        [](GenesisConfig& c) { c.tiers[1].hours = 12; },
+        [](GenesisConfig& c) { c.clouds[2].region = "ap-east"; },
+        [](GenesisConfig& c) { c.clouds[2].quotas[1] = 2; },
+        [](GenesisConfig& c) {
+            c.pool.ttl.kind = TtlKind::kPerTier;
+            c.pool.ttl.per_tier_blocks = {10, 10};
+        },
+        [](GenesisConfig& c) { c.pool.ttl.ttl_blocks = 11; },
+        [](GenesisConfig& c) { c.pool.ttl.max_renewals = 1; },
+        [](GenesisConfig& c) { c.pool.ttl.base_ttl += 1; },
+        [](GenesisConfig& c) { c.pool.ttl.min_ttl += 1; },
+        [](GenesisConfig& c) { c.pool.ttl.exponent = 2; },
+        [](GenesisConfig& c) { c.pool.per_user_live.reset(); },
+        [](GenesisConfig& c) { c.pool.per_user_live = 0; },
+        [](GenesisConfig& c) { c.pool.per_user_lifetime = 3; },
+        [](GenesisConfig& c) { c.pool.per_block_issue_cap = 3; },
+        [](GenesisConfig& c) { c.pool.max_txs_per_block = 3; },
+        [](GenesisConfig& c) { c.pool.max_transfers = 2; },
+        [](GenesisConfig& c) { c.pool.reward_per_redeem = 6; },
+        [](GenesisConfig& c) { c.pool.reclaim = false; },
+    };
+    std::set<Hash32> roots{LedgerState::genesis(test_config()).value().root()};
+    for (std::size_t i = 0; i < std::size(changes); ++i) {
+        GenesisConfig c = test_config();
+        changes[i](c);
+        EXPECT_TRUE(roots.insert(LedgerState::genesis(c).value().root()).second) << "change " << i;
+    }
 }
 
 TEST(Genesis, ConfigurationIsCommittedByTheRoot) {

@@ -230,6 +230,26 @@ TEST(PromoPool, TransferFailures) {
     EXPECT_EQ(l.run(kAlice, TransferCodeCall{expiring, kBob.address}).reason, Reason::kExpired);
 }
 
+TEST(PromoPool, TransferToOneselfCountsAndMovesNothing) {
+    GenesisConfig c = test_config();
+    c.clouds[0].quotas = {10, 1};
+    Ledger l(c);
+    const Hash32 code = request(l, kAlice);
+    request(l, kAlice);
+    request(l, kAlice);  // alice holds per_user_live codes
+    const Receipt r = l.run(kAlice, TransferCodeCall{code, kAlice.address});
+    ASSERT_EQ(r.reason, Reason::kNone) << "the owner's own per_user_live does not apply";
+    ASSERT_EQ(r.events.size(), 1u);
+    EXPECT_EQ(r.events[0].kind, EventKind::kTransferred);
+    const CodeEntry entry = l.state.code(code).value();
+    EXPECT_EQ(entry.owner, kAlice.address);
+    EXPECT_EQ(entry.transfers, 1u);
+    EXPECT_EQ(entry.expires_at, 11u);
+    EXPECT_EQ(l.state.account(kAlice.address).live_codes, 3u);
+    EXPECT_EQ(l.run(kAlice, TransferCodeCall{code, kBob.address}).reason, Reason::kTransferLimit)
+        << "a transfer to oneself counts against max_transfers";
+}
+
 TEST(PromoPool, RenewNotAllowedUnderFixedTtl) {
     Ledger l;
     const Hash32 code = request(l, kAlice);
@@ -294,6 +314,67 @@ TEST(PromoPool, AdaptiveTtlShrinksAsTheTierFills) {
     }
     // round(100 · (1 − used/6)): 100, 83, 67, 50, 33, 17.
     EXPECT_EQ(ttls, (std::vector<std::uint64_t>{100, 83, 67, 50, 33, 17}));
+}
+
+TEST(PromoPool, AdaptiveTtlCountsRedeemedAndBurnedUnitsAsUsed) {
+    GenesisConfig c = test_config();
+    c.pool.ttl = TtlConfig{TtlKind::kAdaptive, 0, {}, 0, 100, 10, 1};
+    c.pool.reclaim = false;
+    Ledger l(c);  // small: capacity 6
+    auto ttl_of = [&](const Hash32& code) {
+        return l.state.code(code)->expires_at - l.state.code(code)->issued_at;
+    };
+    const Hash32 first = request(l, kAlice);
+    EXPECT_EQ(ttl_of(first), 100u);
+    ASSERT_EQ(l.run(kCloudA, RedeemCall{first}).reason, Reason::kNone);
+    const Hash32 second = request(l, kAlice);  // used 1 of 6 (redeemed), nothing live
+    EXPECT_EQ(ttl_of(second), 83u);
+    l.advance_to(l.state.code(second)->expires_at);
+    ASSERT_EQ(l.state.tier(kSmall).burned, 1u);
+    const Hash32 third = request(l, kAlice);  // used 2 of 6 (redeemed + burned), nothing live
+    EXPECT_EQ(ttl_of(third), 67u);
+}
+
+TEST(PromoPool, CodesIssuedInOneBlockAllExpire) {
+    Ledger l;
+    auto a = l.tx(kAlice, RequestCall{kSmall, {}});
+    auto b = l.tx(kBob, RequestCall{kSmall, {}});
+    auto c = l.tx(kCarol, RequestCall{kLarge, {}});
+    l.block({a, b, c});
+    l.advance_to(10);
+    const BlockResult end = l.block({});  // block 11
+    EXPECT_EQ(end.block_events.size(), 3u);
+    for (const auto& tx : {a, b, c}) EXPECT_EQ(l.state.code(tx.hash)->status, CodeStatus::kExpired);
+    EXPECT_EQ(l.state.tier(kSmall).live, 0u);
+    EXPECT_EQ(l.state.tier(kLarge).live, 0u);
+}
+
+// The expiry index of a height is deleted from the state once that height is processed,
+// stale entries of renewed codes included (the state holds only what is still scheduled).
+TEST(PromoPool, ExpiryIndexIsDeletedOnceProcessed) {
+    GenesisConfig c = test_config();
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    c.pool.ttl.max_renewals = 1;
+    Ledger l(c);
+    auto scheduled = [&](std::uint64_t height) {
+        const Trie& trie = l.state.trie();
+        const bool count = trie.get(key::expiry_count(height).view()).has_value();
+        EXPECT_EQ(trie.get(key::expiry_slot(height, 0).view()).has_value(), count) << height;
+        return count;
+    };
+    const Hash32 renewed = request(l, kAlice);  // block 1: scheduled at 11
+    request(l, kBob);                           // block 2: scheduled at 12
+    EXPECT_TRUE(scheduled(11));
+    EXPECT_TRUE(scheduled(12));
+    ASSERT_EQ(l.run(kAlice, RenewCall{renewed}).reason, Reason::kNone);  // block 3: also scheduled at 13
+    EXPECT_TRUE(scheduled(13));
+    l.advance_to(12);
+    EXPECT_FALSE(scheduled(11)) << "the renewed code's stale entry is deleted too";
+    EXPECT_FALSE(scheduled(12));
+    EXPECT_TRUE(scheduled(13));
+    l.advance_to(13);
+    EXPECT_FALSE(scheduled(13));
+    EXPECT_EQ(l.state.code(renewed)->status, CodeStatus::kExpired);
 }
 
 TEST(PromoPool, UnknownCallsFailButConsumeTheNonce) {

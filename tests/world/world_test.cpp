@@ -26,7 +26,7 @@ WorldConfig small_world(std::uint64_t seed, Duration duration = hours(1)) {
     c.duration = duration;
     const std::vector<std::uint16_t> validator_regions{0, 3, 6, 8};
     for (std::size_t i = 0; i < validator_regions.size(); ++i) {
-        c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {200, 50}});
+        c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {400, 400}});
     }
     RandomStream rng = RandomStreams(seed, 0).stream("topology");
     c.topology = make_world_topology(4, validator_regions, 20, {}, 6, regions(), rng);

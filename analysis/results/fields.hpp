@@ -1,0 +1,137 @@
+// The columns of every results table, in order: the single list that the HDF5 writer and
+// reader, the digest and any future exporter (CSV, report) walk.
+//
+// for_each_field(row, f) calls f(column_name, field) for each column of the row in schema
+// order, with field a reference of the row's constness. Field types that occur: uint8_t,
+// uint16_t, uint32_t, uint64_t, int64_t, double, Bytes32, Bytes20, FixedString<N>, and
+// (SampleRow::pool_remaining only) std::array<uint64_t, kMaxTiers>.
+//
+// Changing an order or a name here changes the file layout and the digest (bump
+// kResultsSchemaVersion in results_file.hpp and kDigestDomain in digest.hpp, and update
+// docs/metrics.md).
+#pragma once
+
+#include <concepts>
+#include <type_traits>
+
+#include "analysis/results/schema.hpp"
+
+namespace cl::analysis {
+
+template <class Row, class Expected>
+concept RowOf = std::same_as<std::remove_const_t<Row>, Expected>;
+
+template <RowOf<BlockRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("number", r.number);
+    f("hash", r.hash);
+    f("parent_hash", r.parent_hash);
+    f("signer", r.signer);
+    f("in_turn", r.in_turn);
+    f("sealed_time_ns", r.sealed_time_ns);
+    f("tx_count", r.tx_count);
+    f("size_bytes", r.size_bytes);
+    f("canonical", r.canonical);
+}
+
+template <RowOf<PropagationRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("hash", r.hash);
+    f("number", r.number);
+    f("sealed_time_ns", r.sealed_time_ns);
+    f("t50_ns", r.t50_ns);
+    f("t90_ns", r.t90_ns);
+    f("t100_ns", r.t100_ns);
+    f("nodes_reached", r.nodes_reached);
+}
+
+template <RowOf<RequestRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("tx_hash", r.tx_hash);
+    f("user", r.user);
+    f("region", r.region);
+    f("tier", r.tier);
+    f("submit_ns", r.submit_ns);
+    f("include_ns", r.include_ns);
+    f("confirm_ns", r.confirm_ns);
+    f("status", r.status);
+    f("reason", r.reason);
+}
+
+template <RowOf<RedemptionRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("code", r.code);
+    f("cloud", r.cloud);
+    f("requested_ns", r.requested_ns);
+    f("query_ns", r.query_ns);
+    f("submit_ns", r.submit_ns);
+    f("include_ns", r.include_ns);
+    f("status", r.status);
+    f("reason", r.reason);
+}
+
+template <RowOf<ReorgRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("node", r.node);
+    f("time_ns", r.time_ns);
+    f("depth", r.depth);
+    f("old_head", r.old_head);
+    f("new_head", r.new_head);
+}
+
+template <RowOf<NetCounterRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("message_type", r.message_type);
+    f("messages", r.messages);
+    f("bytes", r.bytes);
+    f("dropped", r.dropped);
+}
+
+// pool_remaining becomes the columns pool_remaining_0 … pool_remaining_<T-1> in the file,
+// T = codes.tiers.size().
+template <RowOf<SampleRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("time_ns", r.time_ns);
+    f("txpool_pending_mean", r.txpool_pending_mean);
+    f("txpool_queued_mean", r.txpool_queued_mean);
+    f("pool_remaining", r.pool_remaining);
+    f("head_spread", r.head_spread);
+    f("distinct_heads", r.distinct_heads);
+}
+
+template <RowOf<SummaryEntry> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("name", r.name);
+    f("value", r.value);
+    f("unit", r.unit);
+}
+
+// The tables of a run in file and digest order: f(table_name, rows) with rows the vector.
+template <class Results, class F>
+requires std::same_as<std::remove_const_t<Results>, RunResults>
+constexpr void for_each_table(Results& run, F&& f) {
+    f("blocks", run.blocks);
+    f("propagation", run.propagation);
+    f("requests", run.requests);
+    f("redemptions", run.redemptions);
+    f("reorgs", run.reorgs);
+    f("network", run.network);
+    f("samples", run.samples);
+    f("summary", run.summary);
+}
+
+// The code books in digest order, with the table and attribute that stores each in the
+// file: f(table_name, attribute_name, names).
+template <class Codes, class F>
+requires std::same_as<std::remove_const_t<Codes>, CodeBook>
+constexpr void for_each_code_list(Codes& codes, F&& f) {
+    f("requests", "status_names", codes.request_status);
+    f("requests", "reason_names", codes.request_reason);
+    f("redemptions", "status_names", codes.redemption_status);
+    f("redemptions", "reason_names", codes.redemption_reason);
+    f("requests", "tier_names", codes.tiers);
+    f("requests", "region_names", codes.regions);
+    f("redemptions", "cloud_names", codes.clouds);
+}
+
+}  // namespace cl::analysis

@@ -1,0 +1,68 @@
+// The HDF5 results file (DESIGN.md §7): writer, reader and the layout they share.
+//
+// Layout, readable by h5py/pandas without this program (docs/metrics.md has an example):
+//   /                       attrs: schema = "cloudledger-results", schema_version (u32),
+//                                  digest = results_file_digest of all runs (hex string)
+//   /runs                   one group per run, in the order written (link creation order
+//                           is tracked; h5py lists them by name)
+//   /runs/<run_id>          attrs: digest = results_digest(run)
+//     provenance            group; attrs scenario_name, scenario_text, program_version,
+//                           build_type, run_id (UTF-8 strings), seed (u64), replication (u32)
+//     wall_clock            group; attrs wall_seconds, events_per_s, sim_seconds_per_wall_second
+//                           (f64), events, peak_rss_bytes (u64) — not in the digest
+//     blocks, propagation, requests, redemptions, reorgs, network, samples, summary
+//                           1-D compound datasets, one row per element, columns named and
+//                           ordered as in fields.hpp; always present, zero-length when empty
+//     requests attrs        status_names, reason_names, tier_names, region_names
+//     redemptions attrs     status_names, reason_names, cloud_names
+//     samples attrs         tier_names (pool_remaining_<i> is tier_names[i])
+//
+// Column types: little-endian u8/u16/u32/u64/i64 and IEEE f64; hashes, codes and addresses
+// are fixed-length ASCII strings "0x" + lower-case hex (66 or 42 bytes); names (summary name
+// and unit, network message_type) are fixed-length zero-padded UTF-8 strings; name lists
+// and provenance strings are variable-length UTF-8 strings. Datasets are chunked, and
+// deflate-compressed (with shuffle) when the HDF5 library has deflate.
+//
+// Thread-safety: the functions share no state of their own; HDF5 serialises concurrent
+// calls when it is a thread-safe build (Debian's is). They change HDF5's error-printing
+// setting of the calling thread for their duration only.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analysis/results/schema.hpp"
+
+namespace cl::analysis {
+
+inline constexpr const char* kResultsSchemaName = "cloudledger-results";
+inline constexpr std::uint32_t kResultsSchemaVersion = 1;
+
+// Checks what the file format requires of the runs, without touching the file system:
+// run ids valid (non-empty, no '/', not "." or "..", no NUL) and unique; at most kMaxTiers
+// tiers; every status/reason/tier/region/cloud code in a row names an entry of its code
+// book; summary names non-empty and unique; no NUL inside provenance strings or code names.
+// The error names the run, table, row and field.
+std::expected<void, std::string> validate_results(std::span<const RunResults> runs);
+
+// The temporary name write_results uses: path + ".tmp-" + the process id.
+std::string temp_path_for(const std::string& path);
+
+// Writes `runs` to a new HDF5 file at `path`, replacing any file there. The file is built
+// under temp_path_for(path), flushed to disk (fsync) and renamed over `path` (rename(2)),
+// so `path` is either the previous file or the complete new one. On any failure (invalid
+// runs, HDF5 error, disk full, rename failure) the temporary file is removed and `path` is
+// left as it was; the error says what failed.
+std::expected<void, std::string> write_results(const std::string& path, std::span<const RunResults> runs);
+
+// Reads every run of a file written by write_results, in the order written. Checks the
+// schema name and version, that every table and column is present, that hex columns
+// parse, and that each run's stored digest equals results_digest of what was read (a
+// mismatch means the file was altered). Unknown extra columns, attributes and objects
+// are ignored.
+std::expected<std::vector<RunResults>, std::string> read_results(const std::string& path);
+
+}  // namespace cl::analysis

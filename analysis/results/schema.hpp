@@ -1,0 +1,232 @@
+// The results schema (DESIGN.md §7): what one simulation run produces, as plain rows.
+//
+// One row type per table; RunResults aggregates the tables of one run with its provenance,
+// the code books that name the small integer codes used in rows, and the wall-clock
+// measurements. Every column and summary metric is defined once in docs/metrics.md.
+//
+// Conventions
+//   - Times are int64 nanoseconds of simulated time since the start of the run (the
+//     simulator's Time::nanos()); delays are int64 nanoseconds; -1 means "never".
+//   - Hashes, block hashes, promo codes and addresses are raw bytes (Bytes32, Bytes20); the
+//     HDF5 file stores them as "0x"-prefixed lower-case hex strings.
+//   - Status, reason, tier, region and cloud fields are indices into the matching list of
+//     names in RunResults::codes; the writer rejects a code that has no name.
+//   - Rows hold only fixed-size fields (trivially copyable); names are FixedString<N>.
+//
+// This header is the schema only: no HDF5 type appears here (results_file.hpp writes and
+// reads it, digest.hpp fingerprints it, fields.hpp lists every row's columns in order).
+//
+// Thread-safety: value types, no shared state.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cl::analysis {
+
+using Bytes32 = std::array<std::uint8_t, 32>;  // block hash, transaction hash, promo code
+using Bytes20 = std::array<std::uint8_t, 20>;  // address
+
+// A string of at most N bytes stored in N bytes, zero-padded (no terminator when full).
+// Holds UTF-8 text without NUL bytes; view() ends at the first NUL.
+template <std::size_t N>
+struct FixedString {
+    static constexpr std::size_t kCapacity = N;
+    std::array<char, N> bytes{};
+
+    constexpr FixedString() = default;
+    // From a string literal; the length is checked at compile time.
+    template <std::size_t M>
+    constexpr FixedString(const char (&literal)[M]) {  // NOLINT(google-explicit-constructor)
+        static_assert(M - 1 <= N, "string literal longer than the FixedString capacity");
+        std::copy_n(literal, M - 1, bytes.begin());
+    }
+    // REQUIRES: text.size() <= N and text holds no NUL (a longer name is a bug: abort).
+    explicit FixedString(std::string_view text) {
+        if (text.size() > N || text.find('\0') != std::string_view::npos) [[unlikely]] {
+            std::fprintf(stderr, "FixedString<%zu>: name too long or holds NUL: '%.*s'\n", N,
+                         static_cast<int>(text.size()), text.data());
+            std::abort();
+        }
+        std::copy(text.begin(), text.end(), bytes.begin());
+    }
+
+    constexpr std::string_view view() const {
+        const auto end = std::find(bytes.begin(), bytes.end(), '\0');
+        return {bytes.data(), static_cast<std::size_t>(end - bytes.begin())};
+    }
+    std::string str() const { return std::string(view()); }
+
+    friend constexpr bool operator==(const FixedString&, const FixedString&) = default;
+    friend constexpr auto operator<=>(const FixedString&, const FixedString&) = default;
+};
+
+// Most pool tiers a run may have: SampleRow keeps one remaining-count per tier inline.
+inline constexpr std::size_t kMaxTiers = 8;
+inline constexpr std::int64_t kNever = -1;
+
+// Where a run came from (DESIGN.md §6). run_id names the run's group in the file (/runs/<id>):
+// non-empty, no '/', not "." or "..", unique within a file.
+struct Provenance {
+    std::string scenario_name;
+    std::string scenario_text;  // the effective scenario (YAML, overrides applied)
+    std::uint64_t seed = 0;
+    std::uint32_t replication = 0;
+    std::string program_version;
+    std::string build_type;
+    std::string run_id;
+
+    friend bool operator==(const Provenance&, const Provenance&) = default;
+};
+
+// Names of the integer codes used in rows: name = list[code].
+struct CodeBook {
+    std::vector<std::string> request_status;     // RequestRow::status
+    std::vector<std::string> request_reason;     // RequestRow::reason
+    std::vector<std::string> redemption_status;  // RedemptionRow::status
+    std::vector<std::string> redemption_reason;  // RedemptionRow::reason
+    std::vector<std::string> tiers;              // RequestRow::tier, SampleRow::pool_remaining; <= kMaxTiers
+    std::vector<std::string> regions;            // RequestRow::region
+    std::vector<std::string> clouds;             // RedemptionRow::cloud
+
+    friend bool operator==(const CodeBook&, const CodeBook&) = default;
+};
+
+// Table `blocks`: every block sealed by any validator, canonical or not.
+struct BlockRow {
+    std::uint64_t number = 0;
+    Bytes32 hash{};
+    Bytes32 parent_hash{};
+    Bytes20 signer{};
+    std::uint8_t in_turn = 0;  // 1: sealed in turn (difficulty 2)
+    std::int64_t sealed_time_ns = 0;
+    std::uint32_t tx_count = 0;
+    std::uint32_t size_bytes = 0;  // RLP size of the whole block
+    std::uint8_t canonical = 0;    // 1: on the reference canonical chain at the end of the run
+
+    friend bool operator==(const BlockRow&, const BlockRow&) = default;
+};
+
+// Table `propagation`: per block, delays after sealing until a share of online nodes had it.
+struct PropagationRow {
+    Bytes32 hash{};
+    std::uint64_t number = 0;
+    std::int64_t sealed_time_ns = 0;
+    std::int64_t t50_ns = kNever;
+    std::int64_t t90_ns = kNever;
+    std::int64_t t100_ns = kNever;
+    std::uint32_t nodes_reached = 0;
+
+    friend bool operator==(const PropagationRow&, const PropagationRow&) = default;
+};
+
+// Table `requests`: every promo-code request transaction a user submitted.
+struct RequestRow {
+    Bytes32 tx_hash{};  // = the promo code
+    std::uint64_t user = 0;
+    std::uint16_t region = 0;
+    std::uint16_t tier = 0;
+    std::int64_t submit_ns = 0;
+    std::int64_t include_ns = kNever;
+    std::int64_t confirm_ns = kNever;
+    std::uint8_t status = 0;
+    std::uint8_t reason = 0;
+
+    friend bool operator==(const RequestRow&, const RequestRow&) = default;
+};
+
+// Table `redemptions`: every redemption a member cloud attempted.
+struct RedemptionRow {
+    Bytes32 code{};
+    std::uint16_t cloud = 0;
+    std::int64_t requested_ns = 0;
+    std::int64_t query_ns = kNever;
+    std::int64_t submit_ns = kNever;
+    std::int64_t include_ns = kNever;
+    std::uint8_t status = 0;
+    std::uint8_t reason = 0;
+
+    friend bool operator==(const RedemptionRow&, const RedemptionRow&) = default;
+};
+
+// Table `reorgs`: every head change of a node that dropped blocks from its old chain.
+struct ReorgRow {
+    std::uint32_t node = 0;
+    std::int64_t time_ns = 0;
+    std::uint32_t depth = 0;
+    Bytes32 old_head{};
+    Bytes32 new_head{};
+
+    friend bool operator==(const ReorgRow&, const ReorgRow&) = default;
+};
+
+// Table `network`: totals over the run per wire message type.
+struct NetCounterRow {
+    FixedString<24> message_type;
+    std::uint64_t messages = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t dropped = 0;
+
+    friend bool operator==(const NetCounterRow&, const NetCounterRow&) = default;
+};
+
+// Table `samples`: the sampled time series. pool_remaining[i] belongs to tier i for
+// i < codes.tiers.size(); entries at higher indices are not results (neither written nor
+// digested; read back as 0).
+struct SampleRow {
+    std::int64_t time_ns = 0;
+    double txpool_pending_mean = 0;
+    double txpool_queued_mean = 0;
+    std::array<std::uint64_t, kMaxTiers> pool_remaining{};
+    std::uint32_t head_spread = 0;
+    std::uint32_t distinct_heads = 0;
+
+    friend bool operator==(const SampleRow&, const SampleRow&) = default;
+};
+
+// Table `summary`: ordered scalar metrics; names are unique within a run.
+struct SummaryEntry {
+    FixedString<64> name;
+    double value = 0;
+    FixedString<16> unit;
+
+    friend bool operator==(const SummaryEntry&, const SummaryEntry&) = default;
+};
+
+// Group `wall_clock`: measurements of the machine, not of the simulated system. Never part
+// of the digest.
+struct WallClock {
+    double wall_seconds = 0;
+    std::uint64_t events = 0;
+    double events_per_s = 0;
+    double sim_seconds_per_wall_second = 0;
+    std::uint64_t peak_rss_bytes = 0;
+
+    friend bool operator==(const WallClock&, const WallClock&) = default;
+};
+
+struct RunResults {
+    Provenance provenance;
+    CodeBook codes;
+    std::vector<BlockRow> blocks;
+    std::vector<PropagationRow> propagation;
+    std::vector<RequestRow> requests;
+    std::vector<RedemptionRow> redemptions;
+    std::vector<ReorgRow> reorgs;
+    std::vector<NetCounterRow> network;
+    std::vector<SampleRow> samples;
+    std::vector<SummaryEntry> summary;
+    WallClock wall_clock;
+
+    friend bool operator==(const RunResults&, const RunResults&) = default;
+};
+
+}  // namespace cl::analysis

@@ -1,0 +1,71 @@
+// YAML → Scenario (DESIGN.md §2 sim/scenario, §8; docs/scenarios.md).
+//
+// load_scenario parses the text (yaml-cpp, kept private to the .cpp files), applies the
+// `--set` overrides to the tree, then checks the whole tree against the schema and
+// returns either a Scenario that satisfies every invariant of scenario.hpp, or every
+// error found — never just the first. Checked: YAML syntax (one error; a tab in the
+// indentation is named as such), duplicate keys, unknown keys (with "did you mean"),
+// wrong types, units (a bare number where a unit is required is an error naming the
+// accepted units), ranges, required keys, and cross-field rules (tiers named in quotas
+// exist, regions exist in the regions dataset, selectors name existing clouds and
+// nodes, fault times lie within the run, partition groups do not overlap, a topology
+// file exists and loads, topology parameters fit the node count).
+//
+// File access: only for the files a scenario names (network.topology.file,
+// network.regions.file). A relative path written in the scenario is resolved against
+// the directory of `filename`; one given with --set, against the working directory.
+//
+// Errors are sorted by source (the scenario file, then --set, then other files) and
+// position. Exceptions never escape (bad input is a value, STYLE.md §6).
+//
+// Thread-safety: the functions are reentrant (no shared state).
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace cl::sim::scenario {
+
+// The `file` of errors that come from a --set override; their line is the 1-based index
+// of the override, their column the 1-based position in `path=value`.
+inline constexpr std::string_view kSetSource = "--set";
+
+struct ScenarioError {
+    std::string file;
+    std::size_t line = 0;    // 1-based; 0 when unknown (e.g. the file cannot be read)
+    std::size_t column = 0;  // 1-based; 0 when unknown
+    std::string key;         // dotted key path, e.g. `pool.ttl.ttl_blocks`, `clouds[2].quotas.small`
+    std::string message;
+
+    // `FILE:LINE:COLUMN: KEY: MESSAGE` (KEY omitted when empty; LINE/COLUMN when 0).
+    std::string to_string() const;
+};
+
+// REQUIRES: nothing; any text is accepted and judged.
+std::expected<Scenario, std::vector<ScenarioError>> load_scenario(std::string_view text, std::string filename,
+                                                                  const std::vector<Override>& sets = {});
+
+// Reads `path` and calls load_scenario; an unreadable file is one error.
+std::expected<Scenario, std::vector<ScenarioError>> load_scenario_file(
+    const std::string& path, const std::vector<Override>& sets = {});
+
+// Splits a `--set` argument `path=value` (at the first '='). The path syntax
+// (`a.b[2].c`) is checked by load_scenario, which names the override in its errors.
+std::expected<Override, std::string> parse_override(std::string_view arg);
+
+// The shipped default scenario (scenarios/passport.yaml) and region data
+// (data/regions.yaml), embedded in the library at build time.
+std::string_view default_scenario_text();
+inline constexpr std::string_view kDefaultScenarioName = "scenarios/passport.yaml";
+std::string_view embedded_regions_text();
+
+// The default scenario, loaded (with overrides).
+std::expected<Scenario, std::vector<ScenarioError>> load_default_scenario(
+    const std::vector<Override>& sets = {});
+
+}  // namespace cl::sim::scenario

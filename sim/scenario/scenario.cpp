@@ -1,0 +1,226 @@
+#include "sim/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+namespace cl::sim::scenario {
+
+const char* to_string(TopologyKind kind) {
+    switch (kind) {
+        case TopologyKind::kRegions:
+            return "regions";
+        case TopologyKind::kRandomRegular:
+            return "random_regular";
+        case TopologyKind::kBarabasiAlbert:
+            return "barabasi_albert";
+        case TopologyKind::kErdosRenyi:
+            return "erdos_renyi";
+        case TopologyKind::kWattsStrogatz:
+            return "watts_strogatz";
+        case TopologyKind::kComplete:
+            return "complete";
+        case TopologyKind::kRing:
+            return "ring";
+        case TopologyKind::kFile:
+            return "file";
+    }
+    return "?";
+}
+
+clique::Config to_clique_config(const Scenario& s) {
+    clique::Config c;
+    c.period = static_cast<std::uint64_t>(s.consensus.period / seconds(1));
+    c.epoch = s.consensus.epoch;
+    c.fork_choice = s.consensus.fork_choice;
+    c.rule3 = s.consensus.rule3;
+    c.out_of_turn_delay = s.consensus.out_of_turn_delay;
+    return c;
+}
+
+txpool::Config to_txpool_config(const Scenario& s) {
+    const TxpoolSpec& t = s.txpool;
+    txpool::Config c;
+    c.chain_id.reset();
+    auto size = [](const std::optional<std::uint64_t>& v) -> std::optional<std::size_t> {
+        if (!v) return std::nullopt;
+        return static_cast<std::size_t>(*v);
+    };
+    c.account_slots = size(t.account_slots);
+    c.global_slots = size(t.global_slots);
+    c.account_queue = size(t.account_queue);
+    c.global_queue = size(t.global_queue);
+    c.lifetime.reset();
+    if (t.lifetime) c.lifetime = t.lifetime->to_chrono();
+    c.rate_limit.reset();
+    if (t.burst && t.refill) c.rate_limit = txpool::RateLimit{*t.burst, t.refill->to_chrono()};
+    c.stamp_bits.reset();
+    if (t.stamp_bits) c.stamp_bits = static_cast<unsigned>(*t.stamp_bits);
+    std::optional<std::uint64_t> cap = t.max_txs_per_block;
+    if (s.pool.max_txs_per_block)
+        cap = cap ? std::min(*cap, *s.pool.max_txs_per_block) : *s.pool.max_txs_per_block;
+    c.max_txs_per_block = size(cap);
+    return c;
+}
+
+state::PoolConfig to_pool_config(const Scenario& s) {
+    const PoolSpec& p = s.pool;
+    state::PoolConfig c;
+    c.ttl.kind = p.ttl.policy;
+    c.ttl.ttl_blocks = p.ttl.ttl_blocks;
+    c.ttl.per_tier_blocks = p.ttl.per_tier_blocks;
+    c.ttl.max_renewals = p.ttl.max_renewals;
+    c.ttl.base_ttl = p.ttl.base_ttl;
+    c.ttl.min_ttl = p.ttl.min_ttl;
+    c.ttl.exponent = p.ttl.exponent;
+    c.per_user_live = p.per_user_live;
+    c.per_user_lifetime = p.per_user_lifetime;
+    c.per_block_issue_cap = p.per_block_issue_cap;
+    c.max_txs_per_block = p.max_txs_per_block;
+    c.max_transfers = p.max_transfers;
+    c.reward_per_redeem = p.reward_per_redeem;
+    c.reclaim = p.reclaim;
+    return c;
+}
+
+net::NetworkConfig to_network_config(const Scenario& s) {
+    net::NetworkConfig c;
+    c.upload_bps = s.network.upload_bps;
+    c.latency = s.network.latency;
+    c.loss = s.network.loss;
+    c.allow_reordering = s.network.allow_reordering;
+    return c;
+}
+
+std::vector<double> arrival_rates_per_second(const Scenario& s) {
+    const auto& names = s.network.regions.names;
+    const UserWorkload& u = s.workload.users;
+    std::vector<double> rates(names.size(), 0.0);
+    if (!u.per_region.empty()) {
+        for (const RegionRate& rr : u.per_region) {
+            const auto it = std::find(names.begin(), names.end(), rr.region);
+            if (it != names.end())
+                rates[static_cast<std::size_t>(it - names.begin())] += rr.rate.per_second();
+        }
+        return rates;
+    }
+    double sum = 0;
+    for (double w : u.region_weights) sum += w;
+    if (sum <= 0) return rates;
+    for (std::size_t r = 0; r < names.size() && r < u.region_weights.size(); ++r) {
+        rates[r] = u.total.per_second() * u.region_weights[r] / sum;
+    }
+    return rates;
+}
+
+namespace {
+
+std::optional<std::uint64_t> parse_index(std::string_view text) {
+    if (text.empty() || text.size() > 19) return std::nullopt;
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return v;
+}
+
+// `N` or `A-B` (A <= B).
+bool parse_range(std::string_view text, std::uint64_t& first, std::uint64_t& last) {
+    const auto dash = text.find('-');
+    if (dash == std::string_view::npos) {
+        const auto v = parse_index(text);
+        if (!v) return false;
+        first = last = *v;
+        return true;
+    }
+    const auto a = parse_index(text.substr(0, dash));
+    const auto b = parse_index(text.substr(dash + 1));
+    if (!a || !b || *a > *b) return false;
+    first = *a;
+    last = *b;
+    return true;
+}
+
+bool is_name(std::string_view text) {
+    if (text.empty()) return false;
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+               c == '-';
+    });
+}
+
+}  // namespace
+
+std::optional<NodeSelector> parse_selector(std::string_view text, std::string* error) {
+    auto fail = [&](std::string message) -> std::optional<NodeSelector> {
+        if (error != nullptr) *error = std::move(message);
+        return std::nullopt;
+    };
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) {
+        return fail(
+            "expected a node selector (validator:NAME, validator:*, full:N, full:A-B, full:*, "
+            "region:NAME, node:N, node:A-B), got '" +
+            std::string(text) + "'");
+    }
+    const std::string_view kind = text.substr(0, colon);
+    const std::string_view arg = text.substr(colon + 1);
+    NodeSelector s;
+    s.text = std::string(text);
+    if (kind == "validator") {
+        if (arg == "*") {
+            s.kind = NodeSelector::Kind::kAllValidators;
+            return s;
+        }
+        if (!is_name(arg))
+            return fail("expected a cloud name after 'validator:', got '" + std::string(arg) + "'");
+        s.kind = NodeSelector::Kind::kValidator;
+        s.name = std::string(arg);
+        return s;
+    }
+    if (kind == "full" || kind == "node") {
+        if (kind == "full" && arg == "*") {
+            s.kind = NodeSelector::Kind::kAllFull;
+            return s;
+        }
+        s.kind = kind == "full" ? NodeSelector::Kind::kFull : NodeSelector::Kind::kNode;
+        if (!parse_range(arg, s.first, s.last)) {
+            return fail("expected an index N or a range A-B after '" + std::string(kind) + ":', got '" +
+                        std::string(arg) + "'");
+        }
+        return s;
+    }
+    if (kind == "region") {
+        if (!is_name(arg))
+            return fail("expected a region name after 'region:', got '" + std::string(arg) + "'");
+        s.kind = NodeSelector::Kind::kRegion;
+        s.name = std::string(arg);
+        return s;
+    }
+    return fail("unknown selector kind '" + std::string(kind) +
+                "' (expected validator:, full:, region: or node:) in '" + std::string(text) + "'");
+}
+
+bool matches(const NodeSelector& sel, const Scenario& s, std::uint32_t node, std::size_t node_region) {
+    const std::size_t clouds = s.clouds.size();
+    const bool is_validator = node < clouds;
+    switch (sel.kind) {
+        case NodeSelector::Kind::kValidator:
+            return is_validator && s.clouds[node].name == sel.name;
+        case NodeSelector::Kind::kAllValidators:
+            return is_validator;
+        case NodeSelector::Kind::kFull:
+            return !is_validator && node - clouds >= sel.first && node - clouds <= sel.last;
+        case NodeSelector::Kind::kAllFull:
+            return !is_validator;
+        case NodeSelector::Kind::kNode:
+            return node >= sel.first && node <= sel.last;
+        case NodeSelector::Kind::kRegion: {
+            if (is_validator) return s.clouds[node].region == sel.name;
+            const auto& names = s.network.regions.names;
+            return node_region < names.size() && names[node_region] == sel.name;
+        }
+    }
+    return false;
+}
+
+}  // namespace cl::sim::scenario

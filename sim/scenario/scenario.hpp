@@ -1,0 +1,272 @@
+// A scenario: the typed, validated description of one simulation run (DESIGN.md §2
+// sim/scenario, docs/scenarios.md). The YAML loader (loader.hpp) is the only way to make
+// one from a file; every field below is documented there with its key, unit and default.
+//
+// Invariants of a Scenario returned by load_scenario() (the world builder may rely on
+// them without re-checking):
+//   - at least one cloud; cloud names unique; every cloud's region is one of
+//     network.regions.names; quotas has one entry per pool tier;
+//   - node numbering: validators are nodes [0, clouds.size()) in cloud order, full nodes
+//     follow: node_count() = clouds.size() + network.full_nodes;
+//   - durations are exact integer nanoseconds; every duration that is a time of the run
+//     (fault times) lies in [0, duration];
+//   - every selector names an existing cloud, region or node index;
+//   - tier_mix and per_tier_ttl are indexed like pool.tiers; probabilities are in [0, 1].
+// A default-constructed Scenario is NOT valid (it has no clouds); use the loader.
+//
+// Plain value types: copyable, no shared state, thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/clique/config.hpp"
+#include "protocol/state/config.hpp"
+#include "protocol/txpool/txpool.hpp"
+#include "sim/kernel/time.hpp"
+#include "sim/net/network.hpp"
+#include "sim/scenario/units.hpp"
+
+namespace cl::sim::scenario {
+
+// ---- network ----------------------------------------------------------------------------
+
+enum class TopologyKind : std::uint8_t {
+    kRegions,         // each node placed in a region, dials `degree` random peers (default)
+    kRandomRegular,   // every node has exactly `degree` links
+    kBarabasiAlbert,  // preferential attachment, `degree` = m links per new node
+    kErdosRenyi,      // every pair linked with `probability`
+    kWattsStrogatz,   // ring lattice of even `degree`, rewired with `probability`
+    kComplete,        // every pair linked
+    kRing,            // node i linked to i+1
+    kFile,            // GraphML or DOT file (`file`)
+};
+const char* to_string(TopologyKind kind);
+
+struct TopologySpec {
+    TopologyKind kind = TopologyKind::kRegions;
+    std::size_t degree = 8;    // d (regions, random_regular), m (barabasi_albert), k (watts_strogatz)
+    double probability = 0.1;  // p (erdos_renyi), beta (watts_strogatz)
+    std::string file;          // kFile: path, resolved against the scenario file's directory
+};
+
+struct RegionsSpec {
+    std::string file;  // empty: the embedded data/regions.yaml
+    std::string dataset = "ibm_cloud_2024_03";
+    std::vector<std::string> names;  // the dataset's regions (filled by the loader)
+};
+
+struct NetworkSpec {
+    TopologySpec topology;
+    RegionsSpec regions;
+    std::size_t full_nodes = 200;
+    std::uint64_t upload_bps = 100'000'000;             // per node; 0 = unlimited
+    std::optional<std::uint64_t> validator_upload_bps;  // nullopt: upload_bps
+    Duration link_latency = millis(50);                 // one-way, for topologies without geography
+    std::uint64_t link_bandwidth_bps = 0;               // cap per link; 0 = none
+    net::LatencyModel latency;                          // jitter on top of each link's latency
+    double loss = 0.0;
+    bool allow_reordering = false;
+};
+
+// ---- clouds, consensus, costs -----------------------------------------------------------
+
+// A member cloud: one validator node in `region`, contributing quotas[t] units of tier t.
+struct CloudSpec {
+    std::string name;
+    std::string region;
+    std::vector<std::uint64_t> quotas;  // one per pool tier
+};
+
+struct ConsensusSpec {
+    Duration period = seconds(15);  // whole seconds, >= 1 s (header timestamps are seconds)
+    std::uint64_t epoch = clique::kDefaultEpoch;
+    clique::ForkChoiceRule fork_choice = clique::ForkChoiceRule::kEip3436;
+    clique::Rule3Direction rule3 = clique::Rule3Direction::kSmallest;
+    clique::OutOfTurnDelay out_of_turn_delay = clique::OutOfTurnDelay::kGeth;
+};
+
+// Simulated CPU time charged per operation (DESIGN.md §5: modelled, not measured).
+struct CpuSpec {
+    Duration verify_header = micros(60);  // seal recovery (secp256k1 ≈ 31 µs) + hashing + rules
+    Duration verify_tx = micros(40);      // signature recovery + admission
+    Duration execute_tx = micros(20);     // contract execution + state update
+};
+
+// ---- pool and txpool --------------------------------------------------------------------
+
+struct TtlSpec {
+    state::TtlKind policy = state::TtlKind::kFixed;
+    std::uint64_t ttl_blocks = 5760;             // fixed, renewable; default one day at 15 s
+    std::vector<std::uint64_t> per_tier_blocks;  // per_tier: one per tier (ttl_blocks where unset)
+    std::uint64_t max_renewals = 1;              // renewable
+    std::uint64_t base_ttl = 5760;               // adaptive
+    std::uint64_t min_ttl = 240;                 // adaptive
+    std::uint64_t exponent = 1;                  // adaptive, 0..16
+};
+
+struct PoolSpec {
+    std::vector<state::Tier> tiers;      // the loader fills the three default tiers when absent
+    std::uint64_t default_quota = 1000;  // quota of a tier a cloud does not list
+    TtlSpec ttl;
+    std::optional<std::uint64_t> per_user_live = 3;
+    std::optional<std::uint64_t> per_user_lifetime;
+    std::optional<std::uint64_t> per_block_issue_cap;
+    std::optional<std::uint64_t> max_txs_per_block;  // consensus: larger blocks are invalid
+    std::uint64_t max_transfers = 1;
+    std::uint64_t reward_per_redeem = 1;
+    bool reclaim = true;
+};
+
+// Node policy (docs/txpool.md); nullopt = off.
+struct TxpoolSpec {
+    std::optional<std::uint64_t> account_slots = 16;
+    std::optional<std::uint64_t> global_slots = 5120;
+    std::optional<std::uint64_t> account_queue = 64;
+    std::optional<std::uint64_t> global_queue = 1024;
+    std::optional<Duration> lifetime = hours(3);
+    std::optional<std::uint64_t> burst = 5;          // token bucket; off (either) = no bucket
+    std::optional<Duration> refill = seconds(60);    // one token per `refill`
+    std::optional<std::uint64_t> stamp_bits;         // 0..64
+    std::optional<std::uint64_t> max_txs_per_block;  // sealer's selection cap
+};
+
+// ---- workload ---------------------------------------------------------------------------
+
+struct RegionRate {
+    std::string region;
+    Rate rate;
+};
+
+struct UserWorkload {
+    // Arrivals of new users, a Poisson process per region. Either `per_region` is
+    // non-empty (explicit rates), or `total` is split by `region_weights` (one weight per
+    // entry of network.regions.names; all equal by default).
+    Rate total = Rate{1, seconds(1)};
+    std::vector<double> region_weights;
+    std::vector<RegionRate> per_region;
+    std::vector<double> tier_mix;           // one weight per tier, not all 0
+    double transfer_probability = 0.05;     // a served user transfers the code once
+    double redeem_probability = 0.9;        // a served user presents the code to a cloud
+    Duration redeem_delay = minutes(30);    // mean time from issue to presenting it
+    double rerequest_probability = 0.5;     // a refused user asks again ...
+    Duration rerequest_delay = minutes(5);  // ... after this mean delay ...
+    std::uint64_t max_attempts = 3;         // ... at most this many requests in all
+};
+
+struct CloudWorkload {
+    Duration screening_delay = seconds(30);  // mean time to screen a user
+    double pass_probability = 0.95;
+    std::uint64_t confirmations = 6;  // k: a code counts once its block has k confirmations
+};
+
+struct WorkloadSpec {
+    UserWorkload users;
+    CloudWorkload clouds;
+};
+
+// ---- faults -----------------------------------------------------------------------------
+
+// `validator:NAME`, `validator:*`, `full:N`, `full:A-B`, `full:*`, `region:NAME`, `node:N`,
+// `node:A-B` (docs/scenarios.md "Node selectors"). Ranges are inclusive.
+struct NodeSelector {
+    enum class Kind : std::uint8_t { kValidator, kAllValidators, kFull, kAllFull, kRegion, kNode };
+    Kind kind = Kind::kAllValidators;
+    std::string name;         // kValidator: cloud; kRegion: region
+    std::uint64_t first = 0;  // kFull, kNode
+    std::uint64_t last = 0;
+    std::string text;  // as written
+};
+
+struct CrashFault {
+    NodeSelector node;
+    Time at;
+    std::optional<Time> restart_at;  // nullopt: stays down
+};
+
+struct PartitionFault {
+    std::vector<std::vector<NodeSelector>> groups;
+    Time from;
+    Time to;  // exclusive; the end of the run when not given
+};
+
+struct LinkLossFault {
+    NodeSelector a;
+    NodeSelector b;
+    double loss = 1.0;  // per message on every link between a node of a and one of b
+    Time from;
+    Time to;
+};
+
+struct FaultSpec {
+    enum class Kind : std::uint8_t { kCrash, kPartition, kLinkLoss };
+    Kind kind = Kind::kCrash;
+    CrashFault crash;
+    PartitionFault partition;
+    LinkLossFault link_loss;
+};
+
+struct OutputSpec {
+    std::string file = "results.h5";
+    Duration sample_interval = seconds(30);
+};
+
+// One override from the command line: `--set path=value` (docs/scenarios.md "--set").
+struct Override {
+    std::string path;
+    std::string value;
+    friend bool operator==(const Override&, const Override&) = default;
+};
+
+struct Scenario {
+    std::string name;
+    std::uint64_t seed = 1;
+    std::uint64_t replications = 1;
+    Duration duration = hours(1);
+    NetworkSpec network;
+    std::vector<CloudSpec> clouds;
+    ConsensusSpec consensus;
+    CpuSpec cpu;
+    PoolSpec pool;
+    TxpoolSpec txpool;
+    WorkloadSpec workload;
+    std::vector<FaultSpec> faults;
+    OutputSpec outputs;
+
+    // Provenance (DESIGN.md §6): what the scenario was made from.
+    std::string source_file;
+    std::string source_text;
+    std::vector<Override> overrides;
+
+    std::size_t node_count() const { return clouds.size() + network.full_nodes; }
+};
+
+// ---- conversions to the engines' configurations ------------------------------------------
+
+clique::Config to_clique_config(const Scenario& s);
+// select() cap = min(txpool.max_txs_per_block, pool.max_txs_per_block) so a sealer never
+// builds a block the pool rule would reject. chain_id is left off (the builder sets it).
+txpool::Config to_txpool_config(const Scenario& s);
+// Pool rules for GenesisConfig::pool.
+state::PoolConfig to_pool_config(const Scenario& s);
+// NetworkConfig for sim/net (upload_bps, latency, loss, reordering).
+net::NetworkConfig to_network_config(const Scenario& s);
+// Arrival rate of new users per region, per second, in network.regions.names order
+// (zero for regions without users). Edges only: the workload's Poisson draws.
+std::vector<double> arrival_rates_per_second(const Scenario& s);
+
+// Parses one selector (syntax only; the loader checks names and indices).
+std::optional<NodeSelector> parse_selector(std::string_view text, std::string* error = nullptr);
+
+// Node index of cloud c's validator and of full node i (the numbering above).
+inline std::uint32_t validator_node(std::size_t cloud) { return static_cast<std::uint32_t>(cloud); }
+inline std::uint32_t full_node(const Scenario& s, std::size_t i) {
+    return static_cast<std::uint32_t>(s.clouds.size() + i);
+}
+// Whether `node` (placed in `node_region`, an index into network.regions.names, or
+// SIZE_MAX when unknown) is selected. REQUIRES: node < s.node_count().
+bool matches(const NodeSelector& sel, const Scenario& s, std::uint32_t node, std::size_t node_region);
+
+}  // namespace cl::sim::scenario
