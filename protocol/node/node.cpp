@@ -233,6 +233,9 @@ bool Node::peer_knows(const Hash32& block, PeerId peer) const {
 // ---- transactions ----
 
 void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source) {
+    // A relayed transaction seen recently is dropped on its hash, before any work (geth's
+    // known-transaction check); the pool would refuse it as known or as a stale nonce.
+    if (from && !recent_txs_.insert(tx->hash)) return;
     ctx.effects.work.txs_admitted += 1;
     const StateNonces nonces(head_state());
     auto admitted = txpool_.admit(*tx, ctx.now, nonces, source);

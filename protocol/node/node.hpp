@@ -38,6 +38,28 @@ namespace cl::node {
 
 using Nanos = std::chrono::nanoseconds;  // since the Unix epoch
 
+// A bounded set of recently inserted hashes: two generations of at most `capacity`
+// entries each; when the current one fills, it becomes the previous one and the oldest
+// generation is forgotten. Memory stays O(capacity) however long a node runs.
+class RecentSet {
+  public:
+    explicit RecentSet(std::size_t capacity) : capacity_(capacity) {}
+    // Inserts `h`; false when it was already present.
+    bool insert(const Hash32& h) {
+        if (previous_.contains(h) || current_.contains(h)) return false;
+        if (current_.size() >= capacity_) {
+            previous_ = std::move(current_);
+            current_.clear();
+        }
+        current_.insert(h);
+        return true;
+    }
+
+  private:
+    std::size_t capacity_;
+    std::unordered_set<Hash32> current_, previous_;
+};
+
 struct NodeConfig {
     clique::Config clique;
     txpool::Config txpool;
@@ -145,8 +167,7 @@ class Node {
     std::unordered_set<Hash32> orphan_hashes_;
     std::unordered_map<Hash32, Nanos> fetching_;                // requested blocks, by request time
     std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
-    std::unordered_set<Hash32> seen_txs_;                       // relayed once
-    std::unordered_map<Hash32, TxRef> pooled_;                  // shared refs of pooled txs
+    RecentSet recent_txs_{4096};                                // transaction hashes seen lately
 
     std::uint64_t seal_token_ = 0;  // the timer token of the pending seal (0: none)
     std::uint64_t tokens_issued_ = 0;
