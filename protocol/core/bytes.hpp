@@ -69,6 +69,11 @@ struct FixedBytes {
     }
 
     friend constexpr auto operator<=>(const FixedBytes&, const FixedBytes&) = default;
+    // Equality as one fixed-size memcmp, which the compiler inlines (the defaulted
+    // operator== would call the library's memcmp: hash-table lookups are dominated by it).
+    friend bool operator==(const FixedBytes& a, const FixedBytes& b) {
+        return std::memcmp(a.bytes.data(), b.bytes.data(), N) == 0;
+    }
 };
 
 struct Hash32Tag;

@@ -23,6 +23,12 @@ Hash32 receipts_root(const std::vector<state::Receipt>& receipts) {
     return state::ordered_root(encoded);
 }
 
+const Hash32& ExecutionCache::account_key(const Address& a) {
+    auto it = account_keys_.find(a);
+    if (it == account_keys_.end()) it = account_keys_.emplace(a, state::key::account(a)).first;
+    return it->second;
+}
+
 namespace {
 
 ExecutionResult run(const state::LedgerState& parent, const Block& block,

@@ -46,12 +46,18 @@ class ExecutionCache {
         return it == results_.end() ? nullptr : &it->second;
     }
 
+    // state::key::account(a), memoised: the trie key of an account, which every pool
+    // admission needs (a Keccak per lookup otherwise). The reference stays valid for the
+    // cache's lifetime.
+    const Hash32& account_key(const Address& a);
+
     // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
     std::size_t hits() const { return hits_; }
 
   private:
     std::unordered_map<Hash32, ExecutionResult> results_;  // lookup only, never iterated
+    std::unordered_map<Address, Hash32> account_keys_;     // lookup only, never iterated
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
 };

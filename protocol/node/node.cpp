@@ -28,11 +28,14 @@ namespace {
 // The pool's view of a ledger state's account nonces.
 class StateNonces final : public txpool::AccountNonces {
   public:
-    explicit StateNonces(const state::LedgerState& state) : state_(state) {}
-    std::uint64_t nonce(const Address& sender) const override { return state_.account(sender).nonce; }
+    StateNonces(const state::LedgerState& state, ExecutionCache& cache) : state_(state), cache_(cache) {}
+    std::uint64_t nonce(const Address& sender) const override {
+        return state_.account_at(cache_.account_key(sender)).nonce;
+    }
 
   private:
     const state::LedgerState& state_;
+    ExecutionCache& cache_;
 };
 
 // Blocks this far below the head are no longer tracked for gossip bookkeeping.
@@ -178,6 +181,8 @@ bool Node::import_block(Context& ctx, const BlockRef& block) {
 
 void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except) {
     std::vector<PeerId> targets;
+    targets.reserve(config_.peers.size());
+    ctx.effects.sends.reserve(ctx.effects.sends.size() + config_.peers.size());
     for (PeerId p : config_.peers) {
         if (p != except && !peer_knows(block->hash, p)) targets.push_back(p);
     }
@@ -196,7 +201,7 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
 }
 
 void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
-    const StateNonces nonces(head_state());
+    const StateNonces nonces(head_state(), cache_);
     (void)txpool_.on_new_head(nonces, ctx.now);
     if (reorg) {
         // Transactions of blocks that left the canonical chain go back to the pool.
@@ -237,7 +242,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     // known-transaction check); the pool would refuse it as known or as a stale nonce.
     if (from && !recent_txs_.insert(tx->hash)) return;
     ctx.effects.work.txs_admitted += 1;
-    const StateNonces nonces(head_state());
+    const StateNonces nonces(head_state(), cache_);
     auto admitted = txpool_.admit(*tx, ctx.now, nonces, source);
     if (!admitted) {
         // Refusals of relayed transactions (mostly "already known") are routine; report
@@ -246,6 +251,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
         return;
     }
     // Relayed once: a transaction is forwarded only when this pool first admits it.
+    ctx.effects.sends.reserve(ctx.effects.sends.size() + config_.peers.size());
     for (PeerId p : config_.peers) {
         if (p != from) ctx.send(p, TransactionsMsg{tx});
     }
@@ -286,7 +292,7 @@ void Node::seal(Context& ctx) {
 
     // Transactions in pool order; one the ledger refuses (it cannot, for a pool that
     // checks the chain id, but a block must never be invalid) is left out.
-    const StateNonces nonces(parent_state);
+    const StateNonces nonces(parent_state, cache_);
     std::vector<TxRef> txs;
     for (const RecoveredTransaction* tx : txpool_.select(nonces))
         txs.push_back(std::make_shared<RecoveredTransaction>(*tx));

@@ -28,6 +28,7 @@
 
 #include "protocol/clique/chain.hpp"
 #include "protocol/clique/sealer.hpp"
+#include "protocol/core/assert.hpp"
 #include "protocol/core/random.hpp"
 #include "protocol/node/execution_cache.hpp"
 #include "protocol/node/messages.hpp"
@@ -38,26 +39,29 @@ namespace cl::node {
 
 using Nanos = std::chrono::nanoseconds;  // since the Unix epoch
 
-// A bounded set of recently inserted hashes: two generations of at most `capacity`
-// entries each; when the current one fills, it becomes the previous one and the oldest
-// generation is forgotten. Memory stays O(capacity) however long a node runs.
+// The hashes seen lately, in a fixed-size direct-mapped table (geth's known-transaction
+// cache plays this part): a hash is remembered until a later one with the same index
+// (its first 8 bytes modulo the capacity) displaces it. Exact for what it remembers,
+// forgetful by design; memory is capacity · 32 bytes however long a node runs, and no
+// insert allocates. The all-zero hash is the empty slot (never a Keccak output here).
 class RecentSet {
   public:
-    explicit RecentSet(std::size_t capacity) : capacity_(capacity) {}
-    // Inserts `h`; false when it was already present.
+    // REQUIRES: capacity is a power of two.
+    explicit RecentSet(std::size_t capacity) : slots_(capacity), mask_(capacity - 1) {
+        CL_ASSERT(capacity > 0 && (capacity & mask_) == 0);
+    }
+    // Inserts `h`; false when it was remembered already.
     bool insert(const Hash32& h) {
-        if (previous_.contains(h) || current_.contains(h)) return false;
-        if (current_.size() >= capacity_) {
-            previous_ = std::move(current_);
-            current_.clear();
-        }
-        current_.insert(h);
+        Hash32& slot = slots_[std::hash<Hash32>{}(h) & mask_];
+        if (slot == h) return false;
+        slot = h;
         return true;
     }
+    bool contains(const Hash32& h) const { return slots_[std::hash<Hash32>{}(h) & mask_] == h; }
 
   private:
-    std::size_t capacity_;
-    std::unordered_set<Hash32> current_, previous_;
+    std::vector<Hash32> slots_;
+    std::size_t mask_;
 };
 
 struct NodeConfig {
@@ -167,7 +171,7 @@ class Node {
     std::unordered_set<Hash32> orphan_hashes_;
     std::unordered_map<Hash32, Nanos> fetching_;                // requested blocks, by request time
     std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
-    RecentSet recent_txs_{4096};                                // transaction hashes seen lately
+    RecentSet recent_txs_{2048};                                // transaction hashes seen lately
 
     std::uint64_t seal_token_ = 0;  // the timer token of the pending seal (0: none)
     std::uint64_t tokens_issued_ = 0;

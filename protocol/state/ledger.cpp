@@ -26,6 +26,9 @@ std::expected<LedgerState, ConfigError> LedgerState::genesis(const GenesisConfig
 }
 
 AccountEntry LedgerState::account(const Address& a) const { return StateStore(trie_).account(a); }
+AccountEntry LedgerState::account_at(const Hash32& account_key) const {
+    return StateStore(trie_).account_at(account_key);
+}
 std::uint64_t LedgerState::allowance(const Address& owner, const Address& spender) const {
     return StateStore(trie_).allowance(owner, spender);
 }

@@ -46,6 +46,9 @@ class LedgerState {
     const GenesisConfig& config() const { return rules_->config; }
 
     AccountEntry account(const Address& a) const;
+    // account(a) for a caller that already holds account_key == key::account(a) (a hot
+    // lookup skips the Keccak of the address). REQUIRES: that equality.
+    AccountEntry account_at(const Hash32& account_key) const;
     std::uint64_t allowance(const Address& owner, const Address& spender) const;
     std::optional<CodeEntry> code(const Hash32& id) const;
     TierEntry tier(std::uint64_t t) const;

@@ -30,8 +30,9 @@ Bytes encode_or_delete(const Entry& e) {
 }
 }  // namespace
 
-AccountEntry StateStore::account(const Address& a) const {
-    auto v = get(key::account(a));
+AccountEntry StateStore::account(const Address& a) const { return account_at(key::account(a)); }
+AccountEntry StateStore::account_at(const Hash32& account_key) const {
+    auto v = get(account_key);
     return v ? decode_account(*v) : AccountEntry{};
 }
 void StateStore::set_account(const Address& a, const AccountEntry& e) {

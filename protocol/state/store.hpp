@@ -23,6 +23,7 @@ class StateStore {
     explicit StateStore(Trie base) : base_(std::move(base)) {}
 
     AccountEntry account(const Address& a) const;
+    AccountEntry account_at(const Hash32& account_key) const;  // REQUIRES: key == key::account(a)
     void set_account(const Address& a, const AccountEntry& e);
     std::uint64_t allowance(const Address& owner, const Address& spender) const;
     void set_allowance(const Address& owner, const Address& spender, std::uint64_t amount);
