@@ -1,5 +1,7 @@
 #include "protocol/node/execution_cache.hpp"
 
+#include <algorithm>
+
 namespace cl::node {
 
 const char* name(BodyFault f) {
@@ -27,6 +29,18 @@ const Hash32& ExecutionCache::account_key(const Address& a) {
     auto it = account_keys_.find(a);
     if (it == account_keys_.end()) it = account_keys_.emplace(a, state::key::account(a)).first;
     return it->second;
+}
+
+const std::vector<Address>& ExecutionCache::active_operators(const state::LedgerState& state) {
+    const Hash32 root = state.root();
+    auto it = active_operators_.find(root);
+    if (it != active_operators_.end()) return it->second;
+    std::vector<Address> operators;
+    for (const state::CloudEntry& c : state.clouds()) {
+        if (c.status == state::CloudStatus::kActive) operators.push_back(c.operator_address);
+    }
+    std::sort(operators.begin(), operators.end());
+    return active_operators_.emplace(root, std::move(operators)).first->second;
 }
 
 namespace {

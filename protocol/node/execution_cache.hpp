@@ -51,6 +51,10 @@ class ExecutionCache {
     // cache's lifetime.
     const Hash32& account_key(const Address& a);
 
+    // The operator addresses of the clouds `state` lists as active (§2), sorted; memoised
+    // by state root (a pure function of the state, asked by every node at every new head).
+    const std::vector<Address>& active_operators(const state::LedgerState& state);
+
     // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
     std::size_t hits() const { return hits_; }
@@ -58,6 +62,7 @@ class ExecutionCache {
   private:
     std::unordered_map<Hash32, ExecutionResult> results_;  // lookup only, never iterated
     std::unordered_map<Address, Hash32> account_keys_;     // lookup only, never iterated
+    std::unordered_map<Hash32, std::vector<Address>> active_operators_;  // by state root; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
 };

@@ -222,7 +222,8 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const RecoveredTransaction& t
         }
     }
 
-    const bool metered = config_.rate_limit && source == Source::kNetwork;
+    const bool metered = config_.rate_limit && (source == Source::kNetwork ||
+                                                (source == Source::kMember && !config_.exempt_members));
     std::optional<Nanos> tat;
     if (metered) {
         if (auto b = buckets_.find(sender); b != buckets_.end()) tat = b->second;

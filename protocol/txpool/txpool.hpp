@@ -67,6 +67,7 @@ struct Config {
     std::optional<unsigned> stamp_bits;                     // required request stamp (off by default)
     std::optional<std::size_t> max_txs_per_block;           // select() cap, the "sign limit per slot"
     bool allow_replacement = true;  // same sender and nonce, another hash, replaces the pooled one
+    bool exempt_members = true;     // Source::kMember skips the token bucket (docs/txpool.md)
 
     // Every limit off: chain id, slots, queues, lifetime, rate, stamp, block cap.
     static Config unlimited();
@@ -119,8 +120,12 @@ struct HeadOutcome {
 
 // Where a transaction comes from. Reinjected transactions (those of blocks a reorg
 // removed from the canonical chain, resubmitted by the node) skip the token bucket:
-// they were paid for when first admitted. Every other rule applies.
-enum class Source { kNetwork, kReinjected };
+// they were paid for when first admitted. Member transactions (sent by the operator of a
+// cloud the node's head state lists as active, §2) skip it while Config::exempt_members
+// holds: members are known and accountable, and their redemptions are the program's own
+// traffic, which a per-sender bucket sized for anonymous users would throttle. Every
+// other rule applies to every source.
+enum class Source { kNetwork, kMember, kReinjected };
 
 class TxPool {
   public:

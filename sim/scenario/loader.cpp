@@ -1131,7 +1131,7 @@ class SchemaChecker {
     void check_txpool(const Field& f) {
         MapReader m(c_, f,
                     strings({"account_slots", "global_slots", "account_queue", "global_queue", "lifetime",
-                             "burst", "refill", "stamp_bits", "max_txs_per_block"}));
+                             "burst", "refill", "exempt_members", "stamp_bits", "max_txs_per_block"}));
         TxpoolSpec& t = s_.txpool;
         get_uint_or_off(c_, m.get("account_slots"), t.account_slots);
         get_uint_or_off(c_, m.get("global_slots"), t.global_slots);
@@ -1140,6 +1140,7 @@ class SchemaChecker {
         get_duration_or_off(c_, m.get("lifetime"), t.lifetime, {.allow_zero = false, .max = std::nullopt});
         get_uint_or_off(c_, m.get("burst"), t.burst, 1, 1'000'000);
         get_duration_or_off(c_, m.get("refill"), t.refill, {.allow_zero = false, .max = hours(24 * 365)});
+        get_bool(c_, m.get("exempt_members"), t.exempt_members);
         get_uint_or_off(c_, m.get("stamp_bits"), t.stamp_bits, 0, 64);
         get_uint_or_off(c_, m.get("max_txs_per_block"), t.max_txs_per_block, 1);
     }

@@ -54,6 +54,7 @@ txpool::Config to_txpool_config(const Scenario& s) {
     if (t.lifetime) c.lifetime = t.lifetime->to_chrono();
     c.rate_limit.reset();
     if (t.burst && t.refill) c.rate_limit = txpool::RateLimit{*t.burst, t.refill->to_chrono()};
+    c.exempt_members = t.exempt_members;
     c.stamp_bits.reset();
     if (t.stamp_bits) c.stamp_bits = static_cast<unsigned>(*t.stamp_bits);
     std::optional<std::uint64_t> cap = t.max_txs_per_block;

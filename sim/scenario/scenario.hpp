@@ -131,6 +131,7 @@ struct TxpoolSpec {
     std::optional<Duration> refill = seconds(60);    // one token per `refill`
     std::optional<std::uint64_t> stamp_bits;         // 0..64
     std::optional<std::uint64_t> max_txs_per_block;  // sealer's selection cap
+    bool exempt_members = true;                      // member clouds' operators skip the bucket
 };
 
 // ---- workload ---------------------------------------------------------------------------

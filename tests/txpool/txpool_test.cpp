@@ -242,6 +242,23 @@ TEST_F(TxPoolTest, ReinjectedTransactionsSkipTheBucketOnly) {
     EXPECT_EQ(add(pool, tx(0, 1), 0s, Source::kReinjected).error(), Refusal::kAlreadyKnown);
 }
 
+// §5 + docs/txpool.md: a member cloud's operator skips the bucket while exempt_members
+// holds, and is metered like anyone once it is switched off.
+TEST_F(TxPoolTest, MemberTransactionsSkipTheBucketOnlyWhileExempt) {
+    Config c;
+    c.rate_limit = RateLimit{1, 60s};
+    TxPool exempt(c);
+    for (std::uint64_t n = 0; n < 4; ++n) {
+        auto r = add(exempt, tx(0, n), 0s, Source::kMember);
+        ASSERT_TRUE(r.has_value()) << to_string(r.error());
+    }
+    EXPECT_EQ(exempt.tokens(addr(0), 0s), 1u);  // no token was taken
+    c.exempt_members = false;
+    TxPool metered(c);
+    ASSERT_TRUE(add(metered, tx(0, 0), 0s, Source::kMember).has_value());
+    EXPECT_EQ(add(metered, tx(0, 1), 0s, Source::kMember).error(), Refusal::kRateLimited);
+}
+
 TEST_F(TxPoolTest, BucketOutlivesTheSendersTransactionsUntilFull) {
     Config c;
     c.rate_limit = RateLimit{1, 60s};
