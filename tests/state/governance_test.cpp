@@ -349,6 +349,67 @@ TEST(Genesis, RejectsSharedOperatorsAndZeroTtls) {
     EXPECT_EQ(error_field(c), "pool.ttl.min_ttl");
 }
 
+TEST(Genesis, RejectsQuotasWhoseSumOverflows) {
+    auto error_field = [](const GenesisConfig& c) {
+        auto genesis = LedgerState::genesis(c);
+        return genesis ? std::string("(accepted)") : genesis.error().field;
+    };
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    GenesisConfig c = test_config();  // large: 1 + 1 + 1
+    c.clouds[1].quotas = {2, kMax - 1};
+    EXPECT_EQ(error_field(c), "clouds[2].quotas[1]") << "1 + (2^64 - 2) + 1 wraps at cloud-c";
+    c.clouds[2].quotas = {0, 0};
+    auto genesis = LedgerState::genesis(c);  // exactly 2^64 - 1 fits
+    ASSERT_TRUE(genesis.has_value());
+    EXPECT_EQ(genesis->tier(kLarge).capacity, kMax);
+    c.clouds[2].quotas = {kMax - 5, 0};  // small: 4 + 2 + (2^64 - 6) wraps
+    EXPECT_EQ(error_field(c), "clouds[2].quotas[0]");
+}
+
+TEST(Genesis, BoundsEveryTtl) {
+    auto error_field = [](const GenesisConfig& c) {
+        auto genesis = LedgerState::genesis(c);
+        return genesis ? std::string("(accepted)") : genesis.error().field;
+    };
+    GenesisConfig c = test_config();
+    c.pool.ttl.ttl_blocks = kMaxTtlBlocks + 1;
+    EXPECT_EQ(error_field(c), "pool.ttl.ttl_blocks");
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    EXPECT_EQ(error_field(c), "pool.ttl.ttl_blocks");
+    c.pool.ttl.ttl_blocks = kMaxTtlBlocks;
+    EXPECT_EQ(error_field(c), "(accepted)");
+    c = test_config();
+    c.pool.ttl.kind = TtlKind::kPerTier;
+    c.pool.ttl.per_tier_blocks = {kMaxTtlBlocks, kMaxTtlBlocks + 1};
+    EXPECT_EQ(error_field(c), "pool.ttl.per_tier");
+    c = test_config();
+    c.pool.ttl = TtlConfig{TtlKind::kAdaptive, 0, {}, 0, kMaxTtlBlocks + 1, 10, 1};
+    EXPECT_EQ(error_field(c), "pool.ttl.base_ttl");
+    c.pool.ttl.base_ttl = kMaxTtlBlocks;
+    EXPECT_EQ(error_field(c), "(accepted)");
+}
+
+// §3 expires_at = issued_at + ttl never wraps: the largest ttl from block 1 is exact, and
+// near the end of the uint64 block range the expiry height saturates.
+TEST(Genesis, ExpiryHeightNeverWraps) {
+    GenesisConfig c = test_config();
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    c.pool.ttl.max_renewals = 1;
+    c.pool.ttl.ttl_blocks = kMaxTtlBlocks;
+    Ledger l(c);
+    auto code = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({code});
+    EXPECT_EQ(l.state.code(code.hash)->expires_at, 1 + kMaxTtlBlocks);
+
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    l.state = LedgerState::from_trie(l.state, l.state.trie(), kMax - 10);
+    auto late = l.tx(kBob, RequestCall{kSmall, {}});
+    l.block({late});  // block 2^64 - 10
+    EXPECT_EQ(l.state.code(late.hash)->expires_at, kMax);
+    ASSERT_EQ(l.run(kAlice, RenewCall{code.hash}).reason, Reason::kNone);
+    EXPECT_EQ(l.state.code(code.hash)->expires_at, kMax) << "renewal saturates too";
+}
+
 TEST(Genesis, EverySettingIsCommittedByTheRoot) {
     using Change = void (*)(GenesisConfig&);
     const Change changes[] = {
