@@ -11,11 +11,15 @@
 //
 // The base state of N live codes (N/3 users holding 3 codes each, the expiry index, tier
 // totals) is written through the same StateStore the executor uses, once per N, outside
-// the timing; its heap size per code is reported as base_bytes_per_code.
+// the timing; its heap size per code is reported as base_bytes_per_code. Before timing,
+// each bench checks that its block is valid and every receipt succeeded, and aborts with
+// a message otherwise.
 //
 //   build/release/bench/cloudledger-bench-ledger --benchmark_filter=RequestBlock/1000000
 #include <malloc.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -128,12 +132,30 @@ std::vector<RecoveredTransaction> redeem_txs(const Base& b, const GenesisConfig&
     return txs;
 }
 
+// Why a bench block did not do what it measures (an invalid block or a failed receipt),
+// or an empty string. A bench of a block whose calls fail would time the failure path.
+std::string block_fault(const std::expected<BlockResult, InvalidBlock>& result) {
+    if (!result) {
+        return "invalid block: tx " + std::to_string(result.error().tx_index) + " " +
+               name(result.error().reason);
+    }
+    for (std::size_t i = 0; i < result->receipts.size(); ++i) {
+        if (result->receipts[i].status != Status::kSuccess)
+            return "tx " + std::to_string(i) + " failed: " + name(result->receipts[i].reason);
+    }
+    return "";
+}
+
 void run_block(benchmark::State& state, const Base& b, const std::vector<RecoveredTransaction>& txs) {
     const BlockContext context{b.state->number() + 1, b.signers};
     std::size_t added = 0;
     {  // memory, measured once outside the timing (mallinfo2 walks the heap's free lists)
         const std::size_t before = heap_in_use();
         auto result = execute_block(*b.state, context, txs);
+        if (const std::string fault = block_fault(result); !fault.empty()) {
+            std::fprintf(stderr, "ledger bench, block of %zu txs: %s\n", txs.size(), fault.c_str());
+            std::abort();  // a bench set-up bug: its figures would measure the wrong path
+        }
         benchmark::DoNotOptimize(result->state.root());
         added = heap_in_use() - before;
     }

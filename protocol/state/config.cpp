@@ -1,5 +1,6 @@
 #include "protocol/state/config.hpp"
 
+#include <limits>
 #include <set>
 #include <string_view>
 
@@ -27,6 +28,13 @@ void append_uints(Bytes& out, const std::vector<std::uint64_t>& values) {
 
 ConfigError error(std::string field, std::string message) { return {std::move(field), std::move(message)}; }
 
+// A TTL in [1, kMaxTtlBlocks], or the error for `field`.
+std::optional<ConfigError> check_ttl(const std::string& field, std::uint64_t blocks) {
+    if (blocks == 0) return error(field, "must be at least 1");
+    if (blocks > kMaxTtlBlocks) return error(field, "must be at most 2^40 blocks");
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<ConfigError> validate(const GenesisConfig& config) {
@@ -41,6 +49,7 @@ std::optional<ConfigError> validate(const GenesisConfig& config) {
     }
     std::set<std::string> names;
     std::set<Address> addresses;
+    std::vector<std::uint64_t> capacity(tiers, 0);  // Σc quota[c][t] so far
     for (std::size_t c = 0; c < config.clouds.size(); ++c) {
         const GenesisCloud& cloud = config.clouds[c];
         const std::string at = "clouds[" + std::to_string(c) + "]";
@@ -57,23 +66,33 @@ std::optional<ConfigError> validate(const GenesisConfig& config) {
             return error(at + ".quotas", "has " + std::to_string(cloud.quotas.size()) + " entries for " +
                                              std::to_string(tiers) + " tiers");
         }
+        for (std::size_t t = 0; t < cloud.quotas.size(); ++t) {
+            // §3: the tier's capacity is Σc quota[c][t]; like set_quota (quota_too_large) it
+            // must fit in 64 bits.
+            if (cloud.quotas[t] > std::numeric_limits<std::uint64_t>::max() - capacity[t]) {
+                return error(at + ".quotas[" + std::to_string(t) + "]",
+                             "the tier's total quota would exceed 2^64 - 1");
+            }
+            capacity[t] += cloud.quotas[t];
+        }
     }
     const TtlConfig& ttl = config.pool.ttl;
     switch (ttl.kind) {
         case TtlKind::kFixed:
         case TtlKind::kRenewable:
-            if (ttl.ttl_blocks == 0) return error("pool.ttl.ttl_blocks", "must be at least 1");
+            if (auto e = check_ttl("pool.ttl.ttl_blocks", ttl.ttl_blocks)) return e;
             break;
         case TtlKind::kPerTier:
             if (ttl.per_tier_blocks.size() != tiers) {
                 return error("pool.ttl.per_tier", "needs one ttl per tier (" + std::to_string(tiers) + ")");
             }
             for (std::uint64_t blocks : ttl.per_tier_blocks) {
-                if (blocks == 0) return error("pool.ttl.per_tier", "every ttl must be at least 1");
+                if (auto e = check_ttl("pool.ttl.per_tier", blocks)) return e;
             }
             break;
         case TtlKind::kAdaptive:
-            if (ttl.min_ttl == 0) return error("pool.ttl.min_ttl", "must be at least 1");
+            if (auto e = check_ttl("pool.ttl.min_ttl", ttl.min_ttl)) return e;
+            if (auto e = check_ttl("pool.ttl.base_ttl", ttl.base_ttl)) return e;
             if (ttl.base_ttl < ttl.min_ttl) return error("pool.ttl.base_ttl", "must not be below min_ttl");
             if (ttl.exponent > 16) return error("pool.ttl.exponent", "must be at most 16");
             break;

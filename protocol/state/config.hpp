@@ -35,6 +35,11 @@ struct GenesisCloud {
 
 enum class TtlKind : std::uint8_t { kFixed, kPerTier, kRenewable, kAdaptive };
 
+// The largest TTL validate() accepts, in blocks (2^40: ~520 000 years at 15 s). It keeps
+// `block_number + ttl` (§3 `expires_at = issued_at + ttl_blocks`) far from 2^64 and
+// base_ttl where adaptive's fixed-point error stays below half a block (ttl_policy.cpp).
+inline constexpr std::uint64_t kMaxTtlBlocks = std::uint64_t{1} << 40;
+
 // TTL policy (§3 "TTL policies"). All durations are in blocks.
 struct TtlConfig {
     TtlKind kind = TtlKind::kFixed;
@@ -71,9 +76,10 @@ struct ConfigError {
     std::string message;
 };
 
-// Checks what the contracts rely on: at least one tier, ttl values ≥ 1, per_tier sized
-// to the tiers, min_ttl ≤ base_ttl, exponent ≤ 16, unique cloud names, validators and
-// operators, quotas no longer than the tier list.
+// Checks what the contracts rely on: at least one tier, ttl values in [1, kMaxTtlBlocks],
+// per_tier sized to the tiers, min_ttl ≤ base_ttl, exponent ≤ 16, unique cloud names,
+// validators and operators, quotas no longer than the tier list, and each tier's capacity
+// Σc quota[c][t] (§3) at most 2^64 − 1.
 std::optional<ConfigError> validate(const GenesisConfig& config);
 
 // A canonical RLP encoding of the whole configuration.

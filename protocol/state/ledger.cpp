@@ -17,7 +17,7 @@ std::expected<LedgerState, ConfigError> LedgerState::genesis(const GenesisConfig
         store.index_cloud(c, cloud);
         for (std::uint64_t t = 0; t < g.quotas.size(); ++t) {
             store.set_quota(c, t, QuotaEntry{g.quotas[t], 0});
-            tiers[t].capacity += g.quotas[t];
+            tiers[t].capacity += g.quotas[t];  // validate(): the sum fits in 64 bits
         }
     }
     for (std::uint64_t t = 0; t < tiers.size(); ++t) store.set_tier(t, tiers[t]);

@@ -1,4 +1,6 @@
 // The promo pool contract (shared/spec/promo-pool.md §3).
+#include <limits>
+
 #include "protocol/core/assert.hpp"
 #include "protocol/state/contracts.hpp"
 
@@ -13,6 +15,14 @@ Reason check_usable(const std::optional<CodeEntry>& code) {
     if (code->status == CodeStatus::kRedeemed) return Reason::kAlreadyRedeemed;
     if (code->status == CodeStatus::kExpired) return Reason::kExpired;
     return Reason::kNone;
+}
+
+// §3 `expires_at = issued_at + ttl` (or renewal block + ttl). validate() bounds every ttl
+// by kMaxTtlBlocks, so this could only wrap past block 2^64 − 2^40, which no chain reaches;
+// saturate anyway so that a code is never scheduled to expire in the past.
+std::uint64_t expiry_height(std::uint64_t block, std::uint64_t ttl) {
+    constexpr std::uint64_t kLast = std::numeric_limits<std::uint64_t>::max();
+    return ttl > kLast - block ? kLast : block + ttl;
 }
 
 bool at_live_limit(const ChainRules& rules, const AccountEntry& account) {
@@ -35,9 +45,14 @@ Reason run(CallEnv& env, const RequestCall& call) {
 
     const std::uint64_t ttl = env.rules.ttl->ttl_blocks(call.tier, TierUse{tier.used(), tier.capacity});
     CL_ASSERT(ttl >= 1);
-    const CodeEntry code{
-        env.tx.sender, call.tier, env.block_number, env.block_number + ttl, CodeStatus::kIssued, 0, 0,
-        Address{}};
+    const CodeEntry code{env.tx.sender,
+                         call.tier,
+                         env.block_number,
+                         expiry_height(env.block_number, ttl),
+                         CodeStatus::kIssued,
+                         0,
+                         0,
+                         Address{}};
     // The id is the request's transaction hash, unique because (sender, nonce) is.
     env.store.set_code(env.tx.hash, code);
     env.store.schedule_expiry(code.expires_at, env.tx.hash);
@@ -113,7 +128,7 @@ Reason run(CallEnv& env, const RenewCall& call) {
 
     const std::uint64_t old_expiry = code->expires_at;
     code->renewals += 1;
-    code->expires_at = env.block_number + env.rules.ttl->renewal_blocks();
+    code->expires_at = expiry_height(env.block_number, env.rules.ttl->renewal_blocks());
     env.store.set_code(call.code, *code);
     // The entry at the old height stays and is skipped at expiry (expires_at no longer matches).
     if (code->expires_at != old_expiry) env.store.schedule_expiry(code->expires_at, call.code);

@@ -834,11 +834,12 @@ class SchemaChecker {
             strings({"policy", "ttl_blocks", "per_tier", "max_renewals", "base_ttl", "min_ttl", "exponent"}));
         TtlSpec& t = s_.pool.ttl;
         get_enum(c_, m.get("policy"), t.policy, kTtlPolicies);
-        get_uint(c_, m.get("ttl_blocks"), t.ttl_blocks, 1);
+        // Bounded as state::validate() bounds them, so that `check` reports it.
+        get_uint(c_, m.get("ttl_blocks"), t.ttl_blocks, 1, state::kMaxTtlBlocks);
         get_uint(c_, m.get("max_renewals"), t.max_renewals);
-        get_uint(c_, m.get("base_ttl"), t.base_ttl, 1);
+        get_uint(c_, m.get("base_ttl"), t.base_ttl, 1, state::kMaxTtlBlocks);
         const Field min_ttl = m.get("min_ttl");
-        get_uint(c_, min_ttl, t.min_ttl, 1);
+        get_uint(c_, min_ttl, t.min_ttl, 1, state::kMaxTtlBlocks);
         get_uint(c_, m.get("exponent"), t.exponent, 0, 16);
         if (t.min_ttl > t.base_ttl) {
             c_.error(min_ttl.pos, min_ttl.key,
@@ -849,7 +850,7 @@ class SchemaChecker {
         read_named_map<std::optional<std::uint64_t>>(
             c_, m.get("per_tier"), tier_names_, "tier", per_tier,
             [&](const Field& vf) -> std::optional<std::optional<std::uint64_t>> {
-                const auto v = read_uint(c_, vf, 1);
+                const auto v = read_uint(c_, vf, 1, state::kMaxTtlBlocks);
                 if (!v) return std::nullopt;
                 return std::optional<std::uint64_t>(*v);
             });
@@ -958,6 +959,7 @@ class SchemaChecker {
             c_.error(f.pos, f.key, "at least one cloud is required (each runs a validator)");
             return;
         }
+        std::vector<std::uint64_t> capacity;  // Σ quotas per tier so far
         for (std::size_t i = 0; i < items->size(); ++i) {
             const Field cf = item(f, *items, i);
             const std::size_t before = c_.count();
@@ -981,6 +983,19 @@ class SchemaChecker {
             cloud.quotas.assign(s_.pool.tiers.size(), s_.pool.default_quota);
             read_named_map<std::uint64_t>(c_, m.get("quotas"), tier_names_, "tier", cloud.quotas,
                                           [&](const Field& vf) { return read_uint(c_, vf); });
+            // A tier's capacity is the sum of its quotas (spec §3); like state::validate(),
+            // refuse a sum beyond 2^64 - 1.
+            capacity.resize(cloud.quotas.size(), 0);
+            for (std::size_t t = 0; t < cloud.quotas.size(); ++t) {
+                if (cloud.quotas[t] > std::numeric_limits<std::uint64_t>::max() - capacity[t]) {
+                    const Field qf = m.get("quotas");
+                    c_.error(qf ? qf.pos : cf.pos, qf ? qf.key : cf.key,
+                             "the quotas of tier '" + tier_names_.at(t) + "' sum to more than 2^64 - 1");
+                    capacity[t] = std::numeric_limits<std::uint64_t>::max();
+                } else {
+                    capacity[t] += cloud.quotas[t];
+                }
+            }
             if (c_.count() != before) clouds_ok_ = false;
             s_.clouds.push_back(std::move(cloud));
         }

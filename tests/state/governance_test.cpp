@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "protocol/core/keccak.hpp"
 #include "protocol/state/store.hpp"
 #include "tests/state/ledger_fixture.hpp"
 
@@ -181,6 +182,20 @@ TEST(RewardToken, TransferApproveTransferFrom) {
     EXPECT_EQ(l.state.allowance(kBob.address, kCarol.address), std::numeric_limits<std::uint64_t>::max());
 }
 
+// §4: transfer_from moves tokens with an ERC-20 Transfer(from, to, amount) event.
+TEST(RewardToken, TransferFromEmitsTransfer) {
+    Ledger l;
+    auto code = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({code});
+    l.run(kCloudA, RedeemCall{code.hash});  // alice: 5 tokens
+    l.run(kAlice, ApproveCall{kCarol.address, 3});
+    const Receipt r = l.run(kCarol, TransferFromCall{kAlice.address, kBob.address, 2});
+    ASSERT_EQ(r.reason, Reason::kNone);
+    ASSERT_EQ(r.events.size(), 1u);
+    EXPECT_EQ(r.events[0], (Event{EventKind::kTokenTransfer, Hash32{}, kAlice.address, kBob.address, 0, 2}))
+        << "from the owner, not the spender";
+}
+
 TEST(RewardToken, TransferFromChecksTheAllowanceFirst) {
     Ledger l;  // bob has neither tokens nor an allowance for carol
     EXPECT_EQ(l.run(kCarol, TransferFromCall{kBob.address, kCarol.address, 1}).reason,
@@ -272,6 +287,12 @@ TEST(Block, MaxTransactionsPerBlock) {
                      l.tx(kCarol, ApproveCall{kAlice.address, 1})});
     ASSERT_FALSE(too_many.has_value());
     EXPECT_EQ(too_many.error().reason, InvalidReason::kTooManyTransactions);
+    EXPECT_EQ(too_many.error().tx_index, 2u) << "the first transaction over the cap";
+    // Exactly the cap is accepted (the nonces of the refused block were not consumed).
+    auto at_cap = l.try_block(
+        {l.tx(kAlice, ApproveCall{kBob.address, 1}, 0), l.tx(kBob, ApproveCall{kAlice.address, 1}, 0)});
+    ASSERT_TRUE(at_cap.has_value());
+    EXPECT_EQ(at_cap->receipts.size(), 2u);
 }
 
 TEST(Block, FailedCallLeavesNoStateChangeButTheNonce) {
@@ -294,6 +315,79 @@ TEST(Block, EmptyBlockKeepsTheRoot) {
 
 TEST(Block, OrderedRootMatchesEthereum) {
     EXPECT_EQ(ordered_root({}).hex(), "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
+}
+
+// The tries written out by hand (Yellow Paper appendix D). Keys are rlp(index): 0 → 0x80
+// (nibbles 8 0), 1 → 0x01 (nibbles 0 1).
+TEST(Block, OrderedRootOfOneAndTwoItems) {
+    // One item: a leaf with the whole path, hex-prefix 0x20 0x80 (even, leaf):
+    // rlp([0x2080, 0x00aabb]) = c7 82 20 80 83 00 aa bb.
+    const Bytes leaf = from_hex("c78220808300aabb").value();
+    EXPECT_EQ(ordered_root(std::vector<Bytes>{{0x00, 0xaa, 0xbb}}), keccak256(leaf));
+    // Two items: a branch with the leaf of item 1 in slot 0 (rest: nibble 1, prefix 0x31)
+    // and the leaf of item 0 in slot 8 (rest: nibble 0, prefix 0x30), both shorter than 32
+    // bytes and so inlined: rlp([[0x31, 0xbb], ∅ × 7, [0x30, 0xaa], ∅ × 8]).
+    const Bytes branch = from_hex("d7c33181bb80808080808080c33081aa8080808080808080").value();
+    EXPECT_EQ(ordered_root(std::vector<Bytes>{{0xaa}, {0xbb}}), keccak256(branch));
+}
+
+// A real Ethereum transactionsRoot: block "SimpleTx" of ethereum/tests
+// bcValidBlockTest.json, as quoted in go-ethereum core/types/block_test.go
+// (TestBlockEncoding): one legacy transaction, header field transactionsRoot.
+TEST(Block, OrderedRootIsARealTransactionsRoot) {
+    const Bytes tx =
+        from_hex(
+            "f85f800a82c35094095e7baea6a6c7c4c2dfeb977efac326af552d870a801ba09bea4c4daac7c7c52e093e6a4c35dbbc"
+            "f8856f"
+            "1af7b059ba20253e70848d094fa08a8fae537ce25ed8cb5af9adac3f141af69bd515bd2ba031522df09b97dd72b1")
+            .value();
+    EXPECT_EQ(ordered_root(std::vector<Bytes>{tx}).hex(),
+              "0x5fe50b260da6308036625b850b5d6ced6d0a9f814c0688bc91ffb7b7a3a54b67");
+}
+
+// rlp([status, reason, [[kind, code, from, to, tier, amount], ...]]), byte by byte.
+TEST(Receipt, EncodingIsTheHandComputedRlp) {
+    Receipt failed;
+    failed.status = Status::kFailed;
+    failed.reason = Reason::kExpired;  // 10
+    EXPECT_EQ(to_hex(encode(failed)), "0xc3800ac0") << "[0 (empty string), 10, []]";
+
+    Address from, to;
+    from.bytes.fill(0x11);
+    to.bytes.fill(0x22);
+    Hash32 code;
+    code.bytes.fill(0x33);
+    Receipt ok;
+    ok.events = {Event{EventKind::kRedeemed, code, from, to, 1, 0},                   // kind 1
+                 Event{EventKind::kTokenTransfer, Hash32{}, Address{}, to, 0, 300}};  // kind 5, mint
+    // Event 1: 01, a0 33×32, 94 11×20, 94 22×20, 01, 80 → 78 bytes → f8 4e.
+    // Event 2: 05, a0 00×32, 94 00×20, 94 22×20, 80, 82 01 2c → 80 bytes → f8 50.
+    // Events: 80 + 82 = 162 bytes → f8 a2. Receipt: 01, 80, events (164) = 166 → f8 a6.
+    auto rep = [](const char* byte, int n) {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += byte;
+        return s;
+    };
+    const std::string event1 =
+        "f84e01a0" + rep("33", 32) + "94" + rep("11", 20) + "94" + rep("22", 20) + "0180";
+    const std::string event2 =
+        "f85005a0" + rep("00", 32) + "94" + rep("00", 20) + "94" + rep("22", 20) + "8082012c";
+    EXPECT_EQ(to_hex(encode(ok)), "0xf8a60180f8a2" + event1 + event2);
+}
+
+TEST(Receipt, ReasonNamesAreDistinct) {
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < kReasonCount; ++i) {
+        const std::string n = name(static_cast<Reason>(i));
+        EXPECT_NE(n, "unknown_reason") << i;
+        names.insert(n);
+    }
+    EXPECT_EQ(names.size(), kReasonCount);
+    EXPECT_STREQ(name(Reason::kCloudQuotaExhausted), "cloud_quota_exhausted");
+    EXPECT_STREQ(name(Reason::kQuotaTooLarge), "quota_too_large");
+    const std::set<std::string> invalid{name(InvalidReason::kWrongChainId), name(InvalidReason::kWrongNonce),
+                                        name(InvalidReason::kTooManyTransactions)};
+    EXPECT_EQ(invalid.size(), 3u);
 }
 
 TEST(Genesis, RejectsInvalidConfigurations) {
@@ -347,6 +441,67 @@ TEST(Genesis, RejectsSharedOperatorsAndZeroTtls) {
     c = test_config();
     c.pool.ttl = TtlConfig{TtlKind::kAdaptive, 0, {}, 0, 100, 0, 1};
     EXPECT_EQ(error_field(c), "pool.ttl.min_ttl");
+}
+
+TEST(Genesis, RejectsQuotasWhoseSumOverflows) {
+    auto error_field = [](const GenesisConfig& c) {
+        auto genesis = LedgerState::genesis(c);
+        return genesis ? std::string("(accepted)") : genesis.error().field;
+    };
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    GenesisConfig c = test_config();  // large: 1 + 1 + 1
+    c.clouds[1].quotas = {2, kMax - 1};
+    EXPECT_EQ(error_field(c), "clouds[2].quotas[1]") << "1 + (2^64 - 2) + 1 wraps at cloud-c";
+    c.clouds[2].quotas = {0, 0};
+    auto genesis = LedgerState::genesis(c);  // exactly 2^64 - 1 fits
+    ASSERT_TRUE(genesis.has_value());
+    EXPECT_EQ(genesis->tier(kLarge).capacity, kMax);
+    c.clouds[2].quotas = {kMax - 5, 0};  // small: 4 + 2 + (2^64 - 6) wraps
+    EXPECT_EQ(error_field(c), "clouds[2].quotas[0]");
+}
+
+TEST(Genesis, BoundsEveryTtl) {
+    auto error_field = [](const GenesisConfig& c) {
+        auto genesis = LedgerState::genesis(c);
+        return genesis ? std::string("(accepted)") : genesis.error().field;
+    };
+    GenesisConfig c = test_config();
+    c.pool.ttl.ttl_blocks = kMaxTtlBlocks + 1;
+    EXPECT_EQ(error_field(c), "pool.ttl.ttl_blocks");
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    EXPECT_EQ(error_field(c), "pool.ttl.ttl_blocks");
+    c.pool.ttl.ttl_blocks = kMaxTtlBlocks;
+    EXPECT_EQ(error_field(c), "(accepted)");
+    c = test_config();
+    c.pool.ttl.kind = TtlKind::kPerTier;
+    c.pool.ttl.per_tier_blocks = {kMaxTtlBlocks, kMaxTtlBlocks + 1};
+    EXPECT_EQ(error_field(c), "pool.ttl.per_tier");
+    c = test_config();
+    c.pool.ttl = TtlConfig{TtlKind::kAdaptive, 0, {}, 0, kMaxTtlBlocks + 1, 10, 1};
+    EXPECT_EQ(error_field(c), "pool.ttl.base_ttl");
+    c.pool.ttl.base_ttl = kMaxTtlBlocks;
+    EXPECT_EQ(error_field(c), "(accepted)");
+}
+
+// §3 expires_at = issued_at + ttl never wraps: the largest ttl from block 1 is exact, and
+// near the end of the uint64 block range the expiry height saturates.
+TEST(Genesis, ExpiryHeightNeverWraps) {
+    GenesisConfig c = test_config();
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    c.pool.ttl.max_renewals = 1;
+    c.pool.ttl.ttl_blocks = kMaxTtlBlocks;
+    Ledger l(c);
+    auto code = l.tx(kAlice, RequestCall{kSmall, {}});
+    l.block({code});
+    EXPECT_EQ(l.state.code(code.hash)->expires_at, 1 + kMaxTtlBlocks);
+
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+    l.state = LedgerState::from_trie(l.state, l.state.trie(), kMax - 10);
+    auto late = l.tx(kBob, RequestCall{kSmall, {}});
+    l.block({late});  // block 2^64 - 10
+    EXPECT_EQ(l.state.code(late.hash)->expires_at, kMax);
+    ASSERT_EQ(l.run(kAlice, RenewCall{code.hash}).reason, Reason::kNone);
+    EXPECT_EQ(l.state.code(code.hash)->expires_at, kMax) << "renewal saturates too";
 }
 
 TEST(Genesis, EverySettingIsCommittedByTheRoot) {

@@ -1,8 +1,11 @@
 // Property tests over long random operation sequences (shared/spec/promo-pool.md §3
 // invariants, §6 state root): requests, redeems, transfers, renewals, expiries, quota
-// changes and token moves, with forks executed from earlier states and abandoned.
+// changes, token moves and a change of the signer set (a cloud registers and is voted
+// in, another is voted out, §2), with forks executed from earlier states and abandoned,
+// and sibling forks from the head that the chain sometimes adopts (a reorg).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -14,6 +17,20 @@ namespace {
 
 using namespace testing;
 
+const Actor kCloudD = actor("cloud-d/operator");
+const Actor kValidatorD = actor("cloud-d/validator");
+
+// The signer set after block `number` (§2: Clique voting decides it; here a fixed
+// schedule): cloud-d's validator is voted in at kJoinAt, cloud-c's voted out at kLeaveAt.
+constexpr std::uint64_t kJoinAt = 40;
+constexpr std::uint64_t kLeaveAt = 150;
+std::vector<Address> signers_after(std::uint64_t number) {
+    std::vector<Address> signers{kValidatorA.address, kValidatorB.address};
+    if (number < kLeaveAt) signers.push_back(kValidatorC.address);
+    if (number >= kJoinAt) signers.push_back(kValidatorD.address);
+    return signers;
+}
+
 struct Block {
     std::vector<RecoveredTransaction> txs;
     std::vector<Address> signers;
@@ -21,9 +38,13 @@ struct Block {
 
 class RandomChain {
   public:
-    explicit RandomChain(std::uint64_t seed) : rng_(seed), config_(make_config()) {
+    explicit RandomChain(std::uint64_t seed)
+        : rng_(seed),
+          config_(make_config()),
+          registration_{"cloud-d", kValidatorD.address,
+                        sign(attestation_hash(kChainId, "cloud-d", kValidatorD.address), kNotary.key)} {
         for (int i = 0; i < 8; ++i) users_.push_back(actor("user-" + std::to_string(i)));
-        clouds_ = {kCloudA, kCloudB, kCloudC};
+        clouds_ = {kCloudA, kCloudB, kCloudC, kCloudD};
         for (const Actor& u : users_) everyone_.push_back(u);
         for (const Actor& c : clouds_) everyone_.push_back(c);
     }
@@ -43,7 +64,7 @@ class RandomChain {
     // A block of random calls valid against `parent` (nonces from the parent state).
     Block random_block(const LedgerState& parent) {
         Block block;
-        block.signers = {kValidatorA.address, kValidatorB.address, kValidatorC.address};
+        block.signers = signers_after(parent.number() + 1);
         std::map<Address, std::uint64_t> nonces;
         const std::uint64_t n = uniform_below(rng_, 14);
         for (std::uint64_t i = 0; i < n; ++i) {
@@ -63,8 +84,8 @@ class RandomChain {
     // Users mostly request, transfer and renew; clouds mostly redeem and set quotas. Codes
     // are drawn mostly from the most recent ones, so that many calls find them usable.
     Call random_call(const Actor& from) {
-        const bool cloud = from.address == kCloudA.address || from.address == kCloudB.address ||
-                           from.address == kCloudC.address;
+        const bool cloud =
+            std::ranges::any_of(clouds_, [&](const Actor& c) { return c.address == from.address; });
         Hash32 code;
         if (!codes_.empty() && uniform_below(rng_, 20) != 0) {
             const std::size_t recent = std::min<std::size_t>(codes_.size(), 12);
@@ -72,6 +93,8 @@ class RandomChain {
         }
         const std::uint64_t roll = uniform_below(rng_, 20);
         if (cloud) {
+            // cloud-d registers (again and again: already_registered once it has).
+            if (from.address == kCloudD.address && roll < 4) return registration_;
             if (roll < 13) return RedeemCall{code};
             if (roll < 16) return SetQuotaCall{uniform_below(rng_, 2), uniform_below(rng_, 25)};
             if (roll < 18) return TokenTransferCall{pick(everyone_).address, uniform_below(rng_, 4)};
@@ -108,6 +131,7 @@ class RandomChain {
   private:
     SplitMix64 rng_;
     GenesisConfig config_;
+    RegisterCloudCall registration_;  // cloud-d's, attested by the notary
     std::vector<Actor> users_, clouds_, everyone_;
     std::vector<Hash32> codes_;
     std::set<Hash32> known_;
@@ -175,23 +199,51 @@ class History {
     std::size_t redemptions_ = 0;
 };
 
-class LedgerProperty : public ::testing::TestWithParam<std::uint64_t> {};
+// One branch of the chain: its blocks, the state after each, and its History.
+struct Branch {
+    std::vector<Block> blocks;
+    std::vector<LedgerState> states;
+    History history;
+};
+
+class LedgerProperty : public ::testing::TestWithParam<std::uint64_t> {
+  protected:
+    // Extends `branch` (whose head is `head`) by `n` random blocks, checking the §3
+    // invariants and the branch's History after each.
+    void extend(RandomChain& chain, Branch& branch, LedgerState head, int n) {
+        for (int i = 0; i < n; ++i) {
+            Block block = chain.random_block(head);
+            auto r = execute_block(head, BlockContext{head.number() + 1, block.signers}, block.txs);
+            ASSERT_TRUE(r.has_value());
+            chain.learn(*r);
+            branch.history.record(*r);
+            head = r->state;
+            check_invariants(head, chain);
+            if (HasFatalFailure()) return;
+            branch.blocks.push_back(std::move(block));
+            branch.states.push_back(head);
+        }
+    }
+};
 
 TEST_P(LedgerProperty, InvariantsHoldAndRootsDependOnlyOnTheBlockSequence) {
     RandomChain chain(GetParam());
+    SplitMix64 choice(GetParam() + 1'000);  // which sibling forks are adopted
     const LedgerState genesis = LedgerState::genesis(chain.config()).value();
     LedgerState state = genesis;
+    // The branch followed: blocks[i] leads to states[i + 1] (root roots[i]).
     std::vector<Block> blocks;
     std::vector<Hash32> roots;
     std::vector<LedgerState> states{genesis};
     History history;
     std::map<Reason, int> reasons;
+    int sibling_forks = 0, reorgs = 0;
     constexpr int kBlocks = 300;
     for (int b = 0; b < kBlocks; ++b) {
-        // Now and then execute a fork from an earlier state and abandon it; it must not
+        // Now and then execute a fork from an old ancestor and abandon it; it must not
         // disturb the states it branched from.
         if (b % 10 == 9) {
-            const LedgerState& base = states[static_cast<std::size_t>(b / 2)];
+            const LedgerState& base = states[states.size() / 2];
             const Hash32 base_root = base.root();
             LedgerState fork = base;
             for (int f = 0; f < 3; ++f) {
@@ -204,6 +256,9 @@ TEST_P(LedgerProperty, InvariantsHoldAndRootsDependOnlyOnTheBlockSequence) {
             }
             ASSERT_EQ(base.root(), base_root);
         }
+        const LedgerState parent = state;
+        const bool sibling = b % 5 == 2;
+        const History parent_history = sibling ? history : History{};
         Block block = chain.random_block(state);
         auto result = execute_block(state, BlockContext{state.number() + 1, block.signers}, block.txs);
         ASSERT_TRUE(result.has_value());
@@ -216,12 +271,38 @@ TEST_P(LedgerProperty, InvariantsHoldAndRootsDependOnlyOnTheBlockSequence) {
         blocks.push_back(std::move(block));
         roots.push_back(state.root());
         states.push_back(state);
+
+        // A sibling fork: 1–3 blocks from the same parent as the block just executed. Half
+        // of the time the chain adopts it (a reorg) and goes on from its head, so the
+        // invariants and the History are checked on whichever branch is followed.
+        if (sibling) {
+            ++sibling_forks;
+            const Hash32 parent_root = parent.root();
+            Branch fork{{}, {}, parent_history};
+            extend(chain, fork, parent, 1 + static_cast<int>(uniform_below(choice, 3)));
+            if (HasFatalFailure()) return;
+            ASSERT_EQ(parent.root(), parent_root);
+            ASSERT_EQ(state.root(), roots.back()) << "the sibling block's state is undisturbed";
+            if (uniform_below(choice, 2) == 0) {
+                ++reorgs;
+                blocks.pop_back();
+                roots.pop_back();
+                states.pop_back();
+                for (std::size_t i = 0; i < fork.blocks.size(); ++i) {
+                    blocks.push_back(std::move(fork.blocks[i]));
+                    roots.push_back(fork.states[i].root());
+                    states.push_back(fork.states[i]);
+                }
+                state = states.back();
+                history = std::move(fork.history);
+            }
+        }
     }
-    // Every old state is still readable and unchanged.
+    // Every old state of the followed branch is still readable and unchanged.
+    ASSERT_EQ(states.size(), blocks.size() + 1);
     for (std::size_t i = 1; i < states.size(); ++i) ASSERT_EQ(states[i].root(), roots[i - 1]);
 
-    // Replaying the same blocks from genesis — or from a midpoint after an abandoned
-    // fork — reaches the same roots.
+    // Replaying the followed branch's blocks from genesis reaches the same roots.
     LedgerState replay = genesis;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         replay = execute_block(replay, BlockContext{replay.number() + 1, blocks[i].signers}, blocks[i].txs)
@@ -229,11 +310,34 @@ TEST_P(LedgerProperty, InvariantsHoldAndRootsDependOnlyOnTheBlockSequence) {
                      .state;
         ASSERT_EQ(replay.root(), roots[i]) << "block " << i + 1;
     }
+    // So does replaying them from a midpoint state after a fork was executed from that
+    // very state and abandoned.
+    const std::size_t mid = blocks.size() / 2;
+    Branch abandoned;
+    extend(chain, abandoned, states[mid], 4);
+    if (HasFatalFailure()) return;
+    ASSERT_NE(abandoned.states.back().root(), roots[mid + 3]);
+    LedgerState from_mid = states[mid];
+    for (std::size_t i = mid; i < blocks.size(); ++i) {
+        from_mid =
+            execute_block(from_mid, BlockContext{from_mid.number() + 1, blocks[i].signers}, blocks[i].txs)
+                .value()
+                .state;
+        ASSERT_EQ(from_mid.root(), roots[i]) << "block " << i + 1 << ", replayed from block " << mid;
+    }
+
     // The operations exercised the interesting paths.
     EXPECT_GT(history.redemptions(), 40u);
     EXPECT_GT(reasons[Reason::kNone], 100);
     EXPECT_GT(reasons[Reason::kExpired] + reasons[Reason::kAlreadyRedeemed], 20);
     EXPECT_GT(reasons[Reason::kPoolExhausted] + reasons[Reason::kUserLimit] + reasons[Reason::kBlockCap], 10);
+    EXPECT_EQ(sibling_forks, kBlocks / 5);
+    EXPECT_GT(reorgs, 10);
+    // The signer-set changes took effect on the followed branch (§2).
+    const std::vector<CloudEntry> clouds = state.clouds();
+    ASSERT_EQ(clouds.size(), 4u) << "cloud-d registered";
+    EXPECT_EQ(clouds[2].status, CloudStatus::kRemoved) << "cloud-c voted out";
+    EXPECT_EQ(clouds[3].status, CloudStatus::kActive) << "cloud-d voted in";
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, LedgerProperty, ::testing::Values(1, 2, 3, 4));

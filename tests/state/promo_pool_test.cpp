@@ -132,6 +132,20 @@ TEST(PromoPool, RedeemFailures) {
     EXPECT_EQ(l.state.tier(kSmall).redeemed, 1u);
 }
 
+TEST(PromoPool, RedeemCloudQuotaExhaustedOnceUsedUp) {
+    Ledger l;  // cloud-b: small quota 2
+    const Hash32 first = request(l, kAlice);
+    const Hash32 second = request(l, kAlice);
+    const Hash32 third = request(l, kAlice);
+    EXPECT_EQ(l.run(kCloudB, RedeemCall{first}).reason, Reason::kNone);
+    EXPECT_EQ(l.run(kCloudB, RedeemCall{second}).reason, Reason::kNone);
+    EXPECT_EQ(l.run(kCloudB, RedeemCall{third}).reason, Reason::kCloudQuotaExhausted)
+        << "redeemed[b][small] reached quota[b][small]";
+    EXPECT_EQ(l.state.quota(1, kSmall).redeemed, 2u);
+    EXPECT_EQ(l.state.code(third)->status, CodeStatus::kIssued);
+    EXPECT_EQ(l.run(kCloudA, RedeemCall{third}).reason, Reason::kNone) << "another cloud still has quota";
+}
+
 TEST(PromoPool, RedeemTwiceInOneBlockFailsTheSecond) {
     Ledger l;
     const Hash32 code = request(l, kAlice);
@@ -256,6 +270,17 @@ TEST(PromoPool, RenewNotAllowedUnderFixedTtl) {
     EXPECT_EQ(l.run(kAlice, RenewCall{code}).reason, Reason::kNotRenewable);
 }
 
+TEST(PromoPool, RenewRedeemedCodeIsAlreadyRedeemed) {
+    GenesisConfig c = test_config();
+    c.pool.ttl.kind = TtlKind::kRenewable;
+    c.pool.ttl.max_renewals = 1;
+    Ledger l(c);
+    const Hash32 code = request(l, kAlice);
+    ASSERT_EQ(l.run(kCloudA, RedeemCall{code}).reason, Reason::kNone);
+    EXPECT_EQ(l.run(kAlice, RenewCall{code}).reason, Reason::kAlreadyRedeemed);
+    EXPECT_EQ(l.state.code(code)->renewals, 0u);
+}
+
 TEST(PromoPool, RenewExtendsFromTheRenewalBlock) {
     GenesisConfig c = test_config();
     c.pool.ttl.kind = TtlKind::kRenewable;
@@ -291,6 +316,15 @@ TEST(PromoPool, RenewInTheIssueBlockExpiresOnce) {
     l.advance_to(11);
     EXPECT_EQ(l.state.tier(kSmall).live, 0u);
     EXPECT_EQ(l.state.account(kAlice.address).live_codes, 0u);
+}
+
+// §3 fixed: "default 5760 = one day at 15 s" when the configuration sets no ttl.
+TEST(PromoPool, DefaultFixedTtlIs5760Blocks) {
+    GenesisConfig c = test_config();
+    c.pool.ttl = TtlConfig{};
+    Ledger l(c);
+    const Hash32 code = request(l, kAlice);  // block 1
+    EXPECT_EQ(l.state.code(code)->expires_at, 1u + 5760u);
 }
 
 TEST(PromoPool, PerTierTtl) {
