@@ -25,10 +25,14 @@ Hash32 receipts_root(const std::vector<state::Receipt>& receipts) {
     return state::ordered_root(encoded);
 }
 
-const Hash32& ExecutionCache::account_key(const Address& a) {
-    auto it = account_keys_.find(a);
-    if (it == account_keys_.end()) it = account_keys_.emplace(a, state::key::account(a)).first;
-    return it->second;
+std::uint64_t ExecutionCache::nonce(const state::LedgerState& state, const Address& a) {
+    const Hash32 root = state.root();
+    NonceEntry& e = nonces_[(std::hash<Hash32>{}(root) ^ std::hash<Address>{}(a)) & (kNonceSlots - 1)];
+    if (e.root == root && e.account == a) return e.nonce;  // an empty slot's root is 0, never a trie root
+    auto key = account_keys_.find(a);
+    if (key == account_keys_.end()) key = account_keys_.emplace(a, state::key::account(a)).first;
+    e = NonceEntry{root, a, state.account_at(key->second).nonce};
+    return e.nonce;
 }
 
 const std::vector<Address>& ExecutionCache::active_operators(const state::LedgerState& state) {

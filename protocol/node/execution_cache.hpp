@@ -12,6 +12,7 @@
 #include <expected>
 #include <span>
 #include <unordered_map>
+#include <vector>
 
 #include "protocol/node/block.hpp"
 #include "protocol/state/execute.hpp"
@@ -46,10 +47,11 @@ class ExecutionCache {
         return it == results_.end() ? nullptr : &it->second;
     }
 
-    // state::key::account(a), memoised: the trie key of an account, which every pool
-    // admission needs (a Keccak per lookup otherwise). The reference stays valid for the
-    // cache's lifetime.
-    const Hash32& account_key(const Address& a);
+    // state.account(a).nonce, which every pool admission and every new head asks for the
+    // same (state, sender) pairs on every node. Memoised in a direct-mapped table that
+    // compares full keys (state root and address), so an answer is always exact; a miss
+    // reads the trie through a memoised account key (no Keccak per lookup).
+    std::uint64_t nonce(const state::LedgerState& state, const Address& a);
 
     // The operator addresses of the clouds `state` lists as active (§2), sorted; memoised
     // by state root (a pure function of the state, asked by every node at every new head).
@@ -61,7 +63,14 @@ class ExecutionCache {
 
   private:
     std::unordered_map<Hash32, ExecutionResult> results_;  // lookup only, never iterated
-    std::unordered_map<Address, Hash32> account_keys_;     // lookup only, never iterated
+    struct NonceEntry {
+        Hash32 root;
+        Address account;
+        std::uint64_t nonce = 0;
+    };
+    static constexpr std::size_t kNonceSlots = 1 << 14;
+    std::vector<NonceEntry> nonces_ = std::vector<NonceEntry>(kNonceSlots);  // root 0: empty
+    std::unordered_map<Address, Hash32> account_keys_;  // lookup only, never iterated
     std::unordered_map<Hash32, std::vector<Address>> active_operators_;  // by state root; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;

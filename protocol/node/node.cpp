@@ -30,7 +30,7 @@ class StateNonces final : public txpool::AccountNonces {
   public:
     StateNonces(const state::LedgerState& state, ExecutionCache& cache) : state_(state), cache_(cache) {}
     std::uint64_t nonce(const Address& sender) const override {
-        return state_.account_at(cache_.account_key(sender)).nonce;
+        return cache_.nonce(state_, sender);
     }
 
   private:
@@ -203,6 +203,10 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
 void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
     const StateNonces nonces(head_state(), cache_);
     (void)txpool_.on_new_head(nonces, ctx.now);
+    if (ctx.now - last_pool_expiry_ >= config_.pool_expiry_interval) {
+        (void)txpool_.expire(ctx.now);  // §5 lifetime
+        last_pool_expiry_ = ctx.now;
+    }
     if (reorg) {
         // Transactions of blocks that left the canonical chain go back to the pool.
         for (const Hash32& dropped : reorg->dropped) {

@@ -39,11 +39,14 @@ namespace cl::node {
 
 using Nanos = std::chrono::nanoseconds;  // since the Unix epoch
 
-// The hashes seen lately, in a fixed-size direct-mapped table (geth's known-transaction
-// cache plays this part): a hash is remembered until a later one with the same index
-// (its first 8 bytes modulo the capacity) displaces it. Exact for what it remembers,
-// forgetful by design; memory is capacity · 32 bytes however long a node runs, and no
-// insert allocates. The all-zero hash is the empty slot (never a Keccak output here).
+// The hashes seen lately, in a fixed-size direct-mapped table of 64-bit fingerprints
+// (geth's known-transaction cache plays this part). A hash is remembered until a later
+// one with the same index (fingerprint modulo the capacity) displaces it: forgetful by
+// design. The fingerprint is the hash's first 8 bytes (Keccak output, so uniform); two
+// hashes sharing one would be taken for each other, a chance of 2^-64 per lookup. Small
+// on purpose: every delivery of a transaction probes it, and at 8 bytes a slot the
+// tables of hundreds of nodes stay in cache. Memory is capacity · 8 bytes, no insert
+// allocates. Fingerprint 0 marks an empty slot (a hash with it is simply not remembered).
 class RecentSet {
   public:
     // REQUIRES: capacity is a power of two.
@@ -52,15 +55,20 @@ class RecentSet {
     }
     // Inserts `h`; false when it was remembered already.
     bool insert(const Hash32& h) {
-        Hash32& slot = slots_[std::hash<Hash32>{}(h) & mask_];
-        if (slot == h) return false;
-        slot = h;
+        const std::uint64_t f = fingerprint(h);
+        std::uint64_t& slot = slots_[f & mask_];
+        if (f != 0 && slot == f) return false;
+        slot = f;
         return true;
     }
-    bool contains(const Hash32& h) const { return slots_[std::hash<Hash32>{}(h) & mask_] == h; }
+    bool contains(const Hash32& h) const {
+        const std::uint64_t f = fingerprint(h);
+        return f != 0 && slots_[f & mask_] == f;
+    }
 
   private:
-    std::vector<Hash32> slots_;
+    static std::uint64_t fingerprint(const Hash32& h) { return std::hash<Hash32>{}(h); }
+    std::vector<std::uint64_t> slots_;
     std::size_t mask_;
 };
 
@@ -71,6 +79,9 @@ struct NodeConfig {
     std::vector<PeerId> peers;
     Nanos fetch_timeout = std::chrono::seconds(5);  // re-request an announced block after this
     bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
+    // How often the pool's lifetime rule runs (txpool::TxPool::expire), checked at each new
+    // head: geth's evictionInterval. It also forgets full token buckets, bounding memory.
+    Nanos pool_expiry_interval = std::chrono::minutes(1);
 };
 
 // ---- effects ----
@@ -171,8 +182,9 @@ class Node {
     std::unordered_set<Hash32> orphan_hashes_;
     std::unordered_map<Hash32, Nanos> fetching_;                // requested blocks, by request time
     std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
-    RecentSet recent_txs_{2048};                                // transaction hashes seen lately
+    RecentSet recent_txs_{1024};                                // transaction hashes seen lately
 
+    Nanos last_pool_expiry_{0};      // when txpool_.expire() last ran
     std::uint64_t seal_token_ = 0;  // the timer token of the pending seal (0: none)
     std::uint64_t tokens_issued_ = 0;
     std::optional<clique::SealPlan> seal_plan_;
