@@ -211,7 +211,7 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
         // Transactions of blocks that left the canonical chain go back to the pool.
         for (const Hash32& dropped : reorg->dropped) {
             for (const TxRef& tx : blocks_.at(dropped)->txs) {
-                (void)txpool_.admit(*tx, ctx.now, nonces, txpool::Source::kReinjected);
+                (void)txpool_.admit(tx, ctx.now, nonces, txpool::Source::kReinjected);
             }
         }
     }
@@ -250,7 +250,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     const std::vector<Address>& members = cache_.active_operators(head_state());
     if (source == txpool::Source::kNetwork && std::binary_search(members.begin(), members.end(), tx->sender))
         source = txpool::Source::kMember;
-    auto admitted = txpool_.admit(*tx, ctx.now, nonces, source);
+    auto admitted = txpool_.admit(tx, ctx.now, nonces, source);
     if (!admitted) {
         // Refusals of relayed transactions (mostly "already known") are routine; report
         // only those of transactions submitted here.
@@ -300,9 +300,7 @@ void Node::seal(Context& ctx) {
     // Transactions in pool order; one the ledger refuses (it cannot, for a pool that
     // checks the chain id, but a block must never be invalid) is left out.
     const StateNonces nonces(parent_state, cache_);
-    std::vector<TxRef> txs;
-    for (const RecoveredTransaction* tx : txpool_.select(nonces))
-        txs.push_back(std::make_shared<RecoveredTransaction>(*tx));
+    std::vector<TxRef> txs = txpool_.select(nonces);
     std::optional<state::BlockResult> result;
     while (!result) {
         std::vector<RecoveredTransaction> plain;
