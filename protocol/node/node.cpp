@@ -215,10 +215,10 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
             }
         }
     }
-    // Forget gossip bookkeeping of blocks far below the head (erasing only: no output
-    // depends on the maps' iteration order).
+    // Forget gossip bookkeeping of blocks far below the head, every kGossipHorizon / 4
+    // heights (erasing only: no output depends on the maps' iteration order).
     const std::uint64_t head = chain_.head().header.number;
-    if (head > kGossipHorizon) {
+    if (head > kGossipHorizon && head % (kGossipHorizon / 4) == 0) {
         std::erase_if(known_by_, [&](const auto& entry) {
             const auto it = blocks_.find(entry.first);
             return it != blocks_.end() && it->second->header.number + kGossipHorizon < head;
