@@ -731,10 +731,10 @@ struct World::Impl final : net::DeliveryHandler {
     void finish() {
         // The reference chain at the end (the best head among all nodes) decides inclusion
         // and outcomes. Confirmation times were recorded during the run, as users saw them.
-        const node::Node& observer = *hosts[reference_node(false)].node;
+        const node::Node& reference = *hosts[reference_node(false)].node;
         std::vector<BlockRef> canonical;
-        for (BlockRef b = observer.block(observer.head().hash); b && b->header.number > 0;
-             b = observer.block(b->header.parent_hash)) {
+        for (BlockRef b = reference.block(reference.head().hash); b && b->header.number > 0;
+             b = reference.block(b->header.parent_hash)) {
             canonical.push_back(b);
         }
         std::reverse(canonical.begin(), canonical.end());
@@ -772,7 +772,7 @@ struct World::Impl final : net::DeliveryHandler {
                 }
             }
         }
-        results.final_pool_remaining = pool_remaining(observer.head_state());
+        results.final_pool_remaining = pool_remaining(reference.head_state());
         for (std::size_t t = 0; t < node::kMessageKindCount; ++t) {
             const net::TypeCounters& c = network->counters(static_cast<net::MessageType>(t));
             results.network.push_back(MessageCounters{node::name(static_cast<node::MessageKind>(t)),

@@ -117,6 +117,11 @@ net::Topology make_world_topology(std::size_t validators, std::span<const std::u
                                   std::size_t degree, const net::RegionModel& model, RandomStream& rng);
 
 // ---- results (sim-side schema; the app maps them onto analysis/results) ----
+//
+// "Reference chain" (docs/metrics.md "Conventions"): the best head under the scenario's
+// fork choice among the nodes online at a sample (among all nodes at the end). Inclusion,
+// receipts (success, reason) and the final pool state are read on the reference chain at
+// the end of the run; `confirmed` times are what users saw on their own nodes during it.
 
 struct BlockRecord {
     Hash32 hash;

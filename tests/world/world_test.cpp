@@ -259,5 +259,33 @@ TEST(WorldWorkload, ConfirmationIsTheUsersView) {
     EXPECT_GT(checked, 100u);
 }
 
+
+// Propagation counts the nodes online when a block was sealed; a node that was down then
+// and imports the block after its restart is a late arrival.
+TEST(WorldWorkload, BlocksCountTheNodesOnlineAtSealing) {
+    WorldConfig c = small_world(6, minutes(12));
+    c.crashes.push_back(Crash{10, Time::zero() + minutes(2), Time::zero() + minutes(6)});
+    const WorldResults r = World(c).run();
+    const std::uint32_t n = static_cast<std::uint32_t>(r.final_numbers.size());
+    std::size_t during = 0, late = 0;
+    for (const BlockRecord& b : r.blocks) {
+        const bool down = b.sealed >= Time::zero() + minutes(2) && b.sealed < Time::zero() + minutes(6);
+        EXPECT_EQ(b.online, down ? n - 1 : n) << b.number;
+        EXPECT_LE(b.arrivals.size(), b.online);
+        if (down) {
+            ++during;
+            EXPECT_LE(b.late_arrivals, 1u);
+            late += b.late_arrivals;
+            if (b.canonical) {
+                EXPECT_EQ(b.arrivals.size(), n - 1) << "every online node imported it";
+            }
+        } else {
+            EXPECT_EQ(b.late_arrivals, 0u);
+        }
+    }
+    EXPECT_GT(during, 10u);
+    EXPECT_GT(late, 0u) << "the restarted node synced blocks sealed while it was down";
+}
+
 }  // namespace
 }  // namespace cl::sim::world
