@@ -179,6 +179,7 @@ std::expected<WorldConfig, std::string> world_config(const Scenario& s, std::uin
     c.users.transfer_probability = s.workload.users.transfer_probability;
     c.users.redeem_delay_mean = s.workload.users.redeem_delay;
     c.users.redeem_probability = s.workload.users.redeem_probability;
+    c.users.double_present_probability = s.workload.users.double_present_probability;
     c.users.rerequest_probability = s.workload.users.rerequest_probability;
     c.users.rerequest_delay_mean = s.workload.users.rerequest_delay;
     c.users.max_attempts = s.workload.users.max_attempts;

@@ -112,6 +112,7 @@ struct World::Impl final : net::DeliveryHandler {
         bool presents = false;
         Duration delay;
         std::uint16_t cloud = 0;
+        std::optional<std::uint16_t> second_cloud;  // presents it there too, at the same time
     };
     std::vector<Presentation> transfer_fallbacks;  // by transfer index
     // Transactions whose outcome a user waits for, and the node it watches.
@@ -523,6 +524,11 @@ struct World::Impl final : net::DeliveryHandler {
         p.presents = bernoulli(u.rng, config.users.redeem_probability);
         p.delay = exponential(u.rng, config.users.redeem_delay_mean);
         p.cloud = static_cast<std::uint16_t>(uniform_below(u.rng, config.clouds.size()));
+        // The double presentation: drawn always (fixed draw order), used with 2+ clouds.
+        const bool twice = bernoulli(u.rng, config.users.double_present_probability);
+        const std::uint64_t other = uniform_below(u.rng, std::max<std::size_t>(1, config.clouds.size() - 1));
+        if (twice && config.clouds.size() > 1)
+            p.second_cloud = static_cast<std::uint16_t>((p.cloud + 1 + other) % config.clouds.size());
         return p;
     }
 
@@ -585,15 +591,20 @@ struct World::Impl final : net::DeliveryHandler {
     // The user presents `code` to cloud p.cloud at `at` + p.delay (when that is in the run).
     void present_later(std::uint64_t user, const Hash32& code, const Presentation& p, Time at) {
         if (!p.presents || at + p.delay >= end_of_run()) return;
+        plan_redemption(user, code, p.cloud, at + p.delay);
+        if (p.second_cloud) plan_redemption(user, code, *p.second_cloud, at + p.delay);
+    }
+
+    void plan_redemption(std::uint64_t user, const Hash32& code, std::uint16_t cloud, Time when) {
         RedemptionRecord planned;
         planned.code = code;
         planned.user = user;
-        planned.cloud = p.cloud;
-        planned.requested = at + p.delay;
+        planned.cloud = cloud;
+        planned.requested = when;
         planned.reason = kNeverConfirmed;
         const std::size_t index = results.redemptions.size();
         results.redemptions.push_back(planned);
-        sim.schedule_at(at + p.delay, [this, index]() noexcept {
+        sim.schedule_at(when, [this, index]() noexcept {
             results.redemptions[index].first_query = sim.now();
             query(index, 0);
         });
@@ -697,10 +708,11 @@ struct World::Impl final : net::DeliveryHandler {
         });
     }
 
-    std::function<void(Time)> progress;
+    World::Progress progress;
+    std::optional<net::NodeId> final_reference;  // set by finish()
 
     void take_sample() {
-        if (progress) progress(sim.now());
+        if (progress) progress(sim.now(), sim.events_run());
         Sample s;
         s.time = sim.now();
         std::uint64_t lo = ~0ULL, hi = 0, pending = 0, queued = 0, up = 0;
@@ -731,7 +743,8 @@ struct World::Impl final : net::DeliveryHandler {
     void finish() {
         // The reference chain at the end (the best head among all nodes) decides inclusion
         // and outcomes. Confirmation times were recorded during the run, as users saw them.
-        const node::Node& reference = *hosts[reference_node(false)].node;
+        final_reference = reference_node(false);
+        const node::Node& reference = *hosts[*final_reference].node;
         std::vector<BlockRef> canonical;
         for (BlockRef b = reference.block(reference.head().hash); b && b->header.number > 0;
              b = reference.block(b->header.parent_hash)) {
@@ -799,7 +812,12 @@ struct World::Impl final : net::DeliveryHandler {
 World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) { impl_->build(); }
 World::~World() = default;
 
-WorldResults World::run(const std::function<void(Time)>& progress) {
+const state::LedgerState& World::final_state() const {
+    CL_ASSERT(impl_->final_reference.has_value());
+    return impl_->hosts[*impl_->final_reference].node->head_state();
+}
+
+WorldResults World::run(const Progress& progress) {
     Impl& w = *impl_;
     w.progress = progress;
     for (std::size_t i = 0; i < w.hosts.size(); ++i) {

@@ -22,6 +22,7 @@
 
 #include "protocol/clique/config.hpp"
 #include "protocol/state/config.hpp"
+#include "protocol/state/ledger.hpp"
 #include "protocol/txpool/txpool.hpp"
 #include "sim/kernel/time.hpp"
 #include "sim/net/generators.hpp"
@@ -53,6 +54,7 @@ struct UserWorkload {
     std::vector<double> tier_mix;               // per tier; empty: uniform
     double transfer_probability = 0;            // a user with a confirmed code gives it to a new user
     double redeem_probability = 1.0;            // a holder of a confirmed code presents it to a cloud
+    double double_present_probability = 0;      // ... and also to a second cloud at once (an attack)
     Duration redeem_delay_mean = seconds(120);  // mean, from holding a confirmed code to presenting it
     double rerequest_probability = 0;           // a refused user asks again ...
     Duration rerequest_delay_mean = minutes(5); // ... after an exponential delay of this mean ...
@@ -229,8 +231,14 @@ class World {
     World& operator=(const World&) = delete;
 
     // Runs the whole duration. Call once. `progress`, if set, is called at every sample
-    // (sample_interval) with the simulated time; it must not touch the world.
-    WorldResults run(const std::function<void(Time)>& progress = {});
+    // (sample_interval) with the simulated time and the events run so far; it must not
+    // touch the world.
+    using Progress = std::function<void(Time, std::uint64_t events)>;
+    WorldResults run(const Progress& progress = {});
+
+    // The ledger state at the head of the reference chain at the end of the run (the
+    // node whose head is best, docs/metrics.md "Conventions"). REQUIRES: run() returned.
+    const state::LedgerState& final_state() const;
 
     struct Impl;
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "protocol/core/keccak.hpp"
+#include "protocol/state/receipt.hpp"
 #include "sim/world/world.hpp"
 
 namespace cl::sim::world {
@@ -285,6 +286,57 @@ TEST(WorldWorkload, BlocksCountTheNodesOnlineAtSealing) {
     }
     EXPECT_GT(during, 10u);
     EXPECT_GT(late, 0u) << "the restarted node synced blocks sealed while it was down";
+}
+
+}  // namespace
+}  // namespace cl::sim::world
+
+namespace cl::sim::world {
+namespace {
+
+// Safety under the double redemption (spec §3: no code is redeemed twice on one chain):
+// every holder presents its code to two clouds at once. At most one redemption of a code
+// succeeds on the reference chain, the other attempts that reach a block fail
+// already_redeemed, and the pool invariants hold on the final state.
+TEST(World, DoublePresentedCodesAreRedeemedOnce) {
+    WorldConfig c = small_world(11);
+    c.users.double_present_probability = 1.0;
+    World world(c);
+    const WorldResults r = world.run();
+
+    std::map<Hash32, std::size_t> successes, presentations;
+    std::size_t blocked = 0;
+    for (const RedemptionRecord& q : r.redemptions) {
+        ++presentations[q.code];
+        if (q.success) ++successes[q.code];
+        if (q.included && !q.success && q.reason == static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed))
+            ++blocked;
+    }
+    ASSERT_FALSE(presentations.empty());
+    for (const auto& [code, n] : presentations) EXPECT_EQ(n, 2u) << "each code presented twice";
+    for (const auto& [code, n] : successes) EXPECT_EQ(n, 1u) << "code redeemed twice: " << code.hex();
+    EXPECT_GT(successes.size(), 0u);
+    EXPECT_GT(blocked, 0u) << "no second redemption reached a block: the attack was not exercised";
+
+    // §3 invariants on the reference chain's final state, and every success on it.
+    const state::LedgerState& s = world.final_state();
+    for (std::uint64_t t = 0; t < c.tiers.size(); ++t) {
+        const state::TierEntry tier = s.tier(t);
+        std::uint64_t quota = 0, redeemed = 0;
+        for (std::uint64_t cloud = 0; cloud < c.clouds.size(); ++cloud) {
+            const state::QuotaEntry q = s.quota(cloud, t);
+            EXPECT_LE(q.redeemed, q.quota) << "cloud " << cloud << " tier " << t;
+            quota += q.quota;
+            redeemed += q.redeemed;
+        }
+        EXPECT_EQ(tier.redeemed, redeemed);
+        EXPECT_LE(tier.live + redeemed, quota) << "tier " << t;
+    }
+    for (const auto& [code, n] : successes) {
+        const auto entry = s.code(code);
+        ASSERT_TRUE(entry.has_value());
+        EXPECT_EQ(entry->status, state::CodeStatus::kRedeemed);
+    }
 }
 
 }  // namespace
