@@ -12,7 +12,8 @@
 //            [base_ + i·W, base_ + (i+1)·W), for buckets after the cursor;
 //   far      an unsorted list of keys with time >= base_ + B·W.
 // The lists are threaded through one 16-byte node per event slot (the low 32 bits of
-// a key), so a bucket costs 4 bytes and moving a key between tiers allocates nothing.
+// a key; the owner reserves nodes as its slots grow), so a bucket costs 4 bytes and
+// moving a key between tiers allocates nothing.
 // When the near tier runs empty, the next non-empty bucket is sorted into it. When the
 // buckets run out, the far tier is redistributed: W (a power of two) and B are re-chosen
 // from the far keys so that buckets hold ~kPerBucket keys each where keys are dense (W
@@ -69,17 +70,54 @@ class SortedRun {
 
     void clear() { head_ = end_ = 0; }
 
-    // Loading: append() keys in any order, then sort() once.
+    // Loading: append() keys in any order (or append_all(next), which appends keys while
+    // next(key) yields one), then sort() once.
     void append(HeapEntry e) {
         if (end_ == capacity_) [[unlikely]]
             make_room();
         a_[end_++] = e;
+    }
+    template <class Next>
+    void append_all(Next next) {
+        // Locals, so that the stores into the array do not make the compiler reload them.
+        HeapEntry* a = a_.get();
+        std::size_t end = end_;
+        std::size_t capacity = capacity_;
+        HeapEntry e;
+        while (next(e)) {
+            if (end == capacity) [[unlikely]] {
+                end_ = end;
+                make_room();
+                a = a_.get();
+                end = end_;
+                capacity = capacity_;
+            }
+            a[end++] = e;
+        }
+        end_ = end;
     }
     void sort() {
         HeapEntry* const first = a_.get() + head_;
         HeapEntry* const last = a_.get() + end_;
         if (last - first > 16) {
             std::sort(first, last);
+            return;
+        }
+        if (last - first <= 8) {
+            // Insertion without an early exit: each key is carried down through the
+            // whole sorted prefix by branch-free min/max (the keys of a bucket are in
+            // random order, so a data-dependent exit would mispredict about once per
+            // key). Where the key has found its place, max/min rewrite the same values.
+            for (HeapEntry* p = first + 1; p < last; ++p) {
+                HeapKey x = p->key;
+                for (HeapEntry* q = p; q > first; --q) {
+                    const HeapKey below = q[-1].key;
+                    const bool down = x < below;
+                    q->key = down ? below : x;
+                    x = down ? x : below;
+                }
+                first->key = x;
+            }
             return;
         }
         for (HeapEntry* p = first + 1; p < last; ++p) {
@@ -144,11 +182,25 @@ class SortedRun {
 
 class BucketQueue {
   public:
-    static constexpr std::size_t kPerBucket = 4;
+    // Tuned on the hold model (bench/des_hold.cpp). W is chosen for ~kPerBucket keys per
+    // bucket where keys are densest (2-4x that after rounding W up to a power of two),
+    // and B for kHorizon·n/kPerBucket buckets: a horizon of ~10-40 typical delays, so
+    // that few new keys land in the far tier (an unpredictable branch, and a second
+    // move) at a cost of 4·kHorizon/kPerBucket = 16 bytes of bucket heads per key.
+    static constexpr std::size_t kPerBucket = 2;
+    static constexpr std::size_t kHorizon = 8;
 
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
 
+    // Makes room for keys with slots below n. REQUIRES: called before pushing a key
+    // whose slot is >= every n passed so far (the Simulator calls it as its slab grows).
+    void reserve_slots(std::size_t n) {
+        if (n > nodes_.size()) nodes_.resize(n);
+    }
+
+    // REQUIRES: e.slot() < the largest n passed to reserve_slots, and no queued key has
+    // the same slot.
     void push(HeapEntry e) {
         ++size_;
         route(e);
@@ -158,26 +210,44 @@ class BucketQueue {
     bool near_empty() const { return !heap_mode_ && run_.empty(); }
 
     // Loads the next non-empty bucket into the near tier (redistributing the far tier
-    // when the buckets run out). Changes no order. REQUIRES: near_empty() and !empty().
-    void refill() {
+    // when the buckets run out), calling on_load(slot) for each key loaded (so that the
+    // owner can prefetch the payloads of the events that run next). Changes no order.
+    // REQUIRES: near_empty() and !empty().
+    template <class OnLoad>
+    void refill(OnLoad on_load) {
         run_.clear();
         for (;;) {
-            while (++cursor_ < bucket_count_) {
-                std::uint32_t i = heads_[cursor_];
-                if (i == kNil) continue;
-                heads_[cursor_] = kNil;
+            const std::uint32_t* const heads = heads_.data();
+            std::size_t c = cursor_ + 1;
+            while (c < bucket_count_ && heads[c] == kNil) ++c;
+            if (c < bucket_count_) {
+                cursor_ = c;
                 set_near_end();
-                for (; i != kNil; i = nodes_[i].next) run_.append(key_of(i));
+                const Node* const nodes = nodes_.data();
+                std::uint32_t i = heads[c];
+                heads_[c] = kNil;
+                run_.append_all([&](HeapEntry& e) {
+                    if (i == kNil) return false;
+                    on_load(i);
+                    e = HeapEntry::make(nodes[i].time, (std::uint64_t{nodes[i].sequence} << 32) | i);
+                    i = nodes[i].next;
+                    return true;
+                });
                 // The next bucket's list is walked next; start its first miss now.
-                if (cursor_ + 1 < bucket_count_ && heads_[cursor_ + 1] != kNil) {
-                    __builtin_prefetch(&nodes_[heads_[cursor_ + 1]]);
-                }
-                run_.sort();
+                if (c + 1 < bucket_count_ && heads[c + 1] != kNil) __builtin_prefetch(&nodes[heads[c + 1]]);
+                if (run_.size() > 1) run_.sort();
                 return;
             }
+            cursor_ = c;
             redistribute();
-            if (!run_.empty()) return;
+            if (!run_.empty()) {
+                for (const HeapEntry* e = run_.begin(); e != run_.end(); ++e) on_load(e->slot());
+                return;
+            }
         }
+    }
+    void refill() {
+        refill([](std::uint32_t) {});
     }
 
     // The earliest key. REQUIRES: !near_empty().
@@ -203,17 +273,6 @@ class BucketQueue {
 
     // Whether the near tier is currently a heap rather than a sorted run (for tests).
     bool near_is_heap() const { return heap_mode_; }
-
-    // Calls f(key) for every key of the near tier (in no particular order), e.g. so that
-    // the owner can prefetch the payloads of the events that run next.
-    template <class F>
-    void for_each_near(F f) const {
-        if (heap_mode_) {
-            for (const HeapEntry* e = heap_.begin(); e != heap_.end(); ++e) f(*e);
-        } else {
-            for (const HeapEntry* e = run_.begin(); e != run_.end(); ++e) f(*e);
-        }
-    }
 
     // Keeps only the keys for which keep(key) is true. O(n).
     template <class Keep>
@@ -266,8 +325,6 @@ class BucketQueue {
     }
     void link(std::uint32_t& head, HeapEntry e) {
         const std::uint32_t slot = e.slot();
-        if (slot >= nodes_.size()) [[unlikely]]
-            nodes_.resize(std::max<std::size_t>(slot + 1, nodes_.size() * 2));
         nodes_[slot] = Node{e.time(), static_cast<std::uint32_t>(e.tag() >> 32), head};
         head = slot;
     }
@@ -349,7 +406,7 @@ class BucketQueue {
         }
         std::nth_element(sample, sample + m / 2, sample + m);
         const auto half_span = static_cast<std::uint64_t>(sample[m / 2] - lo);
-        const std::size_t bucket_count = std::bit_ceil(std::max<std::size_t>(1, n / kPerBucket));
+        const std::size_t bucket_count = std::bit_ceil(std::max<std::size_t>(1, kHorizon * n / kPerBucket));
         // Keys in the nearer half are spaced ~half_span/(n/2); kPerBucket of them per bucket.
         // Computed in 128 bits and clamped to [1, 2^62] before narrowing: half_span is up
         // to 2^63 - 1, so for small n the product exceeds 64 bits, and truncating it would

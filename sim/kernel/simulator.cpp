@@ -16,7 +16,10 @@ Simulator::~Simulator() {
 
 std::uint32_t Simulator::new_slot() {
     CL_ASSERT(slab_size_ < kNoSlot);
-    if (slab_size_ == chunks_.size() * kChunkSize) chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+    if (slab_size_ == chunks_.size() * kChunkSize) {
+        chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+        queue_.reserve_slots(chunks_.size() * kChunkSize);
+    }
     slot(slab_size_).generation = first_generation_;
     return slab_size_++;
 }
@@ -107,9 +110,8 @@ RunStatus Simulator::run_loop(std::int64_t limit) {
     RunStatus status = RunStatus::kQueueEmpty;
     while (!queue_.empty()) {
         if (queue_.near_empty()) {
-            queue_.refill();
-            // A bucket was just loaded: its events run next, start fetching their slots.
-            queue_.for_each_near([this](const detail::HeapEntry& e) { __builtin_prefetch(&slot(e.slot())); });
+            // A bucket is loaded: its events run next, start fetching their slots.
+            queue_.refill([this](std::uint32_t i) { __builtin_prefetch(&slot(i)); });
         }
         const detail::HeapEntry top = queue_.near_top();
         if (top.time() > limit) {

@@ -35,6 +35,7 @@ class Harness {
             slot = free_.back();
             free_.pop_back();
         }
+        queue_.reserve_slots(next_slot_);
         const HeapEntry e = HeapEntry::make(t, (sequence_++ << 32) | slot);
         queue_.push(e);
         model_.insert(e);
