@@ -233,8 +233,10 @@ class BucketQueue {
                     i = nodes[i].next;
                     return true;
                 });
-                // The next bucket's list is walked next; start its first miss now.
-                if (c + 1 < bucket_count_ && heads[c + 1] != kNil) __builtin_prefetch(&nodes[heads[c + 1]]);
+                // The next bucket's list is walked next; start its first miss now. (heads_
+                // has a spare kNil entry past the last bucket; kNil prefetches node 0.)
+                const std::uint32_t next_head = heads[c + 1];
+                __builtin_prefetch(&nodes[next_head == kNil ? 0 : next_head]);
                 if (run_.size() > 1) run_.sort();
                 return;
             }
@@ -381,8 +383,13 @@ class BucketQueue {
         }
     }
 
-    // near_end_ = base_ + (cursor_ + 1)·2^shift_, saturated at the end of the timeline.
+    // near_end_ = base_ + (cursor_ + 1)·2^shift_, saturated at the end of the timeline
+    // (in 64 bits unless the horizon reaches past it, which redistribute() records).
     void set_near_end() {
+        if (!horizon_saturates_) [[likely]] {
+            near_end_ = base_ + static_cast<std::int64_t>((std::uint64_t{cursor_} + 1) << shift_);
+            return;
+        }
         const HeapKey end = static_cast<HeapKey>(static_cast<std::uint64_t>(base_)) +
                             (static_cast<HeapKey>(cursor_ + 1) << shift_);
         const auto kMax =
@@ -415,8 +422,11 @@ class BucketQueue {
             std::clamp<HeapKey>(HeapKey{half_span} * 2 * kPerBucket / n, 1, HeapKey{1} << 62));
         shift_ = static_cast<unsigned>(std::bit_width(width - 1));  // 2^shift_ >= width, shift_ <= 62
         base_ = lo;
-        if (heads_.size() < bucket_count) heads_.resize(bucket_count, kNil);  // grows only
+        if (heads_.size() < bucket_count + 1) heads_.resize(bucket_count + 1, kNil);  // grows only
         bucket_count_ = bucket_count;
+        horizon_saturates_ = static_cast<HeapKey>(static_cast<std::uint64_t>(base_)) +
+                                 (static_cast<HeapKey>(bucket_count) << shift_) >
+                             static_cast<HeapKey>(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
         cursor_ = 0;
         set_near_end();
         std::uint32_t i = far_head_;
@@ -444,7 +454,7 @@ class BucketQueue {
     EventHeap heap_;             // the near tier while heap_mode_ (then run_ is empty)
     bool heap_mode_ = false;     // == !heap_.empty()
     std::vector<Node> nodes_;           // by slot; meaningful only for listed keys
-    std::vector<std::uint32_t> heads_;  // bucket list heads; only [0, bucket_count_) in use
+    std::vector<std::uint32_t> heads_;  // bucket list heads; [0, bucket_count_) in use, then kNil
     std::uint32_t far_head_ = kNil;
     std::size_t far_count_ = 0;
     std::int64_t base_ = 0;
@@ -452,6 +462,7 @@ class BucketQueue {
     std::size_t cursor_ = 0;     // the bucket whose range the near tier covers
     std::size_t bucket_count_ = 0;
     unsigned shift_ = 0;
+    bool horizon_saturates_ = true;  // base_ + bucket_count_·2^shift_ > the end of the timeline
     std::size_t size_ = 0;
 };
 

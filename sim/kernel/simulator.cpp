@@ -45,9 +45,8 @@ bool Simulator::cancel(EventId id) {
     if (s.generation != id.generation_ || s.thunk == nullptr) return false;
     destroy_callable(s);
     ++s.generation;  // stale from now on; the heap key stays until it surfaces
-    --live_;
     ++dead_keys_;
-    if (dead_keys_ > 1024 && dead_keys_ > live_) compact();
+    if (dead_keys_ > 1024 && dead_keys_ > pending()) compact();
     return true;
 }
 
@@ -129,7 +128,6 @@ RunStatus Simulator::run_loop(std::int64_t limit) {
         }
         s.thunk = nullptr;  // no longer pending: cancel() and is_pending() see a ran event
         ++s.generation;     // the id now names an event that ran
-        --live_;
         now_ = top.time();
         thunk(s.storage, true);  // runs, then destroys, the callable; may schedule, cancel, stop
         release_slot(i);

@@ -132,8 +132,8 @@ class Simulator {
     void stop() { stop_requested_ = true; }
 
     // Pending (scheduled, not run, not cancelled) events.
-    std::size_t pending() const { return live_; }
-    bool empty() const { return live_ == 0; }
+    std::size_t pending() const { return queue_.size() - dead_keys_; }
+    bool empty() const { return pending() == 0; }
     // Time of the earliest pending event, or Time::max() when there is none. O(1)
     // amortised (discards cancelled keys at the top).
     Time next_time();
@@ -189,8 +189,7 @@ class Simulator {
     std::uint64_t next_sequence_ = 0;
     std::uint64_t sequence_limit_;
     std::uint32_t first_generation_;
-    std::size_t live_ = 0;       // pending events
-    std::size_t dead_keys_ = 0;  // cancelled events whose key is still in the heap
+    std::size_t dead_keys_ = 0;  // cancelled events whose key is still queued
     std::uint64_t events_run_ = 0;
     bool running_ = false;
     bool stop_requested_ = false;
@@ -217,7 +216,6 @@ EventId Simulator::schedule_at(Time t, F&& fn) {
 inline void Simulator::enqueue(std::int64_t t, std::uint32_t slot_index) {
     if (next_sequence_ == sequence_limit_) [[unlikely]]
         renumber();
-    ++live_;
     queue_.push(detail::HeapEntry::make(t, (next_sequence_++ << 32) | slot_index));
 }
 
