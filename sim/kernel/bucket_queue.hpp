@@ -16,20 +16,21 @@
 // moving a key between tiers allocates nothing.
 // When the near tier runs empty, the next non-empty bucket is sorted into it. When the
 // buckets run out, the far tier is redistributed: W (a power of two) and B are re-chosen
-// from the far keys so that buckets hold ~kPerBucket keys each where keys are dense (W
-// from the spacing of the nearer half, found on a deterministic sample); keys beyond
-// the new horizon stay far. Keys with equal times are always in the same tier, and
-// every key of a tier is earlier than every key of the next, so taking the near tier's
-// minimum yields the global (time, sequence) order. Everything depends only on the
-// sequence of operations, never on addresses: the queue is deterministic.
+// from the far keys (see kPerBucket and kHorizon; W from the spacing of the nearer half,
+// found on a deterministic sample); keys beyond the new horizon stay far. Keys with
+// equal times are always in the same tier, and every key of a tier is earlier than
+// every key of the next, so taking the near tier's minimum yields the global (time,
+// sequence) order. Everything depends only on the sequence of operations, never on
+// addresses: the queue is deterministic.
 //
 // Complexity: push O(1) into a bucket or far, and into the near tier O(kMaxShift) as a
 // run or O(log k) as a heap (k keys in the bucket); pop O(1) from a run, O(log k) from
-// a heap; loading a bucket sorts it, O(k log k) (insertion sort for small k), that is
-// amortised O(log k) per key, O(1) at the usual k ≈ kPerBucket; each key moves through
-// at most a few tiers. A badly spread population degrades toward a plain heap
-// (O(log n)), never worse. No allocation once the node array covers the slots in use
-// and the near tier and the bucket heads have reached their high-water size.
+// a heap; loading a bucket sorts it (branch-free insertion up to 8 keys, insertion up
+// to 16, std::sort beyond), amortised O(log k) per key and O(1) at the usual few keys
+// per bucket; each key moves through at most a few tiers. A badly spread population
+// degrades toward a plain heap (O(log n)), never worse. No allocation once the node
+// array covers the slots in use and the near tier and the bucket heads have reached
+// their high-water size.
 // Internal to sim/kernel; not thread-safe.
 #pragma once
 
@@ -182,11 +183,14 @@ class SortedRun {
 
 class BucketQueue {
   public:
-    // Tuned on the hold model (bench/des_hold.cpp). W is chosen for ~kPerBucket keys per
-    // bucket where keys are densest (2-4x that after rounding W up to a power of two),
-    // and B for kHorizon·n/kPerBucket buckets: a horizon of ~10-40 typical delays, so
-    // that few new keys land in the far tier (an unpredictable branch, and a second
-    // move) at a cost of 4·kHorizon/kPerBucket = 16 bytes of bucket heads per key.
+    // Chosen by measurement on the hold model (bench/des_hold.cpp), n far keys:
+    // W = the power of two at or above kPerBucket key spacings of the nearer half, so
+    // buckets there hold 1-2x kPerBucket keys (3-6 at the front of the hold model);
+    // B = bit_ceil(kHorizon·n/kPerBucket), so the horizon B·W spans 16-64 times the
+    // median distance of the keys from the earliest (11-45 mean delays in the hold
+    // model) and few new keys go far (an unpredictable branch, then a second move), for
+    // 16-32 bytes of bucket heads per key. Fewer keys per bucket cost more loads, more
+    // cost more sorting; a shorter horizon sends more keys far.
     static constexpr std::size_t kPerBucket = 2;
     static constexpr std::size_t kHorizon = 8;
 
