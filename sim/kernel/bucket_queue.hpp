@@ -428,9 +428,10 @@ class BucketQueue {
         base_ = lo;
         if (heads_.size() < bucket_count + 1) heads_.resize(bucket_count + 1, kNil);  // grows only
         bucket_count_ = bucket_count;
-        horizon_saturates_ = static_cast<HeapKey>(static_cast<std::uint64_t>(base_)) +
-                                 (static_cast<HeapKey>(bucket_count) << shift_) >
-                             static_cast<HeapKey>(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+        horizon_saturates_ =
+            static_cast<HeapKey>(static_cast<std::uint64_t>(base_)) +
+                (static_cast<HeapKey>(bucket_count) << shift_) >
+            static_cast<HeapKey>(static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
         cursor_ = 0;
         set_near_end();
         std::uint32_t i = far_head_;
@@ -454,9 +455,9 @@ class BucketQueue {
         run_.sort();
     }
 
-    SortedRun run_;              // the near tier, unless heap_mode_
-    EventHeap heap_;             // the near tier while heap_mode_ (then run_ is empty)
-    bool heap_mode_ = false;     // == !heap_.empty()
+    SortedRun run_;                     // the near tier, unless heap_mode_
+    EventHeap heap_;                    // the near tier while heap_mode_ (then run_ is empty)
+    bool heap_mode_ = false;            // == !heap_.empty()
     std::vector<Node> nodes_;           // by slot; meaningful only for listed keys
     std::vector<std::uint32_t> heads_;  // bucket list heads; [0, bucket_count_) in use, then kNil
     std::uint32_t far_head_ = kNil;

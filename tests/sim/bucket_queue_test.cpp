@@ -176,7 +176,8 @@ TEST(BucketQueue, HoldModelMatchesTheSet) {
 
 TEST(SortedRun, InsertsInOrderAndRefusesLongShifts) {
     SortedRun run;
-    for (std::uint64_t k = 0; k < 100; ++k) run.append(HeapEntry::make(static_cast<std::int64_t>(100 - k), k));
+    for (std::uint64_t k = 0; k < 100; ++k)
+        run.append(HeapEntry::make(static_cast<std::int64_t>(100 - k), k));
     run.sort();
     for (const HeapEntry* e = run.begin(); e + 1 != run.end(); ++e) EXPECT_LT(e->key, e[1].key);
     // Later than all: appended. Before the front with a consumed prefix: reuses it.

@@ -47,9 +47,9 @@ TEST(Distributions, ValuesArePinned) {
 // Python transcription of the algorithm gives the same values.
 TEST(Distributions, ZigguratValuesArePinned) {
     RandomStream d = RandomStream::derive(2024, 0, "ziggurat");
-    for (const double expected : {0.468859106343396, 1.6895051050303205, 0.58983323499002627,
-                                  0.86681570848634448, 0.41254091876400789, 2.5738629161267221,
-                                  1.4622691650696176, 1.7868353379917332})
+    for (const double expected :
+         {0.468859106343396, 1.6895051050303205, 0.58983323499002627, 0.86681570848634448,
+          0.41254091876400789, 2.5738629161267221, 1.4622691650696176, 1.7868353379917332})
         EXPECT_EQ(exponential_ziggurat(d, 1.0), expected);
     for (const std::int64_t expected : {2955017, 1230884, 6287580})
         EXPECT_EQ(exponential_ziggurat(d, millis(1)), nanos(expected));
