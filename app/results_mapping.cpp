@@ -151,6 +151,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
 
     // ---- redemptions ----
     std::size_t redeemed = 0;
+    std::vector<double> allocation_latencies;  // s, presentation to allocation
     for (const auto& r : world.redemptions) {
         analysis::RedemptionRow row{bytes(r.code),
                                     r.user,
@@ -159,12 +160,14 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
                                     ns(r.first_query),
                                     ns(r.submitted),
                                     ns(r.included),
+                                    ns(r.allocated),
                                     0,
                                     0};
         if (r.included) {
             row.status = r.success ? 1 : 2;
             row.reason = r.reason;
             redeemed += r.success ? 1 : 0;
+            if (r.success && r.allocated) allocation_latencies.push_back((*r.allocated - r.requested).to_seconds_f64());
         } else {
             // World codes: 200 screening failed, 201 never confirmed, 255 not included.
             row.status = r.reason == 200 ? 2 : 0;
@@ -227,6 +230,9 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     }
     add(run, "transfers", static_cast<double>(transferred), "count");
     add(run, "redemptions", static_cast<double>(redeemed), "count");
+    add(run, "allocations", static_cast<double>(allocation_latencies.size()), "count");
+    add(run, "allocation_latency_p50_s", analysis::percentile(allocation_latencies, 50), "s");
+    add(run, "allocation_latency_p99_s", analysis::percentile(allocation_latencies, 99), "s");
     for (std::size_t t = 0; t < run.codes.tiers.size() && t < world.final_pool_remaining.size(); ++t) {
         std::uint64_t initial = 0;
         for (const auto& c : scenario.clouds) initial += t < c.quotas.size() ? c.quotas[t] : 0;

@@ -81,6 +81,7 @@ constexpr void for_each_field(R& r, F&& f) {
     f("query_ns", r.query_ns);
     f("submit_ns", r.submit_ns);
     f("include_ns", r.include_ns);
+    f("allocate_ns", r.allocate_ns);
     f("status", r.status);
     f("reason", r.reason);
 }

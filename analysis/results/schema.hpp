@@ -171,6 +171,7 @@ struct RedemptionRow {
     std::int64_t query_ns = kNever;
     std::int64_t submit_ns = kNever;
     std::int64_t include_ns = kNever;
+    std::int64_t allocate_ns = kNever;
     std::uint8_t status = 0;
     std::uint8_t reason = 0;
 

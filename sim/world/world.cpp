@@ -116,7 +116,7 @@ struct World::Impl final : net::DeliveryHandler {
     };
     std::vector<Presentation> transfer_fallbacks;  // by transfer index
     // Transactions whose outcome a user waits for, and the node it watches.
-    enum class Watched : std::uint8_t { kRequest, kTransfer };
+    enum class Watched : std::uint8_t { kRequest, kTransfer, kRedeem };
     struct Watch {
         Hash32 tx;
         Watched kind = Watched::kRequest;
@@ -476,7 +476,10 @@ struct World::Impl final : net::DeliveryHandler {
     void settle(std::size_t w, bool ok, Time at) {
         Watch& watch = watch_list[w];
         watch.settled = true;
-        if (watch.kind == Watched::kRequest) {
+        if (watch.kind == Watched::kRedeem) {
+            // The cloud allocates only per its confirmation policy: k blocks on top.
+            if (ok) results.redemptions[watch.index].allocated = at;
+        } else if (watch.kind == Watched::kRequest) {
             RequestRecord& r = results.requests[watch.index];
             if (!ok) return request_refused(watch.index, at);
             r.confirmed = at;
@@ -501,9 +504,9 @@ struct World::Impl final : net::DeliveryHandler {
         watch.settled = true;
         if (watch.kind == Watched::kRequest) {
             request_refused(watch.index, at);
-        } else {
+        } else if (watch.kind == Watched::kTransfer) {
             transfer_failed(watch.index, at);
-        }
+        }  // a refused redeem allocates nothing
     }
 
     // Draws: ask again?, then the delay.
@@ -652,6 +655,7 @@ struct World::Impl final : net::DeliveryHandler {
         r.submitted = sim.now();
         r.reason = kNotIncluded;
         redeem_index.emplace(tx->hash, index);
+        watch(tx->hash, Watched::kRedeem, index, own);
         apply(own, n.on_local_tx(node_time(), tx));
     }
 

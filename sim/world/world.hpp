@@ -174,6 +174,9 @@ struct RedemptionRecord {
     Time first_query;
     std::optional<Time> submitted;
     std::optional<Time> included;
+    // When the cloud saw its redeem succeed on its own node with k blocks on top (the
+    // user's confirmation rule applied to the cloud): it allocates the resources then.
+    std::optional<Time> allocated;
     bool success = false;
     std::uint8_t reason = 0;
 };

@@ -110,6 +110,15 @@ TEST(World, HonestRunIsSafeAndLive) {
         EXPECT_TRUE(redeemed.insert(q.code).second) << "redeemed twice";
     }
     EXPECT_GT(redemptions, 0u);
+    // Clouds allocate only once their redeem has k blocks on top on their own node.
+    std::size_t allocated = 0;
+    for (const RedemptionRecord& q : r.redemptions) {
+        if (!q.allocated) continue;
+        ++allocated;
+        ASSERT_TRUE(q.success && q.included.has_value());
+        EXPECT_GE(*q.allocated - *q.included, seconds(15) * 2 - seconds(1)) << "k = 2 blocks on top";
+    }
+    EXPECT_GT(allocated, redemptions / 2);
     EXPECT_EQ(r.executions, r.blocks.size()) << "each block executed once, shared by all nodes";
 }
 
