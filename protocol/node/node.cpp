@@ -52,6 +52,7 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
       txpool_(config_.txpool) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
     CL_ASSERT(config_.fetch_attempts >= 1 && config_.max_orphans >= 1);
+    CL_ASSERT(config_.head_stall_timeout > Nanos(0));
     if (config_.signer_key) self_ = address_of(*config_.signer_key);
     states_.emplace(genesis->hash, std::move(genesis_state));
     blocks_.emplace(genesis->hash, std::move(genesis));
@@ -88,6 +89,9 @@ Effects Node::start(Nanos now) {
     fetching_.clear();
     fetch_timers_.clear();
     for (const auto& [hash, peer] : outstanding) request_block(ctx, hash, next_fetch_peer(hash, peer));
+    head_changed_ = now;
+    stall_token_ = ++tokens_issued_;
+    ctx.effects.timers.push_back(Timer{now + config_.head_stall_timeout, stall_token_});
     plan_seal(ctx);
     return effects;
 }
@@ -119,6 +123,8 @@ Effects Node::on_timer(Nanos now, std::uint64_t token) {
     Context ctx(now, effects);
     if (token != 0 && token == seal_token_) {
         seal(ctx);
+    } else if (token != 0 && token == stall_token_) {
+        check_stall(ctx);
     } else if (fetch_timers_.contains(token)) {
         on_fetch_timeout(ctx, token);
     }
@@ -212,6 +218,7 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
 }
 
 void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
+    head_changed_ = ctx.now;
     const StateNonces nonces(head_state(), cache_);
     (void)txpool_.on_new_head(nonces, ctx.now);
     if (ctx.now - last_pool_expiry_ >= config_.pool_expiry_interval) {
@@ -250,6 +257,20 @@ void Node::mark_known(const Hash32& block, PeerId peer) {
 bool Node::peer_knows(const Hash32& block, PeerId peer) const {
     auto it = known_by_.find(block);
     return it != known_by_.end() && std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
+}
+
+// Announces a head that has not changed for head_stall_timeout to every peer (whatever
+// known_by_ says: what was sent across a partition was lost), then checks again one
+// timeout after the later of now and the last head change.
+void Node::check_stall(Context& ctx) {
+    Nanos next = head_changed_ + config_.head_stall_timeout;
+    if (ctx.now >= next) {
+        const BlockEntry& head = chain_.head();
+        for (PeerId p : config_.peers) ctx.send(p, NewBlockHashesMsg{head.hash, head.header.number});
+        next = ctx.now + config_.head_stall_timeout;
+    }
+    stall_token_ = ++tokens_issued_;
+    ctx.effects.timers.push_back(Timer{next, stall_token_});
 }
 
 // ---- fetching and orphans ----

@@ -23,8 +23,16 @@
 // Orphans are bounded by NodeConfig::max_orphans: beyond it the oldest arrival is
 // dropped (its descendants then fetch it again when they next need it).
 //
-// Timer tokens: one counter issues the tokens of seals and fetches, so they never
-// collide; a token no longer current (an abandoned seal, an answered fetch) is ignored.
+// Stalls: a node whose head has not changed for NodeConfig::head_stall_timeout announces
+// its head to every peer again (and again each timeout while stalled). This stands in
+// for eth's Status handshake and geth's periodic sync with the best peer: when a
+// partition heals, or the whole network stalled (Clique signers each waiting on their
+// own side's head), new blocks may never come to tell the nodes of a better chain, so
+// the heads themselves are exchanged and fetched.
+//
+// Timer tokens: one counter issues the tokens of seals, fetches and the stall check, so
+// they never collide; a token no longer current (an abandoned seal, an answered fetch, a
+// stall check from before a restart) is ignored.
 //
 // Determinism: hash maps are used for lookup only; every output order follows input
 // order or the tree. Not thread-safe.
@@ -93,6 +101,7 @@ struct NodeConfig {
     Nanos fetch_timeout = std::chrono::seconds(5);  // a block request unanswered after this is sent again
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
     std::size_t max_orphans = 2048;                 // blocks kept while their parent is missing; >= 1
+    Nanos head_stall_timeout = std::chrono::seconds(60);  // head unchanged this long: announce it again; > 0
     bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
     // How often the pool's lifetime rule runs (txpool::TxPool::expire), checked at each new
     // head: geth's evictionInterval. It also forgets full token buckets, bounding memory.
@@ -187,6 +196,7 @@ class Node {
     bool peer_knows(const Hash32& block, PeerId peer) const;
     void request_block(Context& ctx, const Hash32& hash, PeerId peer);
     void on_fetch_timeout(Context& ctx, std::uint64_t token);
+    void check_stall(Context& ctx);
     PeerId next_fetch_peer(const Hash32& hash, PeerId last) const;
     void add_orphan(const BlockRef& block);
     void drop_orphan(const Hash32& hash);
@@ -220,6 +230,8 @@ class Node {
     RecentSet recent_txs_{1024};                                // transaction hashes seen lately
 
     Nanos last_pool_expiry_{0};        // when txpool_.expire() last ran
+    Nanos head_changed_{0};            // when the head last changed (or the node started)
+    std::uint64_t stall_token_ = 0;    // the pending stall check
     std::uint64_t seal_token_ = 0;     // the timer token of the pending seal (0: none)
     std::uint64_t tokens_issued_ = 0;  // seal and fetch timers alike
     std::optional<clique::SealPlan> seal_plan_;

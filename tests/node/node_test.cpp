@@ -19,6 +19,7 @@ namespace cl::node {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::minutes;
 using std::chrono::seconds;
 
 constexpr std::uint64_t kChainId = 61'777;
@@ -380,6 +381,79 @@ TEST(NodeFetch, OrphansAreBoundedOldestDroppedFirstAndFetchedAgainWhenNeeded) {
     EXPECT_EQ(n.fetch_count(), 0u);
 }
 
+// ---- stalls: heads exchanged when nothing new comes ----
+
+TEST(NodeStall, UnchangedHeadIsAnnouncedToEveryPeerEachTimeout) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(1);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1, 2};
+    Node n(c, g.block, g.state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime);
+    const Effects started = n.start(t0);
+    ASSERT_EQ(started.timers.size(), 1u) << "a full node: only the stall check";
+    Timer check = started.timers[0];
+    EXPECT_EQ(check.at, t0 + c.head_stall_timeout);
+    for (int round = 0; round < 2; ++round) {
+        const Effects e = n.on_timer(check.at, check.token);
+        ASSERT_EQ(e.sends.size(), 2u);
+        for (const Send& s : e.sends) {
+            const auto* a = std::get_if<NewBlockHashesMsg>(&s.message);
+            ASSERT_NE(a, nullptr);
+            EXPECT_EQ(a->hash, g.block->hash);
+        }
+        EXPECT_EQ(e.sends[0].to, 1u);
+        EXPECT_EQ(e.sends[1].to, 2u);
+        ASSERT_EQ(e.timers.size(), 1u);
+        EXPECT_EQ(e.timers[0].at, check.at + c.head_stall_timeout);
+        check = e.timers[0];
+    }
+    // Restarted: the checks of before are stale; a new one starts.
+    const Effects restarted = n.start(check.at - seconds(10));
+    ASSERT_EQ(restarted.timers.size(), 1u);
+    EXPECT_TRUE(n.on_timer(check.at, check.token).sends.empty());
+    EXPECT_TRUE(n.on_timer(check.at, check.token).timers.empty());
+}
+
+TEST(NodeStall, MovingHeadIsNotAnnounced) {
+    Net net(1, 1);
+    std::size_t announced_genesis = 0;
+    net.drop_if = [&](int, int, const Message& m) {
+        const auto* a = std::get_if<NewBlockHashesMsg>(&m);
+        if (a != nullptr && a->number == 0) ++announced_genesis;
+        return false;
+    };
+    const std::size_t before = net.messages;
+    net.run_for(seconds(15 * 20 + 5));
+    EXPECT_EQ(net.node(1).head().header.number, 20u);
+    EXPECT_EQ(announced_genesis, 0u);
+    EXPECT_EQ(net.messages - before, 20u) << "one block message a block, nothing else";
+}
+
+// Four signers split 2 | 2: each side seals two blocks, then every signer has signed one
+// of the last two blocks of its side's chain (EIP-225 recent-signer rule, N/2+1 = 3) and
+// waits for a new head that no one will make. After the split heals only the stall
+// announcements tell the sides of each other's heads; then all follow one chain and
+// sealing resumes.
+TEST(NodeStall, PartitionedSignersThatAllStalledRecoverAfterTheHeal) {
+    Net net(4, 0);
+    bool split = false;
+    net.drop_if = [&](int from, int to, const Message&) { return split && (from < 2) != (to < 2); };
+    net.run_for(seconds(15 * 4 + 5));
+    split = true;
+    net.run_for(minutes(5));
+    const std::uint64_t side_a = net.node(0).head().header.number, side_b = net.node(2).head().header.number;
+    EXPECT_NE(net.node(0).head().hash, net.node(2).head().hash) << "the sides forked";
+    EXPECT_LE(side_a, 4u + 2u) << "and stalled";
+    EXPECT_LE(side_b, 4u + 2u);
+    split = false;
+    net.run_for(minutes(3));
+    for (int i = 1; i < 4; ++i) EXPECT_EQ(net.node(i).head().hash, net.node(0).head().hash) << i;
+    EXPECT_GE(net.node(0).head().header.number, std::max(side_a, side_b) + 4) << "sealing resumed";
+}
+
 // ---- sealing and relay ----
 
 TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
@@ -398,8 +472,8 @@ TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
         rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
         nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
         const Effects e = nodes.back()->start(seconds(kGenesisTime));
-        ASSERT_EQ(e.timers.size(), 1u) << "every signer plans block 1";
-        planned.push_back(e.timers[0]);
+        ASSERT_EQ(e.timers.size(), 2u) << "the stall check, and every signer plans block 1";
+        planned.push_back(e.timers.back());
     }
     // The in-turn signer seals at the period; an out-of-turn one plans a later release.
     const auto in_turn = static_cast<std::size_t>(
@@ -462,8 +536,9 @@ TEST(NodeRelay, NewBlockInFullToSqrtPeersAndAnnouncedToTheRest) {
     for (PeerId p = 1; p <= 16; ++p) vc.peers.push_back(p);
     Node validator(vc, g.block, g.state, cache, rng_v);
     const Effects planned = validator.start(seconds(kGenesisTime));
-    ASSERT_EQ(planned.timers.size(), 1u);
-    const Effects sealed = validator.on_timer(planned.timers[0].at, planned.timers[0].token);
+    ASSERT_EQ(planned.timers.size(), 2u);  // the stall check, the seal
+    const Timer seal = planned.timers.back();
+    const Effects sealed = validator.on_timer(seal.at, seal.token);
     const SendCount s = count_sends(sealed);
     EXPECT_EQ(s.full, 4u) << "floor(sqrt(16))";
     EXPECT_EQ(s.announced, 12u);
@@ -477,7 +552,7 @@ TEST(NodeRelay, NewBlockInFullToSqrtPeersAndAnnouncedToTheRest) {
     fc.txpool.chain_id = kChainId;
     for (PeerId p = 0; p < 10; ++p) fc.peers.push_back(p);
     Node full(fc, g.block, g.state, cache, rng_f);
-    const Nanos now = planned.timers[0].at + milliseconds(100);
+    const Nanos now = seal.at + milliseconds(100);
     const SendCount r = count_sends(full.on_message(now, 0, NewBlockMsg{block->block}));
     EXPECT_EQ(r.full, 3u) << "floor(sqrt(10))";
     EXPECT_EQ(r.announced, 6u);
