@@ -101,8 +101,9 @@ struct NodeConfig {
     Nanos fetch_timeout = std::chrono::seconds(5);  // a block request unanswered after this is sent again
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
     std::size_t max_orphans = 2048;                 // blocks kept while their parent is missing; >= 1
-    Nanos head_stall_timeout = std::chrono::seconds(60);  // head unchanged this long: announce it again; > 0
     bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
+    // A head unchanged this long is announced to every peer again (> 0): see "Stalls".
+    Nanos head_stall_timeout = std::chrono::seconds(60);
     // How often the pool's lifetime rule runs (txpool::TxPool::expire), checked at each new
     // head: geth's evictionInterval. It also forgets full token buckets, bounding memory.
     Nanos pool_expiry_interval = std::chrono::minutes(1);
