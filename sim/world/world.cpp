@@ -66,6 +66,49 @@ struct Host {
     bool up = true;
 };
 
+constexpr std::uint64_t kChainId = 61'777;
+
+// The genesis of the world's chain: keys derived from the seed, one cloud per CloudSpec.
+state::GenesisConfig genesis_config(const WorldConfig& config, std::vector<PrivateKey>& validator_keys,
+                                    std::vector<PrivateKey>& operator_keys) {
+    state::GenesisConfig g;
+    g.chain_id = kChainId;
+    g.notary = address_of(derive_private_key(config.seed, "notary"));
+    g.tiers = config.tiers;
+    g.pool = config.pool;
+    for (const CloudSpec& c : config.clouds) {
+        validator_keys.push_back(derive_private_key(config.seed, "validator/" + c.name));
+        operator_keys.push_back(derive_private_key(config.seed, "operator/" + c.name));
+        const auto& regions = config.topology.region_names();
+        g.clouds.push_back(state::GenesisCloud{c.name, address_of(operator_keys.back()),
+                                               address_of(validator_keys.back()),
+                                               c.region < regions.size() ? regions[c.region] : "", c.quotas});
+    }
+    return g;
+}
+
+// Where users arrive: the configured weights, or each region's number of full nodes.
+std::vector<double> user_region_weights(const WorldConfig& config) {
+    if (!config.users.region_weights.empty()) return config.users.region_weights;
+    std::vector<double> weights(std::max<std::size_t>(1, config.topology.region_names().size()), 0.0);
+    const auto& regions = config.topology.node_regions();
+    for (std::size_t i = config.clouds.size(); i < config.topology.node_count(); ++i) {
+        const std::size_t r = i < regions.size() ? regions[i] : 0;
+        weights[std::min(r, weights.size() - 1)] += 1.0;
+    }
+    return weights;
+}
+
+std::vector<double> user_tier_weights(const WorldConfig& config) {
+    if (!config.users.tier_mix.empty()) return config.users.tier_mix;
+    return std::vector<double>(config.tiers.size(), 1.0);
+}
+
+// A fault schedule the network refused, named after the WorldConfig field.
+std::string fault_error(const std::string& what, std::size_t i, const net::ConfigError& e) {
+    return what + "[" + std::to_string(i) + "]: " + e.to_string();
+}
+
 }  // namespace
 
 struct World::Impl final : net::DeliveryHandler {
@@ -107,21 +150,10 @@ struct World::Impl final : net::DeliveryHandler {
     }
 
     // ---- set-up ----
+    // REQUIRES: World::validate(config) succeeded.
     void build() {
-        state::GenesisConfig g;
-        g.chain_id = 61'777;
-        g.notary = address_of(derive_private_key(config.seed, "notary"));
-        g.tiers = config.tiers;
-        g.pool = config.pool;
         std::vector<PrivateKey> validator_keys;
-        for (const CloudSpec& c : config.clouds) {
-            validator_keys.push_back(derive_private_key(config.seed, "validator/" + c.name));
-            operator_keys.push_back(derive_private_key(config.seed, "operator/" + c.name));
-            const auto& regions = config.topology.region_names();
-            g.clouds.push_back(state::GenesisCloud{
-                c.name, address_of(operator_keys.back()), address_of(validator_keys.back()),
-                c.region < regions.size() ? regions[c.region] : "", c.quotas});
-        }
+        const state::GenesisConfig g = genesis_config(config, validator_keys, operator_keys);
         genesis = node::make_genesis(g, config.genesis_time).value();
         txpool::Config pool_config = config.txpool;
         pool_config.chain_id = g.chain_id;
@@ -152,6 +184,9 @@ struct World::Impl final : net::DeliveryHandler {
         for (const LinkFailure& f : config.link_failures) {
             CL_ASSERT(network->add_link_failure(f.a, f.b, f.from, f.to).has_value());
         }
+        for (const LinkLoss& f : config.link_losses) {
+            CL_ASSERT(network->add_link_loss(f.a, f.b, f.probability, f.from, f.to).has_value());
+        }
         for (const Crash& c : config.crashes) {
             CL_ASSERT(
                 network->add_node_failure(c.node, c.at, c.restart_at.value_or(Time::max())).has_value());
@@ -161,15 +196,8 @@ struct World::Impl final : net::DeliveryHandler {
 
         user_rng = streams.stream("workload/users");
         cloud_rng = streams.stream("workload/clouds");
-        std::vector<double> weights = config.users.region_weights;
-        if (weights.empty()) {
-            for (const auto& nodes : full_nodes_by_region)
-                weights.push_back(static_cast<double>(nodes.size()));
-        }
-        region_choice = WeightedChoice::from_weights(weights);
-        std::vector<double> mix = config.users.tier_mix;
-        if (mix.empty()) mix.assign(config.tiers.size(), 1.0);
-        tier_choice = WeightedChoice::from_weights(mix);
+        region_choice = WeightedChoice::from_weights(user_region_weights(config));
+        tier_choice = WeightedChoice::from_weights(user_tier_weights(config));
         CL_ASSERT(region_choice && tier_choice);
     }
 
@@ -391,6 +419,27 @@ struct World::Impl final : net::DeliveryHandler {
         apply(own, n.on_local_tx(node_time(), tx));
     }
 
+    // The reference node (docs/metrics.md): the best head among the running nodes (all
+    // nodes when `running_only` is false) — highest total difficulty, then the lower
+    // number, as both fork-choice rules begin; remaining ties go to the lowest index.
+    // Node 0 when no node runs.
+    net::NodeId reference_node(bool running_only) const {
+        std::optional<net::NodeId> best;
+        for (net::NodeId i = 0; i < hosts.size(); ++i) {
+            if (running_only && !hosts[i].up) continue;
+            if (!best) {
+                best = i;
+                continue;
+            }
+            const BlockEntry& h = hosts[i].node->head();
+            const BlockEntry& b = hosts[*best].node->head();
+            if (h.total_difficulty > b.total_difficulty ||
+                (h.total_difficulty == b.total_difficulty && h.header.number < b.header.number))
+                best = i;
+        }
+        return best.value_or(0);
+    }
+
     // ---- sampling ----
     void schedule_sample() {
         sim.schedule_in(config.sample_interval, [this]() noexcept {
@@ -425,7 +474,7 @@ struct World::Impl final : net::DeliveryHandler {
             s.distinct_heads =
                 static_cast<std::uint32_t>(std::unique(heads.begin(), heads.end()) - heads.begin());
         }
-        const state::LedgerState& observed = hosts[0].node->head_state();
+        const state::LedgerState& observed = hosts[reference_node(true)].node->head_state();
         for (std::uint64_t t = 0; t < config.tiers.size(); ++t) {
             const state::TierEntry tier = observed.tier(t);
             s.pool_remaining.push_back(tier.capacity - std::min(tier.capacity, tier.used()));
@@ -435,8 +484,8 @@ struct World::Impl final : net::DeliveryHandler {
 
     // ---- end of run ----
     void finish() {
-        // The observer: node 0's final canonical chain decides inclusion and outcomes.
-        const node::Node& observer = *hosts[0].node;
+        // The observer: the reference node's final canonical chain decides inclusion and outcomes.
+        const node::Node& observer = *hosts[reference_node(false)].node;
         std::vector<BlockRef> canonical;
         for (BlockRef b = observer.block(observer.head().hash); b && b->header.number > 0;
              b = observer.block(b->header.parent_hash)) {
@@ -497,8 +546,69 @@ struct World::Impl final : net::DeliveryHandler {
     }
 };
 
-World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) { impl_->build(); }
+std::expected<void, std::string> World::validate(const WorldConfig& config) {
+    const std::size_t n = config.topology.node_count();
+    if (config.clouds.empty()) return std::unexpected("clouds: at least one cloud is required");
+    if (n < config.clouds.size()) {
+        return std::unexpected("topology: " + std::to_string(n) + " nodes for " +
+                               std::to_string(config.clouds.size()) + " clouds (each runs a validator node)");
+    }
+    std::vector<PrivateKey> keys, more_keys;
+    if (const auto bad = state::validate(genesis_config(config, keys, more_keys))) {
+        return std::unexpected("genesis: " + bad->field + ": " + bad->message);
+    }
+    if (!WeightedChoice::from_weights(user_region_weights(config))) {
+        return std::unexpected(config.users.region_weights.empty()
+                                   ? std::string("users: no full node to arrive at (no region weights given)")
+                                   : std::string("users.region_weights: need one > 0, none negative"));
+    }
+    if (!WeightedChoice::from_weights(user_tier_weights(config))) {
+        return std::unexpected(config.users.tier_mix.empty() ? std::string("tiers: at least one tier is required")
+                                                             : std::string("users.tier_mix: need one > 0, none negative"));
+    }
+    // The network and the fault schedules, checked by a scratch network exactly as the
+    // world's own will add them.
+    struct Ignore final : net::DeliveryHandler {
+        void on_deliver(const net::Delivery&) noexcept override {}
+    };
+    Simulator sim;
+    Ignore handler;
+    auto network = net::Network::create(sim, config.topology, config.network,
+                                        RandomStreams(config.seed, config.replication), handler);
+    if (!network) return std::unexpected("network." + network.error().to_string());
+    for (const net::PartitionSpec& p : config.partitions) {
+        if (auto ok = (*network)->add_partition(p); !ok) return std::unexpected(ok.error().to_string());
+    }
+    for (std::size_t i = 0; i < config.crashes.size(); ++i) {
+        const Crash& c = config.crashes[i];
+        if (auto ok = (*network)->add_node_failure(c.node, c.at, c.restart_at.value_or(Time::max())); !ok)
+            return std::unexpected(fault_error("crashes", i, ok.error()));
+    }
+    for (std::size_t i = 0; i < config.link_failures.size(); ++i) {
+        const LinkFailure& f = config.link_failures[i];
+        if (auto ok = (*network)->add_link_failure(f.a, f.b, f.from, f.to); !ok)
+            return std::unexpected(fault_error("link_failures", i, ok.error()));
+    }
+    for (std::size_t i = 0; i < config.link_losses.size(); ++i) {
+        const LinkLoss& f = config.link_losses[i];
+        if (auto ok = (*network)->add_link_loss(f.a, f.b, f.probability, f.from, f.to); !ok)
+            return std::unexpected(fault_error("link_losses", i, ok.error()));
+    }
+    return {};
+}
+
+std::expected<World, std::string> World::create(WorldConfig config) {
+    if (auto ok = validate(config); !ok) return std::unexpected(std::move(ok.error()));
+    return World(std::move(config));
+}
+
+World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {
+    CL_ASSERT(validate(impl_->config).has_value());
+    impl_->build();
+}
 World::~World() = default;
+World::World(World&&) noexcept = default;
+World& World::operator=(World&&) noexcept = default;
 
 WorldResults World::run(const std::function<void(Time)>& progress) {
     Impl& w = *impl_;
