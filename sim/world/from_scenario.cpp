@@ -109,8 +109,8 @@ std::vector<net::NodeId> select(const Scenario& s, const net::Topology& topo, co
 
 // "validator:ovh (node 0)", "full:3 (node 7)".
 std::string describe_node(const Scenario& s, net::NodeId n) {
-    const std::string what = n < s.clouds.size() ? "validator:" + s.clouds[n].name
-                                                 : "full:" + std::to_string(n - s.clouds.size());
+    const std::string what =
+        n < s.clouds.size() ? "validator:" + s.clouds[n].name : "full:" + std::to_string(n - s.clouds.size());
     return what + " (node " + std::to_string(n) + ")";
 }
 
@@ -119,7 +119,8 @@ std::string no_node_note(const Scenario& s, const NodeSelector& sel) {
         return s.network.topology.kind == scenario::TopologyKind::kRegions
                    ? " (no cloud is in that region and the topology placed no full node there)"
                    : std::string(" (no cloud is in that region, and a ") +
-                         scenario::to_string(s.network.topology.kind) + " topology places full nodes in no region)";
+                         scenario::to_string(s.network.topology.kind) +
+                         " topology places full nodes in no region)";
     }
     return "";
 }
@@ -142,8 +143,8 @@ std::expected<std::vector<std::vector<net::NodeId>>, WorldConfigError> partition
                 if (owner[n] && owner[n]->group != g) {
                     const NodeSelector& other = f.groups[owner[n]->group][owner[n]->selector];
                     return error(group_key + "[" + std::to_string(k) + "]",
-                                 "'" + sel.text + "' selects " + describe_node(s, n) + ", which '" + other.text +
-                                     "' in groups[" + std::to_string(owner[n]->group) +
+                                 "'" + sel.text + "' selects " + describe_node(s, n) + ", which '" +
+                                     other.text + "' in groups[" + std::to_string(owner[n]->group) +
                                      "] selects too (a node can be in one group only)",
                                  sel.pos);
                 }
@@ -220,15 +221,16 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
         if (f.kind == scenario::FaultSpec::Kind::kCrash) {
             const auto nodes = select(s, c.topology, f.crash.node);
             if (nodes.empty()) {
-                return error(key + ".node", "'" + f.crash.node.text + "' matches no node" +
-                                                no_node_note(s, f.crash.node),
+                return error(key + ".node",
+                             "'" + f.crash.node.text + "' matches no node" + no_node_note(s, f.crash.node),
                              f.crash.node.pos);
             }
             for (net::NodeId n : nodes) c.crashes.push_back(Crash{n, f.crash.at, f.crash.restart_at});
         } else if (f.kind == scenario::FaultSpec::Kind::kPartition) {
             auto groups = partition_groups(s, c.topology, f.partition, key);
             if (!groups) return std::unexpected(groups.error());
-            c.partitions.push_back(net::PartitionSpec{key, std::move(*groups), f.partition.from, f.partition.to});
+            c.partitions.push_back(
+                net::PartitionSpec{key, std::move(*groups), f.partition.from, f.partition.to});
         } else {
             // Every link between a node of `a` and one of `b`, once (either way round).
             const auto& loss = f.link_loss;

@@ -19,7 +19,7 @@ namespace cl::sim::world {
 // are empty or overlap once full nodes are placed, a link_loss between sets that no link
 // joins.
 struct WorldConfigError {
-    std::string key;          // dotted, as the loader names it: faults[2].groups[1][0]
+    std::string key;  // dotted, as the loader names it: faults[2].groups[1][0]
     std::string message;
     scenario::SourcePos pos;  // where `key` is written (line 0: unknown)
 };

@@ -563,8 +563,9 @@ std::expected<void, std::string> World::validate(const WorldConfig& config) {
                                    : std::string("users.region_weights: need one > 0, none negative"));
     }
     if (!WeightedChoice::from_weights(user_tier_weights(config))) {
-        return std::unexpected(config.users.tier_mix.empty() ? std::string("tiers: at least one tier is required")
-                                                             : std::string("users.tier_mix: need one > 0, none negative"));
+        return std::unexpected(config.users.tier_mix.empty()
+                                   ? std::string("tiers: at least one tier is required")
+                                   : std::string("users.tier_mix: need one > 0, none negative"));
     }
     // The network and the fault schedules, checked by a scratch network exactly as the
     // world's own will add them.
