@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "analysis/results/stats.hpp"
 #include "protocol/state/receipt.hpp"
@@ -50,6 +51,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     analysis::RunResults run;
     run.provenance.scenario_name = scenario.name;
     run.provenance.scenario_text = scenario.source_text;
+    for (const auto& o : scenario.overrides) run.provenance.overrides.push_back(o.path + "=" + o.value);
     run.provenance.seed = scenario.seed;
     run.provenance.replication = static_cast<std::uint32_t>(replication);
     run.provenance.program_version = CLOUDLEDGER_VERSION;
@@ -65,6 +67,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
                                            txpool::to_string(static_cast<txpool::Refusal>(r)));
     }
     run.codes.request_reason.push_back("not_included");
+    run.codes.transfer_status = run.codes.request_status;
+    run.codes.transfer_reason = run.codes.request_reason;
     run.codes.redemption_status = {"pending", "redeemed", "rejected"};
     run.codes.redemption_reason = state_reason_names();
     run.codes.redemption_reason.insert(run.codes.redemption_reason.end(),
@@ -74,7 +78,6 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     if (run.codes.regions.empty()) run.codes.regions = {"all"};
     for (const auto& c : scenario.clouds) run.codes.clouds.push_back(c.name);
 
-    const std::size_t nodes = world.final_numbers.size();
     // ---- blocks and propagation ----
     std::size_t canonical = 0, in_turn = 0;
     std::optional<Time> first_canonical, last_canonical;
@@ -88,10 +91,10 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         analysis::PropagationRow p{bytes(b.hash),
                                    b.number,
                                    ns(b.sealed),
-                                   reach_time(sorted, nodes, 0.5),
-                                   reach_time(sorted, nodes, 0.9),
-                                   reach_time(sorted, nodes, 1.0),
-                                   static_cast<std::uint32_t>(sorted.size())};
+                                   reach_time(sorted, b.online, 0.5),
+                                   reach_time(sorted, b.online, 0.9),
+                                   reach_time(sorted, b.online, 1.0),
+                                   static_cast<std::uint32_t>(sorted.size() + b.late_arrivals)};
         if (p.t50_ns != kNever) t50s.push_back(static_cast<double>(p.t50_ns) * 1e-9);
         if (p.t90_ns != kNever) t90s.push_back(static_cast<double>(p.t90_ns) * 1e-9);
         run.propagation.push_back(p);
@@ -103,36 +106,54 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         }
     }
 
-    // ---- requests ----
+    // ---- requests and transfers ----
+    // Status: 0 pending (not on the reference chain), 1 included (succeeded there), 2
+    // confirmed (also shown confirmed to the user), 3 refused (failed there, or refused by
+    // the txpool).
     const std::uint8_t not_included = static_cast<std::uint8_t>(run.codes.request_reason.size() - 1);
+    auto outcome = [&](const auto& q, std::uint8_t& status, std::uint8_t& reason) {
+        if (q.included) {
+            status = q.success ? (q.confirmed ? 2 : 1) : 3;
+            reason = q.reason;
+        } else if (q.reason >= 100 && q.reason < 100 + txpool::kRefusalCount) {
+            status = 3;
+            reason = static_cast<std::uint8_t>(kStateReasons + (q.reason - 100));
+        } else {
+            status = 0;
+            reason = not_included;
+        }
+    };
     std::vector<double> latencies;
     std::vector<std::size_t> by_reason(run.codes.request_reason.size(), 0);
-    std::size_t served = 0;
+    std::size_t served = 0, rerequests = 0;
+    std::set<std::uint64_t> users_served;
     for (const auto& q : world.requests) {
-        analysis::RequestRow row{bytes(q.tx),    q.user,          q.region, q.tier, ns(q.submitted),
-                                 ns(q.included), ns(q.confirmed), 0,        0};
-        if (q.included) {
-            row.status = q.success ? (q.confirmed ? 2 : 1) : 3;
-            row.reason = q.reason;
-        } else if (q.reason >= 100 && q.reason < 100 + txpool::kRefusalCount) {
-            row.status = 3;
-            row.reason = static_cast<std::uint8_t>(kStateReasons + (q.reason - 100));
-        } else {
-            row.status = 0;
-            row.reason = not_included;
-        }
+        analysis::RequestRow row{bytes(q.tx),     q.user,         q.attempt,       q.region, q.tier,
+                                 ns(q.submitted), ns(q.included), ns(q.confirmed), 0,        0};
+        outcome(q, row.status, row.reason);
         ++by_reason[row.reason];
-        if (row.confirm_ns != kNever && q.success) {
+        rerequests += q.attempt > 1 ? 1 : 0;
+        if (row.status == 2) {
             ++served;
+            users_served.insert(q.user);
             latencies.push_back(static_cast<double>(row.confirm_ns - row.submit_ns) * 1e-9);
         }
         run.requests.push_back(row);
+    }
+    std::size_t transferred = 0;
+    for (const auto& t : world.transfers) {
+        analysis::TransferRow row{bytes(t.tx),     bytes(t.code),  t.from,          t.to, ns(t.submitted),
+                                  ns(t.included), ns(t.confirmed), 0,               0};
+        outcome(t, row.status, row.reason);
+        transferred += row.status == 1 || row.status == 2 ? 1 : 0;
+        run.transfers.push_back(row);
     }
 
     // ---- redemptions ----
     std::size_t redeemed = 0;
     for (const auto& r : world.redemptions) {
         analysis::RedemptionRow row{bytes(r.code),
+                                    r.user,
                                     r.cloud,
                                     ns(r.requested),
                                     ns(r.first_query),
@@ -196,17 +217,20 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     add(run, "request_latency_p99_s", analysis::percentile(latencies, 99), "s");
     add(run, "requests_submitted", static_cast<double>(world.requests.size()), "count");
     add(run, "requests_served", static_cast<double>(served), "count");
+    add(run, "rerequests", static_cast<double>(rerequests), "count");
+    add(run, "users_served", static_cast<double>(users_served.size()), "count");
     for (std::size_t r = 1; r < by_reason.size(); ++r) {
         if (by_reason[r] > 0) {
             add(run, "requests_refused_" + run.codes.request_reason[r], static_cast<double>(by_reason[r]),
                 "count");
         }
     }
+    add(run, "transfers", static_cast<double>(transferred), "count");
     add(run, "redemptions", static_cast<double>(redeemed), "count");
-    for (std::size_t t = 0; t < run.codes.tiers.size() && !world.samples.empty(); ++t) {
+    for (std::size_t t = 0; t < run.codes.tiers.size() && t < world.final_pool_remaining.size(); ++t) {
         std::uint64_t initial = 0;
         for (const auto& c : scenario.clouds) initial += t < c.quotas.size() ? c.quotas[t] : 0;
-        const std::uint64_t remaining = world.samples.back().pool_remaining[t];
+        const std::uint64_t remaining = world.final_pool_remaining[t];
         add(run, "pool_utilisation_" + run.codes.tiers[t],
             initial > 0
                 ? static_cast<double>(initial - std::min(initial, remaining)) / static_cast<double>(initial)

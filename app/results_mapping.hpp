@@ -8,7 +8,9 @@
 
 namespace cl::app {
 
-// `initial_capacity`: each tier's capacity at genesis (for pool_utilisation_<tier>).
+// Provenance: the scenario as read, its `--set` overrides (`key=value`, in order) and the
+// effective seed. pool_utilisation_<tier> takes a tier's initial capacity from the
+// clouds' quotas.
 analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std::uint64_t replication,
                                     const sim::world::WorldResults& world);
 

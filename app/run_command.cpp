@@ -112,14 +112,16 @@ int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostr
             return 2;
         }
         sim::world::World& world = *created;
-        auto report = [&](sim::Time now) {
+        auto report = [&](sim::Time now, std::uint64_t events) {
             const double wall =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             const double done = now.since_start().to_seconds_f64();
             std::fprintf(stderr,
-                         "\r%s rep %llu: %5.1f%% simulated (%.0f s of %.0f s), %.1f s wall, ETA %.0f s   ",
+                         "\r%s rep %llu: %5.1f%% simulated (%.0f s of %.0f s), %.1f s wall, %.2f M events/s, "
+                         "ETA %.0f s   ",
                          scenario->name.c_str(), static_cast<unsigned long long>(rep), 100 * done / total,
-                         done, total, wall, done > 0 ? wall * (total - done) / done : 0.0);
+                         done, total, wall, wall > 0 ? static_cast<double>(events) / wall / 1e6 : 0.0,
+                         done > 0 ? wall * (total - done) / done : 0.0);
         };
         const sim::world::WorldResults results = progress ? world.run(report) : world.run();
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

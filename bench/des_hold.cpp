@@ -1,7 +1,9 @@
 // cloudledger-bench-des: the classic "hold" benchmark of a discrete-event core.
 //
 // A population of N pending events; each handled event schedules one new event at
-// now + Exp(mean 1 ms); the run stops after M handled events. Prints
+// now + Exp(mean 1 ms); the run stops after M handled events. The delays are drawn by
+// exponential_ziggurat (sim/kernel/ziggurat.hpp) and rounded to ns; bench/ns3/hold_ns3.cc
+// draws the very same delays from the same generator and header. Prints
 //     events_per_s=<number>
 // first (the line bench/compare-des reads, the same as bench/ns3/hold_ns3.cc), then
 // details. Only the run is timed, not the set-up of the initial population.
@@ -57,7 +59,7 @@ struct Hold {
     explicit Hold(RandomStream stream) : rng(stream) {}
 
     void schedule_one() {
-        sim.schedule_in(cl::sim::exponential(rng, mean), [this] { handle(); });
+        sim.schedule_in(cl::sim::exponential_ziggurat(rng, mean), [this] { handle(); });
     }
     void handle() {
         if (--remaining == 0) sim.stop();

@@ -54,8 +54,8 @@ Bytes request_call(std::uint64_t tier) {
 }
 
 struct Flood {
-    std::vector<RecoveredTransaction> in_order;  // round-robin: sender 0..N−1 at nonce 0, then nonce 1, …
-    std::vector<RecoveredTransaction> shuffled;
+    std::vector<TxRef> in_order;  // round-robin: sender 0..N−1 at nonce 0, then nonce 1, …
+    std::vector<TxRef> shuffled;  // shared refs, as a node's pool receives them
 };
 
 const Flood& flood() {
@@ -74,7 +74,7 @@ const Flood& flood() {
                 Transaction tx{1, k / kSenders, pool, request_call(k % 3), {}};
                 auto recovered = recover_transaction(sign_transaction(std::move(tx), keys[sender]));
                 CL_ASSERT(recovered.has_value());
-                out.in_order[k] = std::move(*recovered);
+                out.in_order[k] = std::make_shared<const RecoveredTransaction>(std::move(*recovered));
             }
         };
         std::thread helper(work, 1, 2);  // signing 10^5 transactions: two cores
@@ -93,7 +93,7 @@ const Flood& flood() {
 void BM_TxPool_AdmitFlood(benchmark::State& state) {
     const bool unlimited = state.range(0) == 1;
     const bool shuffled = state.range(1) == 0;
-    const std::vector<RecoveredTransaction>& txs = shuffled ? flood().shuffled : flood().in_order;
+    const std::vector<TxRef>& txs = shuffled ? flood().shuffled : flood().in_order;
     const Config config = unlimited ? Config::unlimited() : Config{};
     const ZeroNonces nonces;
 
@@ -104,7 +104,7 @@ void BM_TxPool_AdmitFlood(benchmark::State& state) {
         refusals.fill(0);
         admitted = evicted = 0;
         Nanos now{0};
-        for (const RecoveredTransaction& tx : txs) {
+        for (const TxRef& tx : txs) {
             auto r = pool->admit(tx, now, nonces);
             if (r) {
                 ++admitted;
@@ -148,7 +148,7 @@ void BM_TxPool_Select(benchmark::State& state) {
     const ZeroNonces nonces;
     TxPool pool(Config::unlimited());
     Nanos now{0};
-    for (const RecoveredTransaction& tx : flood().shuffled) {
+    for (const TxRef& tx : flood().shuffled) {
         (void)pool.admit(tx, now, nonces);
         now += kInterArrival;
     }

@@ -99,6 +99,8 @@ Digest digest_bytes(const RunResults& run) {
     const Provenance& p = run.provenance;
     h.str(p.scenario_name);
     h.str(p.scenario_text);
+    h.le(std::uint64_t{p.overrides.size()});
+    for (const std::string& o : p.overrides) h.str(o);
     h.le(p.seed);
     h.le(p.replication);
     for_each_code_list(run.codes, [&](const char* table, const char* attribute, const auto& names) {

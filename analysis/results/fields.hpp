@@ -49,8 +49,22 @@ template <RowOf<RequestRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("tx_hash", r.tx_hash);
     f("user", r.user);
+    f("attempt", r.attempt);
     f("region", r.region);
     f("tier", r.tier);
+    f("submit_ns", r.submit_ns);
+    f("include_ns", r.include_ns);
+    f("confirm_ns", r.confirm_ns);
+    f("status", r.status);
+    f("reason", r.reason);
+}
+
+template <RowOf<TransferRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("tx_hash", r.tx_hash);
+    f("code", r.code);
+    f("from_user", r.from_user);
+    f("to_user", r.to_user);
     f("submit_ns", r.submit_ns);
     f("include_ns", r.include_ns);
     f("confirm_ns", r.confirm_ns);
@@ -61,6 +75,7 @@ constexpr void for_each_field(R& r, F&& f) {
 template <RowOf<RedemptionRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("code", r.code);
+    f("user", r.user);
     f("cloud", r.cloud);
     f("requested_ns", r.requested_ns);
     f("query_ns", r.query_ns);
@@ -113,6 +128,7 @@ constexpr void for_each_table(Results& run, F&& f) {
     f("blocks", run.blocks);
     f("propagation", run.propagation);
     f("requests", run.requests);
+    f("transfers", run.transfers);
     f("redemptions", run.redemptions);
     f("reorgs", run.reorgs);
     f("network", run.network);
@@ -127,6 +143,8 @@ requires std::same_as<std::remove_const_t<Codes>, CodeBook>
 constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("requests", "status_names", codes.request_status);
     f("requests", "reason_names", codes.request_reason);
+    f("transfers", "status_names", codes.transfer_status);
+    f("transfers", "reason_names", codes.transfer_reason);
     f("redemptions", "status_names", codes.redemption_status);
     f("redemptions", "reason_names", codes.redemption_reason);
     f("requests", "tier_names", codes.tiers);

@@ -411,6 +411,9 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
     for (const std::string* s : {&p.scenario_name, &p.scenario_text, &p.program_version, &p.build_type}) {
         if (has_nul(*s)) return std::unexpected(where + "provenance string holds a NUL byte");
     }
+    for (const std::string& s : p.overrides) {
+        if (has_nul(s)) return std::unexpected(where + "provenance override holds a NUL byte");
+    }
     const CodeBook& codes = run.codes;
     if (codes.tiers.size() > kMaxTiers) {
         return std::unexpected(where + std::to_string(codes.tiers.size()) + " tiers; at most " +
@@ -439,6 +442,13 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
                             code_check("requests", i, "reason", r.reason, codes.request_reason),
                             code_check("requests", i, "tier", r.tier, codes.tiers),
                             code_check("requests", i, "region", r.region, codes.regions)}) {
+            if (!result) return result;
+        }
+    }
+    for (std::size_t i = 0; i < run.transfers.size(); ++i) {
+        const TransferRow& r = run.transfers[i];
+        for (auto result : {code_check("transfers", i, "status", r.status, codes.transfer_status),
+                            code_check("transfers", i, "reason", r.reason, codes.transfer_reason)}) {
             if (!result) return result;
         }
     }
@@ -518,6 +528,7 @@ void write_run(hid_t runs_group, const RunResults& run) {
     const Id provenance = create_group(group.get(), "provenance", false);
     write_string_attribute(provenance.get(), "scenario_name", p.scenario_name);
     write_string_attribute(provenance.get(), "scenario_text", p.scenario_text);
+    write_string_list_attribute(provenance.get(), "overrides", p.overrides);
     write_number_attribute(provenance.get(), "seed", p.seed);
     write_number_attribute(provenance.get(), "replication", p.replication);
     write_string_attribute(provenance.get(), "program_version", p.program_version);
@@ -624,6 +635,7 @@ RunResults read_run(hid_t runs_group, const std::string& id) {
     Provenance& p = run.provenance;
     p.scenario_name = read_string(provenance.get(), "scenario_name");
     p.scenario_text = read_string(provenance.get(), "scenario_text");
+    p.overrides = read_strings(provenance.get(), "overrides");
     p.seed = read_number<std::uint64_t>(provenance.get(), "seed");
     p.replication = read_number<std::uint32_t>(provenance.get(), "replication");
     p.program_version = read_string(provenance.get(), "program_version");

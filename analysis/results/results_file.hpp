@@ -7,13 +7,15 @@
 //                           is tracked; h5py lists them by name)
 //   /runs/<run_id>          attrs: digest = results_digest(run)
 //     provenance            group; attrs scenario_name, scenario_text, program_version,
-//                           build_type, run_id (UTF-8 strings), seed (u64), replication (u32)
+//                           build_type, run_id (UTF-8 strings), overrides (UTF-8 string
+//                           array, `key=value` in order), seed (u64), replication (u32)
 //     wall_clock            group; attrs wall_seconds, events_per_s, sim_seconds_per_wall_second
 //                           (f64), events, peak_rss_bytes (u64) — not in the digest
-//     blocks, propagation, requests, redemptions, reorgs, network, samples, summary
+//     blocks, propagation, requests, transfers, redemptions, reorgs, network, samples, summary
 //                           1-D compound datasets, one row per element, columns named and
 //                           ordered as in fields.hpp; always present, zero-length when empty
 //     requests attrs        status_names, reason_names, tier_names, region_names
+//     transfers attrs       status_names, reason_names
 //     redemptions attrs     status_names, reason_names, cloud_names
 //     samples attrs         tier_names (pool_remaining_<i> is tier_names[i])
 //
@@ -39,7 +41,7 @@
 namespace cl::analysis {
 
 inline constexpr const char* kResultsSchemaName = "cloudledger-results";
-inline constexpr std::uint32_t kResultsSchemaVersion = 1;
+inline constexpr std::uint32_t kResultsSchemaVersion = 2;
 
 // Checks what the file format requires of the runs, without touching the file system:
 // run ids valid (non-empty, no '/', not "." or "..", no NUL) and unique; at most kMaxTiers

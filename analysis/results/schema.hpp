@@ -77,8 +77,9 @@ inline constexpr std::int64_t kNever = -1;
 // non-empty, no '/', not "." or "..", unique within a file.
 struct Provenance {
     std::string scenario_name;
-    std::string scenario_text;  // the effective scenario (YAML, overrides applied)
-    std::uint64_t seed = 0;
+    std::string scenario_text;           // the scenario file as read (YAML)
+    std::vector<std::string> overrides;  // `--set` overrides applied to it, `key=value`, in order
+    std::uint64_t seed = 0;              // the effective seed (after overrides)
     std::uint32_t replication = 0;
     std::string program_version;
     std::string build_type;
@@ -91,6 +92,8 @@ struct Provenance {
 struct CodeBook {
     std::vector<std::string> request_status;     // RequestRow::status
     std::vector<std::string> request_reason;     // RequestRow::reason
+    std::vector<std::string> transfer_status;    // TransferRow::status
+    std::vector<std::string> transfer_reason;    // TransferRow::reason
     std::vector<std::string> redemption_status;  // RedemptionRow::status
     std::vector<std::string> redemption_reason;  // RedemptionRow::reason
     std::vector<std::string> tiers;              // RequestRow::tier, SampleRow::pool_remaining; <= kMaxTiers
@@ -132,6 +135,7 @@ struct PropagationRow {
 struct RequestRow {
     Bytes32 tx_hash{};  // = the promo code
     std::uint64_t user = 0;
+    std::uint32_t attempt = 1;  // 1: the user's first request; 2, 3, ...: re-requests after a refusal
     std::uint16_t region = 0;
     std::uint16_t tier = 0;
     std::int64_t submit_ns = 0;
@@ -143,9 +147,25 @@ struct RequestRow {
     friend bool operator==(const RequestRow&, const RequestRow&) = default;
 };
 
+// Table `transfers`: every code transfer a user submitted.
+struct TransferRow {
+    Bytes32 tx_hash{};
+    Bytes32 code{};
+    std::uint64_t from_user = 0;
+    std::uint64_t to_user = 0;
+    std::int64_t submit_ns = 0;
+    std::int64_t include_ns = kNever;
+    std::int64_t confirm_ns = kNever;
+    std::uint8_t status = 0;
+    std::uint8_t reason = 0;
+
+    friend bool operator==(const TransferRow&, const TransferRow&) = default;
+};
+
 // Table `redemptions`: every redemption a member cloud attempted.
 struct RedemptionRow {
     Bytes32 code{};
+    std::uint64_t user = 0;  // who presented the code
     std::uint16_t cloud = 0;
     std::int64_t requested_ns = 0;
     std::int64_t query_ns = kNever;
@@ -219,6 +239,7 @@ struct RunResults {
     std::vector<BlockRow> blocks;
     std::vector<PropagationRow> propagation;
     std::vector<RequestRow> requests;
+    std::vector<TransferRow> transfers;
     std::vector<RedemptionRow> redemptions;
     std::vector<ReorgRow> reorgs;
     std::vector<NetCounterRow> network;

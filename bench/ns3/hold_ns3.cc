@@ -6,8 +6,10 @@
 // Prints `events_per_s=<number>` first, exactly like cloudledger-bench-des.
 //
 // To compare schedulers and not random number generators, the delays come from the
-// same generator and formula as ours (xoshiro256** seeded by SplitMix64; Exp(1 ms) as
-// -mean·ln(u), rounded to ns), inline here; only the event core differs. Events are
+// same generator and the same sampler as ours: xoshiro256** (seeded by SplitMix64 here;
+// our bench derives its state from the seed by name, so the two streams differ but are
+// equally distributed), Exp(1 ms) by the ziggurat of sim/kernel/ziggurat.hpp (the very
+// header our side uses), rounded to ns. Only the event core differs. Events are
 // ns-3's usual Simulator::Schedule of a free function (one EventImpl allocation each).
 #include <cerrno>
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "ns3/core-module.h"
+#include "sim/kernel/ziggurat.hpp"
 
 namespace {
 
@@ -32,7 +35,7 @@ struct Xoshiro {
             w = z ^ (z >> 31);
         }
     }
-    std::uint64_t next() {
+    std::uint64_t next_u64() {
         const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
         const std::uint64_t t = s[1] << 17;
         s[2] ^= s[0];
@@ -50,8 +53,7 @@ std::uint64_t g_remaining = 0;
 std::uint64_t g_handled = 0;
 
 std::int64_t exp_delay_ns() {
-    const double u = static_cast<double>((g_rng->next() >> 11) + 1) * 0x1.0p-53;
-    return static_cast<std::int64_t>(-1e6 * std::log(u) + 0.5);
+    return static_cast<std::int64_t>(1e6 * cl::sim::ziggurat::standard_exponential(*g_rng) + 0.5);
 }
 
 void handle();

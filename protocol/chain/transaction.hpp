@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <string>
 
 #include "protocol/core/bytes.hpp"
@@ -57,6 +58,9 @@ struct RecoveredTransaction {
     Address sender;
     std::size_t encoded_size = 0;
 };
+
+// A recovered transaction shared by everything that holds it (pools, blocks, messages).
+using TxRef = std::shared_ptr<const RecoveredTransaction>;
 
 // The sender of `tx`, recovered from its signature (strict: low s, v ∈ {0, 1}).
 std::expected<RecoveredTransaction, SignatureError> recover_transaction(Transaction tx);

@@ -16,7 +16,7 @@
 
 namespace cl::node {
 
-using TxRef = std::shared_ptr<const RecoveredTransaction>;
+using cl::TxRef;
 
 struct Block {
     Header header;

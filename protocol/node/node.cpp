@@ -229,16 +229,16 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
         // Transactions of blocks that left the canonical chain go back to the pool.
         for (const Hash32& dropped : reorg->dropped) {
             for (const TxRef& tx : blocks_.at(dropped)->txs) {
-                (void)txpool_.admit(*tx, ctx.now, nonces, txpool::Source::kReinjected);
+                (void)txpool_.admit(tx, ctx.now, nonces, txpool::Source::kReinjected);
             }
         }
     }
     // Forget gossip bookkeeping of blocks far below the head, and of blocks neither
-    // stored, nor kept, nor being fetched (rejected ones, fetches given up). Erasing only:
-    // no output depends on the map's iteration order. Fetches end on their own (answered
-    // or given up by their timers).
+    // stored, nor kept, nor being fetched (rejected ones, fetches given up), every
+    // kGossipHorizon / 4 heights. Erasing only: no output depends on the map's iteration
+    // order. Fetches end on their own (answered or given up by their timers).
     const std::uint64_t head = chain_.head().header.number;
-    if (head > kGossipHorizon) {
+    if (head > kGossipHorizon && head % (kGossipHorizon / 4) == 0) {
         std::erase_if(known_by_, [&](const auto& entry) {
             const auto it = blocks_.find(entry.first);
             if (it == blocks_.end())
@@ -374,7 +374,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     const std::vector<Address>& members = cache_.active_operators(head_state());
     if (source == txpool::Source::kNetwork && std::binary_search(members.begin(), members.end(), tx->sender))
         source = txpool::Source::kMember;
-    auto admitted = txpool_.admit(*tx, ctx.now, nonces, source);
+    auto admitted = txpool_.admit(tx, ctx.now, nonces, source);
     if (!admitted) {
         // Refusals of relayed transactions (mostly "already known") are routine; report
         // only those of transactions submitted here.
@@ -424,9 +424,7 @@ void Node::seal(Context& ctx) {
     // Transactions in pool order; one the ledger refuses (it cannot, for a pool that
     // checks the chain id, but a block must never be invalid) is left out.
     const StateNonces nonces(parent_state, cache_);
-    std::vector<TxRef> txs;
-    for (const RecoveredTransaction* tx : txpool_.select(nonces))
-        txs.push_back(std::make_shared<RecoveredTransaction>(*tx));
+    std::vector<TxRef> txs = txpool_.select(nonces);
     std::optional<state::BlockResult> result;
     while (!result) {
         std::vector<RecoveredTransaction> plain;

@@ -131,7 +131,7 @@ void TxPool::remove_account_if_empty(AccountId id) {
 }
 
 void TxPool::erase_entry(Account& a, std::map<std::uint64_t, Entry>::iterator it) {
-    by_hash_.erase(it->second.tx.hash);
+    by_hash_.erase(it->second.tx->hash);
     a.txs.erase(it);
 }
 
@@ -140,7 +140,7 @@ Eviction TxPool::evict_pending_tail(AccountId id) {
     CL_ASSERT(a.pending > 0);
     const IndexKeys before = index_keys(id);
     auto it = a.txs.find(a.state_nonce + a.pending - 1);
-    Eviction e{it->second.tx.hash, a.address, it->first, TxStatus::kPending};
+    Eviction e{it->second.tx->hash, a.address, it->first, TxStatus::kPending};
     erase_entry(a, it);
     --a.pending;
     --pending_total_;
@@ -154,7 +154,7 @@ Eviction TxPool::evict_queued_top(AccountId id) {
     CL_ASSERT(a.queued() > 0);
     const IndexKeys before = index_keys(id);
     auto it = std::prev(a.txs.end());  // queued nonces are above the pending run
-    Eviction e{it->second.tx.hash, a.address, it->first, TxStatus::kQueued};
+    Eviction e{it->second.tx->hash, a.address, it->first, TxStatus::kQueued};
     erase_entry(a, it);
     --queued_total_;
     reindex(id, before);
@@ -180,8 +180,10 @@ std::size_t TxPool::promote(Account& a) {
 
 // ---- admission -------------------------------------------------------------------
 
-std::expected<AdmitOutcome, Refusal> TxPool::admit(const RecoveredTransaction& tx, Nanos now,
+std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos now,
                                                    const AccountNonces& nonces, Source source) {
+    CL_ASSERT(shared != nullptr);
+    const RecoveredTransaction& tx = *shared;
     // Stateless and lookup checks first, the stamp's hash next, state-changing rules last.
     if (by_hash_.contains(tx.hash)) return std::unexpected(Refusal::kAlreadyKnown);
     if (config_.chain_id && tx.tx.chain_id != *config_.chain_id) {
@@ -239,9 +241,9 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const RecoveredTransaction& t
         Account& a = accounts_[id];
         const bool pending = nonce < a.state_nonce + a.pending;
         const IndexKeys before = index_keys(id);
-        const Hash32 old = existing->tx.hash;
+        const Hash32 old = existing->tx->hash;
         by_hash_.erase(old);
-        existing->tx = tx;
+        existing->tx = shared;
         existing->seq = next_seq_++;
         by_hash_.emplace(tx.hash, TxLocation{id, nonce});
         if (pending) a.heartbeat = now;  // geth bumps the heartbeat of a pending replacement
@@ -291,7 +293,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const RecoveredTransaction& t
     const AccountId id = known ? known_id : create_account(sender, state_nonce, seq, now);
     Account& a = accounts_[id];
     const IndexKeys before = index_keys(id);
-    a.txs.emplace(nonce, Entry{tx, seq});
+    a.txs.emplace(nonce, Entry{shared, seq});
     by_hash_.emplace(tx.hash, TxLocation{id, nonce});
     if (executable) {
         ++a.pending;
@@ -328,7 +330,7 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
                 advance >= a.pending ? a.pending : static_cast<std::size_t>(advance);
             std::size_t stale = 0;
             for (auto t = a.txs.begin(); t != a.txs.end() && t->first < n;) {
-                by_hash_.erase(t->second.tx.hash);
+                by_hash_.erase(t->second.tx->hash);
                 t = a.txs.erase(t);
                 ++stale;
             }
@@ -383,7 +385,7 @@ std::size_t TxPool::expire(Nanos now) {
             Account& a = accounts_[id];
             const IndexKeys before = index_keys(id);
             for (auto t = a.txs.lower_bound(a.state_nonce + a.pending); t != a.txs.end();) {
-                by_hash_.erase(t->second.tx.hash);
+                by_hash_.erase(t->second.tx->hash);
                 t = a.txs.erase(t);
                 --queued_total_;
                 ++dropped;
@@ -403,12 +405,12 @@ std::size_t TxPool::expire(Nanos now) {
 
 // ---- selection -------------------------------------------------------------------
 
-std::vector<const RecoveredTransaction*> TxPool::select(const AccountNonces& nonces,
+std::vector<TxRef> TxPool::select(const AccountNonces& nonces,
                                                         std::optional<std::size_t> max) const {
     std::size_t limit = std::numeric_limits<std::size_t>::max();
     if (max) limit = std::min(limit, *max);
     if (config_.max_txs_per_block) limit = std::min(limit, *config_.max_txs_per_block);
-    std::vector<const RecoveredTransaction*> out;
+    std::vector<TxRef> out;
     if (limit == 0) return out;
 
     struct Cursor {
@@ -431,7 +433,7 @@ std::vector<const RecoveredTransaction*> TxPool::select(const AccountNonces& non
     while (!heap.empty() && out.size() < limit) {
         std::pop_heap(heap.begin(), heap.end(), later);
         Cursor& c = heap.back();
-        out.push_back(&c.next->second.tx);
+        out.push_back(c.next->second.tx);
         const std::uint64_t taken = c.next->first;
         ++c.next;
         if (taken + 1 < c.end) {
@@ -464,7 +466,7 @@ std::size_t TxPool::queued_count(const Address& sender) const {
 const RecoveredTransaction* TxPool::find(const Hash32& hash) const {
     auto it = by_hash_.find(hash);
     if (it == by_hash_.end()) return nullptr;
-    return &accounts_[it->second.id].txs.at(it->second.nonce).tx;
+    return accounts_[it->second.id].txs.at(it->second.nonce).tx.get();
 }
 
 std::optional<TxStatus> TxPool::status(const Hash32& hash) const {
@@ -522,9 +524,9 @@ std::optional<std::string> TxPool::check_invariants() const {
         if (config_.account_queue && a.queued() > *config_.account_queue)
             return fail(who + ": account_queue");
         for (const auto& [nonce, entry] : a.txs) {
-            if (entry.tx.tx.nonce != nonce || entry.tx.sender != a.address)
+            if (entry.tx->tx.nonce != nonce || entry.tx->sender != a.address)
                 return fail(who + ": entry misfiled");
-            auto h = by_hash_.find(entry.tx.hash);
+            auto h = by_hash_.find(entry.tx->hash);
             if (h == by_hash_.end() || h->second.id != id || h->second.nonce != nonce) {
                 return fail(who + ": hash index");
             }

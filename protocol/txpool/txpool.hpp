@@ -137,8 +137,14 @@ class TxPool {
     // with eviction). REQUIRES: on_new_head() was called after every change of the head
     // state, so that `nonces` is the state the pool is synchronised to (`nonces` is only
     // read for senders with nothing pooled).
+    // The pool keeps `tx` itself (shared, never copied).
+    std::expected<AdmitOutcome, Refusal> admit(const TxRef& tx, Nanos now, const AccountNonces& nonces,
+                                               Source source = Source::kNetwork);
+    // The same for a transaction the caller owns (tests, tools): the pool keeps a copy.
     std::expected<AdmitOutcome, Refusal> admit(const RecoveredTransaction& tx, Nanos now,
-                                               const AccountNonces& nonces, Source source = Source::kNetwork);
+                                               const AccountNonces& nonces, Source source = Source::kNetwork) {
+        return admit(std::make_shared<const RecoveredTransaction>(tx), now, nonces, source);
+    }
 
     // Resynchronises to a new head state (a new block, or a reorganisation): drops
     // transactions below each sender's new state nonce, demotes pending runs that lost
@@ -157,10 +163,8 @@ class TxPool {
     // each sender's pending run from its nonce in `nonces` (contiguous, nonce order), the
     // senders interleaved by arrival — the next transaction taken is always the one with
     // the smallest arrival sequence among the senders' next transactions. At most
-    // min(max, max_txs_per_block) (nullopt: no cap). Does not modify the pool; the pointers
-    // stay valid until the next non-const call.
-    std::vector<const RecoveredTransaction*> select(const AccountNonces& nonces,
-                                                    std::optional<std::size_t> max = std::nullopt) const;
+    // min(max, max_txs_per_block) (nullopt: no cap). Does not modify the pool.
+    std::vector<TxRef> select(const AccountNonces& nonces, std::optional<std::size_t> max = std::nullopt) const;
 
     // ---- queries (metrics, tests) ----
     const Config& config() const { return config_; }
@@ -194,7 +198,7 @@ class TxPool {
   private:
     using AccountId = std::uint32_t;
     struct Entry {
-        RecoveredTransaction tx;
+        TxRef tx;  // never null
         std::uint64_t seq = 0;  // arrival sequence of this admission
     };
     struct Account {

@@ -24,6 +24,7 @@
 #include "protocol/core/assert.hpp"
 #include "protocol/core/random.hpp"
 #include "sim/kernel/time.hpp"
+#include "sim/kernel/ziggurat.hpp"
 
 namespace cl::sim {
 
@@ -86,6 +87,23 @@ inline Duration round_to_duration(double ns) {
 template <BitSource R>
 Duration exponential(R& rng, Duration mean) {
     return round_to_duration(exponential(rng, static_cast<double>(mean.nanos())));
+}
+
+// Exponential with the given mean by the ziggurat (ziggurat.hpp, which specifies the
+// algorithm): mean * ziggurat::standard_exponential. Exact like exponential() but
+// several times cheaper and with other values for the same stream; usually one word
+// (~1.034 on average). For new hot paths; exponential() stays as it is (its values are
+// pinned and scenarios use it). REQUIRES: mean >= 0.
+template <BitSource R>
+double exponential_ziggurat(R& rng, double mean) {
+    return mean * ziggurat::standard_exponential(rng);
+}
+
+// exponential_ziggurat with the given mean, rounded to the nearest nanosecond.
+// REQUIRES: mean >= 0.
+template <BitSource R>
+Duration exponential_ziggurat(R& rng, Duration mean) {
+    return round_to_duration(exponential_ziggurat(rng, static_cast<double>(mean.nanos())));
 }
 
 // Normal by the Marsaglia polar method: draw u, v = 2*uniform01 - 1 (two words) until

@@ -54,6 +54,8 @@ class EventHeap {
     // Entries in heap order (not sorted). Valid until the next mutation.
     HeapEntry* begin() { return a_; }
     HeapEntry* end() { return a_ + size_; }
+    const HeapEntry* begin() const { return a_; }
+    const HeapEntry* end() const { return a_ + size_; }
 
     void push(HeapEntry e) {
         if (size_ == capacity_) grow();

@@ -16,15 +16,19 @@ Simulator::~Simulator() {
 
 std::uint32_t Simulator::new_slot() {
     CL_ASSERT(slab_size_ < kNoSlot);
-    if (slab_size_ == chunks_.size() * kChunkSize) chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+    if (slab_size_ == chunks_.size() * kChunkSize) {
+        chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
+        queue_.reserve_slots(chunks_.size() * kChunkSize);
+    }
     slot(slab_size_).generation = first_generation_;
     return slab_size_++;
 }
 
 void Simulator::destroy_callable(Slot& s) {
-    if (s.ops == nullptr) return;
-    if (s.ops->destroy != nullptr) s.ops->destroy(s.storage);
-    s.ops = nullptr;
+    if (s.thunk == nullptr) return;
+    const Thunk thunk = s.thunk;
+    s.thunk = nullptr;
+    thunk(s.storage, false);
 }
 
 // REQUIRES: the slot holds no callable and no heap key refers to it.
@@ -38,27 +42,25 @@ void Simulator::release_slot(std::uint32_t i) {
 bool Simulator::cancel(EventId id) {
     if (id.is_null() || id.slot_ >= slab_size_) return false;
     Slot& s = slot(id.slot_);
-    if (s.generation != id.generation_ || s.ops == nullptr) return false;
+    if (s.generation != id.generation_ || s.thunk == nullptr) return false;
     destroy_callable(s);
     ++s.generation;  // stale from now on; the heap key stays until it surfaces
-    --live_;
     ++dead_keys_;
-    if (dead_keys_ > 1024 && dead_keys_ > live_) compact();
+    if (dead_keys_ > 1024 && dead_keys_ > pending()) compact();
     return true;
 }
 
 bool Simulator::is_pending(EventId id) const {
     if (id.is_null() || id.slot_ >= slab_size_) return false;
     const Slot& s = slot(id.slot_);
-    return s.generation == id.generation_ && s.ops != nullptr;
+    return s.generation == id.generation_ && s.thunk != nullptr;
 }
 
-// Drops every cancelled key. The running event's key (if still at the top) holds a
-// callable, so it is kept, and being the minimum it is at the top again after heapify.
+// Drops every cancelled key (a running event's key is no longer queued).
 void Simulator::compact() {
     queue_.retain_if([this](const detail::HeapEntry& e) {
         const std::uint32_t i = e.slot();
-        if (slot(i).ops != nullptr) return true;
+        if (slot(i).thunk != nullptr) return true;
         release_slot(i);
         return false;
     });
@@ -66,20 +68,15 @@ void Simulator::compact() {
 }
 
 // Reassigns sequence numbers 0..n-1 to the pending events in (time, sequence) order:
-// same order, fresh space. Only enqueue() calls it, which is about to insert a key: the
-// running event's key (if still queued) is dropped now rather than replaced later, and
-// so are cancelled keys, so that the n keys renumbered are exactly the pending events
-// and n < sequence_limit_ holds whenever the REQUIRES of SimulatorOptions does.
+// same order, fresh space. Cancelled keys are dropped on the way, so that the n keys
+// renumbered are exactly the pending events and n < sequence_limit_ holds whenever the
+// REQUIRES of SimulatorOptions does.
 void Simulator::renumber() {
-    if (top_is_running_) {
-        queue_.pop();
-        top_is_running_ = false;
-    }
     std::vector<detail::HeapEntry> keys;
     keys.reserve(queue_.size());
     queue_.drain_to(keys);
     std::erase_if(keys, [this](const detail::HeapEntry& e) {
-        if (slot(e.slot()).ops != nullptr) return false;
+        if (slot(e.slot()).thunk != nullptr) return false;
         release_slot(e.slot());
         return true;
     });
@@ -95,13 +92,9 @@ void Simulator::renumber() {
 }
 
 Time Simulator::next_time() {
-    if (top_is_running_) {
-        queue_.pop();
-        top_is_running_ = false;
-    }
     while (!queue_.empty()) {
         const std::uint32_t i = queue_.top().slot();
-        if (slot(i).ops != nullptr) return Time::from_nanos(queue_.top().time());
+        if (slot(i).thunk != nullptr) return Time::from_nanos(queue_.top().time());
         queue_.pop();
         --dead_keys_;
         release_slot(i);
@@ -115,35 +108,28 @@ RunStatus Simulator::run_loop(std::int64_t limit) {
     stop_requested_ = false;
     RunStatus status = RunStatus::kQueueEmpty;
     while (!queue_.empty()) {
-        const detail::HeapEntry top = queue_.top();
-        if (queue_.loads() != prefetched_loads_) {
-            // A bucket was just loaded: its events run next, start fetching their slots.
-            prefetched_loads_ = queue_.loads();
-            for (const auto* e = queue_.near_begin(); e != queue_.near_end(); ++e)
-                __builtin_prefetch(&slot(e->slot()));
+        if (queue_.near_empty()) {
+            // A bucket is loaded: its events run next, start fetching their slots.
+            queue_.refill([this](std::uint32_t i) { __builtin_prefetch(&slot(i)); });
         }
+        const detail::HeapEntry top = queue_.near_top();
         if (top.time() > limit) {
             status = RunStatus::kTimeLimit;
             break;
         }
+        queue_.pop();
         const std::uint32_t i = top.slot();
-        Slot& s = slot(i);
-        if (s.ops == nullptr) {  // cancelled
-            queue_.pop();
+        Slot& s = slot(i);  // chunks never move: stays valid while the callback schedules
+        const Thunk thunk = s.thunk;
+        if (thunk == nullptr) {  // cancelled
             --dead_keys_;
             release_slot(i);
             continue;
         }
+        s.thunk = nullptr;  // no longer pending: cancel() and is_pending() see a ran event
+        ++s.generation;     // the id now names an event that ran
         now_ = top.time();
-        ++s.generation;  // the id now names an event that ran
-        --live_;
-        top_is_running_ = true;
-        s.ops->invoke(s.storage);  // may schedule (and so replace the top key), cancel, stop
-        if (top_is_running_) {
-            queue_.pop();
-            top_is_running_ = false;
-        }
-        destroy_callable(s);
+        thunk(s.storage, true);  // runs, then destroys, the callable; may schedule, cancel, stop
         release_slot(i);
         ++events_run_;
         if (stop_requested_) {

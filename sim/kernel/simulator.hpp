@@ -17,19 +17,23 @@
 //   callback may schedule, cancel and call stop(); it may not call run*() re-entrantly.
 //
 // Data structure (chosen by measurement with bench/des_hold.cpp): 16-byte keys
-// (time, sequence, slot) in a two-tier calendar queue (bucket_queue.hpp: a small 4-ary
-// heap for the current bucket, unsorted buckets after it, an unsorted far tier); the
-// callables live in a slab of 64-byte slots (chunks of 1024, never moved) with an
-// intrusive free list. A plain 4-ary heap over the same keys measured 2-3x slower on
-// the hold model at 10^4-10^5 pending events (dependent cache misses per level).
+// (time, sequence, slot) in a two-tier calendar queue (bucket_queue.hpp: the current
+// bucket as a sorted run or, when keys keep landing in its middle, a 4-ary heap;
+// unsorted buckets after it; an unsorted far tier); the callables live in a slab of
+// 64-byte slots (chunks of 1024, never moved) with an intrusive free list, each slot
+// holding one thunk pointer that runs-and-destroys or only destroys its callable. A
+// plain 4-ary heap over the same keys measured 2-3x slower on the hold model at
+// 10^4-10^5 pending events (dependent cache misses per level).
 //
-// Complexity: schedule O(1) amortised (O(log k) into the current bucket's heap, k ≈ 4);
-// running an event O(log k) plus amortised O(1) bucket moves; a badly spread population
-// degrades toward O(log n), never worse. cancel O(1) (lazy: the callable is destroyed
-// at once, its key is dropped when it surfaces, or by an O(n) compaction once cancelled
-// keys outnumber live ones, amortised O(1) per cancel). When a callback schedules an
-// event that belongs to the current bucket, it replaces the running event's key at the
-// heap top in one sift (pop + push for the price of one).
+// Complexity: schedule O(1) amortised (into a bucket, or into the current bucket's run
+// moving at most a bounded number of keys, or its heap: O(log k), k its size); running
+// an event O(1) from a run, O(log k) from a heap, plus the amortised cost of sorting
+// each bucket as it becomes current (O(1) per key at the usual few keys per bucket) and
+// of moving each key through a few tiers; a badly spread population degrades toward
+// O(log n), never worse. cancel O(1) (lazy: the callable is destroyed at once, its key
+// is dropped when it surfaces, or by an O(n) compaction once cancelled keys outnumber
+// live ones, amortised O(1) per cancel). A running event's key has already left the
+// queue.
 //
 // Thread-safety: none; one Simulator per thread (replications run in separate ones).
 #pragma once
@@ -128,8 +132,8 @@ class Simulator {
     void stop() { stop_requested_ = true; }
 
     // Pending (scheduled, not run, not cancelled) events.
-    std::size_t pending() const { return live_; }
-    bool empty() const { return live_ == 0; }
+    std::size_t pending() const { return queue_.size() - dead_keys_; }
+    bool empty() const { return pending() == 0; }
     // Time of the earliest pending event, or Time::max() when there is none. O(1)
     // amortised (discards cancelled keys at the top).
     Time next_time();
@@ -137,20 +141,17 @@ class Simulator {
     std::uint64_t events_run() const { return events_run_; }
 
   private:
-    struct CallableOps {
-        void (*invoke)(void*) noexcept;
-        void (*destroy)(void*) noexcept;  // null when trivially destructible
-    };
+    // Runs then destroys the callable at p (run == true), or only destroys it.
+    using Thunk = void (*)(void* p, bool run) noexcept;
     template <class Fn>
-    static constexpr CallableOps kOpsFor{
-        [](void* p) noexcept { (*std::launder(static_cast<Fn*>(p)))(); },
-        std::is_trivially_destructible_v<Fn>
-            ? nullptr
-            : +[](void* p) noexcept { std::launder(static_cast<Fn*>(p))->~Fn(); },
-    };
+    static void thunk_for(void* p, bool run) noexcept {
+        Fn& fn = *std::launder(static_cast<Fn*>(p));
+        if (run) fn();
+        fn.~Fn();
+    }
 
     struct alignas(64) Slot {
-        const CallableOps* ops = nullptr;  // non-null while the slot holds a callable
+        Thunk thunk = nullptr;  // non-null while the slot holds a pending event's callable
         std::uint32_t generation = 1;
         std::uint32_t next_free = kNoSlot;
         alignas(16) unsigned char storage[kInlineCallableBytes];
@@ -188,12 +189,9 @@ class Simulator {
     std::uint64_t next_sequence_ = 0;
     std::uint64_t sequence_limit_;
     std::uint32_t first_generation_;
-    std::size_t live_ = 0;       // pending events
-    std::size_t dead_keys_ = 0;  // cancelled events whose key is still in the heap
+    std::size_t dead_keys_ = 0;  // cancelled events whose key is still queued
     std::uint64_t events_run_ = 0;
-    std::uint64_t prefetched_loads_ = 0;  // queue_.loads() when slots were last prefetched
     bool running_ = false;
-    bool top_is_running_ = false;  // the heap top is the key of the event being run
     bool stop_requested_ = false;
 };
 
@@ -210,7 +208,7 @@ EventId Simulator::schedule_at(Time t, F&& fn) {
     const std::uint32_t i = acquire_slot();
     Slot& s = slot(i);
     ::new (static_cast<void*>(s.storage)) Fn(std::forward<F>(fn));
-    s.ops = &kOpsFor<Fn>;
+    s.thunk = &thunk_for<Fn>;
     enqueue(t.nanos(), i);
     return EventId(i, s.generation);
 }
@@ -218,14 +216,7 @@ EventId Simulator::schedule_at(Time t, F&& fn) {
 inline void Simulator::enqueue(std::int64_t t, std::uint32_t slot_index) {
     if (next_sequence_ == sequence_limit_) [[unlikely]]
         renumber();
-    const auto e = detail::HeapEntry::make(t, (next_sequence_++ << 32) | slot_index);
-    ++live_;
-    if (top_is_running_) {
-        top_is_running_ = false;
-        queue_.replace_top(e);
-    } else {
-        queue_.push(e);
-    }
+    queue_.push(detail::HeapEntry::make(t, (next_sequence_++ << 32) | slot_index));
 }
 
 }  // namespace cl::sim

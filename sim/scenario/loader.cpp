@@ -1176,7 +1176,8 @@ class SchemaChecker {
     void check_users(const Field& f) {
         MapReader m(c_, f,
                     strings({"arrival_rate", "region_weights", "tier_mix", "transfer_probability",
-                             "redeem_probability", "redeem_delay", "rerequest"}));
+                             "redeem_probability", "double_present_probability", "redeem_delay",
+                             "rerequest"}));
         UserWorkload& u = s_.workload.users;
         const auto& regions = s_.network.regions.names;
         const Field rate = m.get("arrival_rate");
@@ -1232,6 +1233,7 @@ class SchemaChecker {
         }
         get_probability(c_, m.get("transfer_probability"), u.transfer_probability);
         get_probability(c_, m.get("redeem_probability"), u.redeem_probability);
+        get_probability(c_, m.get("double_present_probability"), u.double_present_probability);
         get_duration(c_, m.get("redeem_delay"), u.redeem_delay);
         MapReader rr(c_, m.get("rerequest"), strings({"probability", "delay", "max_attempts"}));
         get_probability(c_, rr.get("probability"), u.rerequest_probability);

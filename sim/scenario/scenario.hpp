@@ -151,6 +151,7 @@ struct UserWorkload {
     std::vector<double> tier_mix;           // one weight per tier, not all 0
     double transfer_probability = 0.05;     // a served user transfers the code once
     double redeem_probability = 0.9;        // a served user presents the code to a cloud
+    double double_present_probability = 0;  // ... and to a second cloud at once (an attack)
     Duration redeem_delay = minutes(30);    // mean time from issue to presenting it
     double rerequest_probability = 0.5;     // a refused user asks again ...
     Duration rerequest_delay = minutes(5);  // ... after this mean delay ...

@@ -284,8 +284,13 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
         c.users.region_weights = rates;
     }
     c.users.tier_mix = s.workload.users.tier_mix;
+    c.users.transfer_probability = s.workload.users.transfer_probability;
     c.users.redeem_delay_mean = s.workload.users.redeem_delay;
     c.users.redeem_probability = s.workload.users.redeem_probability;
+    c.users.double_present_probability = s.workload.users.double_present_probability;
+    c.users.rerequest_probability = s.workload.users.rerequest_probability;
+    c.users.rerequest_delay_mean = s.workload.users.rerequest_delay;
+    c.users.max_attempts = s.workload.users.max_attempts;
     c.cloud_behaviour.screening_delay = s.workload.clouds.screening_delay;
     c.cloud_behaviour.pass_probability = s.workload.clouds.pass_probability;
     c.cloud_behaviour.confirmations = s.workload.clouds.confirmations;

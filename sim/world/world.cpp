@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "protocol/clique/fork_choice.hpp"
 #include "protocol/core/assert.hpp"
 #include "protocol/core/secp256k1.hpp"
 #include "protocol/node/genesis.hpp"
@@ -57,7 +58,7 @@ namespace {
 
 constexpr std::uint8_t kScreeningFailed = 200;  // RedemptionRecord::reason: the user failed screening
 constexpr std::uint8_t kNeverConfirmed = 201;   // the code never became redeemable for the cloud
-constexpr std::uint8_t kNotIncluded = 255;      // submitted but not on the final canonical chain
+constexpr std::uint8_t kNotIncluded = 255;      // submitted but not on the reference chain at the end
 
 struct Host {
     std::unique_ptr<node::Node> node;
@@ -139,11 +140,45 @@ struct World::Impl final : net::DeliveryHandler {
     std::optional<WeightedChoice> tier_choice;
     std::uint64_t users = 0;
 
+    // Users (requesters and transferees), by user index; see the workload section.
+    struct User {
+        RandomStream rng;  // "workload/user/<index>": this user's own decisions
+        Address address;   // zero until the user first signs (or receives) something
+        net::NodeId entry = 0;
+        std::uint16_t region = 0;
+        std::uint16_t tier = 0;
+        std::uint32_t attempts = 0;  // requests made
+    };
+    std::vector<User> user_states;
+    // What the giver of a transfer does if the transfer fails: present the code itself.
+    struct Presentation {
+        bool presents = false;
+        Duration delay;
+        std::uint16_t cloud = 0;
+        std::optional<std::uint16_t> second_cloud;  // presents it there too, at the same time
+    };
+    std::vector<Presentation> transfer_fallbacks;  // by transfer index
+    // Transactions whose outcome a user waits for, and the node it watches.
+    enum class Watched : std::uint8_t { kRequest, kTransfer };
+    struct Watch {
+        Hash32 tx;
+        Watched kind = Watched::kRequest;
+        std::size_t index = 0;  // into results.requests / results.transfers
+        bool settled = false;
+    };
+    std::vector<Watch> watch_list;
+    std::unordered_map<Hash32, std::size_t> watch_index;  // by tx hash; lookup only
+    std::vector<std::vector<std::size_t>> watches_by_node;  // unsettled watch_list entries, in order
+    // Sealed blocks holding a watched transaction: (block, position in it). Lookup only.
+    std::unordered_map<Hash32, std::vector<std::pair<Hash32, std::uint32_t>>> watched_in_blocks;
+    std::optional<RandomStream> reference_rng;
+
     // Records.
     WorldResults results;
-    std::unordered_map<Hash32, std::size_t> block_index;    // lookup only
-    std::unordered_map<Hash32, std::size_t> request_index;  // by request tx hash
-    std::unordered_map<Hash32, std::size_t> redeem_index;   // by redeem tx hash
+    std::unordered_map<Hash32, std::size_t> block_index;     // lookup only
+    std::unordered_map<Hash32, std::size_t> request_index;   // by request tx hash
+    std::unordered_map<Hash32, std::size_t> transfer_index;  // by transfer tx hash
+    std::unordered_map<Hash32, std::size_t> redeem_index;    // by redeem tx hash
 
     std::chrono::nanoseconds node_time() const {
         return std::chrono::seconds(config.genesis_time) + std::chrono::nanoseconds(sim.now().nanos());
@@ -294,26 +329,43 @@ struct World::Impl final : net::DeliveryHandler {
                 r.sealed = finish;
                 r.tx_count = static_cast<std::uint32_t>(b.txs.size());
                 r.size = static_cast<std::uint32_t>(b.encoded_size);
+                r.online = online_at(finish);
                 results.blocks.push_back(std::move(r));
+                note_watched_txs(b);
+                check_watches(n, finish);
             } else if (const auto* imported = std::get_if<node::BlockImported>(&ev)) {
                 if (auto it = block_index.find(imported->block->hash); it != block_index.end()) {
                     BlockRecord& r = results.blocks[it->second];
-                    r.arrivals.push_back(finish - r.sealed);
+                    if (was_online(n, r.sealed)) {
+                        r.arrivals.push_back(finish - r.sealed);
+                    } else {
+                        ++r.late_arrivals;
+                    }
                 }
                 if (imported->reorg_depth > 0) {
                     results.reorgs.push_back(ReorgRecord{n, finish, imported->reorg_depth, imported->old_head,
                                                          imported->block->hash});
                 }
+                if (imported->new_head) check_watches(n, finish);
             } else if (const auto* refused = std::get_if<node::TxRefused>(&ev)) {
-                if (auto it = request_index.find(refused->hash); it != request_index.end()) {
-                    results.requests[it->second].reason =
-                        static_cast<std::uint8_t>(100 + static_cast<int>(refused->reason));
-                }
+                tx_refused(refused->hash, refused->reason, finish);
             }
         }
     }
 
     // ---- workload ----
+    //
+    // Users and clouds as docs/scenarios.md "How the workload behaves" describes them. A
+    // user learns the outcome of a transaction it sent from its own node (its entry node):
+    // once a block holding the transaction is on that node's canonical chain with k blocks
+    // on top (k = cloud_behaviour.confirmations, the clouds' own rule), the receipt there
+    // is the outcome; a refusal by the node's txpool is known at once. A success gives the
+    // user a confirmed code; a failure is a refusal.
+    //
+    // Randomness (DESIGN.md §6): arrival times and each arrival's region, tier and entry
+    // node come from "workload/users"; each user's own decisions from
+    // "workload/user/<index>", every draw of a decision made in a fixed order whether or
+    // not its value is used; the clouds' screening from "workload/clouds".
     TxRef signed_tx(const PrivateKey& key, std::uint64_t nonce, const state::Call& call) {
         Transaction t;
         t.chain_id = 61'777;
@@ -323,62 +375,271 @@ struct World::Impl final : net::DeliveryHandler {
         return std::make_shared<RecoveredTransaction>(recover_transaction(sign_transaction(t, key)).value());
     }
 
+    Time end_of_run() const { return Time::zero() + config.duration; }
+
     void schedule_next_user() {
         if (config.users.requests_per_second <= 0) return;
         const Duration gap = exponential(
             *user_rng,
             Duration::from_nanos(static_cast<std::int64_t>(1e9 / config.users.requests_per_second)));
-        if (sim.now() + gap >= Time::zero() + config.duration) return;
+        if (sim.now() + gap >= end_of_run()) return;
         sim.schedule_in(gap, [this]() noexcept {
             user_arrives();
             schedule_next_user();
         });
     }
 
-    void user_arrives() {
-        const std::uint64_t user = users++;
-        const auto region = static_cast<std::uint16_t>(region_choice->pick(*user_rng));
-        const auto tier = static_cast<std::uint16_t>(tier_choice->pick(*user_rng));
+    // A full node of `region` (any full node when the region has none; any node when there
+    // are no full nodes).
+    net::NodeId pick_entry(std::uint16_t region, RandomStream& rng) const {
         const auto& local =
             full_nodes_by_region[std::min<std::size_t>(region, full_nodes_by_region.size() - 1)];
         const auto& candidates = local.empty() ? full_nodes : local;
-        const net::NodeId entry = candidates.empty()
-                                      ? static_cast<net::NodeId>(uniform_below(*user_rng, hosts.size()))
-                                      : candidates[uniform_below(*user_rng, candidates.size())];
-        const Duration redeem_after = exponential(*user_rng, config.users.redeem_delay_mean);
-        const std::size_t cloud = uniform_below(*user_rng, config.clouds.size());
+        return candidates.empty() ? static_cast<net::NodeId>(uniform_below(rng, hosts.size()))
+                                  : candidates[uniform_below(rng, candidates.size())];
+    }
 
-        const PrivateKey key = derive_private_key(config.seed, "user/" + std::to_string(user));
-        TxRef tx = signed_tx(key, 0, state::RequestCall{tier, {}});
-        request_index.emplace(tx->hash, results.requests.size());
+    // Users are numbered in order of appearance (arrivals and transferees alike).
+    std::uint64_t new_user(std::uint16_t region, net::NodeId entry, std::uint16_t tier) {
+        const std::uint64_t id = users++;
+        user_states.push_back(User{streams.stream("workload/user/" + std::to_string(id)), Address{}, entry,
+                                   region, tier, 0});
+        return id;
+    }
+
+    PrivateKey user_key(std::uint64_t user) const {
+        return derive_private_key(config.seed, "user/" + std::to_string(user));
+    }
+
+    std::uint64_t next_nonce(net::NodeId n, const Address& sender) const {
+        const node::Node& node = *hosts[n].node;
+        return node.txpool().next_nonce(sender).value_or(node.head_state().account(sender).nonce);
+    }
+
+    void user_arrives() {
+        const auto region = static_cast<std::uint16_t>(region_choice->pick(*user_rng));
+        const auto tier = static_cast<std::uint16_t>(tier_choice->pick(*user_rng));
+        const net::NodeId entry = pick_entry(region, *user_rng);
+        submit_request(new_user(region, entry, tier));
+    }
+
+    // The user's next request for its tier. After a txpool refusal the nonce was not used,
+    // so a re-request is the same transaction again (same hash): its row then shares the
+    // tx_hash of the refused one, with the next attempt number.
+    void submit_request(std::uint64_t user) {
+        User& u = user_states[user];
+        const std::uint64_t nonce = u.attempts == 0 ? 0 : next_nonce(u.entry, u.address);
+        TxRef tx = signed_tx(user_key(user), nonce, state::RequestCall{u.tier, {}});
+        u.address = tx->sender;
+        ++u.attempts;
+        const std::size_t index = results.requests.size();
+        request_index[tx->hash] = index;
         RequestRecord r;
         r.tx = tx->hash;
         r.user = user;
-        r.region = region;
-        r.tier = tier;
+        r.attempt = u.attempts;
+        r.region = u.region;
+        r.tier = u.tier;
         r.submitted = sim.now();
         r.reason = kNotIncluded;
         results.requests.push_back(r);
-        if (hosts[entry].up) apply(entry, hosts[entry].node->on_local_tx(node_time(), tx));
+        if (!hosts[u.entry].up) return;  // the user's node is down: the request is lost
+        watch(tx->hash, Watched::kRequest, index, u.entry);
+        apply(u.entry, hosts[u.entry].node->on_local_tx(node_time(), tx));
+    }
 
-        const bool presents = bernoulli(*user_rng, config.users.redeem_probability);
-        if (presents && sim.now() + redeem_after < Time::zero() + config.duration) {
-            // The user will ask `cloud` to redeem the code (its request's hash).
-            RedemptionRecord planned;
-            planned.code = tx->hash;
-            planned.cloud = static_cast<std::uint16_t>(cloud);
-            planned.requested = sim.now();
-            planned.reason = kNeverConfirmed;
-            const std::size_t index = results.redemptions.size();
-            results.redemptions.push_back(planned);
-            sim.schedule_in(redeem_after, [this, index]() noexcept {
-                results.redemptions[index].first_query = sim.now();
-                query(index, 0);
-            });
+    void watch(const Hash32& tx, Watched kind, std::size_t index, net::NodeId node) {
+        if (watches_by_node.empty()) watches_by_node.resize(hosts.size());
+        watch_index[tx] = watch_list.size();
+        watches_by_node[node].push_back(watch_list.size());
+        watch_list.push_back(Watch{tx, kind, index, false});
+    }
+
+    // A block was sealed: remember where the watched transactions in it are.
+    void note_watched_txs(const node::Block& b) {
+        if (watch_index.empty()) return;
+        for (std::size_t t = 0; t < b.txs.size(); ++t) {
+            if (watch_index.contains(b.txs[t]->hash))
+                watched_in_blocks[b.txs[t]->hash].emplace_back(b.hash, static_cast<std::uint32_t>(t));
         }
     }
 
-    // The cloud asks its own node (its validator) whether the code is redeemable.
+    // Whether `tx` succeeded, once a block holding it is on `node`'s canonical chain with k
+    // blocks on top; nullopt before.
+    std::optional<bool> final_outcome(const node::Node& node, const Hash32& tx, std::uint64_t head) const {
+        const auto it = watched_in_blocks.find(tx);
+        if (it == watched_in_blocks.end()) return std::nullopt;
+        const std::uint64_t k = config.cloud_behaviour.confirmations;
+        for (const auto& [block, position] : it->second) {
+            const std::uint64_t number = results.blocks[block_index.at(block)].number;
+            if (head < number + k || node.chain().tree().canonical_hash(number) != block) continue;
+            const node::ExecutionResult* executed = cache.find(block);
+            CL_ASSERT(executed && executed->has_value());
+            return (*executed)->receipts[position].status == state::Status::kSuccess;
+        }
+        return std::nullopt;
+    }
+
+    // Node n's head changed (at `at`): users watching it may learn their outcomes. The
+    // reactions only schedule events, so no input reaches a node from here.
+    void check_watches(net::NodeId n, Time at) {
+        if (n >= watches_by_node.size() || watches_by_node[n].empty()) return;
+        const node::Node& node = *hosts[n].node;
+        const std::uint64_t head = node.head().header.number;
+        std::vector<std::size_t>& list = watches_by_node[n];
+        std::vector<std::pair<std::size_t, bool>> settled;
+        std::size_t kept = 0;
+        for (const std::size_t w : list) {
+            if (watch_list[w].settled) continue;
+            if (const auto ok = final_outcome(node, watch_list[w].tx, head)) {
+                settled.emplace_back(w, *ok);
+            } else {
+                list[kept++] = w;
+            }
+        }
+        list.resize(kept);
+        for (const auto& [w, ok] : settled) settle(w, ok, at);
+    }
+
+    void settle(std::size_t w, bool ok, Time at) {
+        Watch& watch = watch_list[w];
+        watch.settled = true;
+        if (watch.kind == Watched::kRequest) {
+            RequestRecord& r = results.requests[watch.index];
+            if (!ok) return request_refused(watch.index, at);
+            r.confirmed = at;
+            requester_holds_code(watch.index, at);
+        } else {
+            TransferRecord& t = results.transfers[watch.index];
+            if (!ok) return transfer_failed(watch.index, at);
+            t.confirmed = at;
+            transferee_holds_code(t.to, t.code, at);
+        }
+    }
+
+    // A node's txpool refused a transaction a user submitted there (known at once).
+    void tx_refused(const Hash32& tx, txpool::Refusal reason, Time at) {
+        const auto code = static_cast<std::uint8_t>(100 + static_cast<int>(reason));
+        if (auto it = request_index.find(tx); it != request_index.end()) results.requests[it->second].reason = code;
+        if (auto it = transfer_index.find(tx); it != transfer_index.end())
+            results.transfers[it->second].reason = code;
+        const auto w = watch_index.find(tx);
+        if (w == watch_index.end() || watch_list[w->second].settled) return;
+        Watch& watch = watch_list[w->second];
+        watch.settled = true;
+        if (watch.kind == Watched::kRequest) {
+            request_refused(watch.index, at);
+        } else {
+            transfer_failed(watch.index, at);
+        }
+    }
+
+    // Draws: ask again?, then the delay.
+    void request_refused(std::size_t index, Time at) {
+        const std::uint64_t user = results.requests[index].user;
+        User& u = user_states[user];
+        const bool again = bernoulli(u.rng, config.users.rerequest_probability);
+        const Duration delay = exponential(u.rng, config.users.rerequest_delay_mean);
+        if (!again || u.attempts >= config.users.max_attempts || at + delay >= end_of_run()) return;
+        sim.schedule_at(at + delay, [this, user]() noexcept { submit_request(user); });
+    }
+
+    // What a holder of a confirmed code decides. Draws: transfer?, present?, the delay
+    // before presenting, the cloud (uniform over the member clouds).
+    Presentation decide(User& u, bool& transfers) {
+        transfers = bernoulli(u.rng, config.users.transfer_probability);
+        Presentation p;
+        p.presents = bernoulli(u.rng, config.users.redeem_probability);
+        p.delay = exponential(u.rng, config.users.redeem_delay_mean);
+        p.cloud = static_cast<std::uint16_t>(uniform_below(u.rng, config.clouds.size()));
+        // The double presentation: drawn always (fixed draw order), used with 2+ clouds.
+        const bool twice = bernoulli(u.rng, config.users.double_present_probability);
+        const std::uint64_t other = uniform_below(u.rng, std::max<std::size_t>(1, config.clouds.size() - 1));
+        if (twice && config.clouds.size() > 1)
+            p.second_cloud = static_cast<std::uint16_t>((p.cloud + 1 + other) % config.clouds.size());
+        return p;
+    }
+
+    // The requester of request `index` holds its confirmed code: it gives it away (a
+    // code is transferred at most once by this workload: the requester may, the
+    // transferee does not), or presents it.
+    void requester_holds_code(std::size_t index, Time at) {
+        const std::uint64_t user = results.requests[index].user;
+        bool transfers = false;
+        const Presentation p = decide(user_states[user], transfers);
+        if (transfers) {
+            sim.schedule_at(at, [this, index, p]() noexcept { submit_transfer(index, p); });
+            return;
+        }
+        present_later(user, results.requests[index].tx, p, at);
+    }
+
+    // A transferee holds its confirmed code (the transfer coin is drawn and ignored).
+    void transferee_holds_code(std::uint64_t user, const Hash32& code, Time at) {
+        bool transfers = false;
+        const Presentation p = decide(user_states[user], transfers);
+        present_later(user, code, p, at);
+    }
+
+    // The requester of request `index` gives the code to a new user of its region, who
+    // watches its own node for the transfer. `fallback`: what the giver does if it fails.
+    void submit_transfer(std::size_t index, Presentation fallback) {
+        const std::uint64_t giver = results.requests[index].user;
+        const Hash32 code = results.requests[index].tx;
+        const std::uint64_t to = new_user(user_states[giver].region, 0, user_states[giver].tier);
+        User& r = user_states[to];
+        r.entry = pick_entry(r.region, r.rng);
+        r.address = address_of(user_key(to));
+        const User& g = user_states[giver];
+        TxRef tx = signed_tx(user_key(giver), next_nonce(g.entry, g.address), state::TransferCodeCall{code, r.address});
+        const std::size_t t = results.transfers.size();
+        transfer_index[tx->hash] = t;
+        transfer_fallbacks.push_back(fallback);
+        TransferRecord rec;
+        rec.tx = tx->hash;
+        rec.code = code;
+        rec.from = giver;
+        rec.to = to;
+        rec.submitted = sim.now();
+        rec.reason = kNotIncluded;
+        results.transfers.push_back(rec);
+        const net::NodeId entry = g.entry;
+        if (!hosts[entry].up) return transfer_failed(t, sim.now());
+        watch(tx->hash, Watched::kTransfer, t, r.entry);
+        apply(entry, hosts[entry].node->on_local_tx(node_time(), tx));
+    }
+
+    // The transfer failed (refused, or a failed receipt): the giver keeps the code and
+    // presents it as it had decided.
+    void transfer_failed(std::size_t t, Time at) {
+        const TransferRecord& rec = results.transfers[t];
+        present_later(rec.from, rec.code, transfer_fallbacks[t], at);
+    }
+
+    // The user presents `code` to cloud p.cloud at `at` + p.delay (when that is in the run).
+    void present_later(std::uint64_t user, const Hash32& code, const Presentation& p, Time at) {
+        if (!p.presents || at + p.delay >= end_of_run()) return;
+        plan_redemption(user, code, p.cloud, at + p.delay);
+        if (p.second_cloud) plan_redemption(user, code, *p.second_cloud, at + p.delay);
+    }
+
+    void plan_redemption(std::uint64_t user, const Hash32& code, std::uint16_t cloud, Time when) {
+        RedemptionRecord planned;
+        planned.code = code;
+        planned.user = user;
+        planned.cloud = cloud;
+        planned.requested = when;
+        planned.reason = kNeverConfirmed;
+        const std::size_t index = results.redemptions.size();
+        results.redemptions.push_back(planned);
+        sim.schedule_at(when, [this, index]() noexcept {
+            results.redemptions[index].first_query = sim.now();
+            query(index, 0);
+        });
+    }
+
+    // The cloud asks its own node (its validator) whether the code is redeemable: issued,
+    // owned by the user presenting it, and in a block with k blocks on top.
     void query(std::size_t index, std::uint32_t attempt) {
         RedemptionRecord& r = results.redemptions[index];
         const net::NodeId own = r.cloud;
@@ -386,23 +647,26 @@ struct World::Impl final : net::DeliveryHandler {
         std::optional<node::CodeView> view;
         if (hosts[own].up) view = hosts[own].node->query_code(r.code);
         const bool ready = view && view->code && view->code->status == state::CodeStatus::kIssued &&
-                           view->confirmations >= policy.confirmations;
+                           view->confirmations >= policy.confirmations &&
+                           view->code->owner == user_states[r.user].address;
         if (view && view->code && view->code->status != state::CodeStatus::kIssued)
             return;  // spent or expired
         if (!ready) {
-            if (attempt + 1 < policy.max_queries &&
-                sim.now() + policy.retry_interval < Time::zero() + config.duration) {
+            if (attempt + 1 < policy.max_queries && sim.now() + policy.retry_interval < end_of_run()) {
                 sim.schedule_in(policy.retry_interval,
                                 [this, index, attempt]() noexcept { query(index, attempt + 1); });
             }
             return;
         }
-        sim.schedule_in(policy.screening_delay, [this, index]() noexcept { screen_and_redeem(index); });
+        // Draws: the screening time (exponential, mean screening_delay), then its verdict.
+        const Duration screening = exponential(*cloud_rng, policy.screening_delay);
+        const bool passes = bernoulli(*cloud_rng, policy.pass_probability);
+        sim.schedule_in(screening, [this, index, passes]() noexcept { screen_and_redeem(index, passes); });
     }
 
-    void screen_and_redeem(std::size_t index) {
+    void screen_and_redeem(std::size_t index, bool passes) {
         RedemptionRecord& r = results.redemptions[index];
-        if (!bernoulli(*cloud_rng, config.cloud_behaviour.pass_probability)) {
+        if (!passes) {
             r.reason = kScreeningFailed;
             return;
         }
@@ -419,25 +683,49 @@ struct World::Impl final : net::DeliveryHandler {
         apply(own, n.on_local_tx(node_time(), tx));
     }
 
-    // The reference node (docs/metrics.md): the best head among the running nodes (all
-    // nodes when `running_only` is false) — highest total difficulty, then the lower
-    // number, as both fork-choice rules begin; remaining ties go to the lowest index.
-    // Node 0 when no node runs.
-    net::NodeId reference_node(bool running_only) const {
+    // ---- nodes online, the reference chain (docs/metrics.md "Conventions") ----
+
+    // Whether node n was online at t, from the fault schedule (a crash at `at` takes the
+    // node down from `at`; a restart brings it back from `restart_at`).
+    bool was_online(net::NodeId n, Time t) const {
+        for (const Crash& c : config.crashes) {
+            if (c.node == n && c.at <= t && (!c.restart_at || t < *c.restart_at)) return false;
+        }
+        return true;
+    }
+
+    std::uint32_t online_at(Time t) const {
+        std::uint32_t online = 0;
+        for (std::size_t i = 0; i < hosts.size(); ++i) online += was_online(static_cast<net::NodeId>(i), t) ? 1 : 0;
+        return online;
+    }
+
+    // The node whose head is the best, under the scenario's fork-choice rule, among the
+    // heads of the nodes online now (`online_only`) or of all nodes; the lowest-numbered
+    // such node. A coin flip the rule needs comes from the stream "world/reference".
+    net::NodeId reference_node(bool online_only) {
+        if (!reference_rng) reference_rng = streams.stream("world/reference");
         std::optional<net::NodeId> best;
-        for (net::NodeId i = 0; i < hosts.size(); ++i) {
-            if (running_only && !hosts[i].up) continue;
-            if (!best) {
-                best = i;
-                continue;
+        clique::HeadView best_view;
+        for (std::size_t i = 0; i < hosts.size(); ++i) {
+            if (online_only && !hosts[i].up) continue;
+            const clique::Chain& chain = hosts[i].node->chain();
+            const clique::HeadView view = chain.head_view(chain.head());
+            if (!best || clique::prefer_candidate(config.clique, best_view, view, *reference_rng)) {
+                best = static_cast<net::NodeId>(i);
+                best_view = view;
             }
-            const BlockEntry& h = hosts[i].node->head();
-            const BlockEntry& b = hosts[*best].node->head();
-            if (h.total_difficulty > b.total_difficulty ||
-                (h.total_difficulty == b.total_difficulty && h.header.number < b.header.number))
-                best = i;
         }
         return best.value_or(0);
+    }
+
+    std::vector<std::uint64_t> pool_remaining(const state::LedgerState& state) const {
+        std::vector<std::uint64_t> remaining;
+        for (std::uint64_t t = 0; t < config.tiers.size(); ++t) {
+            const state::TierEntry tier = state.tier(t);
+            remaining.push_back(tier.capacity - std::min(tier.capacity, tier.used()));
+        }
+        return remaining;
     }
 
     // ---- sampling ----
@@ -448,10 +736,11 @@ struct World::Impl final : net::DeliveryHandler {
         });
     }
 
-    std::function<void(Time)> progress;
+    World::Progress progress;
+    std::optional<net::NodeId> final_reference;  // set by finish()
 
     void take_sample() {
-        if (progress) progress(sim.now());
+        if (progress) progress(sim.now(), sim.events_run());
         Sample s;
         s.time = sim.now();
         std::uint64_t lo = ~0ULL, hi = 0, pending = 0, queued = 0, up = 0;
@@ -474,21 +763,19 @@ struct World::Impl final : net::DeliveryHandler {
             s.distinct_heads =
                 static_cast<std::uint32_t>(std::unique(heads.begin(), heads.end()) - heads.begin());
         }
-        const state::LedgerState& observed = hosts[reference_node(true)].node->head_state();
-        for (std::uint64_t t = 0; t < config.tiers.size(); ++t) {
-            const state::TierEntry tier = observed.tier(t);
-            s.pool_remaining.push_back(tier.capacity - std::min(tier.capacity, tier.used()));
-        }
+        s.pool_remaining = pool_remaining(hosts[reference_node(true)].node->head_state());
         results.samples.push_back(std::move(s));
     }
 
     // ---- end of run ----
     void finish() {
-        // The observer: the reference node's final canonical chain decides inclusion and outcomes.
-        const node::Node& observer = *hosts[reference_node(false)].node;
+        // The reference chain at the end (the best head among all nodes) decides inclusion
+        // and outcomes. Confirmation times were recorded during the run, as users saw them.
+        final_reference = reference_node(false);
+        const node::Node& reference = *hosts[*final_reference].node;
         std::vector<BlockRef> canonical;
-        for (BlockRef b = observer.block(observer.head().hash); b && b->header.number > 0;
-             b = observer.block(b->header.parent_hash)) {
+        for (BlockRef b = reference.block(reference.head().hash); b && b->header.number > 0;
+             b = reference.block(b->header.parent_hash)) {
             canonical.push_back(b);
         }
         std::reverse(canonical.begin(), canonical.end());
@@ -497,32 +784,36 @@ struct World::Impl final : net::DeliveryHandler {
             if (it == block_index.end()) return std::nullopt;
             return results.blocks[it->second].sealed;
         };
-        const std::uint64_t k = config.cloud_behaviour.confirmations;
-        for (std::size_t i = 0; i < canonical.size(); ++i) {
-            const node::Block& b = *canonical[i];
+        for (const BlockRef& block : canonical) {
+            const node::Block& b = *block;
             if (auto it = block_index.find(b.hash); it != block_index.end())
                 results.blocks[it->second].canonical = true;
             const node::ExecutionResult* executed = cache.find(b.hash);
             CL_ASSERT(executed && executed->has_value());
             const std::optional<Time> included = sealed_at(b.hash);
-            const std::optional<Time> confirmed =
-                i + k < canonical.size() ? sealed_at(canonical[i + k]->hash) : std::nullopt;
             for (std::size_t t = 0; t < b.txs.size(); ++t) {
                 const state::Receipt& receipt = (*executed)->receipts[t];
+                const bool success = receipt.status == state::Status::kSuccess;
+                const auto reason = static_cast<std::uint8_t>(receipt.reason);
                 if (auto it = request_index.find(b.txs[t]->hash); it != request_index.end()) {
                     RequestRecord& r = results.requests[it->second];
                     r.included = included;
-                    r.confirmed = confirmed;
-                    r.success = receipt.status == state::Status::kSuccess;
-                    r.reason = static_cast<std::uint8_t>(receipt.reason);
+                    r.success = success;
+                    r.reason = reason;
+                } else if (auto tt = transfer_index.find(b.txs[t]->hash); tt != transfer_index.end()) {
+                    TransferRecord& r = results.transfers[tt->second];
+                    r.included = included;
+                    r.success = success;
+                    r.reason = reason;
                 } else if (auto jt = redeem_index.find(b.txs[t]->hash); jt != redeem_index.end()) {
                     RedemptionRecord& r = results.redemptions[jt->second];
                     r.included = included;
-                    r.success = receipt.status == state::Status::kSuccess;
-                    r.reason = static_cast<std::uint8_t>(receipt.reason);
+                    r.success = success;
+                    r.reason = reason;
                 }
             }
         }
+        results.final_pool_remaining = pool_remaining(reference.head_state());
         for (std::size_t t = 0; t < node::kMessageKindCount; ++t) {
             const net::TypeCounters& c = network->counters(static_cast<net::MessageType>(t));
             results.network.push_back(MessageCounters{node::name(static_cast<node::MessageKind>(t)),
@@ -611,7 +902,12 @@ World::~World() = default;
 World::World(World&&) noexcept = default;
 World& World::operator=(World&&) noexcept = default;
 
-WorldResults World::run(const std::function<void(Time)>& progress) {
+const state::LedgerState& World::final_state() const {
+    CL_ASSERT(impl_->final_reference.has_value());
+    return impl_->hosts[*impl_->final_reference].node->head_state();
+}
+
+WorldResults World::run(const Progress& progress) {
     Impl& w = *impl_;
     w.progress = progress;
     for (std::size_t i = 0; i < w.hosts.size(); ++i) {

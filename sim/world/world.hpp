@@ -23,6 +23,7 @@
 
 #include "protocol/clique/config.hpp"
 #include "protocol/state/config.hpp"
+#include "protocol/state/ledger.hpp"
 #include "protocol/txpool/txpool.hpp"
 #include "sim/kernel/time.hpp"
 #include "sim/net/generators.hpp"
@@ -43,16 +44,26 @@ struct CloudSpec {
     std::vector<std::uint64_t> quotas;  // per tier
 };
 
+// What users do (docs/scenarios.md "How the workload behaves"). A user learns the outcome
+// of its transaction from its own node: once a block holding it is on that node's
+// canonical chain with CloudWorkload::confirmations blocks on top, the receipt is final
+// for the user (a success: the code is confirmed; a failure: the request was refused). A
+// transaction the node's txpool refuses is refused at once.
 struct UserWorkload {
     double requests_per_second = 0.5;           // Poisson arrivals of new users, all regions together
     std::vector<double> region_weights;         // per region; empty: proportional to full nodes
     std::vector<double> tier_mix;               // per tier; empty: uniform
-    Duration redeem_delay_mean = seconds(120);  // from the request until the user asks a cloud
-    double redeem_probability = 1.0;            // the user presents the code to a cloud at all
+    double transfer_probability = 0;            // a user with a confirmed code gives it to a new user
+    double redeem_probability = 1.0;            // a holder of a confirmed code presents it to a cloud
+    double double_present_probability = 0;      // ... and also to a second cloud at once (an attack)
+    Duration redeem_delay_mean = seconds(120);  // mean, from holding a confirmed code to presenting it
+    double rerequest_probability = 0;           // a refused user asks again ...
+    Duration rerequest_delay_mean = minutes(5); // ... after an exponential delay of this mean ...
+    std::uint64_t max_attempts = 1;             // ... making at most this many requests in all
 };
 
 struct CloudWorkload {
-    Duration screening_delay = seconds(30);  // from a positive query until the redeem is sent
+    Duration screening_delay = seconds(30);  // mean (exponential), from a positive query to the redeem
     double pass_probability = 0.95;          // the user passes the cloud's screening
     std::uint64_t confirmations = 6;         // k: blocks on top of the code's block before redeeming
     Duration retry_interval = seconds(15);   // re-query while the code is unknown or too fresh
@@ -120,6 +131,11 @@ net::Topology make_world_topology(std::size_t validators, std::span<const std::u
                                   std::size_t degree, const net::RegionModel& model, RandomStream& rng);
 
 // ---- results (sim-side schema; the app maps them onto analysis/results) ----
+//
+// "Reference chain" (docs/metrics.md "Conventions"): the best head under the scenario's
+// fork choice among the nodes online at a sample (among all nodes at the end). Inclusion,
+// receipts (success, reason) and the final pool state are read on the reference chain at
+// the end of the run; `confirmed` times are what users saw on their own nodes during it.
 
 struct BlockRecord {
     Hash32 hash;
@@ -131,25 +147,42 @@ struct BlockRecord {
     std::uint32_t tx_count = 0;
     std::uint32_t size = 0;
     bool canonical = false;
-    std::vector<Duration> arrivals;  // import delay after sealing, one per node that imported it
+    std::uint32_t online = 0;        // nodes online when it was sealed, the sealer included
+    std::vector<Duration> arrivals;  // import delay after sealing, one per node online then that imported it
+    std::uint32_t late_arrivals = 0;  // imports by nodes that were offline when it was sealed
 };
 
 struct RequestRecord {
     Hash32 tx;
     std::uint64_t user = 0;
+    std::uint32_t attempt = 1;  // 1 for the user's first request, 2 for its first re-request, ...
     std::uint16_t region = 0;
     std::uint16_t tier = 0;
     Time submitted;
-    std::optional<Time> included;   // seal time of the canonical block holding it
-    std::optional<Time> confirmed;  // seal time of the block k above it
-    bool success = false;
+    std::optional<Time> included;   // seal time of the block holding it on the reference chain
+    std::optional<Time> confirmed;  // when the user's node showed it succeeded, k blocks on top
+    bool success = false;           // on the reference chain
     std::uint8_t reason = 0;  // state::Reason (or the txpool refusal + 100 when never included)
+};
+
+// A user giving its confirmed code to a new user (`transfer(code, to)`).
+struct TransferRecord {
+    Hash32 tx;
+    Hash32 code;
+    std::uint64_t from = 0;  // user indices
+    std::uint64_t to = 0;
+    Time submitted;
+    std::optional<Time> included;   // as RequestRecord
+    std::optional<Time> confirmed;  // when the recipient's node showed it succeeded, k blocks on top
+    bool success = false;
+    std::uint8_t reason = 0;  // as RequestRecord
 };
 
 struct RedemptionRecord {
     Hash32 code;
+    std::uint64_t user = 0;  // who presented it: the requester or the transferee
     std::uint16_t cloud = 0;
-    Time requested;
+    Time requested;  // when the user presented the code to the cloud
     Time first_query;
     std::optional<Time> submitted;
     std::optional<Time> included;
@@ -169,7 +202,7 @@ struct Sample {
     Time time;
     double txpool_pending_mean = 0;
     double txpool_queued_mean = 0;
-    std::vector<std::uint64_t> pool_remaining;  // per tier, on the reference node's head (docs/metrics.md)
+    std::vector<std::uint64_t> pool_remaining;  // per tier, at the head of the reference chain
     std::uint64_t head_spread = 0;              // max − min head number over running nodes
     std::uint32_t distinct_heads = 0;
 };
@@ -184,9 +217,11 @@ struct MessageCounters {
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
+    std::vector<TransferRecord> transfers;
     std::vector<RedemptionRecord> redemptions;
     std::vector<ReorgRecord> reorgs;
     std::vector<Sample> samples;
+    std::vector<std::uint64_t> final_pool_remaining;  // per tier, at the reference head at the end
     std::vector<MessageCounters> network;
     std::uint64_t events = 0;
     Duration simulated;
@@ -222,8 +257,14 @@ class World {
     World& operator=(const World&) = delete;
 
     // Runs the whole duration. Call once. `progress`, if set, is called at every sample
-    // (sample_interval) with the simulated time; it must not touch the world.
-    WorldResults run(const std::function<void(Time)>& progress = {});
+    // (sample_interval) with the simulated time and the events run so far; it must not
+    // touch the world.
+    using Progress = std::function<void(Time, std::uint64_t events)>;
+    WorldResults run(const Progress& progress = {});
+
+    // The ledger state at the head of the reference chain at the end of the run (the
+    // node whose head is best, docs/metrics.md "Conventions"). REQUIRES: run() returned.
+    const state::LedgerState& final_state() const;
 
     struct Impl;
 

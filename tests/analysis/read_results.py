@@ -19,7 +19,7 @@ def table(run, name):
 def main(path):
     with h5py.File(path, "r") as f:
         assert f.attrs["schema"] == "cloudledger-results", f.attrs["schema"]
-        assert int(f.attrs["schema_version"]) == 1
+        assert int(f.attrs["schema_version"]) == 2
         assert f.attrs["digest"].startswith("0x") and len(f.attrs["digest"]) == 66
         assert sorted(f["runs"]) == ["empty", "run-b"], list(f["runs"])
 
@@ -28,6 +28,7 @@ def main(path):
         assert prov["scenario_name"] == "passport"
         assert prov["scenario_text"].startswith("name: passport\n")
         assert int(prov["seed"]) == 7 and int(prov["replication"]) == 3
+        assert list(prov["overrides"]) == ["duration=2h", "clouds[0].quotas.small=50"], prov["overrides"]
         assert run["wall_clock"].attrs["events"] == 123456
 
         blocks = table(run, "blocks")
@@ -52,6 +53,14 @@ def main(path):
         assert [reasons[r] for r in requests["reason"]] == ["none", "pool_exhausted"]
         assert list(run["requests"].attrs["region_names"])[1] == "São Paulo"
         assert requests["include_ns"].tolist()[1] == -1
+        assert requests["attempt"].tolist() == [1, 2]
+
+        transfers = table(run, "transfers")
+        assert list(transfers.columns) == ["tx_hash", "code", "from_user", "to_user", "submit_ns",
+                                           "include_ns", "confirm_ns", "status", "reason"]
+        assert list(run["transfers"].attrs["reason_names"])[2] == "transfer_limit"
+        assert transfers["to_user"].tolist() == [19, 21]
+        assert table(run, "redemptions")["user"].tolist() == [19]
 
         samples = table(run, "samples")
         tiers = list(run["samples"].attrs["tier_names"])
@@ -63,8 +72,8 @@ def main(path):
             "NewBlock", "NewBlockHashes", "Transactions"]
 
         empty = f["runs/empty"]
-        for name in ["blocks", "propagation", "requests", "redemptions", "reorgs", "network",
-                     "samples", "summary"]:
+        for name in ["blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
+                     "network", "samples", "summary"]:
             assert empty[name].shape == (0,), name
             assert len(table(empty, name)) == 0
     print("ok")

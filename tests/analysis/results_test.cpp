@@ -90,6 +90,7 @@ TEST_F(ResultsFile, RoundTripsEveryTable) {
     EXPECT_EQ(got.blocks, want.blocks);
     EXPECT_EQ(got.propagation, want.propagation);
     EXPECT_EQ(got.requests, want.requests);
+    EXPECT_EQ(got.transfers, want.transfers);
     EXPECT_EQ(got.redemptions, want.redemptions);
     EXPECT_EQ(got.reorgs, want.reorgs);
     EXPECT_EQ(got.network, want.network);
@@ -185,16 +186,16 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
         EXPECT_TRUE(raw.has_attribute("/", attr)) << attr;
     for (const std::string run : {"/runs/run-b", "/runs/empty"}) {
         EXPECT_TRUE(raw.has_attribute(run, "digest"));
-        for (const char* attr : {"scenario_name", "scenario_text", "seed", "replication", "program_version",
-                                 "build_type", "run_id"}) {
+        for (const char* attr : {"scenario_name", "scenario_text", "overrides", "seed", "replication",
+                                 "program_version", "build_type", "run_id"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/provenance", attr)) << attr;
         }
         for (const char* attr :
              {"wall_seconds", "events", "events_per_s", "sim_seconds_per_wall_second", "peak_rss_bytes"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
-        for (const char* table : {"blocks", "propagation", "requests", "redemptions", "reorgs", "network",
-                                  "samples", "summary"}) {
+        for (const char* table : {"blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
+                                  "network", "samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
         for (const char* attr : {"status_names", "reason_names", "tier_names", "region_names"}) {
@@ -202,6 +203,9 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
         }
         for (const char* attr : {"status_names", "reason_names", "cloud_names"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/redemptions", attr)) << attr;
+        }
+        for (const char* attr : {"status_names", "reason_names"}) {
+            EXPECT_TRUE(raw.has_attribute(run + "/transfers", attr)) << attr;
         }
         EXPECT_TRUE(raw.has_attribute(run + "/samples", "tier_names"));
     }
@@ -263,6 +267,12 @@ TEST_F(ResultsFile, InvalidRunsAreRejectedBeforeAnyFileExists) {
     r = sample_run("r", 1);
     r.redemptions[0].cloud = 3;
     expect_rejected({r}, "redemptions row 0: cloud = 3");
+    r = sample_run("r", 1);
+    r.transfers[1].reason = 3;
+    expect_rejected({r}, "transfers row 1: reason = 3 has no name");
+    r = sample_run("r", 1);
+    r.provenance.overrides[1].push_back('\0');
+    expect_rejected({r}, "override holds a NUL");
     r = sample_run("r", 1);
     r.codes.tiers.resize(kMaxTiers + 1, "t");
     expect_rejected({r}, "tiers");
@@ -385,6 +395,7 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     RunResults r;
     r.provenance = {.scenario_name = "s",
                     .scenario_text = "t: 1\n",
+                    .overrides = {"a=1", "b.c=x y"},
                     .seed = 0x0102030405060708,
                     .replication = 9,
                     .program_version = "ignored",
@@ -411,15 +422,18 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     r.wall_clock.wall_seconds = 123;
 
     Canonical c;
-    c.str("cloudledger/results/v1");
+    c.str("cloudledger/results/v2");
     c.str("s");
     c.str("t: 1\n");
+    c.le(std::uint64_t{2});
+    c.str("a=1");
+    c.str("b.c=x y");
     c.le(std::uint64_t{0x0102030405060708});
     c.le(std::uint32_t{9});
     const std::vector<std::pair<std::string, std::string>> lists = {
-        {"requests", "status_names"},    {"requests", "reason_names"}, {"redemptions", "status_names"},
-        {"redemptions", "reason_names"}, {"requests", "tier_names"},   {"requests", "region_names"},
-        {"redemptions", "cloud_names"}};
+        {"requests", "status_names"},    {"requests", "reason_names"}, {"transfers", "status_names"},
+        {"transfers", "reason_names"},   {"redemptions", "status_names"}, {"redemptions", "reason_names"},
+        {"requests", "tier_names"},      {"requests", "region_names"},    {"redemptions", "cloud_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -435,7 +449,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         }
     }
     for (const char* table :
-         {"blocks", "propagation", "requests", "redemptions", "reorgs", "network", "samples", "summary"}) {
+         {"blocks", "propagation", "requests", "transfers", "redemptions", "reorgs", "network", "samples",
+          "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
@@ -523,6 +538,7 @@ TEST(ResultsDigest, ChangesWithEveryColumnOfEveryTable) {
     expect_every_field_matters(base, &RunResults::blocks, "blocks");
     expect_every_field_matters(base, &RunResults::propagation, "propagation");
     expect_every_field_matters(base, &RunResults::requests, "requests");
+    expect_every_field_matters(base, &RunResults::transfers, "transfers");
     expect_every_field_matters(base, &RunResults::redemptions, "redemptions");
     expect_every_field_matters(base, &RunResults::reorgs, "reorgs");
     expect_every_field_matters(base, &RunResults::network, "network");
@@ -533,7 +549,7 @@ TEST(ResultsDigest, ChangesWithEveryColumnOfEveryTable) {
 TEST(ResultsDigest, ChangesWithRowOrderProvenanceAndNames) {
     const RunResults base = sample_run("r", 1);
     const std::string reference = results_digest(base);
-    std::vector<RunResults> variants(8, base);
+    std::vector<RunResults> variants(11, base);
     std::swap(variants[0].blocks[0], variants[0].blocks[1]);
     variants[1].provenance.scenario_name += "x";
     variants[2].provenance.scenario_text += "x";
@@ -544,6 +560,11 @@ TEST(ResultsDigest, ChangesWithRowOrderProvenanceAndNames) {
     // Moving a name between lists must not collide: same strings, other boundaries.
     variants[7].codes.request_status.push_back(variants[7].codes.request_reason.front());
     variants[7].codes.request_reason.erase(variants[7].codes.request_reason.begin());
+    variants[8].provenance.overrides.push_back("seed=2");
+    variants[9].provenance.overrides[0] = "duration=3h";
+    // The same text split differently between the scenario and the overrides.
+    variants[10].provenance.scenario_text += variants[10].provenance.overrides.front();
+    variants[10].provenance.overrides.erase(variants[10].provenance.overrides.begin());
     for (std::size_t i = 0; i < variants.size(); ++i) EXPECT_NE(results_digest(variants[i]), reference) << i;
 }
 

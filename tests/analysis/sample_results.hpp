@@ -28,6 +28,7 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
     RunResults r;
     r.provenance = {.scenario_name = "passport",
                     .scenario_text = "name: passport\nduration: 6h\n",
+                    .overrides = {"duration=2h", "clouds[0].quotas.small=50"},
                     .seed = seed,
                     .replication = 3,
                     .program_version = "0.1.0",
@@ -37,6 +38,8 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
     for (int i = 0; i < 4000; ++i) r.provenance.scenario_text += "# padding line " + std::to_string(i) + "\n";
     r.codes = {.request_status = {"pending", "included", "confirmed", "refused"},
                .request_reason = {"none", "pool_exhausted", "rate_limited", "expired"},
+               .transfer_status = {"pending", "included", "confirmed", "refused"},
+               .transfer_reason = {"none", "not_owner", "transfer_limit"},
                .redemption_status = {"redeemed", "rejected"},
                .redemption_reason = {"none", "already_redeemed", "unknown_code"},
                .tiers = {"small", "medium", "large"},
@@ -90,6 +93,7 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
     r.requests = {
         {.tx_hash = bytes32(40),
          .user = 17,
+         .attempt = 1,
          .region = 1,
          .tier = 2,
          .submit_ns = 1'000,
@@ -99,6 +103,7 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
          .reason = 0},
         {.tx_hash = bytes32(41),
          .user = 18,
+         .attempt = 2,
          .region = 0,
          .tier = 0,
          .submit_ns = 2'000,
@@ -107,8 +112,29 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
          .status = 3,
          .reason = 1},
     };
+    r.transfers = {
+        {.tx_hash = bytes32(50),
+         .code = bytes32(40),
+         .from_user = 17,
+         .to_user = 19,
+         .submit_ns = 61'000'000'001,
+         .include_ns = 75'000'000'000,
+         .confirm_ns = -1,
+         .status = 1,
+         .reason = 0},
+        {.tx_hash = bytes32(51),
+         .code = bytes32(42),
+         .from_user = 20,
+         .to_user = 21,
+         .submit_ns = 62'000'000'000,
+         .include_ns = 75'000'000'000,
+         .confirm_ns = -1,
+         .status = 3,
+         .reason = 2},
+    };
     r.redemptions = {
         {.code = bytes32(40),
+         .user = 19,
          .cloud = 2,
          .requested_ns = 61'000'000'000,
          .query_ns = 61'100'000'000,

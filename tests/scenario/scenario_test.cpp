@@ -73,9 +73,26 @@ TEST(DefaultScenario, LoadsCleanly) {
         EXPECT_NE(std::find(names.begin(), names.end(), c.region), names.end()) << c.name;
         EXPECT_EQ(c.quotas.size(), 3u);
     }
-    // "A few requests per second overall."
+    // A busy day: 0.2 new users per second overall (scenarios/passport.yaml, Demand).
     double total = 0;
     for (double r : arrival_rates_per_second(*s)) total += r;
+    EXPECT_NEAR(total, 0.2, 1e-9);
+}
+
+// The launch-day variant: the same world under ten times the demand and pool.
+TEST(DefaultScenario, LaunchVariantIsTheSameWorldAtTenTimesTheDemand) {
+    const auto base = load_default_scenario();
+    const auto launch = load_scenario_file(kSource + "/scenarios/passport-launch.yaml");
+    ASSERT_TRUE(base.has_value() && launch.has_value()) << dump(launch.error());
+    EXPECT_EQ(launch->node_count(), base->node_count());
+    ASSERT_EQ(launch->clouds.size(), base->clouds.size());
+    for (std::size_t i = 0; i < base->clouds.size(); ++i) {
+        EXPECT_EQ(launch->clouds[i].region, base->clouds[i].region);
+        for (std::size_t t = 0; t < base->clouds[i].quotas.size(); ++t)
+            EXPECT_EQ(launch->clouds[i].quotas[t], 10 * base->clouds[i].quotas[t]) << base->clouds[i].name;
+    }
+    double total = 0;
+    for (double r : arrival_rates_per_second(*launch)) total += r;
     EXPECT_NEAR(total, 2.0, 1e-9);
 }
 

@@ -42,6 +42,61 @@ TEST(Distributions, ValuesArePinned) {
     for (const std::size_t expected : {3, 3, 2, 3, 3, 3, 3, 3}) EXPECT_EQ(w->pick(d), expected);
 }
 
+// The ziggurat (ziggurat.hpp) involves no libm on its fast path, so its values are
+// pinned exactly; scripts/gen-ziggurat-tables documents the tables and an independent
+// Python transcription of the algorithm gives the same values.
+TEST(Distributions, ZigguratValuesArePinned) {
+    RandomStream d = RandomStream::derive(2024, 0, "ziggurat");
+    for (const double expected :
+         {0.468859106343396, 1.6895051050303205, 0.58983323499002627, 0.86681570848634448,
+          0.41254091876400789, 2.5738629161267221, 1.4622691650696176, 1.7868353379917332})
+        EXPECT_EQ(exponential_ziggurat(d, 1.0), expected);
+    for (const std::int64_t expected : {2955017, 1230884, 6287580})
+        EXPECT_EQ(exponential_ziggurat(d, millis(1)), nanos(expected));
+}
+
+// Scripted words drive each branch: the core of a layer, the tail, a rejected then an
+// accepted wedge; the words consumed are counted.
+TEST(Distributions, ZigguratTakesEveryPath) {
+    struct Script {
+        std::vector<std::uint64_t> words;
+        std::size_t used = 0;
+        std::uint64_t next_u64() { return words.at(used++); }
+    };
+    namespace z = ziggurat;
+    constexpr std::uint64_t kHalf = std::uint64_t{1} << 63;  // u = 0.5 exactly
+    Script core{{kHalf | 5}};
+    EXPECT_EQ(z::standard_exponential(core), 0.5 * z::kX[5]);
+    EXPECT_EQ(core.used, 1u);
+    Script base{{kHalf | 0}};  // layer 0, x = kX[0] / 2 < R: the base rectangle
+    EXPECT_EQ(z::standard_exponential(base), 0.5 * z::kX[0]);
+    Script tail{{~std::uint64_t{0xff}, 0}};  // layer 0, x ~ kX[0] > R; then u' = 2^-53
+    EXPECT_DOUBLE_EQ(z::standard_exponential(tail), z::kR + 53 * std::log(2.0));
+    EXPECT_EQ(tail.used, 2u);
+    // The top layer has no core (kX[256] = 0). y = kF[256] = 1 is above the curve
+    // (rejected); y just above kF[255] is below it at x = kX[255] / 2 (accepted).
+    Script wedge{{kHalf | 0xff, 0, kHalf | 0xff, ~std::uint64_t{0}}};
+    EXPECT_EQ(z::standard_exponential(wedge), 0.5 * z::kX[255]);
+    EXPECT_EQ(wedge.used, 4u);
+}
+
+// The tables describe 256 layers of equal area V = (R + 1) e^-R under e^-x.
+TEST(Distributions, ZigguratTablesAreConsistent) {
+    namespace z = ziggurat;
+    const double v = (z::kR + 1) * std::exp(-z::kR);
+    EXPECT_EQ(z::kX[1], z::kR);
+    EXPECT_EQ(z::kX[256], 0.0);
+    EXPECT_EQ(z::kF[256], 1.0);
+    EXPECT_NEAR(z::kX[0] * z::kF[1], v, 1e-15);
+    for (std::size_t i = 0; i < 256; ++i) {
+        EXPECT_GT(z::kX[i], z::kX[i + 1]) << i;
+        EXPECT_DOUBLE_EQ(z::kF[i], std::exp(-z::kX[i])) << i;  // 4 ULP
+        if (i >= 1) {
+            EXPECT_NEAR(z::kX[i] * (z::kF[i + 1] - z::kF[i]), v, 1e-16) << i;
+        }
+    }
+}
+
 struct Moments {
     double mean = 0;
     double variance = 0;
@@ -114,6 +169,28 @@ TEST(Distributions, ExponentialMoments) {
     EXPECT_NEAR(m.mean, 2.0, 5 * 2.0 / std::sqrt(kDraws));
     EXPECT_NEAR(m.variance, 4.0, 0.15);
     const Moments d = moments(kDraws, [&] { return static_cast<double>(exponential(r, millis(1)).nanos()); });
+    EXPECT_NEAR(d.mean, 1e6, 5 * 1e6 / std::sqrt(kDraws));
+}
+
+TEST(Distributions, ExponentialZigguratMomentsAndTail) {
+    RandomStream r = RandomStream::derive(1, 0, "exponential_ziggurat");
+    const Moments m = moments(kDraws, [&] { return exponential_ziggurat(r, 2.0); });
+    EXPECT_NEAR(m.mean, 2.0, 5 * 2.0 / std::sqrt(kDraws));
+    EXPECT_NEAR(m.variance, 4.0, 0.15);
+    // P(X > t) = e^-t, including past R ~ 7.7 where the tail branch takes over.
+    std::array<int, 4> above{};
+    const std::array<double, 4> t{0.1, 1.0, 3.0, 8.0};
+    for (int i = 0; i < kDraws; ++i) {
+        const double x = exponential_ziggurat(r, 1.0);
+        ASSERT_GE(x, 0.0);
+        for (std::size_t k = 0; k < t.size(); ++k) above[k] += x > t[k] ? 1 : 0;
+    }
+    for (std::size_t k = 0; k < t.size(); ++k) {
+        const double p = std::exp(-t[k]);
+        EXPECT_NEAR(above[k], p * kDraws, 5 * std::sqrt(p * kDraws) + 1) << t[k];
+    }
+    const Moments d =
+        moments(kDraws, [&] { return static_cast<double>(exponential_ziggurat(r, millis(1)).nanos()); });
     EXPECT_NEAR(d.mean, 1e6, 5 * 1e6 / std::sqrt(kDraws));
 }
 

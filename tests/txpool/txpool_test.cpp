@@ -58,7 +58,7 @@ class TxPoolTest : public ::testing::Test {
     }
     std::vector<Hash32> selected(const TxPool& pool, std::optional<std::size_t> max = std::nullopt) {
         std::vector<Hash32> out;
-        for (const RecoveredTransaction* t : pool.select(nonces, max)) out.push_back(t->hash);
+        for (const TxRef& t : pool.select(nonces, max)) out.push_back(t->hash);
         return out;
     }
     std::vector<std::uint64_t> pending_of(const TxPool& pool, std::size_t user) {
@@ -662,7 +662,7 @@ TEST_F(TxPoolTest, SelectionStartsFromTheGivenState) {
     test::MapNonces ahead;  // e.g. building on a block this pool has not caught up with
     ahead.set(0, 1);
     std::vector<Hash32> got;
-    for (const auto* t : pool.select(ahead)) got.push_back(t->hash);
+    for (const auto& t : pool.select(ahead)) got.push_back(t->hash);
     EXPECT_EQ(got, (std::vector<Hash32>{tx(0, 1).hash, tx(0, 2).hash, tx(1, 0).hash}));
     ahead.set(0, 3);
     ahead.set(1, 5);
@@ -752,7 +752,7 @@ Trace run_random(const Config& config, std::uint64_t seed, std::size_t steps) {
             // transaction for a sender.
             const auto selection = pool.select(nonces, uniform_below(rng, 12));
             std::string e = "block";
-            for (const RecoveredTransaction* t : selection) {
+            for (const TxRef& t : selection) {
                 EXPECT_EQ(t->tx.nonce, nonces.nonce(t->sender));  // contiguous, in nonce order
                 nonces.set(t->sender, t->tx.nonce + 1);
                 e.append(" ").append(t->hash.hex(), 2, 8);
@@ -791,7 +791,7 @@ Trace run_random(const Config& config, std::uint64_t seed, std::size_t steps) {
         if (::testing::Test::HasFailure()) break;
     }
     std::string final_selection = "final";
-    for (const RecoveredTransaction* t : pool.select(nonces))
+    for (const TxRef& t : pool.select(nonces))
         final_selection.append(" ").append(t->hash.hex());
     trace.events.push_back(std::move(final_selection));
     return trace;

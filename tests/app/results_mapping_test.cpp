@@ -1,0 +1,187 @@
+// app/results_mapping: world records → results rows and the summary metrics, checked
+// against the definitions of docs/metrics.md on hand-made world results.
+#include "app/results_mapping.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "analysis/results/digest.hpp"
+#include "protocol/state/receipt.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace cl::app {
+namespace {
+
+using sim::millis;
+using sim::seconds;
+using sim::Time;
+using sim::world::WorldResults;
+
+constexpr const char* kScenario =
+    "name: mapping\n"
+    "clouds:\n"
+    "  - {name: a, region: london}\n"
+    "  - {name: b, region: tokyo}\n";
+
+sim::scenario::Scenario scenario(const std::vector<sim::scenario::Override>& sets = {}) {
+    auto s = sim::scenario::load_scenario(kScenario, "mapping.yaml", sets);
+    EXPECT_TRUE(s.has_value());
+    return *s;
+}
+
+Hash32 hash(std::uint8_t b) {
+    Hash32 h;
+    h.bytes.fill(b);
+    return h;
+}
+
+Time at(double s) { return Time::zero() + sim::Duration::from_nanos(static_cast<std::int64_t>(s * 1e9)); }
+
+std::map<std::string, double> summary(const analysis::RunResults& run) {
+    std::map<std::string, double> out;
+    for (const auto& e : run.summary) out[e.name.str()] = e.value;
+    return out;
+}
+
+TEST(ResultsMapping, ProvenanceRecordsOverridesInOrderAndTheEffectiveSeed) {
+    const auto s = scenario({{"duration", "5m"}, {"seed", "42"}, {"duration", "7m"}});
+    const analysis::RunResults run = to_run_results(s, 2, WorldResults{});
+    EXPECT_EQ(run.provenance.scenario_text, kScenario);
+    EXPECT_EQ(run.provenance.overrides, (std::vector<std::string>{"duration=5m", "seed=42", "duration=7m"}));
+    EXPECT_EQ(run.provenance.seed, 42u);
+    EXPECT_EQ(run.provenance.replication, 2u);
+    // Without overrides the list is empty, and the digest tells the two apart.
+    const analysis::RunResults plain = to_run_results(scenario(), 2, WorldResults{});
+    EXPECT_TRUE(plain.provenance.overrides.empty());
+    EXPECT_NE(analysis::results_digest(plain), analysis::results_digest(run));
+}
+
+TEST(ResultsMapping, PropagationCountsNodesOnlineAtSealing) {
+    WorldResults w;
+    w.final_numbers.assign(10, 1);  // ten nodes, four of them online at sealing
+    sim::world::BlockRecord b;
+    b.hash = hash(1);
+    b.number = 1;
+    b.sealed = at(15);
+    b.canonical = true;
+    b.online = 4;
+    b.arrivals = {millis(4), millis(1), millis(3), millis(2)};
+    b.late_arrivals = 2;
+    w.blocks.push_back(b);
+    const analysis::RunResults run = to_run_results(scenario(), 0, w);
+    ASSERT_EQ(run.propagation.size(), 1u);
+    const analysis::PropagationRow& p = run.propagation[0];
+    EXPECT_EQ(p.t50_ns, millis(2).nanos());   // 2nd of 4
+    EXPECT_EQ(p.t90_ns, millis(4).nanos());   // ⌈3.6⌉ = 4th of 4
+    EXPECT_EQ(p.t100_ns, millis(4).nanos());
+    EXPECT_EQ(p.nodes_reached, 6u);           // late importers included
+    EXPECT_DOUBLE_EQ(summary(run).at("propagation_p50_s"), 0.002);
+    EXPECT_DOUBLE_EQ(summary(run).at("propagation_p90_s"), 0.004);
+}
+
+TEST(ResultsMapping, RequestsServedAreConfirmedSuccesses) {
+    WorldResults w;
+    auto request = [&](std::uint8_t id, std::uint64_t user, std::uint32_t attempt, bool included, bool success,
+                       bool confirmed, std::uint8_t reason) {
+        sim::world::RequestRecord q;
+        q.tx = hash(id);
+        q.user = user;
+        q.attempt = attempt;
+        q.submitted = at(10);
+        if (included) q.included = at(15);
+        if (confirmed) q.confirmed = at(40);
+        q.success = success;
+        q.reason = reason;
+        w.requests.push_back(q);
+    };
+    request(1, 0, 1, true, true, true, 0);     // served
+    request(2, 1, 1, true, true, false, 0);    // included, not (yet) confirmed to the user
+    request(3, 2, 1, true, false, false, static_cast<std::uint8_t>(state::Reason::kPoolExhausted));
+    request(4, 2, 2, false, false, false, static_cast<std::uint8_t>(100 + 0));  // txpool refusal
+    request(5, 2, 3, true, true, true, 0);     // served on the third attempt
+    request(6, 3, 1, false, false, false, 255);  // never included
+    const analysis::RunResults run = to_run_results(scenario(), 0, w);
+    ASSERT_EQ(run.requests.size(), 6u);
+    EXPECT_EQ(run.requests[0].status, 2);
+    EXPECT_EQ(run.requests[1].status, 1);
+    EXPECT_EQ(run.requests[2].status, 3);
+    EXPECT_EQ(run.codes.request_reason[run.requests[2].reason], "pool_exhausted");
+    EXPECT_EQ(run.requests[3].status, 3);
+    EXPECT_EQ(run.codes.request_reason[run.requests[3].reason].rfind("txpool_", 0), 0u);
+    EXPECT_EQ(run.requests[4].attempt, 3u);
+    EXPECT_EQ(run.requests[5].status, 0);
+    EXPECT_EQ(run.codes.request_reason[run.requests[5].reason], "not_included");
+    const auto m = summary(run);
+    EXPECT_EQ(m.at("requests_submitted"), 6);
+    EXPECT_EQ(m.at("requests_served"), 2);
+    EXPECT_EQ(m.at("users_served"), 2);
+    EXPECT_EQ(m.at("rerequests"), 2);
+    EXPECT_EQ(m.at("requests_refused_pool_exhausted"), 1);
+    EXPECT_EQ(m.at("requests_refused_not_included"), 1);
+    EXPECT_DOUBLE_EQ(m.at("request_latency_p50_s"), 30.0);
+}
+
+TEST(ResultsMapping, RedemptionsCountSuccessesAndTransfersAreMapped) {
+    WorldResults w;
+    for (int i = 0; i < 3; ++i) {
+        sim::world::RedemptionRecord r;
+        r.code = hash(static_cast<std::uint8_t>(i));
+        r.user = static_cast<std::uint64_t>(10 + i);
+        r.cloud = static_cast<std::uint16_t>(i % 2);
+        r.requested = at(100);
+        r.first_query = at(100);
+        r.submitted = at(130);
+        if (i < 2) r.included = at(135);
+        r.success = i == 0;              // i == 1: included but failed (already redeemed)
+        r.reason = i == 0   ? 0
+                   : i == 1 ? static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed)
+                            : 255;  // i == 2: not included
+        w.redemptions.push_back(r);
+    }
+    sim::world::TransferRecord t;
+    t.tx = hash(7);
+    t.code = hash(0);
+    t.from = 3;
+    t.to = 10;
+    t.submitted = at(50);
+    t.included = at(60);
+    t.confirmed = at(90);
+    t.success = true;
+    w.transfers.push_back(t);
+    t.tx = hash(8);
+    t.included.reset();
+    t.confirmed.reset();
+    t.success = false;
+    t.reason = 255;
+    w.transfers.push_back(t);
+    const analysis::RunResults run = to_run_results(scenario(), 0, w);
+    EXPECT_EQ(summary(run).at("redemptions"), 1);
+    EXPECT_EQ(run.redemptions[0].user, 10u);
+    EXPECT_EQ(run.redemptions[1].status, 2);
+    ASSERT_EQ(run.transfers.size(), 2u);
+    EXPECT_EQ(run.transfers[0].status, 2);
+    EXPECT_EQ(run.transfers[0].confirm_ns, at(90).nanos());
+    EXPECT_EQ(run.transfers[0].to_user, 10u);
+    EXPECT_EQ(run.transfers[1].status, 0);
+    EXPECT_EQ(run.codes.transfer_reason[run.transfers[1].reason], "not_included");
+    EXPECT_EQ(summary(run).at("transfers"), 1);
+}
+
+TEST(ResultsMapping, PoolUtilisationIsTheFinalReferenceState) {
+    WorldResults w;
+    // Default pool: three tiers, 1000 units per cloud each: 2000 per tier.
+    w.final_pool_remaining = {1500, 2000, 0};
+    sim::world::Sample stale;
+    stale.pool_remaining = {2000, 2000, 2000};  // the last sample is not the end state
+    w.samples.push_back(stale);
+    const auto m = summary(to_run_results(scenario(), 0, w));
+    EXPECT_DOUBLE_EQ(m.at("pool_utilisation_small"), 0.25);
+    EXPECT_DOUBLE_EQ(m.at("pool_utilisation_medium"), 0.0);
+    EXPECT_DOUBLE_EQ(m.at("pool_utilisation_large"), 1.0);
+}
+
+}  // namespace
+}  // namespace cl::app
