@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "sim/scenario/loader.hpp"
+#include "sim/world/from_scenario.hpp"
 
 namespace cl::app {
 
@@ -66,6 +67,12 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
         return 2;
     }
     const sc::Scenario& s = *scenario;
+    // What only the built world shows: selectors resolved against the topology of every
+    // replication (partition groups that come out empty or overlapping, and so on).
+    if (auto built = sim::world::check_world(s); !built) {
+        err << sim::world::to_scenario_error(s, built.error()).to_string() << "\n";
+        return 2;
+    }
     out << path << ": ok: scenario '" << s.name << "', " << plural(s.clouds.size(), "cloud") << ", "
         << plural(s.network.full_nodes, "full node") << ", " << sc::to_string(s.network.topology.kind)
         << " topology, " << sc::format_duration(s.duration) << " at "

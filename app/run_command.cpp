@@ -90,18 +90,28 @@ int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostr
     }
     const std::string output = options->output.empty() ? scenario->outputs.file : options->output;
     const bool progress = !options->quiet && isatty(STDERR_FILENO);
+    // What only the built world shows (selectors resolved against each replication's
+    // topology) is bad input too: reported before any run, so nothing is written.
+    if (auto ok = sim::world::check_world(*scenario); !ok) {
+        err << sim::world::to_scenario_error(*scenario, ok.error()).to_string() << "\n";
+        return 2;
+    }
 
     std::vector<analysis::RunResults> runs;
     for (std::uint64_t rep = 0; rep < scenario->replications; ++rep) {
         auto config = sim::world::world_config(*scenario, rep);
-        if (!config) {
-            err << (scenario->source_file.empty() ? std::string("scenario") : scenario->source_file) << ": "
-                << config.error() << "\n";
+        if (!config) {  // check_world() passed: cannot happen, but never abort on input
+            err << sim::world::to_scenario_error(*scenario, config.error()).to_string() << "\n";
             return 2;
         }
         const double total = scenario->duration.to_seconds_f64();
         const auto start = std::chrono::steady_clock::now();
-        sim::world::World world(std::move(*config));
+        auto created = sim::world::World::create(std::move(*config));
+        if (!created) {
+            err << sim::world::to_scenario_error(*scenario, {"", created.error(), {}}).to_string() << "\n";
+            return 2;
+        }
+        sim::world::World& world = *created;
         auto report = [&](sim::Time now, std::uint64_t events) {
             const double wall =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

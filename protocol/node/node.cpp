@@ -51,6 +51,8 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
       chain_(config_.clique, genesis->header),
       txpool_(config_.txpool) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
+    CL_ASSERT(config_.fetch_attempts >= 1 && config_.max_orphans >= 1);
+    CL_ASSERT(config_.head_stall_timeout > Nanos(0));
     if (config_.signer_key) self_ = address_of(*config_.signer_key);
     states_.emplace(genesis->hash, std::move(genesis_state));
     blocks_.emplace(genesis->hash, std::move(genesis));
@@ -78,6 +80,18 @@ CodeView Node::query_code(const Hash32& id) const {
 Effects Node::start(Nanos now) {
     Effects effects;
     Context ctx(now, effects);
+    // After a restart: the timers and replies of outstanding requests were lost while the
+    // node was down, so each is sent again (in hash order: map order must not matter).
+    std::vector<std::pair<Hash32, PeerId>> outstanding;
+    outstanding.reserve(fetching_.size());
+    for (const auto& [hash, fetch] : fetching_) outstanding.emplace_back(hash, fetch.peer);
+    std::sort(outstanding.begin(), outstanding.end());
+    fetching_.clear();
+    fetch_timers_.clear();
+    for (const auto& [hash, peer] : outstanding) request_block(ctx, hash, next_fetch_peer(hash, peer));
+    head_changed_ = now;
+    stall_token_ = ++tokens_issued_;
+    ctx.effects.timers.push_back(Timer{now + config_.head_stall_timeout, stall_token_});
     plan_seal(ctx);
     return effects;
 }
@@ -90,11 +104,9 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
         receive_block(ctx, from, m->block);
     } else if (const auto* a = std::get_if<NewBlockHashesMsg>(&message)) {
         mark_known(a->hash, from);
-        if (blocks_.contains(a->hash) || orphan_hashes_.contains(a->hash)) return effects;
-        auto it = fetching_.find(a->hash);
-        if (it != fetching_.end() && now - it->second < config_.fetch_timeout) return effects;
-        fetching_[a->hash] = now;
-        ctx.send(from, GetBlockMsg{a->hash});
+        if (blocks_.contains(a->hash) || orphan_blocks_.contains(a->hash)) return effects;
+        // Being fetched already: its timer retries, possibly from this announcer.
+        if (!fetching_.contains(a->hash)) request_block(ctx, a->hash, from);
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
         if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
             mark_known(g->hash, from);
@@ -109,7 +121,13 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
 Effects Node::on_timer(Nanos now, std::uint64_t token) {
     Effects effects;
     Context ctx(now, effects);
-    if (token != 0 && token == seal_token_) seal(ctx);
+    if (token != 0 && token == seal_token_) {
+        seal(ctx);
+    } else if (token != 0 && token == stall_token_) {
+        check_stall(ctx);
+    } else if (fetch_timers_.contains(token)) {
+        on_fetch_timeout(ctx, token);
+    }
     return effects;
 }
 
@@ -123,17 +141,16 @@ Effects Node::on_local_tx(Nanos now, const TxRef& tx) {
 // ---- blocks ----
 
 void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
-    if (blocks_.contains(block->hash) || orphan_hashes_.contains(block->hash)) return;
-    fetching_.erase(block->hash);
+    if (blocks_.contains(block->hash) || orphan_blocks_.contains(block->hash)) return;
+    fetching_.erase(block->hash);  // its timer, when it fires, finds no fetch
     const Hash32& parent = block->header.parent_hash;
     if (!blocks_.contains(parent)) {
-        // Sync: keep the block and fetch its missing ancestors from the peer that sent it.
-        orphan_hashes_.insert(block->hash);
-        orphans_[parent].push_back(block);
-        if (!fetching_.contains(parent) && !orphan_hashes_.contains(parent)) {
-            fetching_[parent] = ctx.now;
-            ctx.send(from, GetBlockMsg{parent});
-        }
+        // Sync: keep the block and fetch the first missing ancestor from the peer that sent
+        // it (which imported the block, so has all of them).
+        add_orphan(block);
+        const Hash32 missing = missing_ancestor(parent);
+        mark_known(missing, from);
+        if (!fetching_.contains(missing)) request_block(ctx, missing, from);
         return;
     }
     if (!import_block(ctx, block)) return;
@@ -146,7 +163,7 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
         std::vector<BlockRef> children = std::move(it->second);
         orphans_.erase(it);
         for (const BlockRef& child : children) {
-            orphan_hashes_.erase(child->hash);
+            orphan_blocks_.erase(child->hash);
             if (!import_block(ctx, child)) continue;
             relay_block(ctx, child, std::nullopt);
             ready.push_back(child->hash);
@@ -201,6 +218,7 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
 }
 
 void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
+    head_changed_ = ctx.now;
     const StateNonces nonces(head_state(), cache_);
     (void)txpool_.on_new_head(nonces, ctx.now);
     if (ctx.now - last_pool_expiry_ >= config_.pool_expiry_interval) {
@@ -215,16 +233,18 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
             }
         }
     }
-    // Forget gossip bookkeeping of blocks far below the head, every kGossipHorizon / 4
-    // heights (erasing only: no output depends on the maps' iteration order).
+    // Forget gossip bookkeeping of blocks far below the head, and of blocks neither
+    // stored, nor kept, nor being fetched (rejected ones, fetches given up), every
+    // kGossipHorizon / 4 heights. Erasing only: no output depends on the map's iteration
+    // order. Fetches end on their own (answered or given up by their timers).
     const std::uint64_t head = chain_.head().header.number;
     if (head > kGossipHorizon && head % (kGossipHorizon / 4) == 0) {
         std::erase_if(known_by_, [&](const auto& entry) {
             const auto it = blocks_.find(entry.first);
-            return it != blocks_.end() && it->second->header.number + kGossipHorizon < head;
+            if (it == blocks_.end())
+                return !orphan_blocks_.contains(entry.first) && !fetching_.contains(entry.first);
+            return it->second->header.number + kGossipHorizon < head;
         });
-        std::erase_if(fetching_,
-                      [&](const auto& entry) { return ctx.now - entry.second > 4 * config_.fetch_timeout; });
     }
     plan_seal(ctx);
 }
@@ -237,6 +257,110 @@ void Node::mark_known(const Hash32& block, PeerId peer) {
 bool Node::peer_knows(const Hash32& block, PeerId peer) const {
     auto it = known_by_.find(block);
     return it != known_by_.end() && std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
+}
+
+// Announces a head that has not changed for head_stall_timeout to every peer (whatever
+// known_by_ says: what was sent across a partition was lost), then checks again one
+// timeout after the later of now and the last head change.
+void Node::check_stall(Context& ctx) {
+    Nanos next = head_changed_ + config_.head_stall_timeout;
+    if (ctx.now >= next) {
+        const BlockEntry& head = chain_.head();
+        for (PeerId p : config_.peers) ctx.send(p, NewBlockHashesMsg{head.hash, head.header.number});
+        next = ctx.now + config_.head_stall_timeout;
+    }
+    stall_token_ = ++tokens_issued_;
+    ctx.effects.timers.push_back(Timer{next, stall_token_});
+}
+
+// ---- fetching and orphans ----
+
+void Node::request_block(Context& ctx, const Hash32& hash, PeerId peer) {
+    Fetch& f = fetching_[hash];
+    f.peer = peer;
+    f.attempts += 1;
+    f.token = ++tokens_issued_;
+    fetch_timers_.emplace(f.token, hash);
+    ctx.send(peer, GetBlockMsg{hash});
+    ctx.effects.timers.push_back(Timer{ctx.now + config_.fetch_timeout, f.token});
+}
+
+void Node::on_fetch_timeout(Context& ctx, std::uint64_t token) {
+    const auto timer = fetch_timers_.find(token);
+    const Hash32 hash = timer->second;
+    fetch_timers_.erase(timer);
+    const auto it = fetching_.find(hash);
+    if (it == fetching_.end() || it->second.token != token) return;  // answered, or superseded
+    if (it->second.attempts >= config_.fetch_attempts) {
+        // Given up: the next announcement of the block, or the next orphan that needs it,
+        // starts a new fetch.
+        fetching_.erase(it);
+        return;
+    }
+    request_block(ctx, hash, next_fetch_peer(hash, it->second.peer));
+}
+
+// The peers known to have the block (in the order they became known), then the others
+// (in configuration order): the one after `last` in that cycle. `last` itself only when
+// it is the node's only peer.
+PeerId Node::next_fetch_peer(const Hash32& hash, PeerId last) const {
+    if (config_.peers.empty()) return last;
+    std::vector<PeerId> order;
+    order.reserve(config_.peers.size());
+    if (auto it = known_by_.find(hash); it != known_by_.end()) {
+        for (PeerId p : it->second) {
+            if (std::find(config_.peers.begin(), config_.peers.end(), p) != config_.peers.end())
+                order.push_back(p);
+        }
+    }
+    const std::size_t known = order.size();
+    for (PeerId p : config_.peers) {
+        if (std::find(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(known), p) ==
+            order.begin() + static_cast<std::ptrdiff_t>(known))
+            order.push_back(p);
+    }
+    const auto at = std::find(order.begin(), order.end(), last);
+    if (at == order.end()) return order.front();
+    return std::next(at) == order.end() ? order.front() : *std::next(at);
+}
+
+// Keeps a block whose parent is missing. Beyond max_orphans the oldest arrival goes; the
+// arrival list is compacted when stale entries (orphans imported since) dominate, so it
+// stays O(max_orphans) and each arrival costs O(1) amortised.
+void Node::add_orphan(const BlockRef& block) {
+    const std::uint64_t seq = ++orphans_received_;
+    orphan_blocks_.emplace(block->hash, Orphan{block, seq});
+    orphans_[block->header.parent_hash].push_back(block);
+    orphan_order_.emplace_back(block->hash, seq);
+    auto live = [&](const std::pair<Hash32, std::uint64_t>& entry) {
+        const auto it = orphan_blocks_.find(entry.first);
+        return it != orphan_blocks_.end() && it->second.seq == entry.second;
+    };
+    while (orphan_blocks_.size() > config_.max_orphans) {
+        const auto oldest = orphan_order_.front();
+        orphan_order_.pop_front();
+        if (live(oldest)) drop_orphan(oldest.first);
+    }
+    if (orphan_order_.size() > 2 * config_.max_orphans + 64) {
+        std::erase_if(orphan_order_, [&](const auto& entry) { return !live(entry); });
+    }
+}
+
+void Node::drop_orphan(const Hash32& hash) {
+    const auto it = orphan_blocks_.find(hash);
+    const Hash32 parent = it->second.block->header.parent_hash;
+    orphan_blocks_.erase(it);
+    const auto siblings = orphans_.find(parent);
+    std::erase_if(siblings->second, [&](const BlockRef& b) { return b->hash == hash; });
+    if (siblings->second.empty()) orphans_.erase(siblings);
+}
+
+// The first block on the way down from `parent` that is neither stored nor an orphan.
+// O(orphans on that path), at most max_orphans.
+Hash32 Node::missing_ancestor(Hash32 parent) const {
+    for (auto it = orphan_blocks_.find(parent); it != orphan_blocks_.end(); it = orphan_blocks_.find(parent))
+        parent = it->second.block->header.parent_hash;
+    return parent;
 }
 
 // ---- transactions ----

@@ -8,10 +8,31 @@
 //
 // Gossip (eth protocol): a new block goes in full to √peers and as a hash announcement
 // to the others; an announced unknown block is fetched from the announcer; a block whose
-// parent is unknown is kept and its ancestors are fetched from the peer that sent it;
-// transactions are relayed once to each peer. Validators seal on their turn, out of turn
-// after the configured delay, abandon a pending seal when the head changes, and vote to
-// authorise the validators of pending clouds (spec/promo-pool.md §2).
+// parent is unknown is kept (an orphan) and its missing ancestor is fetched from the peer
+// that sent it; transactions are relayed once to each peer. Validators seal on their
+// turn, out of turn after the configured delay, abandon a pending seal when the head
+// changes, and vote to authorise the validators of pending clouds (spec/promo-pool.md §2).
+//
+// Fetching (liveness: one lost request must not stall a node). Every block request
+// (GetBlockMsg) sets a timer; a request still unanswered when it fires is sent again —
+// to the next peer known to have the block (known_by_: announcers, senders of its
+// descendants), then to the other peers in configuration order — up to
+// NodeConfig::fetch_attempts requests in all. A fetch given up is started afresh by the
+// next announcement of the block or the next orphan that needs it; start() (a restart)
+// sends every outstanding request again, since replies were lost while the node was down.
+// Orphans are bounded by NodeConfig::max_orphans: beyond it the oldest arrival is
+// dropped (its descendants then fetch it again when they next need it).
+//
+// Stalls: a node whose head has not changed for NodeConfig::head_stall_timeout announces
+// its head to every peer again (and again each timeout while stalled). This stands in
+// for eth's Status handshake and geth's periodic sync with the best peer: when a
+// partition heals, or the whole network stalled (Clique signers each waiting on their
+// own side's head), new blocks may never come to tell the nodes of a better chain, so
+// the heads themselves are exchanged and fetched.
+//
+// Timer tokens: one counter issues the tokens of seals, fetches and the stall check, so
+// they never collide; a token no longer current (an abandoned seal, an answered fetch, a
+// stall check from before a restart) is ignored.
 //
 // Determinism: hash maps are used for lookup only; every output order follows input
 // order or the tree. Not thread-safe.
@@ -19,10 +40,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -77,8 +98,12 @@ struct NodeConfig {
     txpool::Config txpool;
     std::optional<PrivateKey> signer_key;  // validators only
     std::vector<PeerId> peers;
-    Nanos fetch_timeout = std::chrono::seconds(5);  // re-request an announced block after this
+    Nanos fetch_timeout = std::chrono::seconds(5);  // a block request unanswered after this is sent again
+    std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
+    std::size_t max_orphans = 2048;                 // blocks kept while their parent is missing; >= 1
     bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
+    // A head unchanged this long is announced to every peer again (> 0): see "Stalls".
+    Nanos head_stall_timeout = std::chrono::seconds(60);
     // How often the pool's lifetime rule runs (txpool::TxPool::expire), checked at each new
     // head: geth's evictionInterval. It also forgets full token buckets, bounding memory.
     Nanos pool_expiry_interval = std::chrono::minutes(1);
@@ -155,6 +180,8 @@ class Node {
     const clique::Chain& chain() const { return chain_; }
     const txpool::TxPool& txpool() const { return txpool_; }
     bool is_validator() const { return self_.has_value(); }
+    std::size_t orphan_count() const { return orphan_blocks_.size(); }
+    std::size_t fetch_count() const { return fetching_.size(); }  // outstanding block requests
 
   private:
     class Context;  // the effects being built and the input's time
@@ -168,6 +195,13 @@ class Node {
     void seal(Context& ctx);
     void mark_known(const Hash32& block, PeerId peer);
     bool peer_knows(const Hash32& block, PeerId peer) const;
+    void request_block(Context& ctx, const Hash32& hash, PeerId peer);
+    void on_fetch_timeout(Context& ctx, std::uint64_t token);
+    void check_stall(Context& ctx);
+    PeerId next_fetch_peer(const Hash32& hash, PeerId last) const;
+    void add_orphan(const BlockRef& block);
+    void drop_orphan(const Hash32& hash);
+    Hash32 missing_ancestor(Hash32 parent) const;
 
     NodeConfig config_;
     std::optional<Address> self_;
@@ -178,15 +212,29 @@ class Node {
 
     std::unordered_map<Hash32, BlockRef> blocks_;                // every stored block
     std::unordered_map<Hash32, state::LedgerState> states_;      // state after each stored block
+    struct Orphan {
+        BlockRef block;
+        std::uint64_t seq = 0;  // arrival number, to tell a live entry of orphan_order_
+    };
+    struct Fetch {
+        PeerId peer = 0;             // asked last
+        std::uint32_t attempts = 0;  // requests sent
+        std::uint64_t token = 0;     // the timer of the last request
+    };
     std::unordered_map<Hash32, std::vector<BlockRef>> orphans_;  // by missing parent, arrival order
-    std::unordered_set<Hash32> orphan_hashes_;
-    std::unordered_map<Hash32, Nanos> fetching_;                // requested blocks, by request time
+    std::unordered_map<Hash32, Orphan> orphan_blocks_;           // every orphan, by hash
+    std::deque<std::pair<Hash32, std::uint64_t>> orphan_order_;  // arrivals, oldest first (some stale)
+    std::uint64_t orphans_received_ = 0;
+    std::unordered_map<Hash32, Fetch> fetching_;                // outstanding block requests
+    std::unordered_map<std::uint64_t, Hash32> fetch_timers_;    // pending fetch timer token -> block
     std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
     RecentSet recent_txs_{1024};                                // transaction hashes seen lately
 
-    Nanos last_pool_expiry_{0};      // when txpool_.expire() last ran
-    std::uint64_t seal_token_ = 0;  // the timer token of the pending seal (0: none)
-    std::uint64_t tokens_issued_ = 0;
+    Nanos last_pool_expiry_{0};        // when txpool_.expire() last ran
+    Nanos head_changed_{0};            // when the head last changed (or the node started)
+    std::uint64_t stall_token_ = 0;    // the pending stall check
+    std::uint64_t seal_token_ = 0;     // the timer token of the pending seal (0: none)
+    std::uint64_t tokens_issued_ = 0;  // seal and fetch timers alike
     std::optional<clique::SealPlan> seal_plan_;
     Hash32 seal_parent_;
 };

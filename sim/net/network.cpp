@@ -181,7 +181,11 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
 
     RandomStream& rng = rng_[from];
     // Draw in a fixed order whatever the outcome, so one drop does not shift later draws.
-    const bool lost = config_.loss > 0.0 && bernoulli(rng, config_.loss);
+    bool lost = config_.loss > 0.0 && bernoulli(rng, config_.loss);
+    if (!link_loss_.empty()) {
+        const double p = window_loss(*h, now.nanos());
+        if (p > 0.0) lost = bernoulli(rng, p) || lost;
+    }
     std::int64_t arrive = saturating_add(d.departed, draw_latency(rng, link.latency)).nanos();
     if (!config_.allow_reordering) arrive = std::max(arrive, last_arrival_[*h]);
     d.arrived = Time::from_nanos(arrive);
@@ -275,6 +279,44 @@ std::expected<void, ConfigError> Network::add_link_failure(NodeId a, NodeId b, T
     if (auto ok = check_interval("link_failure", start, end); !ok) return ok;
     link_failures_.push_back({std::min(a, b), std::max(a, b), start.nanos(), end.nanos()});
     return {};
+}
+
+std::expected<void, ConfigError> Network::add_link_loss(NodeId a, NodeId b, double probability, Time start,
+                                                        Time end) {
+    if (auto ok = check_node(topology_, "link_loss.a", a); !ok) return ok;
+    if (auto ok = check_node(topology_, "link_loss.b", b); !ok) return ok;
+    if (a == b) {
+        return config_error(ConfigErrorCode::kSelfLink, "link_loss.b",
+                            "a link joins two different nodes (both are " + std::to_string(a) + ")");
+    }
+    const auto ab = topology_.half_edge(a, b);
+    const auto ba = topology_.half_edge(b, a);
+    if (!ab || !ba) {
+        return config_error(ConfigErrorCode::kNotLinked, "link_loss",
+                            "nodes " + std::to_string(a) + " and " + std::to_string(b) + " are not linked");
+    }
+    if (!(probability >= 0.0 && probability <= 1.0)) {
+        return config_error(ConfigErrorCode::kProbabilityOutOfRange, "link_loss.probability",
+                            "probability " + quote(probability) + " is not in [0, 1]");
+    }
+    if (auto ok = check_interval("link_loss", start, end); !ok) return ok;
+    if (link_loss_.empty()) link_loss_.resize(topology_.half_edge_count());
+    for (const std::size_t h : {*ab, *ba}) link_loss_[h].push_back({start.nanos(), end.nanos(), probability});
+    return {};
+}
+
+double Network::window_loss(std::size_t half_edge, std::int64_t t) const {
+    double kept = 1.0;
+    for (const LossWindow& w : link_loss_[half_edge]) {
+        if (t >= w.start && t < w.end) kept *= 1.0 - w.probability;
+    }
+    return 1.0 - kept;
+}
+
+double Network::link_loss(NodeId a, NodeId b, Time t) const {
+    if (link_loss_.empty() || a >= topology_.node_count() || b >= topology_.node_count()) return 0.0;
+    const auto h = topology_.half_edge(a, b);
+    return h ? window_loss(*h, t.nanos()) : 0.0;
 }
 
 bool Network::node_up(NodeId node, Time t) const {

@@ -13,8 +13,9 @@
 // timeline saturate at Time::max() (the message then never arrives within a run).
 // and the message is dropped (DropReason) when:
 //   at send:    from and to are not linked; the sender is down; the link is down; a
-//               partition separates them at `now`; the loss draw says so
-//               (probability NetworkConfig::loss);
+//               partition separates them at `now`; a loss draw says so (probability
+//               NetworkConfig::loss everywhere, then the link's own loss in a
+//               add_link_loss window active at `now`);
 //   at arrival: the receiver is down; the link is down; a partition separates them at
 //               the arrival time.
 // A message from a live sender occupies its uplink even if it is then lost or cut off
@@ -24,10 +25,13 @@
 //
 // Randomness (loss, jitter) comes from one stream per sending node, derived from
 // (seed, replication, "net/node/<id>"), so a node's draws depend only on its own sends.
+// Per send, in this order: the NetworkConfig::loss draw (when loss > 0), the link-loss
+// draw (when a link-loss window with probability > 0 is active on the link at `now`),
+// the jitter draw (when the latency model has one) — whatever the outcome.
 //
 // Faults are schedules, pure functions of time: partitions (named groups of nodes that
 // cannot reach each other in [start, end); nodes in no group form one implicit group),
-// node failures and link failures in [start, end).
+// node failures, link failures and partial link loss in [start, end).
 //
 // Configuration is checked, never trusted: Network::create() and the add_* fault
 // schedules return a ConfigError naming the field for any value a scenario could get
@@ -174,11 +178,21 @@ class Network {
     [[nodiscard]] std::expected<void, ConfigError> add_partition(const PartitionSpec& partition);
     [[nodiscard]] std::expected<void, ConfigError> add_node_failure(NodeId node, Time start, Time end);
     [[nodiscard]] std::expected<void, ConfigError> add_link_failure(NodeId a, NodeId b, Time start, Time end);
+    // Partial loss on the link a–b (both directions): a message sent on it during
+    // [start, end) is lost with `probability` (decided at send, from the sender's
+    // stream; messages in flight are not affected). Windows that overlap on one link are
+    // independent losses: 1 − Π(1 − p). Rules: as add_link_failure, and probability in
+    // [0, 1]. Lookup is O(windows on that link).
+    [[nodiscard]] std::expected<void, ConfigError> add_link_loss(NodeId a, NodeId b, double probability,
+                                                                 Time start, Time end);
 
     bool node_up(NodeId node, Time t) const;
     bool link_up(NodeId a, NodeId b, Time t) const;
     // No active partition separates a and b at t.
     bool reachable(NodeId a, NodeId b, Time t) const;
+    // The probability that a message sent from a to b at t is lost to add_link_loss
+    // windows (NetworkConfig::loss not included). 0 when a and b are not linked.
+    double link_loss(NodeId a, NodeId b, Time t) const;
 
     // Serialisation time of `size` bytes at `bps` bits/s (0 = unlimited):
     // ceil(size·8·10^9 / bps) ns, in exact 128-bit integer arithmetic; Duration::max()
@@ -209,10 +223,15 @@ class Network {
         NodeId a, b;  // a < b
         std::int64_t start, end;
     };
+    struct LossWindow {
+        std::int64_t start, end;
+        double probability;
+    };
 
     void deliver(HandlePool<InFlight>::Handle h) noexcept;
     void drop(const Delivery& d, DropReason r) noexcept;
     Duration draw_latency(RandomStream& rng, Duration base) const;
+    double window_loss(std::size_t half_edge, std::int64_t t) const;
 
     Simulator& sim_;
     const Topology& topology_;
@@ -224,6 +243,7 @@ class Network {
     std::vector<std::int64_t> last_arrival_;    // per half-edge, ns
     std::vector<std::vector<Interval>> node_down_;
     std::vector<LinkFailure> link_failures_;
+    std::vector<std::vector<LossWindow>> link_loss_;  // per half-edge; empty until a window is added
     std::vector<Partition> partitions_;
     HandlePool<InFlight> in_flight_;
     std::vector<TypeCounters> counters_;

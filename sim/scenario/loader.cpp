@@ -166,6 +166,8 @@ class Checker {
     std::vector<Ranked> errors_;
 };
 
+SourcePos source_pos(const Pos& p) { return SourcePos{p.source == Source::kSet, p.line, p.column}; }
+
 // A key of a mapping as the checker sees it: the node (null when absent), its dotted
 // path, and where to point when it is absent (the enclosing mapping).
 struct Field {
@@ -1249,6 +1251,7 @@ class SchemaChecker {
             c_.error(f.pos, f.key, error);
             return std::nullopt;
         }
+        sel->pos = source_pos(f.pos);
         const std::size_t clouds = s_.clouds.size();
         const std::size_t full = s_.network.full_nodes;
         switch (sel->kind) {
@@ -1329,6 +1332,7 @@ class SchemaChecker {
                 continue;
             }
             FaultSpec fault;
+            fault.pos = source_pos(ff.pos);
             const Field kf{&kind_entry->value, join_key(ff.key, "kind"), kind_entry->value.pos};
             const std::size_t before = c_.count();
             get_enum(c_, kf, fault.kind, kFaultKinds);

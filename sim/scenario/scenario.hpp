@@ -171,6 +171,14 @@ struct WorkloadSpec {
 
 // ---- faults -----------------------------------------------------------------------------
 
+// Where a value is written, for errors found only after loading (when selectors are
+// resolved against the built topology). line 0: unknown (a Scenario built in code).
+struct SourcePos {
+    bool from_set = false;  // in a --set override (line = the override's number)
+    std::size_t line = 0;   // 1-based
+    std::size_t column = 0;
+};
+
 // `validator:NAME`, `validator:*`, `full:N`, `full:A-B`, `full:*`, `region:NAME`, `node:N`,
 // `node:A-B` (docs/scenarios.md "Node selectors"). Ranges are inclusive.
 struct NodeSelector {
@@ -180,6 +188,7 @@ struct NodeSelector {
     std::uint64_t first = 0;  // kFull, kNode
     std::uint64_t last = 0;
     std::string text;  // as written
+    SourcePos pos;     // where
 };
 
 struct CrashFault {
@@ -208,6 +217,7 @@ struct FaultSpec {
     CrashFault crash;
     PartitionFault partition;
     LinkLossFault link_loss;
+    SourcePos pos;  // of the fault's mapping
 };
 
 struct OutputSpec {

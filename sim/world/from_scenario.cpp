@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <tuple>
 
 #include "sim/net/generators.hpp"
 #include "sim/net/import.hpp"
@@ -10,14 +12,19 @@
 namespace cl::sim::world {
 namespace {
 
+using scenario::NodeSelector;
 using scenario::Scenario;
 
-std::expected<net::RegionModel, std::string> region_model(const Scenario& s) {
+std::unexpected<WorldConfigError> error(std::string key, std::string message, scenario::SourcePos pos = {}) {
+    return std::unexpected(WorldConfigError{std::move(key), std::move(message), pos});
+}
+
+std::expected<net::RegionModel, WorldConfigError> region_model(const Scenario& s) {
     const auto& r = s.network.regions;
     auto model = r.file.empty() ? net::load_region_model_text(scenario::embedded_regions_text(),
                                                               "data/regions.yaml (embedded)", r.dataset)
                                 : net::load_region_model(r.file, r.dataset);
-    if (!model) return std::unexpected("network.regions: " + model.error().to_string());
+    if (!model) return error("network.regions", model.error().to_string());
     return *model;
 }
 
@@ -26,8 +33,8 @@ std::uint16_t region_index(const net::RegionModel& model, const std::string& nam
     return static_cast<std::uint16_t>(it == model.regions.end() ? 0 : it - model.regions.begin());
 }
 
-std::expected<net::Topology, std::string> topology(const Scenario& s, const net::RegionModel& model,
-                                                   RandomStream& rng) {
+std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const net::RegionModel& model,
+                                                        RandomStream& rng) {
     const auto& t = s.network.topology;
     const std::size_t n = s.node_count();
     net::Topology topo;
@@ -40,11 +47,11 @@ std::expected<net::Topology, std::string> topology(const Scenario& s, const net:
     }
     if (t.kind == scenario::TopologyKind::kFile) {
         auto loaded = net::load_topology(t.file);
-        if (!loaded) return std::unexpected("network.topology.file: " + loaded.error().to_string());
+        if (!loaded) return error("network.topology.file", loaded.error().to_string());
         if (loaded->node_count() != n) {
-            return std::unexpected("network.topology.file: " + t.file + " has " +
-                                   std::to_string(loaded->node_count()) + " nodes, the scenario " +
-                                   std::to_string(n) + " (clouds + full_nodes)");
+            return error("network.topology.file", t.file + " has " + std::to_string(loaded->node_count()) +
+                                                      " nodes, the scenario " + std::to_string(n) +
+                                                      " (clouds + full_nodes)");
         }
         topo = std::move(*loaded);
     } else {
@@ -73,7 +80,7 @@ std::expected<net::Topology, std::string> topology(const Scenario& s, const net:
         spec.probability = t.probability;
         spec.link = net::LinkParams{s.network.link_latency, s.network.link_bandwidth_bps};
         auto made = net::make_topology(spec, rng);
-        if (!made) return std::unexpected("network.topology: " + made.error().to_string());
+        if (!made) return error("network.topology", made.error().to_string());
         topo = std::move(*made);
     }
     if (topo.region_names().empty()) {
@@ -83,21 +90,113 @@ std::expected<net::Topology, std::string> topology(const Scenario& s, const net:
     return topo;
 }
 
-std::vector<net::NodeId> select(const Scenario& s, const net::Topology& topo,
-                                const scenario::NodeSelector& sel) {
+// The nodes a selector picks, in node order. A node's region is the topology's, by name
+// (a topology without geography places full nodes in no region of the dataset).
+std::vector<net::NodeId> select(const Scenario& s, const net::Topology& topo, const NodeSelector& sel) {
     std::vector<net::NodeId> out;
     const auto& regions = topo.node_regions();
+    const auto& names = s.network.regions.names;
     for (std::uint32_t node = 0; node < s.node_count(); ++node) {
-        const std::size_t region =
-            node < regions.size() ? regions[node] : std::numeric_limits<std::size_t>::max();
+        std::size_t region = std::numeric_limits<std::size_t>::max();
+        if (node < regions.size() && regions[node] < topo.region_names().size()) {
+            const auto it = std::find(names.begin(), names.end(), topo.region_names()[regions[node]]);
+            if (it != names.end()) region = static_cast<std::size_t>(it - names.begin());
+        }
         if (scenario::matches(sel, s, node, region)) out.push_back(node);
     }
     return out;
 }
 
+// "validator:ovh (node 0)", "full:3 (node 7)".
+std::string describe_node(const Scenario& s, net::NodeId n) {
+    const std::string what =
+        n < s.clouds.size() ? "validator:" + s.clouds[n].name : "full:" + std::to_string(n - s.clouds.size());
+    return what + " (node " + std::to_string(n) + ")";
+}
+
+std::string no_node_note(const Scenario& s, const NodeSelector& sel) {
+    if (sel.kind == NodeSelector::Kind::kRegion) {
+        return s.network.topology.kind == scenario::TopologyKind::kRegions
+                   ? " (no cloud is in that region and the topology placed no full node there)"
+                   : std::string(" (no cloud is in that region, and a ") +
+                         scenario::to_string(s.network.topology.kind) +
+                         " topology places full nodes in no region)";
+    }
+    return "";
+}
+
+// A partition's groups resolved to nodes: non-empty and disjoint, or the error naming the
+// selector that breaks it.
+std::expected<std::vector<std::vector<net::NodeId>>, WorldConfigError> partition_groups(
+    const Scenario& s, const net::Topology& topo, const scenario::PartitionFault& f, const std::string& key) {
+    struct Owner {
+        std::size_t group, selector;
+    };
+    std::vector<std::optional<Owner>> owner(s.node_count());
+    std::vector<std::vector<net::NodeId>> groups;
+    for (std::size_t g = 0; g < f.groups.size(); ++g) {
+        const std::string group_key = key + ".groups[" + std::to_string(g) + "]";
+        std::vector<net::NodeId> members;
+        for (std::size_t k = 0; k < f.groups[g].size(); ++k) {
+            const NodeSelector& sel = f.groups[g][k];
+            for (net::NodeId n : select(s, topo, sel)) {
+                if (owner[n] && owner[n]->group != g) {
+                    const NodeSelector& other = f.groups[owner[n]->group][owner[n]->selector];
+                    return error(group_key + "[" + std::to_string(k) + "]",
+                                 "'" + sel.text + "' selects " + describe_node(s, n) + ", which '" +
+                                     other.text + "' in groups[" + std::to_string(owner[n]->group) +
+                                     "] selects too (a node can be in one group only)",
+                                 sel.pos);
+                }
+                if (!owner[n]) {
+                    owner[n] = Owner{g, k};
+                    members.push_back(n);
+                }
+            }
+        }
+        if (members.empty()) {
+            const NodeSelector& first = f.groups[g].front();
+            std::string why = "'" + first.text + "' matches no node" + no_node_note(s, first);
+            if (f.groups[g].size() > 1) {
+                why = "none of ";
+                for (std::size_t k = 0; k < f.groups[g].size(); ++k)
+                    why += (k == 0 ? "'" : ", '") + f.groups[g][k].text + "'";
+                why += " matches a node";
+            }
+            return error(group_key, "the group is empty: " + why, first.pos);
+        }
+        std::sort(members.begin(), members.end());
+        groups.push_back(std::move(members));
+    }
+    return groups;
+}
+
 }  // namespace
 
-std::expected<WorldConfig, std::string> world_config(const Scenario& s, std::uint64_t replication) {
+scenario::ScenarioError to_scenario_error(const Scenario& s, const WorldConfigError& e) {
+    std::string file = e.pos.from_set ? std::string(scenario::kSetSource)
+                                      : (s.source_file.empty() ? "scenario '" + s.name + "'" : s.source_file);
+    return scenario::ScenarioError{std::move(file), e.pos.line, e.pos.column, e.key, e.message};
+}
+
+std::expected<void, WorldConfigError> check_world(const Scenario& s) {
+    for (std::uint64_t rep = 0; rep < s.replications; ++rep) {
+        auto config = world_config(s, rep);
+        std::optional<WorldConfigError> failed;
+        if (!config) {
+            failed = std::move(config.error());
+        } else if (auto ok = World::validate(*config); !ok) {
+            failed = WorldConfigError{"", std::move(ok.error()), {}};
+        }
+        if (failed) {
+            if (s.replications > 1) failed->message += " (replication " + std::to_string(rep) + ")";
+            return std::unexpected(std::move(*failed));
+        }
+    }
+    return {};
+}
+
+std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std::uint64_t replication) {
     WorldConfig c;
     c.name = s.name;
     c.seed = s.seed;
@@ -121,40 +220,49 @@ std::expected<WorldConfig, std::string> world_config(const Scenario& s, std::uin
         const std::string key = "faults[" + std::to_string(i) + "]";
         if (f.kind == scenario::FaultSpec::Kind::kCrash) {
             const auto nodes = select(s, c.topology, f.crash.node);
-            if (nodes.empty())
-                return std::unexpected(key + ".node: '" + f.crash.node.text + "' matches no node");
+            if (nodes.empty()) {
+                return error(key + ".node",
+                             "'" + f.crash.node.text + "' matches no node" + no_node_note(s, f.crash.node),
+                             f.crash.node.pos);
+            }
             for (net::NodeId n : nodes) c.crashes.push_back(Crash{n, f.crash.at, f.crash.restart_at});
         } else if (f.kind == scenario::FaultSpec::Kind::kPartition) {
-            net::PartitionSpec p;
-            p.name = key;
-            p.start = f.partition.from;
-            p.end = f.partition.to;
-            for (const auto& group : f.partition.groups) {
-                std::vector<net::NodeId> members;
-                for (const auto& sel : group) {
-                    for (net::NodeId n : select(s, c.topology, sel)) {
-                        if (std::find(members.begin(), members.end(), n) == members.end())
-                            members.push_back(n);
-                    }
-                }
-                std::sort(members.begin(), members.end());
-                p.groups.push_back(std::move(members));
-            }
-            c.partitions.push_back(std::move(p));
+            auto groups = partition_groups(s, c.topology, f.partition, key);
+            if (!groups) return std::unexpected(groups.error());
+            c.partitions.push_back(
+                net::PartitionSpec{key, std::move(*groups), f.partition.from, f.partition.to});
         } else {
+            // Every link between a node of `a` and one of `b`, once (either way round).
             const auto& loss = f.link_loss;
-            if (loss.loss < 1.0) {
-                return std::unexpected(key +
-                                       ".loss: partial loss on selected links is not simulated yet; use 1 "
-                                       "(link failure) or network.loss");
-            }
             const auto a = select(s, c.topology, loss.a);
             const auto b = select(s, c.topology, loss.b);
+            for (const auto& [nodes, sel, end] : {std::tuple{&a, &loss.a, 0}, std::tuple{&b, &loss.b, 1}}) {
+                if (nodes->empty()) {
+                    return error(key + ".between[" + std::to_string(end) + "]",
+                                 "'" + sel->text + "' matches no node" + no_node_note(s, *sel), sel->pos);
+                }
+            }
+            std::vector<bool> in_b(s.node_count(), false);
+            for (net::NodeId y : b) in_b[y] = true;
+            std::vector<std::pair<net::NodeId, net::NodeId>> links;
             for (net::NodeId x : a) {
                 for (net::NodeId y : c.topology.neighbours(x)) {
-                    if (std::find(b.begin(), b.end(), y) != b.end()) {
-                        c.link_failures.push_back(LinkFailure{x, y, loss.from, loss.to});
-                    }
+                    if (in_b[y]) links.emplace_back(std::min(x, y), std::max(x, y));
+                }
+            }
+            std::sort(links.begin(), links.end());
+            links.erase(std::unique(links.begin(), links.end()), links.end());
+            if (links.empty()) {
+                return error(key + ".between",
+                             "no link joins a node of '" + loss.a.text + "' to one of '" + loss.b.text +
+                                 "' in this topology",
+                             f.pos);
+            }
+            for (const auto& [x, y] : links) {
+                if (loss.loss >= 1.0) {
+                    c.link_failures.push_back(LinkFailure{x, y, loss.from, loss.to});
+                } else if (loss.loss > 0.0) {
+                    c.link_losses.push_back(LinkLoss{x, y, loss.loss, loss.from, loss.to});
                 }
             }
         }

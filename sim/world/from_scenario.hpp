@@ -7,14 +7,34 @@
 #include <expected>
 #include <string>
 
+#include "sim/scenario/loader.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/world.hpp"
 
 namespace cl::sim::world {
 
-// Fails (with a message naming the scenario key) on what the loader cannot check without
-// building: a topology file whose node count differs from the scenario's, a selector that
-// matches no node, or a feature this version does not simulate yet.
-std::expected<WorldConfig, std::string> world_config(const scenario::Scenario& s, std::uint64_t replication);
+// A scenario value that cannot be simulated as written, found while resolving it against
+// the built topology (what the loader cannot see): a topology file whose node count
+// differs from the scenario's, a selector that matches no node, partition groups that
+// are empty or overlap once full nodes are placed, a link_loss between sets that no link
+// joins.
+struct WorldConfigError {
+    std::string key;  // dotted, as the loader names it: faults[2].groups[1][0]
+    std::string message;
+    scenario::SourcePos pos;  // where `key` is written (line 0: unknown)
+};
+
+// `FILE:LINE:COLUMN: KEY: MESSAGE` as the loader reports errors (FILE is `--set` for a
+// value from an override, the scenario's name when it has no file).
+scenario::ScenarioError to_scenario_error(const scenario::Scenario& s, const WorldConfigError& e);
+
+std::expected<WorldConfig, WorldConfigError> world_config(const scenario::Scenario& s,
+                                                          std::uint64_t replication);
+
+// world_config() and World::validate() for every replication (topologies and node
+// placement differ per replication): the first error, "(replication r)" added to the
+// message when there are several. What `cloudledger check` runs after loading, and
+// `cloudledger run` before it starts.
+std::expected<void, WorldConfigError> check_world(const scenario::Scenario& s);
 
 }  // namespace cl::sim::world

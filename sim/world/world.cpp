@@ -67,6 +67,49 @@ struct Host {
     bool up = true;
 };
 
+constexpr std::uint64_t kChainId = 61'777;
+
+// The genesis of the world's chain: keys derived from the seed, one cloud per CloudSpec.
+state::GenesisConfig genesis_config(const WorldConfig& config, std::vector<PrivateKey>& validator_keys,
+                                    std::vector<PrivateKey>& operator_keys) {
+    state::GenesisConfig g;
+    g.chain_id = kChainId;
+    g.notary = address_of(derive_private_key(config.seed, "notary"));
+    g.tiers = config.tiers;
+    g.pool = config.pool;
+    for (const CloudSpec& c : config.clouds) {
+        validator_keys.push_back(derive_private_key(config.seed, "validator/" + c.name));
+        operator_keys.push_back(derive_private_key(config.seed, "operator/" + c.name));
+        const auto& regions = config.topology.region_names();
+        g.clouds.push_back(state::GenesisCloud{c.name, address_of(operator_keys.back()),
+                                               address_of(validator_keys.back()),
+                                               c.region < regions.size() ? regions[c.region] : "", c.quotas});
+    }
+    return g;
+}
+
+// Where users arrive: the configured weights, or each region's number of full nodes.
+std::vector<double> user_region_weights(const WorldConfig& config) {
+    if (!config.users.region_weights.empty()) return config.users.region_weights;
+    std::vector<double> weights(std::max<std::size_t>(1, config.topology.region_names().size()), 0.0);
+    const auto& regions = config.topology.node_regions();
+    for (std::size_t i = config.clouds.size(); i < config.topology.node_count(); ++i) {
+        const std::size_t r = i < regions.size() ? regions[i] : 0;
+        weights[std::min(r, weights.size() - 1)] += 1.0;
+    }
+    return weights;
+}
+
+std::vector<double> user_tier_weights(const WorldConfig& config) {
+    if (!config.users.tier_mix.empty()) return config.users.tier_mix;
+    return std::vector<double>(config.tiers.size(), 1.0);
+}
+
+// A fault schedule the network refused, named after the WorldConfig field.
+std::string fault_error(const std::string& what, std::size_t i, const net::ConfigError& e) {
+    return what + "[" + std::to_string(i) + "]: " + e.to_string();
+}
+
 }  // namespace
 
 struct World::Impl final : net::DeliveryHandler {
@@ -142,21 +185,10 @@ struct World::Impl final : net::DeliveryHandler {
     }
 
     // ---- set-up ----
+    // REQUIRES: World::validate(config) succeeded.
     void build() {
-        state::GenesisConfig g;
-        g.chain_id = 61'777;
-        g.notary = address_of(derive_private_key(config.seed, "notary"));
-        g.tiers = config.tiers;
-        g.pool = config.pool;
         std::vector<PrivateKey> validator_keys;
-        for (const CloudSpec& c : config.clouds) {
-            validator_keys.push_back(derive_private_key(config.seed, "validator/" + c.name));
-            operator_keys.push_back(derive_private_key(config.seed, "operator/" + c.name));
-            const auto& regions = config.topology.region_names();
-            g.clouds.push_back(state::GenesisCloud{
-                c.name, address_of(operator_keys.back()), address_of(validator_keys.back()),
-                c.region < regions.size() ? regions[c.region] : "", c.quotas});
-        }
+        const state::GenesisConfig g = genesis_config(config, validator_keys, operator_keys);
         genesis = node::make_genesis(g, config.genesis_time).value();
         txpool::Config pool_config = config.txpool;
         pool_config.chain_id = g.chain_id;
@@ -187,6 +219,9 @@ struct World::Impl final : net::DeliveryHandler {
         for (const LinkFailure& f : config.link_failures) {
             CL_ASSERT(network->add_link_failure(f.a, f.b, f.from, f.to).has_value());
         }
+        for (const LinkLoss& f : config.link_losses) {
+            CL_ASSERT(network->add_link_loss(f.a, f.b, f.probability, f.from, f.to).has_value());
+        }
         for (const Crash& c : config.crashes) {
             CL_ASSERT(
                 network->add_node_failure(c.node, c.at, c.restart_at.value_or(Time::max())).has_value());
@@ -196,15 +231,8 @@ struct World::Impl final : net::DeliveryHandler {
 
         user_rng = streams.stream("workload/users");
         cloud_rng = streams.stream("workload/clouds");
-        std::vector<double> weights = config.users.region_weights;
-        if (weights.empty()) {
-            for (const auto& nodes : full_nodes_by_region)
-                weights.push_back(static_cast<double>(nodes.size()));
-        }
-        region_choice = WeightedChoice::from_weights(weights);
-        std::vector<double> mix = config.users.tier_mix;
-        if (mix.empty()) mix.assign(config.tiers.size(), 1.0);
-        tier_choice = WeightedChoice::from_weights(mix);
+        region_choice = WeightedChoice::from_weights(user_region_weights(config));
+        tier_choice = WeightedChoice::from_weights(user_tier_weights(config));
         CL_ASSERT(region_choice && tier_choice);
     }
 
@@ -813,8 +841,70 @@ struct World::Impl final : net::DeliveryHandler {
     }
 };
 
-World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) { impl_->build(); }
+std::expected<void, std::string> World::validate(const WorldConfig& config) {
+    const std::size_t n = config.topology.node_count();
+    if (config.clouds.empty()) return std::unexpected("clouds: at least one cloud is required");
+    if (n < config.clouds.size()) {
+        return std::unexpected("topology: " + std::to_string(n) + " nodes for " +
+                               std::to_string(config.clouds.size()) + " clouds (each runs a validator node)");
+    }
+    std::vector<PrivateKey> keys, more_keys;
+    if (const auto bad = state::validate(genesis_config(config, keys, more_keys))) {
+        return std::unexpected("genesis: " + bad->field + ": " + bad->message);
+    }
+    if (!WeightedChoice::from_weights(user_region_weights(config))) {
+        return std::unexpected(config.users.region_weights.empty()
+                                   ? std::string("users: no full node to arrive at (no region weights given)")
+                                   : std::string("users.region_weights: need one > 0, none negative"));
+    }
+    if (!WeightedChoice::from_weights(user_tier_weights(config))) {
+        return std::unexpected(config.users.tier_mix.empty()
+                                   ? std::string("tiers: at least one tier is required")
+                                   : std::string("users.tier_mix: need one > 0, none negative"));
+    }
+    // The network and the fault schedules, checked by a scratch network exactly as the
+    // world's own will add them.
+    struct Ignore final : net::DeliveryHandler {
+        void on_deliver(const net::Delivery&) noexcept override {}
+    };
+    Simulator sim;
+    Ignore handler;
+    auto network = net::Network::create(sim, config.topology, config.network,
+                                        RandomStreams(config.seed, config.replication), handler);
+    if (!network) return std::unexpected("network." + network.error().to_string());
+    for (const net::PartitionSpec& p : config.partitions) {
+        if (auto ok = (*network)->add_partition(p); !ok) return std::unexpected(ok.error().to_string());
+    }
+    for (std::size_t i = 0; i < config.crashes.size(); ++i) {
+        const Crash& c = config.crashes[i];
+        if (auto ok = (*network)->add_node_failure(c.node, c.at, c.restart_at.value_or(Time::max())); !ok)
+            return std::unexpected(fault_error("crashes", i, ok.error()));
+    }
+    for (std::size_t i = 0; i < config.link_failures.size(); ++i) {
+        const LinkFailure& f = config.link_failures[i];
+        if (auto ok = (*network)->add_link_failure(f.a, f.b, f.from, f.to); !ok)
+            return std::unexpected(fault_error("link_failures", i, ok.error()));
+    }
+    for (std::size_t i = 0; i < config.link_losses.size(); ++i) {
+        const LinkLoss& f = config.link_losses[i];
+        if (auto ok = (*network)->add_link_loss(f.a, f.b, f.probability, f.from, f.to); !ok)
+            return std::unexpected(fault_error("link_losses", i, ok.error()));
+    }
+    return {};
+}
+
+std::expected<World, std::string> World::create(WorldConfig config) {
+    if (auto ok = validate(config); !ok) return std::unexpected(std::move(ok.error()));
+    return World(std::move(config));
+}
+
+World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {
+    CL_ASSERT(validate(impl_->config).has_value());
+    impl_->build();
+}
 World::~World() = default;
+World::World(World&&) noexcept = default;
+World& World::operator=(World&&) noexcept = default;
 
 const state::LedgerState& World::final_state() const {
     CL_ASSERT(impl_->final_reference.has_value());

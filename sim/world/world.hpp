@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -77,10 +78,20 @@ struct Crash {
     std::optional<Time> restart_at;
 };
 
-// A link failure between two linked nodes during [from, to).
+// A link failure between two linked nodes during [from, to): the link carries nothing.
 struct LinkFailure {
     net::NodeId a = 0;
     net::NodeId b = 0;
+    Time from;
+    Time to;
+};
+
+// Partial loss on the link between two linked nodes during [from, to): each message sent
+// on it, either way, is lost with `probability` (net::Network::add_link_loss).
+struct LinkLoss {
+    net::NodeId a = 0;
+    net::NodeId b = 0;
+    double probability = 0;
     Time from;
     Time to;
 };
@@ -99,6 +110,7 @@ struct WorldConfig {
     std::vector<net::PartitionSpec> partitions;
     std::vector<Crash> crashes;
     std::vector<LinkFailure> link_failures;
+    std::vector<LinkLoss> link_losses;
 
     std::vector<CloudSpec> clouds;
     std::vector<state::Tier> tiers;
@@ -228,8 +240,22 @@ struct WorldResults {
 
 class World {
   public:
+    // Checks what building the world would otherwise assert: the network configuration,
+    // every fault schedule against the topology (partition groups non-empty and
+    // disjoint, nodes that exist, failed or lossy links that exist, times in order), at
+    // least as many nodes as clouds, and workload weights that can be drawn from. The
+    // message names the value, e.g. "partition 'faults[2]'.groups[1][0]: node 3 is
+    // already in groups[0]". Cost: a scratch Network, O(nodes + links + faults).
+    [[nodiscard]] static std::expected<void, std::string> validate(const WorldConfig& config);
+
+    // validate(), then the world: bad configuration is a value, never an abort.
+    [[nodiscard]] static std::expected<World, std::string> create(WorldConfig config);
+
+    // REQUIRES: validate(config) succeeds (asserted: skipping it is a programming error).
     explicit World(WorldConfig config);
     ~World();
+    World(World&&) noexcept;
+    World& operator=(World&&) noexcept;
     World(const World&) = delete;
     World& operator=(const World&) = delete;
 

@@ -1,11 +1,14 @@
 // protocol/node driven by a minimal in-test event loop (fixed link latency, no
 // bandwidth): sealing in turn, gossip, fetching, ancestor sync, transactions and
-// governance votes end to end on real keys and real blocks.
+// governance votes end to end on real keys and real blocks; lost requests and replies,
+// crashed peers, bounded orphans, abandoned seals and the eth block-relay split; and
+// RecentSet, the node's recent-transaction table.
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <map>
 #include <queue>
+#include <set>
 
 #include "protocol/core/split_mix64.hpp"
 #include "protocol/node/genesis.hpp"
@@ -16,6 +19,7 @@ namespace cl::node {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::minutes;
 using std::chrono::seconds;
 
 constexpr std::uint64_t kChainId = 61'777;
@@ -37,10 +41,13 @@ state::GenesisConfig config(int clouds) {
 }
 
 // Nodes 0..validators-1 are validators; all nodes are connected to all others unless
-// `links` says otherwise. Messages take `latency`; `down` nodes drop everything.
+// `linked` says otherwise. Messages take `latency`; `down` nodes drop everything; a send
+// for which `drop_if` returns true is lost.
 class Net {
   public:
-    Net(int validators, int full, milliseconds latency = milliseconds(80))
+    using Filter = std::function<bool(int from, int to, const Message& m)>;
+    Net(int validators, int full, milliseconds latency = milliseconds(80),
+        const std::function<bool(int, int)>& linked = {})
         : latency_(latency), genesis_(make_genesis(config(validators), kGenesisTime).value()) {
         const int n = validators + full;
         for (int i = 0; i < n; ++i) {
@@ -48,7 +55,7 @@ class Net {
             c.txpool.chain_id = kChainId;
             if (i < validators) c.signer_key = key("cloud-" + std::to_string(i) + "/val");
             for (int p = 0; p < n; ++p) {
-                if (p != i) c.peers.push_back(static_cast<PeerId>(p));
+                if (p != i && (!linked || linked(i, p))) c.peers.push_back(static_cast<PeerId>(p));
             }
             rngs_.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
             nodes_.push_back(
@@ -66,8 +73,12 @@ class Net {
         if (!down) apply(i, node(i).start(now_));
     }
     void submit(int i, const TxRef& tx) { apply(i, node(i).on_local_tx(now_, tx)); }
+    bool is_down(int i) const { return down_[static_cast<std::size_t>(i)]; }
+    const Genesis& genesis() const { return genesis_; }
     std::map<std::string, int> rejected;
     std::size_t messages = 0;
+    std::size_t dropped = 0;
+    Filter drop_if;
 
     void run_for(Nanos d) {
         const Nanos end = now_ + d;
@@ -98,6 +109,10 @@ class Net {
         }
         for (const Send& s : effects.sends) {
             ++messages;
+            if (drop_if && drop_if(from, static_cast<int>(s.to), s.message)) {
+                ++dropped;
+                continue;
+            }
             queue_.push(Event{now_ + latency_, seq_++, static_cast<int>(s.to), static_cast<PeerId>(from),
                               s.message, 0});
         }
@@ -192,6 +207,398 @@ TEST(Node, SameRunTwiceGivesTheSameChain) {
         return std::make_pair(net.node(5).head().hash, net.messages);
     };
     EXPECT_EQ(run(), run());
+}
+
+// ---- fetching: lost requests and replies, crashed peers (liveness) ----
+
+// A full node that hears of blocks only by announcement (every full block sent to it
+// is lost unless it answers one of its requests) and loses one request or one reply,
+// while blocks are sealed. Then the network is healed for a few blocks; the node must
+// have caught up: the lost fetch was retried, not left to block every later orphan.
+void expect_catch_up_after_one_lost(bool lose_reply) {
+    Net net(3, 1);
+    constexpr int kFull = 3;
+    std::set<std::pair<int, Hash32>> asked;  // (peer, block) requested by kFull, unanswered
+    std::map<Hash32, int> requests;          // requests kFull sent, per block
+    std::optional<Hash32> lost;
+    net.drop_if = [&](int from, int to, const Message& m) {
+        if (const auto* g = std::get_if<GetBlockMsg>(&m); g && from == kFull) {
+            ++requests[g->hash];
+            if (!lose_reply && !lost) {
+                lost = g->hash;
+                return true;
+            }
+            asked.emplace(to, g->hash);
+        }
+        if (const auto* b = std::get_if<NewBlockMsg>(&m); b && to == kFull) {
+            if (asked.erase({from, b->block->hash}) == 0) return true;  // not a reply
+            if (lose_reply && !lost) {
+                lost = b->block->hash;
+                return true;
+            }
+        }
+        return false;
+    };
+    net.run_for(seconds(15 * 6 + 5));
+    net.drop_if = nullptr;
+    net.run_for(seconds(15 * 3));
+    ASSERT_TRUE(lost.has_value());
+    EXPECT_GE(requests[*lost], 2) << "the block was requested again";
+    EXPECT_EQ(net.node(0).head().header.number, 9u);
+    EXPECT_EQ(net.node(kFull).head().hash, net.node(0).head().hash) << "caught up";
+    EXPECT_EQ(net.node(kFull).orphan_count(), 0u);
+    EXPECT_EQ(net.node(kFull).fetch_count(), 0u);
+}
+
+TEST(NodeFetch, LostRequestIsSentAgainAndTheNodeCatchesUp) { expect_catch_up_after_one_lost(false); }
+
+TEST(NodeFetch, LostReplyIsRequestedAgainAndTheNodeCatchesUp) { expect_catch_up_after_one_lost(true); }
+
+TEST(NodeFetch, AncestorSyncMovesOnFromACrashedPeer) {
+    Net net(3, 1);
+    constexpr int kFull = 3;
+    net.set_down(kFull, true);
+    net.run_for(seconds(15 * 5 + 5));  // misses five blocks
+    net.set_down(kFull, false);
+    int crashed = -1;
+    std::set<int> asked;
+    net.drop_if = [&](int from, int to, const Message& m) {
+        const auto* g = std::get_if<GetBlockMsg>(&m);
+        if (from != kFull || g == nullptr) return false;
+        asked.insert(to);
+        const BlockEntry* b = net.node(0).chain().tree().find(g->hash);
+        if (crashed < 0 && b != nullptr && b->header.number <= 5) {
+            crashed = to;  // the first peer asked for a missed ancestor crashes: the request is lost
+            net.set_down(to, true);
+        }
+        return false;
+    };
+    net.run_for(seconds(15 * 6));
+    ASSERT_GE(crashed, 0);
+    const int live = crashed == 0 ? 1 : 0;
+    EXPECT_GE(net.node(live).head().header.number, 10u) << "the other two seal out of turn";
+    EXPECT_EQ(net.node(kFull).head().hash, net.node(live).head().hash) << "synced from another peer";
+    EXPECT_GE(asked.size(), 2u);
+    EXPECT_EQ(net.node(kFull).orphan_count(), 0u);
+}
+
+Hash32 hash_with_prefix(std::uint64_t first8, std::uint8_t last = 0) {
+    Hash32 h;
+    for (int i = 0; i < 8; ++i)
+        h.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(first8 >> (8 * i));
+    h.bytes[31] = last;
+    return h;
+}
+
+const GetBlockMsg* only_request(const Effects& e) {
+    if (e.sends.size() != 1) return nullptr;
+    return std::get_if<GetBlockMsg>(&e.sends[0].message);
+}
+
+TEST(NodeFetch, RetriesCyclePeersKnownToHaveTheBlockThenTheOthersThenGiveUp) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(1);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1, 2, 3, 4};
+    Node n(c, g.block, g.state, cache, rng);
+    const Hash32 h = hash_with_prefix(0xfeed);  // a block nobody will deliver
+    Nanos now = seconds(kGenesisTime + 1);
+
+    Effects e = n.on_message(now, 2, NewBlockHashesMsg{h, 1});
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(e.sends[0].to, 2u);
+    ASSERT_EQ(e.timers.size(), 1u);
+    EXPECT_EQ(e.timers[0].at, now + c.fetch_timeout);
+    const std::uint64_t first_token = e.timers[0].token;
+    EXPECT_TRUE(n.on_message(now, 4, NewBlockHashesMsg{h, 1}).sends.empty()) << "fetching already";
+
+    // Known to have it: 2, 4 (announcers, in that order); then 1, 3 (configuration order).
+    Timer timer = e.timers[0];
+    for (PeerId want : {4u, 1u, 3u, 2u, 4u, 1u, 3u}) {
+        now = timer.at;
+        e = n.on_timer(now, timer.token);
+        ASSERT_NE(only_request(e), nullptr) << "to " << want;
+        EXPECT_EQ(only_request(e)->hash, h);
+        EXPECT_EQ(e.sends[0].to, want);
+        ASSERT_EQ(e.timers.size(), 1u);
+        timer = e.timers[0];
+    }
+    // Eight requests sent (fetch_attempts): the ninth timeout gives up.
+    e = n.on_timer(timer.at, timer.token);
+    EXPECT_TRUE(e.sends.empty() && e.timers.empty());
+    EXPECT_EQ(n.fetch_count(), 0u);
+    EXPECT_TRUE(n.on_timer(timer.at, first_token).sends.empty()) << "a stale token does nothing";
+    // A new announcement starts a new fetch.
+    e = n.on_message(timer.at, 3, NewBlockHashesMsg{h, 1});
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(e.sends[0].to, 3u);
+}
+
+TEST(NodeFetch, OrphansAreBoundedOldestDroppedFirstAndFetchedAgainWhenNeeded) {
+    Net net(1, 0);
+    net.run_for(seconds(15 * 13 + 5));
+    const BlockTree& tree = net.node(0).chain().tree();
+    ASSERT_EQ(net.node(0).head().header.number, 13u);
+    std::vector<BlockRef> blocks{net.genesis().block};
+    for (std::uint64_t k = 1; k <= 13; ++k)
+        blocks.push_back(net.node(0).block(tree.canonical_hash(k).value()));
+
+    ExecutionCache cache;
+    SplitMix64 rng(2);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {7};
+    c.max_orphans = 4;
+    Node n(c, net.genesis().block, net.genesis().state, cache, rng);
+    const Nanos now = seconds(kGenesisTime + 15 * 14);
+    auto deliver = [&](std::size_t k) { return n.on_message(now, 7, NewBlockMsg{blocks[k]}); };
+
+    // 12 down to 2, each an orphan asking for its parent; only the 4 latest arrivals stay.
+    for (std::size_t k = 12; k >= 2; --k) {
+        const Effects e = deliver(k);
+        ASSERT_NE(only_request(e), nullptr) << k;
+        EXPECT_EQ(only_request(e)->hash, blocks[k - 1]->hash);
+        EXPECT_EQ(e.sends[0].to, 7u);
+        EXPECT_EQ(n.orphan_count(), std::min<std::size_t>(13 - k, 4));
+    }
+    (void)deliver(1);
+    EXPECT_EQ(n.head().header.number, 5u) << "1 and the kept orphans 2..5 imported; 6..12 were dropped";
+    EXPECT_EQ(n.orphan_count(), 0u);
+    // The dropped blocks are fetched again when a descendant needs them: 9 asks for 8 (a
+    // block dropped earlier), and so on down to 6; then 13 for 12 down to 10.
+    for (const auto& [top, bottom] : {std::pair<std::size_t, std::size_t>{9, 6}, {13, 10}}) {
+        for (std::size_t k = top; k > bottom; --k) {
+            const Effects e = deliver(k);
+            ASSERT_NE(only_request(e), nullptr) << k;
+            EXPECT_EQ(only_request(e)->hash, blocks[k - 1]->hash);
+        }
+        (void)deliver(bottom);
+        EXPECT_EQ(n.head().hash, blocks[top]->hash);
+        EXPECT_EQ(n.orphan_count(), 0u);
+    }
+    EXPECT_EQ(n.fetch_count(), 0u);
+}
+
+// ---- stalls: heads exchanged when nothing new comes ----
+
+TEST(NodeStall, UnchangedHeadIsAnnouncedToEveryPeerEachTimeout) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(1);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1, 2};
+    Node n(c, g.block, g.state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime);
+    const Effects started = n.start(t0);
+    ASSERT_EQ(started.timers.size(), 1u) << "a full node: only the stall check";
+    Timer check = started.timers[0];
+    EXPECT_EQ(check.at, t0 + c.head_stall_timeout);
+    for (int round = 0; round < 2; ++round) {
+        const Effects e = n.on_timer(check.at, check.token);
+        ASSERT_EQ(e.sends.size(), 2u);
+        for (const Send& s : e.sends) {
+            const auto* a = std::get_if<NewBlockHashesMsg>(&s.message);
+            ASSERT_NE(a, nullptr);
+            EXPECT_EQ(a->hash, g.block->hash);
+        }
+        EXPECT_EQ(e.sends[0].to, 1u);
+        EXPECT_EQ(e.sends[1].to, 2u);
+        ASSERT_EQ(e.timers.size(), 1u);
+        EXPECT_EQ(e.timers[0].at, check.at + c.head_stall_timeout);
+        check = e.timers[0];
+    }
+    // Restarted: the checks of before are stale; a new one starts.
+    const Effects restarted = n.start(check.at - seconds(10));
+    ASSERT_EQ(restarted.timers.size(), 1u);
+    EXPECT_TRUE(n.on_timer(check.at, check.token).sends.empty());
+    EXPECT_TRUE(n.on_timer(check.at, check.token).timers.empty());
+}
+
+TEST(NodeStall, MovingHeadIsNotAnnounced) {
+    Net net(1, 1);
+    std::size_t announced_genesis = 0;
+    net.drop_if = [&](int, int, const Message& m) {
+        const auto* a = std::get_if<NewBlockHashesMsg>(&m);
+        if (a != nullptr && a->number == 0) ++announced_genesis;
+        return false;
+    };
+    const std::size_t before = net.messages;
+    net.run_for(seconds(15 * 20 + 5));
+    EXPECT_EQ(net.node(1).head().header.number, 20u);
+    EXPECT_EQ(announced_genesis, 0u);
+    EXPECT_EQ(net.messages - before, 20u) << "one block message a block, nothing else";
+}
+
+// Four signers split 2 | 2: each side seals two blocks, then every signer has signed one
+// of the last two blocks of its side's chain (EIP-225 recent-signer rule, N/2+1 = 3) and
+// waits for a new head that no one will make. After the split heals only the stall
+// announcements tell the sides of each other's heads; then all follow one chain and
+// sealing resumes.
+TEST(NodeStall, PartitionedSignersThatAllStalledRecoverAfterTheHeal) {
+    Net net(4, 0);
+    bool split = false;
+    net.drop_if = [&](int from, int to, const Message&) { return split && (from < 2) != (to < 2); };
+    net.run_for(seconds(15 * 4 + 5));
+    split = true;
+    net.run_for(minutes(5));
+    const std::uint64_t side_a = net.node(0).head().header.number, side_b = net.node(2).head().header.number;
+    EXPECT_NE(net.node(0).head().hash, net.node(2).head().hash) << "the sides forked";
+    EXPECT_LE(side_a, 4u + 2u) << "and stalled";
+    EXPECT_LE(side_b, 4u + 2u);
+    split = false;
+    net.run_for(minutes(3));
+    for (int i = 1; i < 4; ++i) EXPECT_EQ(net.node(i).head().hash, net.node(0).head().hash) << i;
+    EXPECT_GE(net.node(0).head().header.number, std::max(side_a, side_b) + 4) << "sealing resumed";
+}
+
+// ---- sealing and relay ----
+
+TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
+    const Genesis g = make_genesis(config(3), kGenesisTime).value();
+    ExecutionCache cache;
+    std::vector<std::unique_ptr<SplitMix64>> rngs;
+    std::vector<std::unique_ptr<Node>> nodes;
+    std::vector<Timer> planned;
+    for (int i = 0; i < 3; ++i) {
+        NodeConfig c;
+        c.txpool.chain_id = kChainId;
+        c.signer_key = key("cloud-" + std::to_string(i) + "/val");
+        for (int p = 0; p < 3; ++p) {
+            if (p != i) c.peers.push_back(static_cast<PeerId>(p));
+        }
+        rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
+        nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
+        const Effects e = nodes.back()->start(seconds(kGenesisTime));
+        ASSERT_EQ(e.timers.size(), 2u) << "the stall check, and every signer plans block 1";
+        planned.push_back(e.timers.back());
+    }
+    // The in-turn signer seals at the period; an out-of-turn one plans a later release.
+    const auto in_turn = static_cast<std::size_t>(
+        std::find_if(planned.begin(), planned.end(),
+                     [](const Timer& t) { return t.at == seconds(kGenesisTime + 15); }) -
+        planned.begin());
+    ASSERT_LT(in_turn, 3u);
+    const std::size_t out = in_turn == 0 ? 1 : 0;
+    ASSERT_GT(planned[out].at, planned[in_turn].at);
+
+    const Effects sealed = nodes[in_turn]->on_timer(planned[in_turn].at, planned[in_turn].token);
+    ASSERT_EQ(sealed.events.size(), 2u);  // BlockSealed, BlockImported
+    const auto* block = std::get_if<BlockSealed>(&sealed.events[0]);
+    ASSERT_NE(block, nullptr);
+    EXPECT_TRUE(block->in_turn);
+
+    const Effects got =
+        nodes[out]->on_message(planned[in_turn].at, static_cast<PeerId>(in_turn), NewBlockMsg{block->block});
+    EXPECT_EQ(nodes[out]->head().hash, block->block->hash);
+    ASSERT_EQ(got.timers.size(), 1u) << "a new plan, on the new head";
+    EXPECT_NE(got.timers[0].token, planned[out].token);
+
+    const Effects stale = nodes[out]->on_timer(planned[out].at, planned[out].token);
+    EXPECT_TRUE(stale.events.empty()) << "the abandoned seal makes no block";
+    EXPECT_TRUE(stale.sends.empty());
+    EXPECT_TRUE(stale.timers.empty());
+    EXPECT_EQ(nodes[out]->head().hash, block->block->hash);
+
+    const Effects next = nodes[out]->on_timer(got.timers[0].at, got.timers[0].token);
+    ASSERT_FALSE(next.events.empty());
+    const auto* second = std::get_if<BlockSealed>(&next.events[0]);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->block->header.number, 2u);
+    EXPECT_EQ(second->block->header.parent_hash, block->block->hash);
+}
+
+struct SendCount {
+    std::size_t full = 0, announced = 0;
+    std::set<PeerId> to;
+    std::size_t total = 0;
+};
+SendCount count_sends(const Effects& e) {
+    SendCount c;
+    for (const Send& s : e.sends) {
+        ++c.total;
+        c.to.insert(s.to);
+        if (std::holds_alternative<NewBlockMsg>(s.message)) ++c.full;
+        if (std::holds_alternative<NewBlockHashesMsg>(s.message)) ++c.announced;
+    }
+    return c;
+}
+
+TEST(NodeRelay, NewBlockInFullToSqrtPeersAndAnnouncedToTheRest) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng_v(1), rng_f(2);
+    NodeConfig vc;
+    vc.txpool.chain_id = kChainId;
+    vc.signer_key = key("cloud-0/val");
+    for (PeerId p = 1; p <= 16; ++p) vc.peers.push_back(p);
+    Node validator(vc, g.block, g.state, cache, rng_v);
+    const Effects planned = validator.start(seconds(kGenesisTime));
+    ASSERT_EQ(planned.timers.size(), 2u);  // the stall check, the seal
+    const Timer seal = planned.timers.back();
+    const Effects sealed = validator.on_timer(seal.at, seal.token);
+    const SendCount s = count_sends(sealed);
+    EXPECT_EQ(s.full, 4u) << "floor(sqrt(16))";
+    EXPECT_EQ(s.announced, 12u);
+    EXPECT_EQ(s.to.size(), 16u) << "every peer once";
+    EXPECT_EQ(s.total, 16u);
+    const auto* block = std::get_if<BlockSealed>(&sealed.events[0]);
+    ASSERT_NE(block, nullptr);
+
+    // A full node with 10 peers relays what peer 0 sent it to the 9 others.
+    NodeConfig fc;
+    fc.txpool.chain_id = kChainId;
+    for (PeerId p = 0; p < 10; ++p) fc.peers.push_back(p);
+    Node full(fc, g.block, g.state, cache, rng_f);
+    const Nanos now = seal.at + milliseconds(100);
+    const SendCount r = count_sends(full.on_message(now, 0, NewBlockMsg{block->block}));
+    EXPECT_EQ(r.full, 3u) << "floor(sqrt(10))";
+    EXPECT_EQ(r.announced, 6u);
+    EXPECT_EQ(r.total, 9u);
+    EXPECT_EQ(r.to.size(), 9u);
+    EXPECT_FALSE(r.to.contains(0)) << "not back to the sender";
+    // Known now: neither the announcement nor the block again is relayed.
+    EXPECT_TRUE(full.on_message(now, 5, NewBlockHashesMsg{block->block->hash, 1}).sends.empty());
+    EXPECT_TRUE(full.on_message(now, 6, NewBlockMsg{block->block}).sends.empty());
+}
+
+// ---- RecentSet ----
+
+TEST(RecentSet, RemembersUntilDisplacedBySameIndex) {
+    RecentSet set(8);
+    const Hash32 a = hash_with_prefix(1), b = hash_with_prefix(9), c = hash_with_prefix(2);
+    EXPECT_FALSE(set.contains(a));
+    EXPECT_TRUE(set.insert(a)) << "new";
+    EXPECT_FALSE(set.insert(a)) << "remembered";
+    EXPECT_TRUE(set.contains(a));
+    EXPECT_TRUE(set.insert(c));
+    EXPECT_TRUE(set.insert(b)) << "9 mod 8 = 1: a's slot";
+    EXPECT_FALSE(set.contains(a)) << "displaced: forgetful by design";
+    EXPECT_TRUE(set.contains(b));
+    EXPECT_TRUE(set.contains(c)) << "another slot is untouched";
+    EXPECT_TRUE(set.insert(a)) << "forgotten, so new again";
+}
+
+TEST(RecentSet, FingerprintIsTheFirstEightBytes) {
+    RecentSet set(16);
+    EXPECT_TRUE(set.insert(hash_with_prefix(0x1234, 1)));
+    EXPECT_TRUE(set.contains(hash_with_prefix(0x1234, 2))) << "same first 8 bytes: taken for each other";
+    EXPECT_FALSE(set.insert(hash_with_prefix(0x1234, 3)));
+}
+
+TEST(RecentSet, ZeroFingerprintIsNeverRemembered) {
+    RecentSet set(4);
+    const Hash32 z = hash_with_prefix(0, 7);
+    EXPECT_TRUE(set.insert(z));
+    EXPECT_TRUE(set.insert(z));
+    EXPECT_FALSE(set.contains(z));
+}
+
+TEST(RecentSetDeathTest, CapacityMustBeAPowerOfTwo) {
+    EXPECT_DEATH(RecentSet(6), "assertion failed");
+    EXPECT_DEATH(RecentSet(0), "assertion failed");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // sim/net Network: bandwidth queueing arithmetic, latency and jitter, order, loss,
-// partitions, failures, counters, and determinism of a random workload (digest).
+// partitions, failures, partial link loss, counters, and determinism of a random
+// workload (digest).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -221,6 +222,77 @@ TEST(Network, NodeAndLinkFailures) {
     EXPECT_EQ(f.net.drops(DropReason::kLinkDown), 1u);
 }
 
+TEST(Network, LinkLossDropsItsFractionOnlyInItsWindowBothWays) {
+    Fixture f(ring_graph(3, {millis(1), 0}));
+    ASSERT_TRUE(f.net.add_link_loss(0, 1, 0.25, Time::at(seconds(1)), Time::at(seconds(2))));
+    EXPECT_EQ(f.net.link_loss(0, 1, Time::at(millis(999))), 0.0);
+    EXPECT_EQ(f.net.link_loss(1, 0, Time::at(seconds(1))), 0.25);
+    EXPECT_EQ(f.net.link_loss(0, 2, Time::at(seconds(1))), 0.0) << "another link";
+    EXPECT_EQ(f.net.link_loss(0, 1, Time::at(seconds(2))), 0.0) << "end exclusive";
+
+    const int n = 20000;
+    int lost[3][2] = {};  // [before, inside, after][0→1, 1→0]
+    for (int phase = 0; phase < 3; ++phase) {
+        f.sim.schedule_at(Time::at(millis(500 + 1000 * phase)), [&f, &lost, phase]() noexcept {
+            for (int i = 0; i < n; ++i) {
+                lost[phase][0] += f.net.send(0, 1, 0, 10) == DropReason::kLost ? 1 : 0;
+                lost[phase][1] += f.net.send(1, 0, 0, 10) == DropReason::kLost ? 1 : 0;
+                EXPECT_FALSE(f.net.send(0, 2, 0, 10).has_value());
+            }
+        });
+    }
+    f.sim.run();
+    for (int way = 0; way < 2; ++way) {
+        EXPECT_EQ(lost[0][way], 0);
+        EXPECT_NEAR(lost[1][way], 0.25 * n, 5 * std::sqrt(n * 0.25 * 0.75)) << way;
+        EXPECT_EQ(lost[2][way], 0);
+    }
+    EXPECT_EQ(f.net.drops(DropReason::kLost), static_cast<std::uint64_t>(lost[1][0] + lost[1][1]));
+}
+
+TEST(Network, OverlappingLinkLossWindowsAreIndependentLosses) {
+    Fixture f(pair(millis(1)));
+    ASSERT_TRUE(f.net.add_link_loss(0, 1, 0.5, Time::zero(), Time::at(seconds(2))));
+    ASSERT_TRUE(f.net.add_link_loss(1, 0, 0.25, Time::at(seconds(1)), Time::max()));
+    EXPECT_EQ(f.net.link_loss(0, 1, Time::at(millis(500))), 0.5);
+    EXPECT_EQ(f.net.link_loss(0, 1, Time::at(millis(1500))), 1.0 - 0.5 * 0.75);
+    EXPECT_EQ(f.net.link_loss(0, 1, Time::at(seconds(3))), 0.25);
+    ASSERT_TRUE(f.net.add_link_loss(0, 1, 1.0, Time::at(seconds(5)), Time::at(seconds(6))));
+    f.sim.schedule_at(Time::at(seconds(5)), [&f]() noexcept {
+        for (int i = 0; i < 100; ++i) EXPECT_EQ(f.net.send(0, 1, 0, 1), DropReason::kLost);
+    });
+    f.sim.run();
+}
+
+// The link-loss draw is made only for a send on a link with an active window: sends
+// outside it, or on the sender's other links, see the same jitter draws as without it.
+TEST(Network, LinkLossDrawsOnlyForSendsInsideItsWindow) {
+    NetworkConfig config;
+    config.latency = {JitterKind::kUniform, millis(50), 5.0};
+    config.allow_reordering = true;
+    auto arrivals = [&](bool with_loss) {
+        Fixture f(ring_graph(3, {millis(10), 0}), config, 3);
+        if (with_loss) {
+            EXPECT_TRUE(f.net.add_link_loss(0, 1, 0.5, Time::at(seconds(1)), Time::at(seconds(2))));
+        }
+        auto at = [&f](std::int64_t ms, NodeId to) {
+            f.sim.schedule_at(Time::at(millis(ms)), [&f, to]() noexcept {
+                for (int i = 0; i < 10; ++i) (void)f.net.send(0, to, 0, 1);
+            });
+        };
+        at(500, 1);   // before the window
+        at(1500, 2);  // in the window, on another link
+        at(2500, 1);  // after
+        f.sim.run();
+        std::vector<std::int64_t> out;
+        for (const Delivery& d : f.recorder.delivered) out.push_back(d.arrived.nanos());
+        return out;
+    };
+    const auto a = arrivals(false), b = arrivals(true);
+    EXPECT_EQ(a.size(), 30u);
+    EXPECT_EQ(a, b);
+}
+
 // ---------------------------------------------------------------------------------------
 // Configuration is a value: every bad setting or fault schedule is a ConfigError naming
 // the field, never an abort.
@@ -370,6 +442,19 @@ TEST(NetworkFaultValidation, RejectsEveryBadSchedule) {
          ConfigErrorCode::kNotLinked, "link_failure"},
         {"link failure ending before it starts", [&](Network& n) { return n.add_link_failure(0, 1, t2, t1); },
          ConfigErrorCode::kEndBeforeStart, "link_failure.end"},
+        // Link loss.
+        {"link loss with an unknown node", [&](Network& n) { return n.add_link_loss(9, 0, 0.5, t1, t2); },
+         ConfigErrorCode::kUnknownNode, "link_loss.a"},
+        {"link loss of a self-link", [&](Network& n) { return n.add_link_loss(1, 1, 0.5, t1, t2); },
+         ConfigErrorCode::kSelfLink, "link_loss.b"},
+        {"link loss of unlinked nodes", [&](Network& n) { return n.add_link_loss(0, 2, 0.5, t1, t2); },
+         ConfigErrorCode::kNotLinked, "link_loss"},
+        {"link loss above one", [&](Network& n) { return n.add_link_loss(0, 1, 1.5, t1, t2); },
+         ConfigErrorCode::kProbabilityOutOfRange, "link_loss.probability"},
+        {"link loss NaN", [&](Network& n) { return n.add_link_loss(0, 1, std::nan(""), t1, t2); },
+         ConfigErrorCode::kProbabilityOutOfRange, "link_loss.probability"},
+        {"link loss ending before it starts", [&](Network& n) { return n.add_link_loss(0, 1, 0.5, t2, t1); },
+         ConfigErrorCode::kEndBeforeStart, "link_loss.end"},
     };
     for (const RejectedFault& r : cases) {
         Fixture f(ring_graph(4));
@@ -383,6 +468,7 @@ TEST(NetworkFaultValidation, RejectsEveryBadSchedule) {
             for (NodeId b = 0; b < 4; ++b) EXPECT_TRUE(f.net.reachable(a, b, t1)) << r.what;
         }
         EXPECT_TRUE(f.net.link_up(0, 1, t1)) << r.what;
+        EXPECT_EQ(f.net.link_loss(0, 1, t1), 0.0) << r.what;
     }
 }
 
@@ -495,6 +581,9 @@ std::pair<Hash32, std::size_t> random_workload_digest(std::uint64_t seed) {
     Network net(sim, topology, config, streams, handler);
     CL_ASSERT(net.add_partition(
         {"p", {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}, Time::at(millis(300)), Time::at(millis(600))}));
+    for (NodeId b : topology.neighbours(20)) {
+        CL_ASSERT(net.add_link_loss(20, b, 0.3, Time::at(millis(200)), Time::at(millis(800))));
+    }
     auto workload = streams.stream("workload");
     for (int i = 0; i < 3000; ++i) {
         const auto from = static_cast<NodeId>(uniform_below(workload, 60));

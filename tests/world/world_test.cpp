@@ -1,11 +1,14 @@
 // sim/world end to end: real nodes on the simulated network with workloads — determinism,
-// safety and liveness in honest runs (issue 5 "Checks").
+// safety and liveness in honest runs (issue 5 "Checks"); and under faults: a crashed
+// validator that restarts, partitions that heal, link failures and partial link loss;
+// bad fault schedules refused as values by World::create.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
 #include "protocol/core/keccak.hpp"
+#include "protocol/core/secp256k1.hpp"
 #include "protocol/state/receipt.hpp"
 #include "sim/world/world.hpp"
 
@@ -120,6 +123,218 @@ TEST(World, HonestRunIsSafeAndLive) {
     }
     EXPECT_GT(allocated, redemptions / 2);
     EXPECT_EQ(r.executions, r.blocks.size()) << "each block executed once, shared by all nodes";
+}
+
+// ---- faults ----------------------------------------------------------------------------
+
+// Validators 0..3 (regions 0, 3, 6, 8), full nodes 4..23.
+constexpr std::size_t kNodes = 24;
+
+Address validator_address(const WorldConfig& c, std::size_t i) {
+    return address_of(derive_private_key(c.seed, "validator/" + c.clouds[i].name));
+}
+
+std::size_t count_canonical(const WorldResults& r, Time from, Time to) {
+    std::size_t n = 0;
+    for (const BlockRecord& b : r.blocks) n += b.canonical && b.sealed >= from && b.sealed < to ? 1 : 0;
+    return n;
+}
+
+// Every node ends on one chain (up to the last few blocks): safety after the faults end.
+void expect_one_chain(const WorldResults& r) {
+    ASSERT_EQ(r.hashes_at_check.size(), kNodes);
+    for (std::size_t i = 0; i < r.hashes_at_check.size(); ++i) {
+        EXPECT_EQ(r.hashes_at_check[i], r.hashes_at_check[0]) << "node " << i;
+    }
+    const auto [lo, hi] = std::minmax_element(r.final_numbers.begin(), r.final_numbers.end());
+    EXPECT_LE(*hi - *lo, 1u);
+}
+
+TEST(WorldFaults, CrashedValidatorIsCoveredOutOfTurnAndResyncsAfterRestart) {
+    WorldConfig c = small_world(3, minutes(25));
+    const Time down = Time::at(minutes(5)), up = Time::at(minutes(15));
+    c.crashes.push_back(Crash{1, down, up});
+    const Address crashed = validator_address(c, 1);
+    const WorldResults r = World(c).run();
+
+    // While it is down the chain goes on: the others cover its turns out of turn.
+    std::size_t during = 0, out_of_turn = 0, by_crashed = 0, after_by_crashed = 0;
+    for (const BlockRecord& b : r.blocks) {
+        if (b.sealed >= down && b.sealed < up) {
+            by_crashed += b.signer == crashed ? 1 : 0;
+            if (!b.canonical) continue;
+            ++during;
+            out_of_turn += b.in_turn ? 0 : 1;
+        } else if (b.sealed >= up + minutes(1) && b.canonical) {
+            after_by_crashed += b.signer == crashed ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(by_crashed, 0u);
+    EXPECT_GE(during, 36u) << "about one block a period (40 in 10 min)";
+    EXPECT_GE(out_of_turn, 6u) << "its in-turn slots (a quarter) are sealed out of turn";
+    // After the restart it caught up (it imported the blocks it missed) and seals again.
+    EXPECT_GT(after_by_crashed, 0u);
+    expect_one_chain(r);
+    for (const BlockRecord& b : r.blocks) {
+        if (b.canonical && b.sealed >= down && b.sealed < up) {
+            EXPECT_EQ(b.arrivals.size(), kNodes - 1) << "block " << b.number << " reached every online node";
+            EXPECT_EQ(b.late_arrivals, 1u) << "and the crashed one after its restart";
+        }
+    }
+}
+
+// Validators 0-2 with full nodes 4-13 | validator 3 with full nodes 14-23, for 7 minutes.
+WorldConfig split_world(std::uint64_t seed, std::vector<net::NodeId> group) {
+    WorldConfig c = small_world(seed, minutes(25));
+    c.partitions.push_back(
+        net::PartitionSpec{"split", {std::move(group)}, Time::at(minutes(5)), Time::at(minutes(12))});
+    return c;
+}
+
+TEST(WorldFaults, PartitionSplittingValidatorsHealsOntoOneChain) {
+    std::vector<net::NodeId> majority{0, 1, 2};
+    for (net::NodeId n = 4; n < 14; ++n) majority.push_back(n);
+    const WorldConfig c = split_world(5, majority);
+    const WorldResults r = World(c).run();
+    const Time from = Time::at(minutes(5)), to = Time::at(minutes(12));
+    // The side with three of four signers goes on; the lone signer's blocks of the split
+    // are abandoned after the heal.
+    EXPECT_GE(count_canonical(r, from, to), 25u);
+    const Address lone = validator_address(c, 3);
+    std::size_t lone_blocks = 0;
+    for (const BlockRecord& b : r.blocks) {
+        if (b.signer != lone || b.sealed < from || b.sealed >= to) continue;
+        ++lone_blocks;
+        EXPECT_FALSE(b.canonical) << "block " << b.number;
+    }
+    EXPECT_GE(lone_blocks, 1u) << "the minority forked";
+    bool reorged = false;
+    for (const ReorgRecord& g : r.reorgs) reorged |= g.time >= to && g.node >= 14;
+    EXPECT_TRUE(reorged) << "the minority's nodes switched to the majority chain";
+    EXPECT_GE(count_canonical(r, to + minutes(1), Time::at(minutes(25))), 45u) << "live after the heal";
+    expect_one_chain(r);
+}
+
+TEST(WorldFaults, PartitionInWhichEverySideStallsRecoversAfterTheHeal) {
+    std::vector<net::NodeId> half{0, 1};
+    for (net::NodeId n = 4; n < 14; ++n) half.push_back(n);
+    const WorldResults r = World(split_world(6, half)).run();
+    const Time from = Time::at(minutes(5)), to = Time::at(minutes(12));
+    // Two of four signers on each side: two blocks each side, then every signer is a
+    // recent signer of its own side's head and waits (EIP-225: N/2+1 = 3).
+    EXPECT_LE(count_canonical(r, from, to), 2u);
+    // After the heal the stalled heads are announced again; all follow one chain and the
+    // signers resume.
+    EXPECT_GE(count_canonical(r, to + minutes(2), Time::at(minutes(25))), 40u);
+    expect_one_chain(r);
+}
+
+TEST(WorldFaults, FailedLinksIsolateANodeThatCatchesUpWhenTheyReturn) {
+    WorldConfig c = small_world(8, minutes(20));
+    constexpr net::NodeId kIsolated = 10;
+    const Time from = Time::at(minutes(5)), to = Time::at(minutes(10));
+    for (net::NodeId p : c.topology.neighbours(kIsolated))
+        c.link_failures.push_back(LinkFailure{kIsolated, p, from, to});
+    const WorldResults r = World(c).run();
+    std::uint64_t dropped = 0;
+    for (const MessageCounters& m : r.network) dropped += m.dropped;
+    EXPECT_GT(dropped, 0u);
+    // A block sealed at 7 min reached some node (the isolated one) only after 10 min.
+    for (const BlockRecord& b : r.blocks) {
+        if (!b.canonical || b.sealed < Time::at(minutes(7)) || b.sealed >= Time::at(minutes(8))) continue;
+        ASSERT_EQ(b.arrivals.size(), kNodes);
+        EXPECT_GE(*std::max_element(b.arrivals.begin(), b.arrivals.end()), to - b.sealed) << b.number;
+    }
+    EXPECT_GE(count_canonical(r, Time::zero(), Time::at(minutes(20))), 76u);
+    expect_one_chain(r);
+}
+
+TEST(WorldFaults, PartialLinkLossOnAValidatorsLinksSlowsButBreaksNothing) {
+    WorldConfig c = small_world(9, minutes(20));
+    for (net::NodeId p : c.topology.neighbours(0)) {
+        c.link_losses.push_back(LinkLoss{0, p, 0.5, Time::at(minutes(2)), Time::at(minutes(18))});
+    }
+    const WorldResults r = World(c).run();
+    std::uint64_t dropped = 0;
+    for (const MessageCounters& m : r.network) dropped += m.dropped;
+    EXPECT_GT(dropped, 100u);
+    EXPECT_GE(count_canonical(r, Time::zero(), Time::at(minutes(20))), 76u);
+    expect_one_chain(r);
+}
+
+TEST(WorldFaults, SameFaultsSameSeedSameDigest) {
+    auto faulty = [] {
+        WorldConfig c = small_world(4, minutes(15));
+        c.crashes.push_back(Crash{2, Time::at(minutes(2)), Time::at(minutes(6))});
+        c.partitions.push_back(
+            net::PartitionSpec{"p", {{0, 4, 5, 6}}, Time::at(minutes(3)), Time::at(minutes(8))});
+        for (net::NodeId p : c.topology.neighbours(1)) {
+            c.link_losses.push_back(LinkLoss{1, p, 0.3, Time::at(minutes(1)), Time::at(minutes(12))});
+        }
+        return c;
+    };
+    EXPECT_EQ(digest(World(faulty()).run()), digest(World(faulty()).run()));
+}
+
+TEST(WorldCreate, BadFaultSchedulesAreValuesNotAborts) {
+    struct Case {
+        const char* what;
+        std::function<void(WorldConfig&)> change;
+        const char* message;
+    };
+    const Time t1 = Time::at(minutes(1)), t2 = Time::at(minutes(2));
+    const Case cases[] = {
+        {"overlapping partition groups",
+         [&](WorldConfig& c) {
+             c.partitions.push_back({"faults[0]", {{0, 1}, {1, 2}}, t1, t2});
+         },
+         "partition 'faults[0]'.groups[1][0]: node 1 is already in groups[0]"},
+        {"empty partition group",
+         [&](WorldConfig& c) {
+             c.partitions.push_back({"p", {{0}, {}}, t1, t2});
+         },
+         "partition 'p'.groups[1]: a group needs at least one node"},
+        {"crash of an unknown node",
+         [&](WorldConfig& c) {
+             c.crashes.push_back(Crash{99, t1, t2});
+         },
+         "crashes[0]: node_failure.node: node 99 does not exist (the topology has 24 nodes)"},
+        {"restart before the crash",
+         [&](WorldConfig& c) {
+             c.crashes.push_back(Crash{1, t2, t1});
+         },
+         "crashes[0]: node_failure.end: end 60000000000 ns is before start 120000000000 ns"},
+        {"lossy link that does not exist",
+         [&](WorldConfig& c) {
+             c.link_losses.push_back(LinkLoss{0, 0, 0.5, t1, t2});
+         },
+         "link_losses[0]: link_loss.b: a link joins two different nodes (both are 0)"},
+        {"loss above one",
+         [&](WorldConfig& c) {
+             c.link_losses.push_back(LinkLoss{0, c.topology.neighbours(0)[0], 1.5, t1, t2});
+         },
+         "link_losses[0]: link_loss.probability: probability 1.5 is not in [0, 1]"},
+        {"bad network loss", [&](WorldConfig& c) { c.network.loss = -1; },
+         "network.loss: probability -1 is not in [0, 1]"},
+        {"more clouds than nodes",
+         [&](WorldConfig& c) {
+             for (int i = 0; i < 30; ++i) c.clouds.push_back(CloudSpec{"x" + std::to_string(i), 0, {1, 1}});
+         },
+         "topology: 24 nodes for 34 clouds (each runs a validator node)"},
+    };
+    for (const Case& k : cases) {
+        WorldConfig c = small_world(1, minutes(1));
+        k.change(c);
+        const auto validated = World::validate(c);
+        ASSERT_FALSE(validated.has_value()) << k.what;
+        EXPECT_EQ(validated.error(), k.message) << k.what;
+        const auto created = World::create(std::move(c));
+        ASSERT_FALSE(created.has_value()) << k.what;
+        EXPECT_EQ(created.error(), k.message) << k.what;
+    }
+    auto good = World::create(small_world(1, minutes(2)));
+    ASSERT_TRUE(good.has_value()) << good.error();
+    EXPECT_GT(good->run().blocks.size(), 5u);
 }
 
 
