@@ -318,7 +318,11 @@ TEST(WorldCreate, BadFaultSchedulesAreValuesNotAborts) {
          "network.loss: probability -1 is not in [0, 1]"},
         {"more clouds than nodes",
          [&](WorldConfig& c) {
-             for (int i = 0; i < 30; ++i) c.clouds.push_back(CloudSpec{"x" + std::to_string(i), 0, {1, 1}});
+             for (int i = 0; i < 30; ++i) {
+                 std::string name = "x";  // not "x" + to_string(i): GCC 12 -O3 -Wrestrict false positive
+                 name += std::to_string(i);
+                 c.clouds.push_back(CloudSpec{name, 0, {1, 1}});
+             }
          },
          "topology: 24 nodes for 34 clouds (each runs a validator node)"},
     };
