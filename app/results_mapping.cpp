@@ -142,8 +142,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     }
     std::size_t transferred = 0;
     for (const auto& t : world.transfers) {
-        analysis::TransferRow row{bytes(t.tx),     bytes(t.code),  t.from,          t.to, ns(t.submitted),
-                                  ns(t.included), ns(t.confirmed), 0,               0};
+        analysis::TransferRow row{bytes(t.tx),    bytes(t.code),   t.from, t.to, ns(t.submitted),
+                                  ns(t.included), ns(t.confirmed), 0,      0};
         outcome(t, row.status, row.reason);
         transferred += row.status == 1 || row.status == 2 ? 1 : 0;
         run.transfers.push_back(row);
@@ -167,7 +167,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
             row.status = r.success ? 1 : 2;
             row.reason = r.reason;
             redeemed += r.success ? 1 : 0;
-            if (r.success && r.allocated) allocation_latencies.push_back((*r.allocated - r.requested).to_seconds_f64());
+            if (r.success && r.allocated)
+                allocation_latencies.push_back((*r.allocated - r.requested).to_seconds_f64());
         } else {
             // World codes: 200 screening failed, 201 never confirmed, 255 not included.
             row.status = r.reason == 200 ? 2 : 0;

@@ -70,8 +70,8 @@ class ExecutionCache {
     };
     static constexpr std::size_t kNonceSlots = 1 << 14;
     std::vector<NonceEntry> nonces_ = std::vector<NonceEntry>(kNonceSlots);  // root 0: empty
-    std::unordered_map<Address, Hash32> account_keys_;  // lookup only, never iterated
-    std::unordered_map<Hash32, std::vector<Address>> active_operators_;  // by state root; lookup only
+    std::unordered_map<Address, Hash32> account_keys_;                       // lookup only, never iterated
+    std::unordered_map<Hash32, std::vector<Address>> active_operators_;      // by state root; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
 };

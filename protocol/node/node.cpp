@@ -29,9 +29,7 @@ namespace {
 class StateNonces final : public txpool::AccountNonces {
   public:
     StateNonces(const state::LedgerState& state, ExecutionCache& cache) : state_(state), cache_(cache) {}
-    std::uint64_t nonce(const Address& sender) const override {
-        return cache_.nonce(state_, sender);
-    }
+    std::uint64_t nonce(const Address& sender) const override { return cache_.nonce(state_, sender); }
 
   private:
     const state::LedgerState& state_;

@@ -210,8 +210,8 @@ class Node {
     clique::Chain chain_;
     txpool::TxPool txpool_;
 
-    std::unordered_map<Hash32, BlockRef> blocks_;                // every stored block
-    std::unordered_map<Hash32, state::LedgerState> states_;      // state after each stored block
+    std::unordered_map<Hash32, BlockRef> blocks_;            // every stored block
+    std::unordered_map<Hash32, state::LedgerState> states_;  // state after each stored block
     struct Orphan {
         BlockRef block;
         std::uint64_t seq = 0;  // arrival number, to tell a live entry of orphan_order_

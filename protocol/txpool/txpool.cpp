@@ -405,8 +405,7 @@ std::size_t TxPool::expire(Nanos now) {
 
 // ---- selection -------------------------------------------------------------------
 
-std::vector<TxRef> TxPool::select(const AccountNonces& nonces,
-                                                        std::optional<std::size_t> max) const {
+std::vector<TxRef> TxPool::select(const AccountNonces& nonces, std::optional<std::size_t> max) const {
     std::size_t limit = std::numeric_limits<std::size_t>::max();
     if (max) limit = std::min(limit, *max);
     if (config_.max_txs_per_block) limit = std::min(limit, *config_.max_txs_per_block);

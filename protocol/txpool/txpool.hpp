@@ -142,7 +142,8 @@ class TxPool {
                                                Source source = Source::kNetwork);
     // The same for a transaction the caller owns (tests, tools): the pool keeps a copy.
     std::expected<AdmitOutcome, Refusal> admit(const RecoveredTransaction& tx, Nanos now,
-                                               const AccountNonces& nonces, Source source = Source::kNetwork) {
+                                               const AccountNonces& nonces,
+                                               Source source = Source::kNetwork) {
         return admit(std::make_shared<const RecoveredTransaction>(tx), now, nonces, source);
     }
 
@@ -164,7 +165,8 @@ class TxPool {
     // senders interleaved by arrival — the next transaction taken is always the one with
     // the smallest arrival sequence among the senders' next transactions. At most
     // min(max, max_txs_per_block) (nullopt: no cap). Does not modify the pool.
-    std::vector<TxRef> select(const AccountNonces& nonces, std::optional<std::size_t> max = std::nullopt) const;
+    std::vector<TxRef> select(const AccountNonces& nonces,
+                              std::optional<std::size_t> max = std::nullopt) const;
 
     // ---- queries (metrics, tests) ----
     const Config& config() const { return config_; }
@@ -198,7 +200,7 @@ class TxPool {
   private:
     using AccountId = std::uint32_t;
     struct Entry {
-        TxRef tx;  // never null
+        TxRef tx;               // never null
         std::uint64_t seq = 0;  // arrival sequence of this admission
     };
     struct Account {

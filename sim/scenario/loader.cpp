@@ -1174,10 +1174,10 @@ class SchemaChecker {
     }
 
     void check_users(const Field& f) {
-        MapReader m(c_, f,
-                    strings({"arrival_rate", "region_weights", "tier_mix", "transfer_probability",
-                             "redeem_probability", "double_present_probability", "redeem_delay",
-                             "rerequest"}));
+        MapReader m(
+            c_, f,
+            strings({"arrival_rate", "region_weights", "tier_mix", "transfer_probability",
+                     "redeem_probability", "double_present_probability", "redeem_delay", "rerequest"}));
         UserWorkload& u = s_.workload.users;
         const auto& regions = s_.network.regions.names;
         const Field rate = m.get("arrival_rate");

@@ -167,7 +167,7 @@ struct World::Impl final : net::DeliveryHandler {
         bool settled = false;
     };
     std::vector<Watch> watch_list;
-    std::unordered_map<Hash32, std::size_t> watch_index;  // by tx hash; lookup only
+    std::unordered_map<Hash32, std::size_t> watch_index;    // by tx hash; lookup only
     std::vector<std::vector<std::size_t>> watches_by_node;  // unsettled watch_list entries, in order
     // Sealed blocks holding a watched transaction: (block, position in it). Lookup only.
     std::unordered_map<Hash32, std::vector<std::pair<Hash32, std::uint32_t>>> watched_in_blocks;
@@ -402,8 +402,8 @@ struct World::Impl final : net::DeliveryHandler {
     // Users are numbered in order of appearance (arrivals and transferees alike).
     std::uint64_t new_user(std::uint16_t region, net::NodeId entry, std::uint16_t tier) {
         const std::uint64_t id = users++;
-        user_states.push_back(User{streams.stream("workload/user/" + std::to_string(id)), Address{}, entry,
-                                   region, tier, 0});
+        user_states.push_back(
+            User{streams.stream("workload/user/" + std::to_string(id)), Address{}, entry, region, tier, 0});
         return id;
     }
 
@@ -523,7 +523,8 @@ struct World::Impl final : net::DeliveryHandler {
     // A node's txpool refused a transaction a user submitted there (known at once).
     void tx_refused(const Hash32& tx, txpool::Refusal reason, Time at) {
         const auto code = static_cast<std::uint8_t>(100 + static_cast<int>(reason));
-        if (auto it = request_index.find(tx); it != request_index.end()) results.requests[it->second].reason = code;
+        if (auto it = request_index.find(tx); it != request_index.end())
+            results.requests[it->second].reason = code;
         if (auto it = transfer_index.find(tx); it != transfer_index.end())
             results.transfers[it->second].reason = code;
         const auto w = watch_index.find(tx);
@@ -594,7 +595,8 @@ struct World::Impl final : net::DeliveryHandler {
         r.entry = pick_entry(r.region, r.rng);
         r.address = address_of(user_key(to));
         const User& g = user_states[giver];
-        TxRef tx = signed_tx(user_key(giver), next_nonce(g.entry, g.address), state::TransferCodeCall{code, r.address});
+        TxRef tx = signed_tx(user_key(giver), next_nonce(g.entry, g.address),
+                             state::TransferCodeCall{code, r.address});
         const std::size_t t = results.transfers.size();
         transfer_index[tx->hash] = t;
         transfer_fallbacks.push_back(fallback);
@@ -700,7 +702,8 @@ struct World::Impl final : net::DeliveryHandler {
 
     std::uint32_t online_at(Time t) const {
         std::uint32_t online = 0;
-        for (std::size_t i = 0; i < hosts.size(); ++i) online += was_online(static_cast<net::NodeId>(i), t) ? 1 : 0;
+        for (std::size_t i = 0; i < hosts.size(); ++i)
+            online += was_online(static_cast<net::NodeId>(i), t) ? 1 : 0;
         return online;
     }
 

@@ -50,16 +50,16 @@ struct CloudSpec {
 // for the user (a success: the code is confirmed; a failure: the request was refused). A
 // transaction the node's txpool refuses is refused at once.
 struct UserWorkload {
-    double requests_per_second = 0.5;           // Poisson arrivals of new users, all regions together
-    std::vector<double> region_weights;         // per region; empty: proportional to full nodes
-    std::vector<double> tier_mix;               // per tier; empty: uniform
-    double transfer_probability = 0;            // a user with a confirmed code gives it to a new user
-    double redeem_probability = 1.0;            // a holder of a confirmed code presents it to a cloud
-    double double_present_probability = 0;      // ... and also to a second cloud at once (an attack)
-    Duration redeem_delay_mean = seconds(120);  // mean, from holding a confirmed code to presenting it
-    double rerequest_probability = 0;           // a refused user asks again ...
-    Duration rerequest_delay_mean = minutes(5); // ... after an exponential delay of this mean ...
-    std::uint64_t max_attempts = 1;             // ... making at most this many requests in all
+    double requests_per_second = 0.5;            // Poisson arrivals of new users, all regions together
+    std::vector<double> region_weights;          // per region; empty: proportional to full nodes
+    std::vector<double> tier_mix;                // per tier; empty: uniform
+    double transfer_probability = 0;             // a user with a confirmed code gives it to a new user
+    double redeem_probability = 1.0;             // a holder of a confirmed code presents it to a cloud
+    double double_present_probability = 0;       // ... and also to a second cloud at once (an attack)
+    Duration redeem_delay_mean = seconds(120);   // mean, from holding a confirmed code to presenting it
+    double rerequest_probability = 0;            // a refused user asks again ...
+    Duration rerequest_delay_mean = minutes(5);  // ... after an exponential delay of this mean ...
+    std::uint64_t max_attempts = 1;              // ... making at most this many requests in all
 };
 
 struct CloudWorkload {
@@ -147,8 +147,8 @@ struct BlockRecord {
     std::uint32_t tx_count = 0;
     std::uint32_t size = 0;
     bool canonical = false;
-    std::uint32_t online = 0;        // nodes online when it was sealed, the sealer included
-    std::vector<Duration> arrivals;  // import delay after sealing, one per node online then that imported it
+    std::uint32_t online = 0;         // nodes online when it was sealed, the sealer included
+    std::vector<Duration> arrivals;   // import delay after sealing, one per node online then that imported it
     std::uint32_t late_arrivals = 0;  // imports by nodes that were offline when it was sealed
 };
 
@@ -162,7 +162,7 @@ struct RequestRecord {
     std::optional<Time> included;   // seal time of the block holding it on the reference chain
     std::optional<Time> confirmed;  // when the user's node showed it succeeded, k blocks on top
     bool success = false;           // on the reference chain
-    std::uint8_t reason = 0;  // state::Reason (or the txpool refusal + 100 when never included)
+    std::uint8_t reason = 0;        // state::Reason (or the txpool refusal + 100 when never included)
 };
 
 // A user giving its confirmed code to a new user (`transfer(code, to)`).

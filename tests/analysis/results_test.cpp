@@ -431,9 +431,9 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     c.le(std::uint64_t{0x0102030405060708});
     c.le(std::uint32_t{9});
     const std::vector<std::pair<std::string, std::string>> lists = {
-        {"requests", "status_names"},    {"requests", "reason_names"}, {"transfers", "status_names"},
-        {"transfers", "reason_names"},   {"redemptions", "status_names"}, {"redemptions", "reason_names"},
-        {"requests", "tier_names"},      {"requests", "region_names"},    {"redemptions", "cloud_names"}};
+        {"requests", "status_names"},  {"requests", "reason_names"},    {"transfers", "status_names"},
+        {"transfers", "reason_names"}, {"redemptions", "status_names"}, {"redemptions", "reason_names"},
+        {"requests", "tier_names"},    {"requests", "region_names"},    {"redemptions", "cloud_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -448,9 +448,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table :
-         {"blocks", "propagation", "requests", "transfers", "redemptions", "reorgs", "network", "samples",
-          "summary"}) {
+    for (const char* table : {"blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
+                              "network", "samples", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});

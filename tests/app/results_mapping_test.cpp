@@ -74,18 +74,18 @@ TEST(ResultsMapping, PropagationCountsNodesOnlineAtSealing) {
     const analysis::RunResults run = to_run_results(scenario(), 0, w);
     ASSERT_EQ(run.propagation.size(), 1u);
     const analysis::PropagationRow& p = run.propagation[0];
-    EXPECT_EQ(p.t50_ns, millis(2).nanos());   // 2nd of 4
-    EXPECT_EQ(p.t90_ns, millis(4).nanos());   // ⌈3.6⌉ = 4th of 4
+    EXPECT_EQ(p.t50_ns, millis(2).nanos());  // 2nd of 4
+    EXPECT_EQ(p.t90_ns, millis(4).nanos());  // ⌈3.6⌉ = 4th of 4
     EXPECT_EQ(p.t100_ns, millis(4).nanos());
-    EXPECT_EQ(p.nodes_reached, 6u);           // late importers included
+    EXPECT_EQ(p.nodes_reached, 6u);  // late importers included
     EXPECT_DOUBLE_EQ(summary(run).at("propagation_p50_s"), 0.002);
     EXPECT_DOUBLE_EQ(summary(run).at("propagation_p90_s"), 0.004);
 }
 
 TEST(ResultsMapping, RequestsServedAreConfirmedSuccesses) {
     WorldResults w;
-    auto request = [&](std::uint8_t id, std::uint64_t user, std::uint32_t attempt, bool included, bool success,
-                       bool confirmed, std::uint8_t reason) {
+    auto request = [&](std::uint8_t id, std::uint64_t user, std::uint32_t attempt, bool included,
+                       bool success, bool confirmed, std::uint8_t reason) {
         sim::world::RequestRecord q;
         q.tx = hash(id);
         q.user = user;
@@ -97,12 +97,12 @@ TEST(ResultsMapping, RequestsServedAreConfirmedSuccesses) {
         q.reason = reason;
         w.requests.push_back(q);
     };
-    request(1, 0, 1, true, true, true, 0);     // served
-    request(2, 1, 1, true, true, false, 0);    // included, not (yet) confirmed to the user
+    request(1, 0, 1, true, true, true, 0);   // served
+    request(2, 1, 1, true, true, false, 0);  // included, not (yet) confirmed to the user
     request(3, 2, 1, true, false, false, static_cast<std::uint8_t>(state::Reason::kPoolExhausted));
     request(4, 2, 2, false, false, false, static_cast<std::uint8_t>(100 + 0));  // txpool refusal
-    request(5, 2, 3, true, true, true, 0);     // served on the third attempt
-    request(6, 3, 1, false, false, false, 255);  // never included
+    request(5, 2, 3, true, true, true, 0);                                      // served on the third attempt
+    request(6, 3, 1, false, false, false, 255);                                 // never included
     const analysis::RunResults run = to_run_results(scenario(), 0, w);
     ASSERT_EQ(run.requests.size(), 6u);
     EXPECT_EQ(run.requests[0].status, 2);
@@ -135,7 +135,7 @@ TEST(ResultsMapping, RedemptionsCountSuccessesAndTransfersAreMapped) {
         r.first_query = at(100);
         r.submitted = at(130);
         if (i < 2) r.included = at(135);
-        r.success = i == 0;              // i == 1: included but failed (already redeemed)
+        r.success = i == 0;  // i == 1: included but failed (already redeemed)
         r.reason = i == 0   ? 0
                    : i == 1 ? static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed)
                             : 255;  // i == 2: not included

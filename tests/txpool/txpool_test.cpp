@@ -791,8 +791,7 @@ Trace run_random(const Config& config, std::uint64_t seed, std::size_t steps) {
         if (::testing::Test::HasFailure()) break;
     }
     std::string final_selection = "final";
-    for (const TxRef& t : pool.select(nonces))
-        final_selection.append(" ").append(t->hash.hex());
+    for (const TxRef& t : pool.select(nonces)) final_selection.append(" ").append(t->hash.hex());
     trace.events.push_back(std::move(final_selection));
     return trace;
 }

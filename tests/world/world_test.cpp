@@ -341,7 +341,6 @@ TEST(WorldCreate, BadFaultSchedulesAreValuesNotAborts) {
     EXPECT_GT(good->run().blocks.size(), 5u);
 }
 
-
 // A user whose code is confirmed gives it away with transfer_probability; the recipient,
 // not the giver, presents it, and the cloud redeems it only for its owner.
 TEST(WorldWorkload, TransfereesPresentTransferredCodes) {
@@ -413,7 +412,8 @@ TEST(WorldWorkload, RefusedUsersRequestAgain) {
     double sum = 0;
     for (double d : delays) sum += d;
     EXPECT_NEAR(sum / static_cast<double>(delays.size()), 60.0, 12.0);
-    EXPECT_NE(*std::min_element(delays.begin(), delays.end()), *std::max_element(delays.begin(), delays.end()));
+    EXPECT_NE(*std::min_element(delays.begin(), delays.end()),
+              *std::max_element(delays.begin(), delays.end()));
 }
 
 // A request that fails on chain (pool exhausted) is a refusal the user sees once its block
@@ -488,7 +488,6 @@ TEST(WorldWorkload, ConfirmationIsTheUsersView) {
     EXPECT_GT(checked, 100u);
 }
 
-
 // Propagation counts the nodes online when a block was sealed; a node that was down then
 // and imports the block after its restart is a late arrival.
 TEST(WorldWorkload, BlocksCountTheNodesOnlineAtSealing) {
@@ -537,7 +536,8 @@ TEST(World, DoublePresentedCodesAreRedeemedOnce) {
     for (const RedemptionRecord& q : r.redemptions) {
         ++presentations[q.code];
         if (q.success) ++successes[q.code];
-        if (q.included && !q.success && q.reason == static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed))
+        if (q.included && !q.success &&
+            q.reason == static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed))
             ++blocked;
     }
     ASSERT_FALSE(presentations.empty());
