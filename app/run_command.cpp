@@ -51,7 +51,11 @@ std::expected<Options, std::string> parse(std::span<const std::string> args) {
             auto v = value();
             if (!v) return std::unexpected(v.error());
             auto parsed = sim::scenario::parse_override(*v);
-            if (!parsed) return std::unexpected("--set " + *v + ": " + parsed.error());
+            // As `check` reports it: the override's place among the --set arguments.
+            if (!parsed) {
+                return std::unexpected(std::string(sim::scenario::kSetSource) + ":" +
+                                       std::to_string(o.sets.size() + 1) + ":1: " + parsed.error());
+            }
             o.sets.push_back(*parsed);
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
@@ -77,7 +81,9 @@ std::uint64_t peak_rss_bytes() {
 int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
     auto options = parse(args);
     if (!options) {
-        err << "cloudledger run: " << options.error() << "\n";
+        // A malformed --set is reported as `check` reports it (`--set:N:1: ...`).
+        const bool positioned = options.error().starts_with(sim::scenario::kSetSource);
+        err << (positioned ? "" : "cloudledger run: ") << options.error() << "\n";
         return 2;
     }
     if (options->seed) options->sets.push_back({"seed", std::to_string(*options->seed)});
