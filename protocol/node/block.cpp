@@ -14,9 +14,10 @@ BlockRef make_block(Header header, std::vector<TxRef> txs) {
                         : clique::recover_sealer(header);
     std::size_t tx_bytes = 0;
     for (const TxRef& tx : txs) tx_bytes += tx->encoded_size;
+    // eth's block RLP: [header, [tx, ...], uncles] — Clique has no uncles: an empty list.
     const std::size_t header_bytes = encode(header).size();
-    block->encoded_size = rlp::header_size(header_bytes + rlp::header_size(tx_bytes) + tx_bytes) +
-                          header_bytes + rlp::header_size(tx_bytes) + tx_bytes;
+    const std::size_t payload = header_bytes + rlp::header_size(tx_bytes) + tx_bytes + 1;
+    block->encoded_size = rlp::header_size(payload) + payload;
     block->header = std::move(header);
     block->txs = std::move(txs);
     return block;

@@ -23,7 +23,7 @@ struct Block {
     std::vector<TxRef> txs;
     Hash32 hash;                    // block_hash(header)
     clique::SealerRecovery sealer;  // recover_sealer(header) (an error for genesis)
-    std::size_t encoded_size = 0;   // RLP size of [header, [tx, ...]]
+    std::size_t encoded_size = 0;   // RLP size of [header, [tx, ...], []] (eth block, no uncles)
 };
 using BlockRef = std::shared_ptr<const Block>;
 

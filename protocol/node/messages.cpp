@@ -1,5 +1,9 @@
 #include "protocol/node/messages.hpp"
 
+#include <bit>
+
+#include "protocol/core/rlp.hpp"
+
 namespace cl::node {
 namespace {
 constexpr std::size_t kFrame = 16;
@@ -21,14 +25,30 @@ const char* name(MessageKind k) {
     return "unknown";
 }
 
+namespace {
+// The RLP size of a list whose items take `payload` bytes.
+std::size_t list_size(std::size_t payload) { return rlp::header_size(payload) + payload; }
+// The RLP size of an unsigned integer (big-endian, no leading zeros; 0 is the empty string).
+std::size_t uint_size(std::uint64_t v) {
+    if (v < 0x80) return 1;
+    return 1 + static_cast<std::size_t>((std::bit_width(v) + 7) / 8);
+}
+constexpr std::size_t kHashSize = 33;               // a 32-byte string
+constexpr std::uint64_t kRequestId = ~std::uint64_t{0};  // an 8-byte eth/66 request id
+}  // namespace
+
 std::size_t wire_size(const Message& m) {
     struct Size {
         std::size_t operator()(const NewBlockMsg& b) const {
-            return b.block->encoded_size + 9;
-        }  // + total difficulty
-        std::size_t operator()(const NewBlockHashesMsg&) const { return 1 + 1 + 33 + 9; }  // [[hash, number]]
-        std::size_t operator()(const GetBlockMsg&) const { return 1 + 33 + 9; }  // [request id, hash]
-        std::size_t operator()(const TransactionsMsg& t) const { return 1 + t.tx->encoded_size; }
+            return list_size(b.block->encoded_size + uint_size(b.total_difficulty));
+        }
+        std::size_t operator()(const NewBlockHashesMsg& a) const {
+            return list_size(list_size(kHashSize + uint_size(a.number)));
+        }
+        std::size_t operator()(const GetBlockMsg&) const {
+            return list_size(uint_size(kRequestId) + list_size(kHashSize + 3 * uint_size(0)));
+        }
+        std::size_t operator()(const TransactionsMsg& t) const { return list_size(t.tx->encoded_size); }
     };
     return kFrame + std::visit(Size{}, m);
 }

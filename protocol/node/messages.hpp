@@ -16,6 +16,7 @@ using PeerId = std::uint32_t;
 
 struct NewBlockMsg {  // eth NewBlock: the full block (also the reply to GetBlockMsg)
     BlockRef block;
+    std::uint64_t total_difficulty = 0;  // the sender's TD of the block, as eth sends it
 };
 struct NewBlockHashesMsg {  // eth NewBlockHashes: an announcement
     Hash32 hash;
@@ -36,7 +37,11 @@ inline constexpr std::size_t kMessageKindCount = 4;
 MessageKind kind_of(const Message& m);
 const char* name(MessageKind k);
 
-// Bytes on the wire: the RLP payload plus a 16-byte frame (devp2p RLPx header and MAC).
+// Bytes on the wire: the RLP of the eth/66 message plus a 16-byte frame (devp2p RLPx
+// header and MAC). NewBlock: rlp([block, td]); NewBlockHashes: rlp([[hash, number]]);
+// GetBlock: GetBlockHeaders rlp([request_id, [hash, 1, 0, 0]]) with an 8-byte request id;
+// Transactions: rlp([tx]). (The reply to a GetBlock is modelled as a NewBlock; real eth
+// answers with BlockHeaders and BlockBodies, a few bytes more.)
 std::size_t wire_size(const Message& m);
 
 }  // namespace cl::node

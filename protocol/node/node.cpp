@@ -108,7 +108,7 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
         if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
             mark_known(g->hash, from);
-            ctx.send(from, NewBlockMsg{it->second});
+            ctx.send(from, NewBlockMsg{it->second, total_difficulty(g->hash)});
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
         receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
@@ -202,13 +202,14 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
         if (p != except && !peer_knows(block->hash, p)) targets.push_back(p);
     }
     // eth: the full block to √(peers) of them chosen at random, an announcement to the rest.
+    const std::uint64_t td = total_difficulty(block->hash);
     const auto full = static_cast<std::size_t>(std::sqrt(static_cast<double>(config_.peers.size())));
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng_, targets.size() - i));
         std::swap(targets[i], targets[j]);
         mark_known(block->hash, targets[i]);
         if (i < full) {
-            ctx.send(targets[i], NewBlockMsg{block});
+            ctx.send(targets[i], NewBlockMsg{block, td});
         } else {
             ctx.send(targets[i], NewBlockHashesMsg{block->hash, block->header.number});
         }
@@ -245,6 +246,11 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
         });
     }
     plan_seal(ctx);
+}
+
+std::uint64_t Node::total_difficulty(const Hash32& block) const {
+    const BlockEntry* entry = chain_.tree().find(block);
+    return entry ? entry->total_difficulty : 0;
 }
 
 void Node::mark_known(const Hash32& block, PeerId peer) {

@@ -193,6 +193,7 @@ class Node {
     void receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source);
     void plan_seal(Context& ctx);
     void seal(Context& ctx);
+    std::uint64_t total_difficulty(const Hash32& block) const;  // 0 for a block not in the tree
     void mark_known(const Hash32& block, PeerId peer);
     bool peer_knows(const Hash32& block, PeerId peer) const;
     void request_block(Context& ctx, const Hash32& hash, PeerId peer);
