@@ -33,7 +33,7 @@ std::size_t uint_size(std::uint64_t v) {
     if (v < 0x80) return 1;
     return 1 + static_cast<std::size_t>((std::bit_width(v) + 7) / 8);
 }
-constexpr std::size_t kHashSize = 33;               // a 32-byte string
+constexpr std::size_t kHashSize = 33;                    // a 32-byte string
 constexpr std::uint64_t kRequestId = ~std::uint64_t{0};  // an 8-byte eth/66 request id
 }  // namespace
 

@@ -4,6 +4,7 @@
 // bad fault schedules refused as values by World::create.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -565,6 +566,50 @@ TEST(World, DoublePresentedCodesAreRedeemedOnce) {
         ASSERT_TRUE(entry.has_value());
         EXPECT_EQ(entry->status, state::CodeStatus::kRedeemed);
     }
+}
+
+}  // namespace
+}  // namespace cl::sim::world
+
+namespace cl::sim::world {
+namespace {
+
+// Users arrive as one Poisson process (exponential gaps of mean 1/rate), each from a
+// region drawn by region_weights and asking for a tier drawn by tier_mix.
+TEST(WorldWorkload, ArrivalsArePoissonWithTheRegionAndTierMix) {
+    WorldConfig c = small_world(5, minutes(30));
+    c.users.requests_per_second = 2.0;
+    c.users.region_weights.assign(regions().regions.size(), 0.0);
+    c.users.region_weights[0] = 1;
+    c.users.region_weights[3] = 3;
+    c.users.tier_mix = {7, 3};
+    c.users.redeem_probability = 0;
+    const WorldResults r = World(c).run();
+
+    std::vector<double> gaps;
+    std::size_t users = 0, region3 = 0, tier0 = 0;
+    std::optional<Time> last;
+    for (const RequestRecord& q : r.requests) {
+        if (q.attempt != 1) continue;
+        ++users;
+        region3 += q.region == 3 ? 1 : 0;
+        EXPECT_TRUE(q.region == 0 || q.region == 3) << q.region;
+        tier0 += q.tier == 0 ? 1 : 0;
+        if (last) gaps.push_back((q.submitted - *last).to_seconds_f64());
+        last = q.submitted;
+    }
+    // 3,600 expected; each bound is about 4 standard deviations wide.
+    EXPECT_NEAR(static_cast<double>(users), 3600.0, 240.0);
+    const double n = static_cast<double>(users);
+    EXPECT_NEAR(static_cast<double>(region3) / n, 0.75, 0.03);
+    EXPECT_NEAR(static_cast<double>(tier0) / n, 0.70, 0.035);
+    double mean = 0, var = 0;
+    for (double g : gaps) mean += g;
+    mean /= static_cast<double>(gaps.size());
+    for (double g : gaps) var += (g - mean) * (g - mean);
+    var /= static_cast<double>(gaps.size() - 1);
+    EXPECT_NEAR(mean, 0.5, 0.04);
+    EXPECT_NEAR(std::sqrt(var) / mean, 1.0, 0.08) << "exponential gaps: coefficient of variation 1";
 }
 
 }  // namespace
