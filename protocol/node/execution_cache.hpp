@@ -54,7 +54,7 @@ class ExecutionCache {
     std::uint64_t nonce(const state::LedgerState& state, const Address& a);
 
     // The operator addresses of the clouds `state` lists as active (§2), sorted; memoised
-    // by state root (a pure function of the state, asked by every node at every new head).
+    // by state root (a pure function of the state, asked by every node at every admission).
     const std::vector<Address>& active_operators(const state::LedgerState& state);
 
     // Distinct executions (misses and put()s) and requests answered from the cache.

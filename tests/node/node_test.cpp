@@ -169,6 +169,31 @@ TEST(Node, RequestsAreRelayedIncludedAndQueryable) {
     for (int i = 0; i < net.size(); ++i) EXPECT_EQ(net.node(i).txpool().size(), 0u) << "included: dropped";
 }
 
+// docs/txpool.md "Who is metered": the operator of a cloud active in the head state is
+// not held to the per-sender token bucket (burst 5); anyone else is.
+TEST(Node, MemberOperatorsSkipTheTokenBucketOthersDoNot) {
+    Net net(3, 2);
+    auto signed_by = [](const std::string& who, std::uint64_t nonce) {
+        Transaction t;
+        t.chain_id = kChainId;
+        t.nonce = nonce;
+        t.to = state::kPoolAddress;
+        t.call = state::encode_call(state::RequestCall{0, {}});
+        return std::make_shared<RecoveredTransaction>(recover_transaction(sign_transaction(t, key(who))).value());
+    };
+    for (std::uint64_t n = 0; n < 8; ++n) {
+        net.submit(4, signed_by("cloud-0/op", n));
+        net.submit(4, signed_by("bob", n));
+    }
+    net.run_for(seconds(1));  // relayed, not yet sealed
+    const Address op = address_of(key("cloud-0/op"));
+    const Address bob = address_of(key("bob"));
+    for (int i : {3, 4}) {
+        EXPECT_EQ(net.node(i).txpool().pending_count(op), 8u) << "node " << i;
+        EXPECT_EQ(net.node(i).txpool().pending_count(bob), 5u) << "node " << i;
+    }
+}
+
 TEST(Node, OfflineValidatorIsCoveredOutOfTurnAndResyncs) {
     Net net(3, 1);
     net.set_down(2, true);
