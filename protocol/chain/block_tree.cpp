@@ -21,7 +21,8 @@ const char* to_string(InsertError e) {
 BlockTree::BlockTree(Header genesis) {
     const Hash32 hash = block_hash(genesis);
     const std::uint64_t td = genesis.difficulty;
-    auto [it, inserted] = blocks_.emplace(hash, BlockEntry{std::move(genesis), hash, td, 0});
+    auto [it, inserted] =
+        blocks_.try_emplace(hash, std::make_shared<const Header>(std::move(genesis)), hash, td, 0);
     genesis_ = head_ = &it->second;
     canonical_.assign(genesis_->header.number + 1, Hash32{});
     canonical_.back() = hash;
@@ -32,14 +33,16 @@ std::expected<const BlockEntry*, InsertError> BlockTree::insert(Header header) {
     return insert(std::move(header), hash);
 }
 
-std::expected<const BlockEntry*, InsertError> BlockTree::insert(Header header, const Hash32& hash) {
+std::expected<const BlockEntry*, InsertError> BlockTree::insert(std::shared_ptr<const Header> header,
+                                                                const Hash32& hash) {
+    CL_ASSERT(header != nullptr);
     if (blocks_.contains(hash)) return std::unexpected(InsertError::kDuplicate);
-    const BlockEntry* parent = find(header.parent_hash);
+    const BlockEntry* parent = find(header->parent_hash);
     if (parent == nullptr) return std::unexpected(InsertError::kUnknownParent);
-    if (header.number != parent->header.number + 1) return std::unexpected(InsertError::kNotParentPlusOne);
-    const std::uint64_t td = parent->total_difficulty + header.difficulty;
+    if (header->number != parent->header.number + 1) return std::unexpected(InsertError::kNotParentPlusOne);
+    const std::uint64_t td = parent->total_difficulty + header->difficulty;
     const std::uint64_t arrival = blocks_.size();
-    auto [it, inserted] = blocks_.emplace(hash, BlockEntry{std::move(header), hash, td, arrival});
+    auto [it, inserted] = blocks_.try_emplace(hash, std::move(header), hash, td, arrival);
     return &it->second;
 }
 

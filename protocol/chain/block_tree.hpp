@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -17,8 +18,19 @@
 
 namespace cl {
 
+// A stored block. The header is held by a shared pointer, so that trees of many nodes
+// (simulated ones, DESIGN.md §5) can share one copy of each header.
 struct BlockEntry {
-    Header header;
+    BlockEntry(std::shared_ptr<const Header> stored, const Hash32& block_hash, std::uint64_t td,
+               std::uint64_t arrival_index)
+        : owner(std::move(stored)),
+          header(*owner),
+          hash(block_hash),
+          total_difficulty(td),
+          arrival(arrival_index) {}
+
+    std::shared_ptr<const Header> owner;  // keeps `header` alive; never null
+    const Header& header;
     Hash32 hash;
     std::uint64_t total_difficulty = 0;  // sum of difficulties from genesis, inclusive
     std::uint64_t arrival = 0;           // insertion order (genesis = 0): "first seen"
@@ -44,8 +56,13 @@ class BlockTree {
   public:
     explicit BlockTree(Header genesis);
 
-    // Adds a header whose parent is stored. `hash` must be block_hash(header).
-    std::expected<const BlockEntry*, InsertError> insert(Header header, const Hash32& hash);
+    // Adds a header whose parent is stored. `hash` must be block_hash(*header). The tree
+    // keeps `header` (shared, not copied). REQUIRES: header != nullptr.
+    std::expected<const BlockEntry*, InsertError> insert(std::shared_ptr<const Header> header,
+                                                         const Hash32& hash);
+    std::expected<const BlockEntry*, InsertError> insert(Header header, const Hash32& hash) {
+        return insert(std::make_shared<const Header>(std::move(header)), hash);
+    }
     std::expected<const BlockEntry*, InsertError> insert(Header header);
 
     const BlockEntry* find(const Hash32& hash) const;

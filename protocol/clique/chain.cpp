@@ -8,8 +8,9 @@ namespace cl::clique {
 
 Chain::Chain(const Config& config, Header genesis) : config_(config), tree_(genesis) {
     const BlockEntry& g = tree_.genesis();
-    meta_.emplace(g.hash,
-                  Meta{Snapshot::at_checkpoint(g.header.number, g.hash, checkpoint_signers(g.header)), {}});
+    meta_.emplace(g.hash, Meta{std::make_shared<const Snapshot>(Snapshot::at_checkpoint(
+                                   g.header.number, g.hash, checkpoint_signers(g.header))),
+                               {}});
 }
 
 const Chain::Meta& Chain::meta(const Hash32& block) const {
@@ -18,15 +19,15 @@ const Chain::Meta& Chain::meta(const Hash32& block) const {
     return it->second;
 }
 
-const Snapshot& Chain::snapshot(const Hash32& block) const { return meta(block).snapshot; }
+const Snapshot& Chain::snapshot(const Hash32& block) const { return *meta(block).snapshot; }
 const Address& Chain::signer(const Hash32& block) const { return meta(block).signer; }
 
 HeadView Chain::head_view(const BlockEntry& block) const {
     const Meta& m = meta(block.hash);
     HeadView v{block.hash, block.header.number, block.total_difficulty, 0};
-    const auto& signers = m.snapshot.signers();
+    const auto& signers = m.snapshot->signers();
     // A signer that voted itself out has no index after its block; it then ranks as in turn.
-    if (auto index = m.snapshot.signer_index(m.signer); index && !signers.empty())
+    if (auto index = m.snapshot->signer_index(m.signer); index && !signers.empty())
         v.rule3 = rule3_value(block.header.number, *index, signers.size());
     return v;
 }
@@ -51,10 +52,11 @@ std::expected<Chain::Verified, Error> Chain::verify(const Header& header, std::u
     if (!signer) return std::unexpected(signer.error());
     auto next = parent_snapshot->apply(header, *signer, hash, config_);
     if (!next) return std::unexpected(next.error());
-    return Verified{hash, *signer, std::move(*next)};
+    return Verified{hash, *signer, std::make_shared<const Snapshot>(std::move(*next))};
 }
 
-ImportResult Chain::insert(Header header, Verified verified, RandomSource& rng) {
+ImportResult Chain::insert(std::shared_ptr<const Header> header, Verified verified, RandomSource& rng) {
+    CL_ASSERT(verified.snapshot != nullptr);
     const Hash32 hash = verified.hash;
     auto inserted = tree_.insert(std::move(header), hash);
     CL_ASSERT(inserted.has_value());  // parent present, number checked by verification

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -52,13 +53,19 @@ class Chain {
     struct Verified {
         Hash32 hash;
         Address signer;
-        Snapshot snapshot;  // after the header
+        // After the header. Shared and immutable: a caller that already holds an equal
+        // snapshot of the same block (another simulated node's) may put that one here.
+        std::shared_ptr<const Snapshot> snapshot;
     };
     // REQUIRES: the header is not stored yet (check tree().find()).
     std::expected<Verified, Error> verify(const Header& header, std::uint64_t now,
                                           ImportHints hints = {}) const;
     // REQUIRES: `verified` is verify(header)'s result and the header is not stored yet.
-    ImportResult insert(Header header, Verified verified, RandomSource& rng);
+    // The chain keeps `header` itself (shared, not copied).
+    ImportResult insert(std::shared_ptr<const Header> header, Verified verified, RandomSource& rng);
+    ImportResult insert(Header header, Verified verified, RandomSource& rng) {
+        return insert(std::make_shared<const Header>(std::move(header)), std::move(verified), rng);
+    }
 
     const Config& config() const { return config_; }
     const BlockTree& tree() const { return tree_; }
@@ -70,8 +77,8 @@ class Chain {
 
   private:
     struct Meta {
-        Snapshot snapshot;  // after the block
-        Address signer;     // zero for genesis
+        std::shared_ptr<const Snapshot> snapshot;  // after the block; never null
+        Address signer;                            // zero for genesis
     };
     const Meta& meta(const Hash32& block) const;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "protocol/core/assert.hpp"
+
 namespace cl::node {
 
 const char* name(BodyFault f) {
@@ -33,6 +35,13 @@ std::uint64_t ExecutionCache::nonce(const state::LedgerState& state, const Addre
     if (key == account_keys_.end()) key = account_keys_.emplace(a, state::key::account(a)).first;
     e = NonceEntry{root, a, state.account_at(key->second).nonce};
     return e.nonce;
+}
+
+std::shared_ptr<const clique::Snapshot> ExecutionCache::shared_snapshot(
+    const Hash32& block, std::shared_ptr<const clique::Snapshot> computed) {
+    CL_ASSERT(computed != nullptr);
+    const auto [it, inserted] = snapshots_.try_emplace(block, std::move(computed));
+    return it->second;
 }
 
 const std::vector<Address>& ExecutionCache::active_operators(const state::LedgerState& state) {

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "protocol/clique/snapshot.hpp"
 #include "protocol/node/block.hpp"
 #include "protocol/state/execute.hpp"
 
@@ -57,6 +58,12 @@ class ExecutionCache {
     // by state root (a pure function of the state, asked by every node at every admission).
     const std::vector<Address>& active_operators(const state::LedgerState& state);
 
+    // The Clique snapshot after `block`, shared by every node that imports it: the first
+    // caller's `computed` is kept, later callers get that one (equal to theirs: a snapshot
+    // is a function of the block's hash). Never null.
+    std::shared_ptr<const clique::Snapshot> shared_snapshot(const Hash32& block,
+                                                            std::shared_ptr<const clique::Snapshot> computed);
+
     // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
     std::size_t hits() const { return hits_; }
@@ -72,6 +79,7 @@ class ExecutionCache {
     std::vector<NonceEntry> nonces_ = std::vector<NonceEntry>(kNonceSlots);  // root 0: empty
     std::unordered_map<Address, Hash32> account_keys_;                       // lookup only, never iterated
     std::unordered_map<Hash32, std::vector<Address>> active_operators_;      // by state root; lookup only
+    std::unordered_map<Hash32, std::shared_ptr<const clique::Snapshot>> snapshots_;  // by block; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
 };

@@ -177,15 +177,19 @@ bool Node::import_block(Context& ctx, const BlockRef& block) {
         ctx.effects.events.push_back(BlockRejected{block->hash, clique::name(verified.error())});
         return false;
     }
+    // The snapshot after a block is a function of its hash: keep the one copy all share.
+    verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
     const state::LedgerState& parent_state = states_.at(block->header.parent_hash);
     ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
-    const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot.signers());
+    const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot->signers());
     if (!executed) {
         ctx.effects.events.push_back(BlockRejected{block->hash, name(executed.error())});
         return false;
     }
     const Hash32 old_head = chain_.head().hash;
-    const clique::ImportResult result = chain_.insert(block->header, std::move(*verified), rng_);
+    // The tree keeps the block's own header (aliasing the shared block): no copy per node.
+    const clique::ImportResult result =
+        chain_.insert(std::shared_ptr<const Header>(block, &block->header), std::move(*verified), rng_);
     blocks_.emplace(block->hash, block);
     states_.emplace(block->hash, executed->state);
     const auto depth = static_cast<std::uint32_t>(result.reorg ? result.reorg->depth() : 0);

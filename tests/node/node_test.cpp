@@ -157,6 +157,23 @@ TEST(Node, ValidatorsSealInTurnEveryPeriodAndAllNodesAgree) {
     EXPECT_TRUE(net.rejected.empty());
 }
 
+// DESIGN.md §5: nodes sharing one ExecutionCache keep one copy of each block's header
+// (the block's own) and of the Clique snapshot after it, whoever imported it first.
+TEST(Node, NodesShareHeadersAndSnapshots) {
+    Net net(3, 3);
+    net.run_for(seconds(15 * 5 + 5));
+    const Hash32 h = net.node(0).head().hash;
+    ASSERT_GE(net.node(0).head().header.number, 5u);
+    const Header* header = &net.node(0).chain().tree().find(h)->header;
+    const clique::Snapshot* snapshot = &net.node(0).chain().snapshot(h);
+    EXPECT_EQ(header, &net.node(0).block(h)->header) << "the tree keeps the block's header";
+    for (int i = 1; i < net.size(); ++i) {
+        ASSERT_EQ(net.node(i).head().hash, h);
+        EXPECT_EQ(&net.node(i).chain().tree().find(h)->header, header) << "node " << i;
+        EXPECT_EQ(&net.node(i).chain().snapshot(h), snapshot) << "node " << i;
+    }
+}
+
 TEST(Node, RequestsAreRelayedIncludedAndQueryable) {
     Net net(3, 2);
     auto tx = request_tx("alice", 0);
@@ -179,7 +196,8 @@ TEST(Node, MemberOperatorsSkipTheTokenBucketOthersDoNot) {
         t.nonce = nonce;
         t.to = state::kPoolAddress;
         t.call = state::encode_call(state::RequestCall{0, {}});
-        return std::make_shared<RecoveredTransaction>(recover_transaction(sign_transaction(t, key(who))).value());
+        return std::make_shared<RecoveredTransaction>(
+            recover_transaction(sign_transaction(t, key(who))).value());
     };
     for (std::uint64_t n = 0; n < 8; ++n) {
         net.submit(4, signed_by("cloud-0/op", n));
