@@ -378,8 +378,9 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     // known-transaction check); the pool would refuse it as known or as a stale nonce.
     if (from && !recent_txs_.insert(tx->hash)) return;
     ctx.effects.work.txs_admitted += 1;
-    const StateNonces nonces(head_state(), cache_);
-    const std::vector<Address>& members = cache_.active_operators(head_state());
+    const state::LedgerState& head = head_state();
+    const StateNonces nonces(head, cache_);
+    const std::vector<Address>& members = cache_.active_operators(head);
     if (source == txpool::Source::kNetwork && std::binary_search(members.begin(), members.end(), tx->sender))
         source = txpool::Source::kMember;
     auto admitted = txpool_.admit(tx, ctx.now, nonces, source);

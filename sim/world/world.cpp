@@ -368,7 +368,7 @@ struct World::Impl final : net::DeliveryHandler {
     // not its value is used; the clouds' screening from "workload/clouds".
     TxRef signed_tx(const PrivateKey& key, std::uint64_t nonce, const state::Call& call) {
         Transaction t;
-        t.chain_id = 61'777;
+        t.chain_id = kChainId;
         t.nonce = nonce;
         t.to = state::contract_of(call);
         t.call = state::encode_call(call);
@@ -677,16 +677,13 @@ struct World::Impl final : net::DeliveryHandler {
         }
         const net::NodeId own = r.cloud;
         if (!hosts[own].up) return;
-        node::Node& n = *hosts[own].node;
         const PrivateKey& key = operator_keys[r.cloud];
-        const Address op = address_of(key);
-        const std::uint64_t nonce = n.txpool().next_nonce(op).value_or(n.head_state().account(op).nonce);
-        TxRef tx = signed_tx(key, nonce, state::RedeemCall{r.code});
+        TxRef tx = signed_tx(key, next_nonce(own, address_of(key)), state::RedeemCall{r.code});
         r.submitted = sim.now();
         r.reason = kNotIncluded;
         redeem_index.emplace(tx->hash, index);
         watch(tx->hash, Watched::kRedeem, index, own);
-        apply(own, n.on_local_tx(node_time(), tx));
+        apply(own, hosts[own].node->on_local_tx(node_time(), tx));
     }
 
     // ---- nodes online, the reference chain (docs/metrics.md "Conventions") ----

@@ -190,18 +190,9 @@ TEST(Node, RequestsAreRelayedIncludedAndQueryable) {
 // not held to the per-sender token bucket (burst 5); anyone else is.
 TEST(Node, MemberOperatorsSkipTheTokenBucketOthersDoNot) {
     Net net(3, 2);
-    auto signed_by = [](const std::string& who, std::uint64_t nonce) {
-        Transaction t;
-        t.chain_id = kChainId;
-        t.nonce = nonce;
-        t.to = state::kPoolAddress;
-        t.call = state::encode_call(state::RequestCall{0, {}});
-        return std::make_shared<RecoveredTransaction>(
-            recover_transaction(sign_transaction(t, key(who))).value());
-    };
     for (std::uint64_t n = 0; n < 8; ++n) {
-        net.submit(4, signed_by("cloud-0/op", n));
-        net.submit(4, signed_by("bob", n));
+        net.submit(4, request_tx("cloud-0/op", n));
+        net.submit(4, request_tx("bob", n));
     }
     net.run_for(seconds(1));  // relayed, not yet sealed
     const Address op = address_of(key("cloud-0/op"));
