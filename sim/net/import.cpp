@@ -18,6 +18,7 @@
 #include <boost/property_tree/detail/rapidxml.hpp>
 
 #include "sim/kernel/distributions.hpp"
+#include "sim/net/dot_lexer.hpp"
 
 namespace cl::sim::net {
 namespace {
@@ -97,27 +98,37 @@ struct RawGraph {
     std::vector<RawEdge> edges;
 };
 
-std::expected<Topology, InputError> build(const RawGraph& g, std::string_view text, const std::string& file,
+// A bad attribute value: the error, and the attribute's name and value as written (so
+// that a reader without positions, DOT, can find where the value is written).
+struct BuildError {
+    InputError error;
+    std::string attribute;
+    std::string value;
+};
+
+std::expected<Topology, BuildError> build(const RawGraph& g, std::string_view text, const std::string& file,
                                           const ImportOptions& options) {
     const std::size_t n = g.nodes.size();
     std::vector<Edge> edges;
     edges.reserve(g.edges.size());
     for (const RawEdge& e : g.edges) {
         if (e.a == e.b) continue;  // self-loops carry no traffic
-        auto bad = [&](const RawValue& v, const std::string& rule) {
+        auto bad = [&](const RawValue& v, const char* name, const std::string& rule) {
             std::string message = "edge '";
             message += g.nodes[e.a].id;
             message += "' -- '";
             message += g.nodes[e.b].id;
             message += "': ";
             message += rule;
-            return std::unexpected(error_at(InputErrorKind::kBadValue, file, text,
-                                            v.offset != kNoOffset ? v.offset : e.offset, std::move(message)));
+            return std::unexpected(
+                BuildError{error_at(InputErrorKind::kBadValue, file, text,
+                                    v.offset != kNoOffset ? v.offset : e.offset, std::move(message)),
+                           name, v.text});
         };
-        auto number = [&](const RawValue& v, const char* name) -> std::expected<double, InputError> {
+        auto number = [&](const RawValue& v, const char* name) -> std::expected<double, BuildError> {
             const auto x = parse_number(v.text);
             if (!x || !std::isfinite(*x))
-                return bad(v, std::string(name) + " '" + v.text + "' is not a number");
+                return bad(v, name, std::string(name) + " '" + v.text + "' is not a number");
             return *x;
         };
         LinkParams p = options.default_link;
@@ -126,9 +137,11 @@ std::expected<Topology, InputError> build(const RawGraph& g, std::string_view te
         if (ms_value.present) {
             const auto ms = number(ms_value, ms_name);
             if (!ms) return std::unexpected(ms.error());
-            if (*ms < 0) return bad(ms_value, std::string(ms_name) + " " + ms_value.text + " ms is negative");
+            if (*ms < 0)
+                return bad(ms_value, ms_name, std::string(ms_name) + " " + ms_value.text + " ms is negative");
             if (*ms > 1e12)
-                return bad(ms_value, std::string(ms_name) + " " + ms_value.text + " ms is too large");
+                return bad(ms_value, ms_name,
+                           std::string(ms_name) + " " + ms_value.text + " ms is too large");
             p.latency = round_to_duration(*ms * 1e6);
         } else {
             const RawNode& va = g.nodes[e.a];
@@ -142,11 +155,12 @@ std::expected<Topology, InputError> build(const RawGraph& g, std::string_view te
                     const auto x = parse_number(value[k]->text);
                     const double limit = lat ? 90 : 360;
                     if (!x || !(std::abs(*x) <= limit)) {
-                        return std::unexpected(
+                        return std::unexpected(BuildError{
                             error_at(InputErrorKind::kBadValue, file, text, value[k]->offset,
                                      "node '" + owner[k]->id + "': " + (lat ? "Latitude" : "Longitude") +
                                          " '" + value[k]->text + "' is not a number of degrees in [-" +
-                                         (lat ? "90" : "360") + ", " + (lat ? "90" : "360") + "]"));
+                                         (lat ? "90" : "360") + ", " + (lat ? "90" : "360") + "]"),
+                            lat ? "Latitude" : "Longitude", value[k]->text});
                     }
                     coordinates[k] = *x;
                 }
@@ -174,10 +188,16 @@ std::expected<Topology, InputError> build(const RawGraph& g, std::string_view te
             const double bps = *x * scale;
             if (!(bps >= 1.0)) {
                 return bad(
-                    *bw, std::string(bw_name) + " " + bw->text + " is not a positive bandwidth (>= 1 bit/s)");
+                    *bw, bw_name,
+                    std::string(bw_name) + " " + bw->text + " is not a positive bandwidth (>= 1 bit/s)");
             }
-            if (bps > 1e18) return bad(*bw, std::string(bw_name) + " " + bw->text + " is too large");
+            if (bps > 1e18) return bad(*bw, bw_name, std::string(bw_name) + " " + bw->text + " is too large");
             p.bandwidth_bps = static_cast<std::uint64_t>(std::llround(bps));
+        }
+        // The cap applies to every link, whether its bandwidth is the file's or the default.
+        if (options.bandwidth_cap_bps != 0) {
+            p.bandwidth_bps = p.bandwidth_bps == 0 ? options.bandwidth_cap_bps
+                                                   : std::min(p.bandwidth_bps, options.bandwidth_cap_bps);
         }
         edges.push_back({static_cast<NodeId>(e.a), static_cast<NodeId>(e.b), p});
     }
@@ -513,18 +533,32 @@ boost::dynamic_properties dot_properties(Graph& g) {
 
 RawValue dot_value(const std::string& s) { return RawValue{s, kNoOffset, !s.empty()}; }
 
+// Boost numbers vertices in the order of its std::map of node names (alphabetical). The
+// topology numbers them in the order the text first mentions them (`order`, from
+// dot::nodes_in_order), as GraphML nodes are in document order; a name the scan did not
+// see (none should be) follows, in Boost's order.
 template <class Graph>
-RawGraph raw_from_dot(const Graph& g) {
+RawGraph raw_from_dot(const Graph& g, const std::vector<std::string>& order) {
     RawGraph raw;
     const std::size_t n = boost::num_vertices(g);
+    std::unordered_map<std::string_view, std::size_t> rank;  // lookups only
+    for (std::size_t i = 0; i < order.size(); ++i) rank.emplace(order[i], i);
+    std::vector<std::pair<std::size_t, std::size_t>> keyed(n);  // (rank, Boost's index)
+    for (std::size_t v = 0; v < n; ++v) {
+        const auto it = rank.find(g[boost::vertex(v, g)].name);
+        keyed[v] = {it != rank.end() ? it->second : order.size() + v, v};
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::size_t> index(n);
+    for (std::size_t i = 0; i < n; ++i) index[keyed[i].second] = i;
     raw.nodes.resize(n);
     for (std::size_t v = 0; v < n; ++v) {
         const DotVertex& p = g[boost::vertex(v, g)];
-        raw.nodes[v] = RawNode{p.name, p.label, dot_value(p.latitude), dot_value(p.longitude)};
+        raw.nodes[index[v]] = RawNode{p.name, p.label, dot_value(p.latitude), dot_value(p.longitude)};
     }
     for (auto [it, end] = boost::edges(g); it != end; ++it) {
         const DotEdge& p = g[*it];
-        raw.edges.push_back(RawEdge{boost::source(*it, g), boost::target(*it, g), kNoOffset,
+        raw.edges.push_back(RawEdge{index[boost::source(*it, g)], index[boost::target(*it, g)], kNoOffset,
                                     dot_value(p.latency_ms), dot_value(p.latency), dot_value(p.bandwidth_bps),
                                     dot_value(p.bandwidth_mbit_s), dot_value(p.link_speed_raw)});
     }
@@ -535,15 +569,17 @@ using DotUndirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::und
 using DotDirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, DotVertex, DotEdge>;
 
 // One parse attempt: the topology or an error without a position.
-std::expected<Topology, InputError> attempt_dot(const std::string& text, const std::string& file,
-                                                const ImportOptions& options) {
+std::expected<Topology, BuildError> attempt_dot(const std::string& text, const std::string& file,
+                                                const ImportOptions& options,
+                                                const std::vector<std::string>& order) {
     const auto syntax = [&](std::string message) {
-        return std::unexpected(InputError{InputErrorKind::kSyntax, file, 0, 0, std::move(message)});
+        return std::unexpected(
+            BuildError{InputError{InputErrorKind::kSyntax, file, 0, 0, std::move(message)}, "", ""});
     };
-    auto read = [&]<class Graph>(Graph& g) -> std::expected<Topology, InputError> {
+    auto read = [&]<class Graph>(Graph& g) -> std::expected<Topology, BuildError> {
         boost::dynamic_properties dp = dot_properties(g);
         if (!boost::read_graphviz(text, g, dp, "node_id")) return syntax("invalid DOT");
-        return build(raw_from_dot(g), text, file, options);
+        return build(raw_from_dot(g, order), text, file, options);
     };
     try {
         try {
@@ -560,60 +596,114 @@ std::expected<Topology, InputError> attempt_dot(const std::string& text, const s
     }
 }
 
-// Braces left open at the end of a DOT text (outside quoted strings and comments).
-std::size_t open_braces(const std::string& text) {
-    std::size_t depth = 0;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                quoted = false;
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-            while (i < text.size() && text[i] != '\n') ++i;
-        } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-            const auto end = text.find("*/", i + 2);
-            i = end == std::string::npos ? text.size() : end + 1;
-        } else if (c == '{') {
-            ++depth;
-        } else if (c == '}' && depth > 0) {
-            --depth;
-        }
-    }
-    return depth;
+bool same_error(const std::expected<Topology, BuildError>& a, const InputError& b) {
+    return !a && a.error().error.kind == b.kind && a.error().error.message == b.message;
 }
 
-// Boost's DOT parser reports neither line nor column. The line is recovered as the first
-// line L such that the text through line L (with open braces closed, so that attribute
-// values, which DOT applies after the whole graph parsed, are checked too) fails with
-// the same error as the whole text: the parser stops at the first error, so a prefix
-// that ends before the bad line fails differently (at its end) or not at all.
-// O(log lines) parses. A heuristic: two errors with identical messages report the first.
-// No column: the tokens that would carry one never leave the parser.
-std::size_t locate_dot_line(const std::string& text, const InputError& whole, const std::string& file,
-                            const ImportOptions& options) {
-    std::vector<std::size_t> line_end;  // prefix length through line i+1
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n') line_end.push_back(i + 1);
+// Whether a prefix of a valid graph that ends after tokens[k] (closed by the braces it
+// leaves open) is a valid graph too: k is inside the graph's braces, outside [ ] and the
+// parentheses of a port, and neither k nor the token after it is halfway through a
+// statement (an attribute assignment, an edge chain, a port, a string concatenation).
+bool statement_end(const std::vector<dot::Token>& tokens, std::size_t k, int brackets, int parens) {
+    using dot::TokenType;
+    if (brackets != 0 || parens != 0) return false;
+    const TokenType t = tokens[k].type;
+    if (t == TokenType::kEqual || t == TokenType::kColon || t == TokenType::kAt || t == TokenType::kEdgeOp ||
+        t == TokenType::kPlus || t == TokenType::kNode || t == TokenType::kEdge || t == TokenType::kGraph ||
+        t == TokenType::kSubgraph || t == TokenType::kDigraph || t == TokenType::kStrict)
+        return false;
+    if (k + 1 < tokens.size()) {
+        const TokenType next = tokens[k + 1].type;
+        if (next == TokenType::kLeftBracket || next == TokenType::kEqual || next == TokenType::kColon ||
+            next == TokenType::kAt || next == TokenType::kEdgeOp || next == TokenType::kPlus)
+            return false;
     }
-    if (line_end.empty() || line_end.back() != text.size()) line_end.push_back(text.size());
-    std::size_t lo = 1, hi = line_end.size();  // answer in [lo, hi]
+    return true;
+}
+
+// Boost's DOT parser reports neither line nor column; the position of its error is
+// recovered here (docs/simulation.md "Topology files"):
+//   - at the end of the input (Boost names the token <eof>, or says "at end of input"):
+//     the end of the last token;
+//   - a lexical error (Boost quotes the character): where dot::lex, a copy of Boost's
+//     tokenizer, stops;
+//   - a syntax error at a token: the token T such that the text through T fails with the
+//     same message and the text through the token before does not (the parser stops at
+//     its first error, so a shorter prefix fails at its end, naming <eof>): bisection over
+//     the tokens, O(log tokens) parses;
+//   - a bad attribute value (found once the graph is built): the same bisection over the
+//     prefixes that end a statement (closed by the braces they leave open) finds the
+//     statement that makes the value apply; the position is the VALUE of the last
+//     `NAME = VALUE` up to there, NAME the attribute and VALUE its text as the error
+//     quotes them (else the statement's last token).
+// The rules rest on dot::lex reading the text as Boost does; where it would not, the
+// position is still one of the text's tokens, but may miss the offending one.
+InputError locate_dot_error(const std::string& text, const dot::Lexed& lexed, const BuildError& whole,
+                            const std::string& file, const ImportOptions& options) {
+    const std::vector<dot::Token>& tokens = lexed.tokens;
+    InputError e = whole.error;
+    auto at = [&](std::size_t offset) {
+        const auto [line, column] = line_column(text, offset);
+        e.line = line;
+        e.column = column;
+        return e;
+    };
+    const std::string& m = e.message;
+    if (e.kind == InputErrorKind::kSyntax) {
+        if (m.ends_with("(token is \"<eof> ''\")") || m.ends_with("(at end of input)")) {
+            return at(tokens.empty() ? 0 : tokens.back().end);
+        }
+        if (m.find("(char is '") != std::string::npos && lexed.error != std::string_view::npos) {
+            return at(lexed.error);
+        }
+        if (tokens.empty()) return at(0);
+        std::size_t lo = 0, hi = tokens.size() - 1;  // the answer, if any, in [lo, hi]
+        while (lo < hi) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            if (same_error(attempt_dot(text.substr(0, tokens[mid].end), file, options, {}), e))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return at(tokens[lo].begin);
+    }
+    // A bad value: the statements' ends, then bisection.
+    std::vector<std::size_t> ends;
+    int brackets = 0, parens = 0;
+    bool in_graph = false;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const dot::TokenType t = tokens[k].type;
+        if (t == dot::TokenType::kLeftBracket) ++brackets;
+        if (t == dot::TokenType::kRightBracket) --brackets;
+        if (t == dot::TokenType::kLeftParen) ++parens;
+        if (t == dot::TokenType::kRightParen) --parens;
+        if (in_graph && statement_end(tokens, k, brackets, parens)) ends.push_back(k);
+        in_graph = in_graph || t == dot::TokenType::kLeftBrace;
+    }
+    if (ends.empty()) return at(0);
+    auto fails_through = [&](std::size_t k) {
+        std::string prefix = text.substr(0, tokens[k].end);
+        prefix += '\n';
+        prefix.append(dot::open_braces(tokens, k + 1), '}');
+        return same_error(attempt_dot(prefix, file, options, {}), e);
+    };
+    std::size_t lo = 0, hi = ends.size() - 1;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        std::string prefix = text.substr(0, line_end[mid - 1]);
-        prefix += '\n';
-        prefix.append(open_braces(prefix), '}');
-        const auto a = attempt_dot(prefix, file, options);
-        if (!a && a.error().kind == whole.kind && a.error().message == whole.message)
+        if (fails_through(ends[mid]))
             hi = mid;
         else
             lo = mid + 1;
     }
-    return lo;
+    const std::size_t last = ends[lo];
+    for (std::size_t k = last + 1; k-- > 2;) {
+        if (tokens[k].type == dot::TokenType::kIdentifier && tokens[k].value == whole.value &&
+            tokens[k - 1].type == dot::TokenType::kEqual && tokens[k - 2].value == whole.attribute &&
+            tokens[k - 2].type == dot::TokenType::kIdentifier) {
+            return at(tokens[k].begin);
+        }
+    }
+    return at(tokens[last].begin);
 }
 
 std::optional<InputError> check_options(const std::string& file, const ImportOptions& options) {
@@ -646,7 +736,9 @@ std::expected<Topology, InputError> parse_graphml(std::string_view text, const s
         GraphmlReader reader(text, file);
         auto raw = reader.read();
         if (!raw) return std::unexpected(raw.error());
-        return build(*raw, text, file, options);
+        auto t = build(*raw, text, file, options);
+        if (!t) return std::unexpected(std::move(t.error().error));
+        return std::move(*t);
     } catch (const std::exception& e) {  // allocation failure inside the XML parser
         return std::unexpected(InputError{InputErrorKind::kSyntax, file, 0, 0, e.what()});
     }
@@ -656,11 +748,10 @@ std::expected<Topology, InputError> parse_graphviz(std::string_view view, const 
                                                    const ImportOptions& options) {
     if (auto bad = check_options(file, options)) return std::unexpected(std::move(*bad));
     const std::string text(view);
-    auto t = attempt_dot(text, file, options);
-    if (t) return t;
-    InputError e = t.error();
-    e.line = locate_dot_line(text, e, file, options);
-    return std::unexpected(std::move(e));
+    const dot::Lexed lexed = dot::lex(text);
+    auto t = attempt_dot(text, file, options, dot::nodes_in_order(lexed.tokens));
+    if (t) return std::move(*t);
+    return std::unexpected(locate_dot_error(text, lexed, t.error(), file, options));
 }
 
 std::expected<Topology, InputError> load_topology(const std::string& path, const ImportOptions& options) {

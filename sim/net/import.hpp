@@ -12,25 +12,31 @@
 //               ImportOptions::default_link.latency.
 //   bandwidth:  `bandwidth_bps` (bit/s), else `bandwidth_mbit_s` (10^6 bit/s), else the
 //               Topology Zoo's `LinkSpeedRaw` (bit/s); >= 1 bit/s, rounded to a whole
-//               bit/s; else default_link.bandwidth_bps (0 = no cap).
+//               bit/s; else default_link.bandwidth_bps (0 = no cap). Then, when
+//               ImportOptions::bandwidth_cap_bps is set, every link's bandwidth is at
+//               most the cap (a link without one gets the cap).
 // Per node: `label` (the name; else the node id), `Latitude` in [-90, 90] and
 // `Longitude` in [-360, 360] degrees. GraphML `<key>` defaults apply. Numbers are
 // written in full (`12.5`, `1e3`); `fast`, `12ms` or an empty value are errors.
 // Directed files are read as undirected (a link exists if either direction does);
 // self-loops are dropped and parallel links keep the first. Node names go to
-// Topology::node_names(); GraphML nodes are numbered in document order.
+// Topology::node_names(). Nodes are numbered in the order the file first mentions them:
+// GraphML in document order of the <node> elements, DOT in order of first appearance
+// in a node or edge statement (not Boost's alphabetical order; dot_lexer.hpp).
 //
 // GraphML must be one <graphml> root holding <key>s and exactly one <graph>; node ids
 // are unique and edges name declared nodes (either may come first). Hyperedges and
 // nested graphs are rejected.
 //
 // Errors never escape as exceptions: a malformed file gives an InputError naming the
-// file, the line and, for GraphML, the column (1-based, in characters) of the offending
-// character, attribute value or element. For DOT, Boost's parser reports no position:
-// the line is found by re-parsing line prefixes (import.cpp, locate_dot_line), and the
-// column stays 0 (unknown).
+// file, the line and the column (1-based, in characters) of the offending character,
+// token, attribute value or element. For DOT, Boost's parser reports no position: it is
+// recovered with a lexer of this project that mirrors Boost's and by re-parsing prefixes
+// of the text (import.cpp, locate_dot_error). Errors about the file as a whole (it cannot
+// be read, its extension is unknown) have neither line nor column.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -41,7 +47,11 @@
 namespace cl::sim::net {
 
 struct ImportOptions {
+    // For links whose file gives no latency (and no coordinates) or no bandwidth.
     LinkParams default_link{};
+    // Bits per second; 0 = none. Caps every link, the file's own bandwidths included
+    // (a scenario's network.link_bandwidth).
+    std::uint64_t bandwidth_cap_bps = 0;
 };
 
 // Parses text already in memory; `file` is only used to name errors.

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sim/net/import.hpp"
 
@@ -88,14 +89,16 @@ TEST(Import, MalformedDotNamesFileAndLine) {
     const auto t = load_topology(kDir + "malformed.dot");
     ASSERT_FALSE(t.has_value());
     EXPECT_EQ(t.error().kind, InputErrorKind::kSyntax);
-    // The unclosed attribute list on line 4 is detected at the next token, on line 5.
+    // The unclosed attribute list on line 4 is detected at the next token: `--` on line 5.
     EXPECT_EQ(t.error().line, 5u) << t.error().to_string();
+    EXPECT_EQ(t.error().column, 5u) << t.error().to_string();
 }
 
 TEST(Import, BadAttributeValueInDotNamesLine) {
     const auto t = load_topology(kDir + "bad_value.dot");
     ASSERT_FALSE(t.has_value());
     EXPECT_EQ(t.error().line, 3u) << t.error().to_string();
+    EXPECT_EQ(t.error().column, 22u) << t.error().to_string();  // at `fast`
 }
 
 TEST(Import, MissingFileUnknownExtensionAndGarbage) {
@@ -119,10 +122,86 @@ TEST(Import, MissingFileUnknownExtensionAndGarbage) {
     const auto bad_dot = parse_graphviz("graph {\n a -- b;\n b -- ;\n}\n", "mem.dot");
     ASSERT_FALSE(bad_dot.has_value());
     EXPECT_EQ(bad_dot.error().line, 3u) << bad_dot.error().to_string();
+    EXPECT_EQ(bad_dot.error().column, 7u) << bad_dot.error().to_string();  // at ';'
+}
+
+TEST(ImportDot, NodesAreNumberedInOrderOfFirstAppearance) {
+    const auto t = load_topology(kDir + "order.dot");
+    ASSERT_TRUE(t.has_value()) << t.error().to_string();
+    const std::vector<std::string> expected = {"zurich", "amsterdam", "New York", "berlin", "cairo"};
+    EXPECT_EQ(t->node_names(), expected);
+    EXPECT_EQ(t->edge_count(), 4u);
+    EXPECT_EQ(t->link(*t->half_edge(0, 1)).latency, millis(5));  // zurich -- amsterdam
+    EXPECT_EQ(t->link(*t->half_edge(3, 4)).latency, millis(2));  // berlin -- cairo
+    EXPECT_TRUE(t->half_edge(4, 0).has_value());                 // cairo -- zurich
+    EXPECT_TRUE(t->half_edge(2, 3).has_value());                 // new york -- berlin
+}
+
+TEST(ImportDot, OrderOfFirstAppearanceInEdgesAndDirectedGraphs) {
+    const auto t = parse_graphviz("digraph { c -> b -> a; d; a -> d }", "mem.dot");
+    ASSERT_TRUE(t.has_value()) << t.error().to_string();
+    EXPECT_EQ(t->node_names(), (std::vector<std::string>{"c", "b", "a", "d"}));
+    EXPECT_TRUE(t->half_edge(0, 1).has_value());
+    EXPECT_TRUE(t->half_edge(1, 2).has_value());
+    EXPECT_TRUE(t->half_edge(2, 3).has_value());
+    EXPECT_FALSE(t->half_edge(0, 2).has_value());
+}
+
+// Positions of DOT errors: the offending token, character or value (Boost reports none).
+TEST(ImportDot, ErrorsHaveLineAndColumn) {
+    struct Case {
+        const char* text;
+        std::size_t line, column;
+        const char* message;
+    } const cases[] = {
+        {"graph {\n  a -- b $\n}", 2, 10, "Invalid character"},
+        {"graph {\n  a -- b;\n  c [x=y z=];\n}", 3, 12, "Wanted identifier as value of attribute"},
+        {"graph {\n  a -- b\n}\nextra", 4, 1, "Wanted end of file"},
+        {"graph {\n  a -> b\n}", 2, 5, "Using -> in undirected graph"},
+        {"graph {\n  a -- \"b", 2, 8, "Invalid character"},
+        {"graph {\n  a -- b", 2, 9, "Invalid start token for statement"},
+        {"graph { edge [latency=\"x\"]\n  a -- b [latency=1]; b -- c }", 1, 23,
+         "edge 'b' -- 'c': latency 'x'"},
+        {"graph {\n  a [Latitude=1, Longitude=2]; b [Latitude=95, Longitude=2]\n  a -- b }", 2, 44,
+         "node 'b': Latitude '95'"},
+    };
+    for (const Case& c : cases) {
+        const auto t = parse_graphviz(c.text, "mem.dot");
+        ASSERT_FALSE(t.has_value()) << c.text;
+        EXPECT_EQ(t.error().line, c.line) << t.error().to_string();
+        EXPECT_EQ(t.error().column, c.column) << t.error().to_string();
+        EXPECT_TRUE(t.error().message.starts_with(c.message)) << t.error().to_string();
+    }
+}
+
+// network.link_latency and network.link_bandwidth reach a file's links through these.
+TEST(Import, DefaultLinkAndBandwidthCapApplyToFileLinks) {
+    const auto id = [](const Topology& t, const std::string& name) {
+        const auto& names = t.node_names();
+        return static_cast<NodeId>(std::find(names.begin(), names.end(), name) - names.begin());
+    };
+    ImportOptions options;
+    options.default_link = {millis(33), 0};
+    options.bandwidth_cap_bps = 20'000'000;
+    const auto t = load_topology(kDir + "small.dot", options);
+    ASSERT_TRUE(t.has_value()) << t.error().to_string();
+    const LinkParams& ab = t->link(*t->half_edge(id(*t, "a"), id(*t, "b")));
+    EXPECT_EQ(ab.latency, millis(10));         // the file's
+    EXPECT_EQ(ab.bandwidth_bps, 20'000'000u);  // 50 Mbit/s in the file, capped
+    const LinkParams& cd = t->link(*t->half_edge(id(*t, "c"), id(*t, "d")));
+    EXPECT_EQ(cd.latency, millis(33));         // none in the file: the default
+    EXPECT_EQ(cd.bandwidth_bps, 20'000'000u);  // none in the file: the cap
+    options.bandwidth_cap_bps = 100'000'000;
+    const auto u = load_topology(kDir + "small.dot", options);
+    ASSERT_TRUE(u.has_value()) << u.error().to_string();
+    EXPECT_EQ(u->link(*u->half_edge(id(*u, "a"), id(*u, "b"))).bandwidth_bps, 50'000'000u);  // below the cap
+    const auto g = load_topology(kDir + "zoo_small.graphml", options);
+    ASSERT_TRUE(g.has_value()) << g.error().to_string();
+    EXPECT_EQ(g->link(*g->half_edge(0, 1)).bandwidth_bps, 100'000'000u);  // 10 Gbit/s LinkSpeedRaw, capped
 }
 
 // The malformed corpus (tests/data/net/bad_*, malformed.*): each file fails with its
-// expected kind, line, column (0 = not reported: DOT) and message, and every such file in
+// expected kind, line, column (of the offending token or value, DOT too) and message, and every such file in
 // the directory is listed here, so that a new one cannot go unchecked. The CLI prints
 // exactly to_string() on stderr and exits 2 (tests/CMakeLists.txt, cli.topology.*).
 struct BadFile {
@@ -134,8 +213,8 @@ struct BadFile {
 
 const BadFile kBadFiles[] = {
     {"malformed.graphml", InputErrorKind::kSyntax, 6, 5, "malformed XML: expected >"},
-    {"malformed.dot", InputErrorKind::kSyntax, 5, 0, "Wanted identifier as name of attribute"},
-    {"bad_value.dot", InputErrorKind::kBadValue, 3, 0, "edge 'b' -- 'c': latency_ms 'fast' is not a number"},
+    {"malformed.dot", InputErrorKind::kSyntax, 5, 5, "Wanted identifier as name of attribute"},
+    {"bad_value.dot", InputErrorKind::kBadValue, 3, 22, "edge 'b' -- 'c': latency_ms 'fast' is not a number"},
     {"bad_unknown_node.graphml", InputErrorKind::kBadValue, 11, 30, "edge target 'c' is not a declared node"},
     {"bad_negative_latency.graphml", InputErrorKind::kBadValue, 11, 50,
      "edge 'b' -- 'c': latency_ms -2.5 ms is negative"},
@@ -152,14 +231,17 @@ const BadFile kBadFiles[] = {
     {"bad_truncated.graphml", InputErrorKind::kSyntax, 10, 50, "malformed XML: unexpected end of data"},
     {"bad_mismatched_tag.graphml", InputErrorKind::kSyntax, 11, 11,
      "malformed XML: invalid closing tag name"},
-    {"bad_negative_latency.dot", InputErrorKind::kBadValue, 5, 0,
+    {"bad_negative_latency.dot", InputErrorKind::kBadValue, 5, 22,
      "edge 'c' -- 'd': latency_ms -4 ms is negative"},
-    {"bad_non_numeric_bandwidth.dot", InputErrorKind::kBadValue, 4, 0,
+    {"bad_non_numeric_bandwidth.dot", InputErrorKind::kBadValue, 4, 28,
      "edge 'a' -- 'c': bandwidth_mbit_s '100 M' is not a number"},
-    {"bad_zero_bandwidth.dot", InputErrorKind::kBadValue, 3, 0,
+    {"bad_zero_bandwidth.dot", InputErrorKind::kBadValue, 3, 25,
      "edge 'a' -- 'b': bandwidth_bps 0 is not a positive bandwidth"},
-    {"bad_truncated.dot", InputErrorKind::kSyntax, 3, 0, "Invalid start token for statement"},
-    {"bad_syntax.dot", InputErrorKind::kSyntax, 4, 0, "Wanted \"subgraph\", \"{\", or identifier"},
+    {"bad_truncated.dot", InputErrorKind::kSyntax, 3, 10, "Invalid start token for statement"},
+    {"bad_syntax.dot", InputErrorKind::kSyntax, 4, 8, "Wanted \"subgraph\", \"{\", or identifier"},
+    {"bad_character.dot", InputErrorKind::kSyntax, 4, 10, "Invalid character (char is '$')"},
+    {"bad_edge_default.dot", InputErrorKind::kBadValue, 4, 20,
+     "edge 'b' -- 'c': latency_ms 'slow' is not a number"},
 };
 
 TEST(ImportCorpus, EveryMalformedFileFailsWithItsPosition) {
