@@ -39,6 +39,22 @@ std::int64_t reach_time(std::vector<Duration> sorted, std::size_t nodes, double 
     return sorted[needed - 1].nanos();
 }
 
+// At most N bytes of `text`, cut at a UTF-8 character boundary, NUL bytes dropped (a name
+// from a topology file may be longer than a FixedString holds).
+template <std::size_t N>
+analysis::FixedString<N> fixed_prefix(std::string_view text) {
+    std::string s;
+    for (char c : text) {
+        if (c != '\0') s += c;
+    }
+    if (s.size() > N) {
+        std::size_t cut = N;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0U) == 0x80U) --cut;
+        s.resize(cut);
+    }
+    return analysis::FixedString<N>(s);
+}
+
 void add(analysis::RunResults& run, std::string_view name, double value, std::string_view unit) {
     run.summary.push_back(
         analysis::SummaryEntry{analysis::FixedString<64>(name), value, analysis::FixedString<16>(unit)});
@@ -77,6 +93,23 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     run.codes.regions = scenario.network.regions.names;
     if (run.codes.regions.empty()) run.codes.regions = {"all"};
     for (const auto& c : scenario.clouds) run.codes.clouds.push_back(c.name);
+    run.codes.node_roles = {"validator", "full"};
+
+    // ---- nodes ----
+    for (std::size_t n = 0; n < world.nodes.size(); ++n) {
+        const sim::world::NodeInfo& info = world.nodes[n];
+        analysis::NodeRow row;
+        row.node = static_cast<std::uint32_t>(n);
+        row.name = fixed_prefix<decltype(row.name)::kCapacity>(info.name);
+        row.role = info.cloud ? 0 : 1;
+        if (info.cloud && *info.cloud < analysis::kNoCode)
+            row.cloud = static_cast<std::uint16_t>(*info.cloud);
+        const auto& regions = run.codes.regions;
+        const auto it = std::find(regions.begin(), regions.end(), info.region);
+        if (!info.region.empty() && it != regions.end() && it - regions.begin() < analysis::kNoCode)
+            row.region = static_cast<std::uint16_t>(it - regions.begin());
+        run.nodes.push_back(row);
+    }
 
     // ---- blocks and propagation ----
     std::size_t canonical = 0, in_turn = 0;

@@ -17,7 +17,7 @@
 //     str scenario_name, str scenario_text, list of str overrides, u64 seed, u32 replication
 //     for each code book in fields.hpp for_each_code_list order:
 //         str table name, str attribute name, list of str
-//     for each table in fields.hpp for_each_table order (blocks … summary):
+//     for each table in fields.hpp for_each_table order (nodes, blocks … summary):
 //         str table name, u64 row count, then each row's fields in for_each_field order;
 //         SampleRow::pool_remaining contributes its first codes.tiers.size() entries (u64)
 //

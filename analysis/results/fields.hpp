@@ -21,6 +21,15 @@ namespace cl::analysis {
 template <class Row, class Expected>
 concept RowOf = std::same_as<std::remove_const_t<Row>, Expected>;
 
+template <RowOf<NodeRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("node", r.node);
+    f("name", r.name);
+    f("role", r.role);
+    f("cloud", r.cloud);
+    f("region", r.region);
+}
+
 template <RowOf<BlockRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("number", r.number);
@@ -126,6 +135,7 @@ constexpr void for_each_field(R& r, F&& f) {
 template <class Results, class F>
 requires std::same_as<std::remove_const_t<Results>, RunResults>
 constexpr void for_each_table(Results& run, F&& f) {
+    f("nodes", run.nodes);
     f("blocks", run.blocks);
     f("propagation", run.propagation);
     f("requests", run.requests);
@@ -151,6 +161,7 @@ constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("requests", "tier_names", codes.tiers);
     f("requests", "region_names", codes.regions);
     f("redemptions", "cloud_names", codes.clouds);
+    f("nodes", "role_names", codes.node_roles);
 }
 
 }  // namespace cl::analysis

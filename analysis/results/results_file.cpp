@@ -452,6 +452,19 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
             if (!result) return result;
         }
     }
+    auto optional_code = [&](const char* table, std::size_t row, const char* field, std::uint16_t code,
+                             const std::vector<std::string>& names) -> std::expected<void, std::string> {
+        if (code == kNoCode) return {};
+        return code_check(table, row, field, code, names);
+    };
+    for (std::size_t i = 0; i < run.nodes.size(); ++i) {
+        const NodeRow& r = run.nodes[i];
+        for (auto result : {code_check("nodes", i, "role", r.role, codes.node_roles),
+                            optional_code("nodes", i, "cloud", r.cloud, codes.clouds),
+                            optional_code("nodes", i, "region", r.region, codes.regions)}) {
+            if (!result) return result;
+        }
+    }
     for (std::size_t i = 0; i < run.redemptions.size(); ++i) {
         const RedemptionRow& r = run.redemptions[i];
         for (auto result : {code_check("redemptions", i, "status", r.status, codes.redemption_status),
@@ -556,6 +569,10 @@ void write_run(hid_t runs_group, const RunResults& run) {
         write_string_list_attribute(table(table_name), attribute, names);
     });
     write_string_list_attribute(table("samples"), "tier_names", run.codes.tiers);
+    // Copies, so that the table reads on its own (the reader takes the lists from
+    // redemptions and requests).
+    write_string_list_attribute(table("nodes"), "cloud_names", run.codes.clouds);
+    write_string_list_attribute(table("nodes"), "region_names", run.codes.regions);
 }
 
 void write_file(const std::string& file_name, std::span<const RunResults> runs) {

@@ -11,13 +11,14 @@
 //                           array, `key=value` in order), seed (u64), replication (u32)
 //     wall_clock            group; attrs wall_seconds, events_per_s, sim_seconds_per_wall_second
 //                           (f64), events, peak_rss_bytes (u64) — not in the digest
-//     blocks, propagation, requests, transfers, redemptions, reorgs, network, samples, summary
+//     nodes, blocks, propagation, requests, transfers, redemptions, reorgs, network, samples, summary
 //                           1-D compound datasets, one row per element, columns named and
 //                           ordered as in fields.hpp; always present, zero-length when empty
 //     requests attrs        status_names, reason_names, tier_names, region_names
 //     transfers attrs       status_names, reason_names
 //     redemptions attrs     status_names, reason_names, cloud_names
 //     samples attrs         tier_names (pool_remaining_<i> is tier_names[i])
+//     nodes attrs           role_names, cloud_names, region_names (cloud and region 65535: none)
 //
 // Column types: little-endian u8/u16/u32/u64/i64 and IEEE f64; hashes, codes and addresses
 // are fixed-length ASCII strings "0x" + lower-case hex (66 or 42 bytes); names (summary name

@@ -9,8 +9,9 @@
 //     simulator's Time::nanos()); delays are int64 nanoseconds; -1 means "never".
 //   - Hashes, block hashes, promo codes and addresses are raw bytes (Bytes32, Bytes20); the
 //     HDF5 file stores them as "0x"-prefixed lower-case hex strings.
-//   - Status, reason, tier, region and cloud fields are indices into the matching list of
-//     names in RunResults::codes; the writer rejects a code that has no name.
+//   - Status, reason, tier, region, cloud and role fields are indices into the matching list
+//     of names in RunResults::codes; the writer rejects a code that has no name, except
+//     kNoCode where a column allows it (the row has none: NodeRow::cloud and ::region).
 //   - Rows hold only fixed-size fields (trivially copyable); names are FixedString<N>.
 //
 // This header is the schema only: no HDF5 type appears here (results_file.hpp writes and
@@ -72,6 +73,7 @@ struct FixedString {
 // Most pool tiers a run may have: SampleRow keeps one remaining-count per tier inline.
 inline constexpr std::size_t kMaxTiers = 8;
 inline constexpr std::int64_t kNever = -1;
+inline constexpr std::uint16_t kNoCode = 0xFFFF;  // "none" in the u16 code columns that allow it
 
 // Where a run came from (DESIGN.md §6). run_id names the run's group in the file (/runs/<id>):
 // non-empty, no '/', not "." or "..", unique within a file.
@@ -97,10 +99,23 @@ struct CodeBook {
     std::vector<std::string> redemption_status;  // RedemptionRow::status
     std::vector<std::string> redemption_reason;  // RedemptionRow::reason
     std::vector<std::string> tiers;              // RequestRow::tier, SampleRow::pool_remaining; <= kMaxTiers
-    std::vector<std::string> regions;            // RequestRow::region
-    std::vector<std::string> clouds;             // RedemptionRow::cloud
+    std::vector<std::string> regions;            // RequestRow::region, NodeRow::region
+    std::vector<std::string> clouds;             // RedemptionRow::cloud, NodeRow::cloud
+    std::vector<std::string> node_roles;         // NodeRow::role
 
     friend bool operator==(const CodeBook&, const CodeBook&) = default;
+};
+
+// Table `nodes`: who each node of the run is. `node` is the id used by the reorgs table and
+// by `node:N` selectors (validators first, in cloud order, then full nodes).
+struct NodeRow {
+    std::uint32_t node = 0;
+    FixedString<64> name;            // as the topology file names it, else "validator:CLOUD" / "full:I"
+    std::uint8_t role = 0;           // codes.node_roles: validator, full
+    std::uint16_t cloud = kNoCode;   // codes.clouds: the validator's cloud; kNoCode for a full node
+    std::uint16_t region = kNoCode;  // codes.regions: the region `region:NAME` selects it by; kNoCode: none
+
+    friend bool operator==(const NodeRow&, const NodeRow&) = default;
 };
 
 // Table `blocks`: every block sealed by any validator, canonical or not.
@@ -237,6 +252,7 @@ struct WallClock {
 struct RunResults {
     Provenance provenance;
     CodeBook codes;
+    std::vector<NodeRow> nodes;
     std::vector<BlockRow> blocks;
     std::vector<PropagationRow> propagation;
     std::vector<RequestRow> requests;

@@ -46,7 +46,12 @@ std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const
                                    t.degree, model, rng);
     }
     if (t.kind == scenario::TopologyKind::kFile) {
-        auto loaded = net::load_topology(t.file);
+        // docs/scenarios.md: link_latency is the latency of links the file gives none (nor
+        // coordinates), link_bandwidth caps every link.
+        net::ImportOptions options;
+        options.default_link = net::LinkParams{s.network.link_latency, 0};
+        options.bandwidth_cap_bps = s.network.link_bandwidth_bps;
+        auto loaded = net::load_topology(t.file, options);
         if (!loaded) return error("network.topology.file", loaded.error().to_string());
         if (loaded->node_count() != n) {
             return error("network.topology.file", t.file + " has " + std::to_string(loaded->node_count()) +
@@ -90,21 +95,51 @@ std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const
     return topo;
 }
 
-// The nodes a selector picks, in node order. A node's region is the topology's, by name
-// (a topology without geography places full nodes in no region of the dataset).
-std::vector<net::NodeId> select(const Scenario& s, const net::Topology& topo, const NodeSelector& sel) {
-    std::vector<net::NodeId> out;
+// A node's region as selectors see it: the topology's, by name, as an index into the
+// dataset's regions (none, max(): a topology without geography places full nodes in no
+// region of the dataset). Validators are in their cloud's region whatever this says.
+std::size_t topology_region(const Scenario& s, const net::Topology& topo, std::uint32_t node) {
     const auto& regions = topo.node_regions();
     const auto& names = s.network.regions.names;
+    if (node < regions.size() && regions[node] < topo.region_names().size()) {
+        const auto it = std::find(names.begin(), names.end(), topo.region_names()[regions[node]]);
+        if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
+    }
+    return std::numeric_limits<std::size_t>::max();
+}
+
+// The nodes a selector picks, in node order.
+std::vector<net::NodeId> select(const Scenario& s, const net::Topology& topo, const NodeSelector& sel) {
+    std::vector<net::NodeId> out;
     for (std::uint32_t node = 0; node < s.node_count(); ++node) {
-        std::size_t region = std::numeric_limits<std::size_t>::max();
-        if (node < regions.size() && regions[node] < topo.region_names().size()) {
-            const auto it = std::find(names.begin(), names.end(), topo.region_names()[regions[node]]);
-            if (it != names.end()) region = static_cast<std::size_t>(it - names.begin());
-        }
-        if (scenario::matches(sel, s, node, region)) out.push_back(node);
+        if (scenario::matches(sel, s, node, topology_region(s, topo, node))) out.push_back(node);
     }
     return out;
+}
+
+// The results' `nodes` table (docs/metrics.md): the file's name of each node, else
+// "validator:CLOUD" / "full:I" (the selector that picks it alone); the region that
+// `region:NAME` selects it by.
+std::vector<NodeInfo> node_table(const Scenario& s, const net::Topology& topo) {
+    std::vector<NodeInfo> nodes(s.node_count());
+    const auto& names = topo.node_names();
+    for (std::uint32_t node = 0; node < nodes.size(); ++node) {
+        NodeInfo& info = nodes[node];
+        const bool validator = node < s.clouds.size();
+        if (node < names.size() && !names[node].empty()) {
+            info.name = names[node];
+        } else {
+            info.name = validator ? "validator:" + s.clouds[node].name
+                                  : "full:" + std::to_string(node - s.clouds.size());
+        }
+        if (validator) {
+            info.cloud = node;
+            info.region = s.clouds[node].region;
+        } else if (const std::size_t r = topology_region(s, topo, node); r < s.network.regions.names.size()) {
+            info.region = s.network.regions.names[r];
+        }
+    }
+    return nodes;
 }
 
 // "validator:ovh (node 0)", "full:3 (node 7)".
@@ -208,6 +243,7 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     auto topo = topology(s, *model, rng);
     if (!topo) return std::unexpected(topo.error());
     c.topology = std::move(*topo);
+    c.nodes = node_table(s, c.topology);
     c.network = scenario::to_network_config(s);
     if (s.network.validator_upload_bps) {
         std::vector<std::uint64_t> upload(s.node_count(), s.network.upload_bps);

@@ -921,6 +921,7 @@ WorldResults World::run(const Progress& progress) {
     w.schedule_sample();
     (void)w.sim.run_until(Time::zero() + w.config.duration);
     w.finish();
+    w.results.nodes = w.config.nodes;
     return std::move(w.results);
 }
 

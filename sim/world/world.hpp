@@ -96,6 +96,16 @@ struct LinkLoss {
     Time to;
 };
 
+// Who a node is, for the results' `nodes` table (docs/metrics.md); the simulation does not
+// read it. world_config() (from_scenario.hpp) fills it, World::run() passes it on.
+struct NodeInfo {
+    std::string name;                  // as the topology file names it (label, else id), else generated
+    std::string region;                // the region `region:NAME` selects it by; empty: none
+    std::optional<std::size_t> cloud;  // a validator: its cloud's index in `clouds`; a full node: none
+
+    friend bool operator==(const NodeInfo&, const NodeInfo&) = default;
+};
+
 struct WorldConfig {
     std::string name;
     std::uint64_t seed = 1;
@@ -121,6 +131,7 @@ struct WorldConfig {
     UserWorkload users;
     CloudWorkload cloud_behaviour;
     Duration sample_interval = seconds(60);
+    std::vector<NodeInfo> nodes;  // one per node (or empty): descriptive only
 };
 
 // Builds the regions topology for a world: validator i in its cloud's region, full nodes
@@ -236,6 +247,7 @@ struct WorldResults {
     std::vector<Hash32> hashes_at_check;
     std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
     std::uint64_t execution_requests = 0;
+    std::vector<NodeInfo> nodes;  // WorldConfig::nodes
 };
 
 class World {

@@ -67,12 +67,23 @@ def main(path):
         assert tiers == ["small", "medium", "large"]
         assert samples["pool_remaining_2"].tolist() == [10, 9]
 
+        nodes = table(run, "nodes")
+        assert list(nodes.columns) == ["node", "name", "role", "cloud", "region"], list(nodes.columns)
+        assert nodes["node"].tolist() == [0, 1, 2]
+        assert nodes["name"].str.decode("utf-8").tolist() == ["Zürich", "full:0", "cairo"]
+        roles = list(run["nodes"].attrs["role_names"])
+        assert [roles[r] for r in nodes["role"]] == ["validator", "full", "full"]
+        clouds = list(run["nodes"].attrs["cloud_names"])
+        assert clouds[nodes["cloud"][0]] == "gamma" and nodes["cloud"].tolist()[1:] == [65535, 65535]
+        node_regions = list(run["nodes"].attrs["region_names"])
+        assert node_regions[nodes["region"][0]] == "São Paulo" and nodes["region"].tolist()[2] == 65535
+
         network = table(run, "network")
         assert network["message_type"].str.decode("utf-8").tolist() == [
             "NewBlock", "NewBlockHashes", "Transactions"]
 
         empty = f["runs/empty"]
-        for name in ["blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
+        for name in ["nodes", "blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
                      "network", "samples", "summary"]:
             assert empty[name].shape == (0,), name
             assert len(table(empty, name)) == 0

@@ -87,6 +87,7 @@ TEST_F(ResultsFile, RoundTripsEveryTable) {
     const RunResults& want = runs.front();
     EXPECT_EQ(got.provenance, want.provenance);
     EXPECT_EQ(got.codes, want.codes);
+    EXPECT_EQ(got.nodes, want.nodes);
     EXPECT_EQ(got.blocks, want.blocks);
     EXPECT_EQ(got.propagation, want.propagation);
     EXPECT_EQ(got.requests, want.requests);
@@ -194,9 +195,12 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
              {"wall_seconds", "events", "events_per_s", "sim_seconds_per_wall_second", "peak_rss_bytes"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
-        for (const char* table : {"blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
-                                  "network", "samples", "summary"}) {
+        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "redemptions",
+                                  "reorgs", "network", "samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
+        }
+        for (const char* attr : {"role_names", "cloud_names", "region_names"}) {
+            EXPECT_TRUE(raw.has_attribute(run + "/nodes", attr)) << attr;
         }
         for (const char* attr : {"status_names", "reason_names", "tier_names", "region_names"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/requests", attr)) << attr;
@@ -220,6 +224,9 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
         (std::vector<std::string>{"time_ns", "txpool_pending_mean", "txpool_queued_mean", "pool_remaining_0",
                                   "pool_remaining_1", "pool_remaining_2", "head_spread", "distinct_heads"}));
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
+    EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
+              (std::vector<std::string>{"node", "name", "role", "cloud", "region"}));
+    EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -267,6 +274,15 @@ TEST_F(ResultsFile, InvalidRunsAreRejectedBeforeAnyFileExists) {
     r = sample_run("r", 1);
     r.redemptions[0].cloud = 3;
     expect_rejected({r}, "redemptions row 0: cloud = 3");
+    r = sample_run("r", 1);
+    r.nodes[0].role = 2;
+    expect_rejected({r}, "nodes row 0: role = 2 has no name");
+    r = sample_run("r", 1);
+    r.nodes[1].cloud = 3;  // kNoCode is allowed, another code must have a name
+    expect_rejected({r}, "nodes row 1: cloud = 3 has no name");
+    r = sample_run("r", 1);
+    r.nodes[2].region = 2;
+    expect_rejected({r}, "nodes row 2: region = 2 has no name");
     r = sample_run("r", 1);
     r.transfers[1].reason = 3;
     expect_rejected({r}, "transfers row 1: reason = 3 has no name");
@@ -433,7 +449,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     const std::vector<std::pair<std::string, std::string>> lists = {
         {"requests", "status_names"},  {"requests", "reason_names"},    {"transfers", "status_names"},
         {"transfers", "reason_names"}, {"redemptions", "status_names"}, {"redemptions", "reason_names"},
-        {"requests", "tier_names"},    {"requests", "region_names"},    {"redemptions", "cloud_names"}};
+        {"requests", "tier_names"},    {"requests", "region_names"},    {"redemptions", "cloud_names"},
+        {"nodes", "role_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -448,8 +465,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table : {"blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
-                              "network", "samples", "summary"}) {
+    for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "redemptions",
+                              "reorgs", "network", "samples", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
@@ -534,6 +551,7 @@ void expect_every_field_matters(const RunResults& base, std::vector<Row> RunResu
 
 TEST(ResultsDigest, ChangesWithEveryColumnOfEveryTable) {
     const RunResults base = sample_run("r", 1);
+    expect_every_field_matters(base, &RunResults::nodes, "nodes");
     expect_every_field_matters(base, &RunResults::blocks, "blocks");
     expect_every_field_matters(base, &RunResults::propagation, "propagation");
     expect_every_field_matters(base, &RunResults::requests, "requests");

@@ -44,7 +44,13 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
                .redemption_reason = {"none", "already_redeemed", "unknown_code"},
                .tiers = {"small", "medium", "large"},
                .regions = {"eu-west", "São Paulo"},
-               .clouds = {"alpha", "beta", "gamma"}};
+               .clouds = {"alpha", "beta", "gamma"},
+               .node_roles = {"validator", "full"}};
+    r.nodes = {
+        {.node = 0, .name = FixedString<64>("Zürich"), .role = 0, .cloud = 2, .region = 1},
+        {.node = 1, .name = FixedString<64>("full:0"), .role = 1, .cloud = kNoCode, .region = 0},
+        {.node = 2, .name = FixedString<64>("cairo"), .role = 1, .cloud = kNoCode, .region = kNoCode},
+    };
     r.blocks = {
         {.number = 1,
          .hash = bytes32(1),
