@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -57,6 +58,35 @@ TEST(ResultsMapping, ProvenanceRecordsOverridesInOrderAndTheEffectiveSeed) {
     const analysis::RunResults plain = to_run_results(scenario(), 2, WorldResults{});
     EXPECT_TRUE(plain.provenance.overrides.empty());
     EXPECT_NE(analysis::results_digest(plain), analysis::results_digest(run));
+}
+
+TEST(ResultsMapping, NodesTableNamesRolesCloudsAndRegions) {
+    WorldResults w;
+    const std::string long_name = std::string(63, 'x') + "é";  // 65 bytes: cut before the é
+    w.nodes = {{"validator:a", "london", 0},
+               {"Zürich", "tokyo", std::nullopt},
+               {long_name, "", std::nullopt},
+               {"b", "no-such-region", 1}};
+    const analysis::RunResults run = to_run_results(scenario(), 0, w);
+    EXPECT_EQ(run.codes.node_roles, (std::vector<std::string>{"validator", "full"}));
+    ASSERT_EQ(run.nodes.size(), 4u);
+    const auto region = [&](const std::string& name) {
+        const auto& r = run.codes.regions;
+        return static_cast<std::uint16_t>(std::find(r.begin(), r.end(), name) - r.begin());
+    };
+    EXPECT_EQ(run.nodes[0],
+              (analysis::NodeRow{0, analysis::FixedString<64>("validator:a"), 0, 0, region("london")}));
+    EXPECT_EQ(run.nodes[1], (analysis::NodeRow{1, analysis::FixedString<64>("Zürich"), 1, analysis::kNoCode,
+                                               region("tokyo")}));
+    EXPECT_EQ(run.nodes[2].name.view(), std::string(63, 'x'));
+    EXPECT_EQ(run.nodes[2].region, analysis::kNoCode);
+    EXPECT_EQ(run.nodes[3].cloud, 1u);
+    EXPECT_EQ(run.nodes[3].region, analysis::kNoCode);
+    // The table is part of the results: another name is another digest.
+    WorldResults renamed = w;
+    renamed.nodes[1].name = "Zurich";
+    EXPECT_NE(analysis::results_digest(to_run_results(scenario(), 0, renamed)),
+              analysis::results_digest(run));
 }
 
 TEST(ResultsMapping, PropagationCountsNodesOnlineAtSealing) {

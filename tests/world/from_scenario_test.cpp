@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "sim/scenario/loader.hpp"
@@ -77,6 +78,66 @@ TEST(FromScenario, RegionSelectorsUseTheTopologysRegionNames) {
     ASSERT_TRUE(c.has_value()) << c.error().message;
     ASSERT_EQ(c->crashes.size(), 1u);
     EXPECT_EQ(c->crashes[0].node, 0u);
+}
+
+// docs/scenarios.md: links of a file that give no latency get network.link_latency, and
+// network.link_bandwidth caps every link (tests/data/net/order.dot).
+TEST(FromScenario, FileTopologyLinksTakeTheScenarioLatencyAndBandwidthCap) {
+    const scenario::Scenario s = load("good/dot_topology.yaml");
+    const auto c = world_config(s, 0);
+    ASSERT_TRUE(c.has_value()) << c.error().key << ": " << c.error().message;
+    const net::Topology& t = c->topology;
+    ASSERT_EQ(t.node_count(), 5u);
+    const auto link = [&](net::NodeId a, net::NodeId b) { return t.link(t.half_edge(a, b).value()); };
+    EXPECT_EQ(link(0, 1).latency, millis(5));             // zurich -- amsterdam: the file's
+    EXPECT_EQ(link(0, 1).bandwidth_bps, 1'000'000'000u);  // 10 Gbit/s in the file, capped
+    EXPECT_EQ(link(3, 4).latency, millis(2));             // berlin -- cairo
+    EXPECT_EQ(link(3, 4).bandwidth_bps, 100'000'000u);    // below the cap: kept
+    EXPECT_EQ(link(4, 0).latency, millis(13));            // cairo -- zurich: none in the file
+    EXPECT_EQ(link(4, 0).bandwidth_bps, 1'000'000'000u);
+    EXPECT_EQ(link(2, 3).latency, millis(13));  // New York -- berlin
+    EXPECT_TRUE(World::validate(*c).has_value());
+}
+
+// The first C nodes the DOT file mentions run the validators, and node:N counts in the
+// same order; the node table names them as the file does.
+TEST(FromScenario, DotTopologyNodesAreNumberedInFileOrderAndNamed) {
+    const scenario::Scenario s =
+        load("good/dot_topology.yaml", {{"faults", "[{kind: crash, node: \"node:2\", at: 1min}]"}});
+    const auto c = world_config(s, 0);
+    ASSERT_TRUE(c.has_value()) << c.error().key << ": " << c.error().message;
+    ASSERT_EQ(c->nodes.size(), 5u);
+    EXPECT_EQ(c->nodes[0], (NodeInfo{"zurich", "london", 0}));
+    EXPECT_EQ(c->nodes[1], (NodeInfo{"amsterdam", "frankfurt", 1}));
+    EXPECT_EQ(c->nodes[2], (NodeInfo{"New York", "", std::nullopt}));
+    EXPECT_EQ(c->nodes[3].name, "berlin");
+    EXPECT_EQ(c->nodes[4].name, "cairo");
+    ASSERT_EQ(c->crashes.size(), 1u);
+    EXPECT_EQ(c->crashes[0].node, 2u);
+}
+
+TEST(FromScenario, GeneratedTopologiesGetGeneratedNodeNamesAndRegions) {
+    // regions: full nodes are where the topology placed them, in a region of the dataset.
+    const scenario::Scenario r = load("good/minimal.yaml", {{"network.full_nodes", "4"}});
+    const auto rc = world_config(r, 0);
+    ASSERT_TRUE(rc.has_value()) << rc.error().message;
+    ASSERT_EQ(rc->nodes.size(), r.node_count());
+    EXPECT_EQ(rc->nodes[0].name, "validator:" + r.clouds[0].name);
+    EXPECT_EQ(rc->nodes[0].region, r.clouds[0].region);
+    EXPECT_EQ(rc->nodes[0].cloud, std::optional<std::size_t>(0));
+    const std::size_t first_full = r.clouds.size();
+    EXPECT_EQ(rc->nodes[first_full].name, "full:0");
+    EXPECT_EQ(rc->nodes[first_full].cloud, std::nullopt);
+    const auto& names = r.network.regions.names;
+    for (std::size_t n = first_full; n < rc->nodes.size(); ++n) {
+        EXPECT_NE(std::find(names.begin(), names.end(), rc->nodes[n].region), names.end()) << n;
+    }
+    // random_regular: no geography, full nodes are in no region.
+    const scenario::Scenario g = load("good/faults.yaml");
+    const auto gc = world_config(g, 0);
+    ASSERT_TRUE(gc.has_value()) << gc.error().message;
+    EXPECT_EQ(gc->nodes[7], (NodeInfo{"full:3", "", std::nullopt}));
+    EXPECT_EQ(gc->nodes[3].region, g.clouds[3].region);
 }
 
 struct BadWorld {
