@@ -1026,6 +1026,13 @@ class SchemaChecker {
                 return;
             }
             const auto topology = net::load_topology(t.file);
+            if (!topology && topology.error().line == 0) {
+                // About the file as a whole (unknown extension, unreadable): no place in
+                // it to name, so the error is at the scenario's `file` key.
+                c_.error(file.pos, file.key,
+                         "topology file '" + file.node->text + "': " + topology.error().message);
+                return;
+            }
             if (!topology) {
                 c_.error_in(topology.error().file, topology.error().line, topology.error().column, file.key,
                             topology.error().message);
