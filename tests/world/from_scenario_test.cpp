@@ -116,6 +116,16 @@ TEST(FromScenario, DotTopologyNodesAreNumberedInFileOrderAndNamed) {
     EXPECT_EQ(c->crashes[0].node, 2u);
 }
 
+TEST(FromScenario, TheRunHandsTheNodeTableOn) {
+    const scenario::Scenario s = load("good/dot_topology.yaml", {{"duration", "1min"}});
+    auto c = world_config(s, 0);
+    ASSERT_TRUE(c.has_value()) << c.error().message;
+    const std::vector<NodeInfo> nodes = c->nodes;
+    auto world = World::create(std::move(*c));
+    ASSERT_TRUE(world.has_value()) << world.error();
+    EXPECT_EQ(world->run().nodes, nodes);
+}
+
 TEST(FromScenario, GeneratedTopologiesGetGeneratedNodeNamesAndRegions) {
     // regions: full nodes are where the topology placed them, in a region of the dataset.
     const scenario::Scenario r = load("good/minimal.yaml", {{"network.full_nodes", "4"}});
