@@ -174,6 +174,25 @@ TEST(ImportDot, ErrorsHaveLineAndColumn) {
     }
 }
 
+// Every error of a damaged DOT file has a line and a column (and no damage crashes).
+TEST(ImportDot, EveryErrorOfADamagedFileHasAPosition) {
+    const std::string good = "// c\ngraph g {\n  a -- b [latency_ms=10, label=\"x\"];\n  b -- c -- a;\n}\n";
+    ASSERT_TRUE(parse_graphviz(good, "mem.dot").has_value());
+    std::size_t errors = 0;
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        for (const std::string& damaged :
+             {good.substr(0, i) + good.substr(i + 1), good.substr(0, i) + "$" + good.substr(i),
+              good.substr(0, i) + "=" + good.substr(i + 1), good.substr(0, i)}) {
+            const auto t = parse_graphviz(damaged, "mem.dot");
+            if (t) continue;
+            ++errors;
+            EXPECT_NE(t.error().line, 0u) << damaged << "\n" << t.error().to_string();
+            EXPECT_NE(t.error().column, 0u) << damaged << "\n" << t.error().to_string();
+        }
+    }
+    EXPECT_GT(errors, good.size());
+}
+
 // network.link_latency and network.link_bandwidth reach a file's links through these.
 TEST(Import, DefaultLinkAndBandwidthCapApplyToFileLinks) {
     const auto id = [](const Topology& t, const std::string& name) {
