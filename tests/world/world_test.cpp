@@ -126,6 +126,38 @@ TEST(World, HonestRunIsSafeAndLive) {
     EXPECT_EQ(r.executions, r.blocks.size()) << "each block executed once, shared by all nodes";
 }
 
+// The run is [0, duration) (docs/metrics.md "The end of the run"). With a 15 s period and
+// a 5 min run, block 20 is due at the very end: its sealing is cut short, so it is not
+// recorded (nor imported by anyone), and nothing else is recorded at or after the end.
+TEST(World, RunEndsCleanlyAtItsDuration) {
+    WorldConfig c = small_world(3, minutes(5));
+    c.users.requests_per_second = 1;
+    const Time end = Time::zero() + c.duration;
+    const WorldResults r = World(c).run();
+    ASSERT_FALSE(r.blocks.empty());
+    std::uint64_t highest = 0;
+    for (const BlockRecord& b : r.blocks) {
+        EXPECT_LT(b.sealed, end) << "block " << b.number;
+        for (Duration d : b.arrivals) EXPECT_LT(b.sealed + d, end) << "block " << b.number;
+        EXPECT_GE(b.arrivals.size(), 1u) << "the sealer imported block " << b.number;
+        highest = std::max(highest, b.number);
+    }
+    EXPECT_EQ(highest, 19u) << "block 20, due at the end, is not part of the run";
+    for (std::uint64_t n : r.final_numbers) EXPECT_LE(n, 19u);
+    for (const ReorgRecord& g : r.reorgs) EXPECT_LT(g.time, end);
+    for (const RequestRecord& q : r.requests) {
+        EXPECT_LT(q.submitted, end);
+        EXPECT_LT(q.included.value_or(Time::zero()), end);
+        EXPECT_LT(q.confirmed.value_or(Time::zero()), end);
+        EXPECT_TRUE(!q.success || q.included.has_value()) << "succeeded in a block of the run";
+    }
+    for (const RedemptionRecord& q : r.redemptions) {
+        EXPECT_LT(q.submitted.value_or(Time::zero()), end);
+        EXPECT_LT(q.allocated.value_or(Time::zero()), end);
+    }
+    for (const Sample& s : r.samples) EXPECT_LE(s.time, end);
+}
+
 // ---- faults ----------------------------------------------------------------------------
 
 // Validators 0..3 (regions 0, 3, 6, 8), full nodes 4..23.
