@@ -199,6 +199,7 @@ struct World::Impl final : net::DeliveryHandler {
         for (std::size_t i = 0; i < n; ++i) {
             node::NodeConfig nc;
             nc.clique = config.clique;
+            if (!config.fork_choices.empty()) nc.clique.fork_choice = config.fork_choices[i];
             nc.txpool = pool_config;
             if (i < validator_keys.size()) nc.signer_key = validator_keys[i];
             for (net::NodeId p : config.topology.neighbours(static_cast<net::NodeId>(i)))
@@ -857,6 +858,7 @@ struct World::Impl final : net::DeliveryHandler {
             results.hashes_at_check.push_back(
                 h.node->chain().tree().canonical_hash(results.check_height).value());
         }
+        for (const Host& h : hosts) results.fork_choices.push_back(h.node->chain().config().fork_choice);
         results.events = sim.events_run();
         results.simulated = config.duration;
         results.executions = cache.executions();
@@ -867,6 +869,10 @@ struct World::Impl final : net::DeliveryHandler {
 std::expected<void, std::string> World::validate(const WorldConfig& config) {
     const std::size_t n = config.topology.node_count();
     if (config.clouds.empty()) return std::unexpected("clouds: at least one cloud is required");
+    if (!config.fork_choices.empty() && config.fork_choices.size() != n) {
+        return std::unexpected("fork_choices: " + std::to_string(config.fork_choices.size()) + " rules for " +
+                               std::to_string(n) + " nodes (one per node, or none)");
+    }
     if (n < config.clouds.size()) {
         return std::unexpected("topology: " + std::to_string(n) + " nodes for " +
                                std::to_string(config.clouds.size()) + " clouds (each runs a validator node)");
