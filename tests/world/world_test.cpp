@@ -548,6 +548,59 @@ TEST(WorldWorkload, BlocksCountTheNodesOnlineAtSealing) {
     EXPECT_GT(late, 0u) << "the restarted node synced blocks sealed while it was down";
 }
 
+// ---- mixed clients (docs/scenarios.md "Clients") -------------------------------------------
+
+// Two out-of-turn signers race for the turns of a validator that is down (six signers:
+// the three that sealed last are recent, two of the rest are out of turn), so nodes often
+// hold two sibling heads of equal total difficulty. A node running eip3436 (Besu) moves
+// to the sibling rule 3 prefers when it saw the other first; a node running td-first-seen
+// (Nethermind, OpenEthereum) keeps the one it saw first. Full nodes 6..17 run
+// td-first-seen, the others the default eip3436: the rule each node applies is its own.
+TEST(WorldClients, EachNodeAppliesItsOwnForkChoiceRule) {
+    WorldConfig c;
+    c.name = "mixed-clients";
+    c.seed = 21;
+    c.duration = minutes(40);
+    const std::vector<std::uint16_t> validator_regions{0, 3, 6, 8, 1, 4};
+    for (std::size_t i = 0; i < validator_regions.size(); ++i)
+        c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {400}});
+    RandomStream rng = RandomStreams(c.seed, 0).stream("topology");
+    c.topology = make_world_topology(6, validator_regions, 24, {}, 4, regions(), rng);
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    c.users.requests_per_second = 0.1;
+    c.crashes.push_back(Crash{0, Time::at(seconds(1)), std::nullopt});
+    const std::size_t nodes = c.topology.node_count();
+    c.fork_choices.assign(nodes, clique::ForkChoiceRule::kEip3436);
+    auto first_seen = [](std::size_t n) { return n >= 6 && n < 18; };
+    for (std::size_t n = 0; n < nodes; ++n) {
+        if (first_seen(n)) c.fork_choices[n] = clique::ForkChoiceRule::kTdFirstSeen;
+    }
+    const WorldResults r = World(c).run();
+    EXPECT_EQ(r.fork_choices, c.fork_choices) << "recorded as run";
+
+    std::map<Hash32, const BlockRecord*> by_hash;
+    for (const BlockRecord& b : r.blocks) by_hash[b.hash] = &b;
+    std::vector<std::size_t> sibling_switches(nodes, 0);
+    for (const ReorgRecord& g : r.reorgs) {
+        const BlockRecord* from = by_hash.at(g.old_head);
+        const BlockRecord* to = by_hash.at(g.new_head);
+        // Same parent and difficulty: equal total difficulty and number.
+        if (from->parent == to->parent && from->in_turn == to->in_turn) ++sibling_switches[g.node];
+    }
+    std::size_t eip3436_switches = 0;
+    for (std::size_t n = 1; n < nodes; ++n) {
+        if (first_seen(n)) {
+            EXPECT_EQ(sibling_switches[n], 0u)
+                << "td-first-seen node " << n << " keeps the head it saw first";
+        } else {
+            eip3436_switches += sibling_switches[n];
+        }
+    }
+    EXPECT_GE(eip3436_switches, 5u) << "eip3436 nodes move to the sibling rule 3 prefers";
+    // Safety all the same: one chain below the last few blocks.
+    for (std::size_t n = 1; n < nodes; ++n) EXPECT_EQ(r.hashes_at_check[n], r.hashes_at_check[1]) << n;
+}
+
 }  // namespace
 }  // namespace cl::sim::world
 
