@@ -685,7 +685,7 @@ struct World::Impl final : net::DeliveryHandler {
             return;
         }
         const net::NodeId own = r.cloud;
-        if (!hosts[own].up) return;
+        if (!hosts[own].up || !within_run()) return;  // down, or the run is over
         const PrivateKey& key = operator_keys[r.cloud];
         TxRef tx = signed_tx(key, next_nonce(own, address_of(key)), state::RedeemCall{r.code});
         r.submitted = sim.now();
