@@ -459,8 +459,8 @@ void Node::seal(Context& ctx) {
     // The sealer's own block is executed once (above) and its header is not verified
     // again: geth's worker writes a sealed block with the state it built it on
     // (miner/worker.go resultLoop → BlockChain.WriteBlockAndSetHead), without InsertChain's
-    // VerifyHeaders and Process. import_block still checks it (a bug, not a cost) and
-    // finds the execution in the cache.
+    // VerifyHeaders and Process. import_block still runs the checks — an invalid block of
+    // its own would be a bug here, not work a node does — and finds the execution cached.
     if (import_block(ctx, block, true)) relay_block(ctx, block, std::nullopt);
 }
 

@@ -327,6 +327,9 @@ TEST(WorldCreate, BadFaultSchedulesAreValuesNotAborts) {
              c.partitions.push_back({"p", {{0}, {}}, t1, t2});
          },
          "partition 'p'.groups[1]: a group needs at least one node"},
+        {"a fork-choice rule for some nodes only",
+         [&](WorldConfig& c) { c.fork_choices.assign(3, clique::ForkChoiceRule::kTdFirstSeen); },
+         "fork_choices: 3 rules for 24 nodes (one per node, or none)"},
         {"crash of an unknown node",
          [&](WorldConfig& c) {
              c.crashes.push_back(Crash{99, t1, t2});
