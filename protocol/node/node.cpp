@@ -169,8 +169,8 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
     }
 }
 
-bool Node::import_block(Context& ctx, const BlockRef& block) {
-    ctx.effects.work.headers_verified += 1;
+bool Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
+    if (!own_seal) ctx.effects.work.headers_verified += 1;
     const clique::ImportHints hints{&block->hash, &block->sealer};
     auto verified = chain_.verify(block->header, ctx.now_seconds(), hints);
     if (!verified) {
@@ -180,7 +180,7 @@ bool Node::import_block(Context& ctx, const BlockRef& block) {
     // The snapshot after a block is a function of its hash: keep the one copy all share.
     verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
     const state::LedgerState& parent_state = states_.at(block->header.parent_hash);
-    ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
+    if (!own_seal) ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
     const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot->signers());
     if (!executed) {
         ctx.effects.events.push_back(BlockRejected{block->hash, name(executed.error())});
@@ -456,7 +456,12 @@ void Node::seal(Context& ctx) {
     BlockRef block = make_block(std::move(header), std::move(txs));
     cache_.put(block->hash, std::move(*result));
     ctx.effects.events.push_back(BlockSealed{block, in_turn});
-    if (import_block(ctx, block)) relay_block(ctx, block, std::nullopt);
+    // The sealer's own block is executed once (above) and its header is not verified
+    // again: geth's worker writes a sealed block with the state it built it on
+    // (miner/worker.go resultLoop → BlockChain.WriteBlockAndSetHead), without InsertChain's
+    // VerifyHeaders and Process. import_block still runs the checks — an invalid block of
+    // its own would be a bug here, not work a node does — and finds the execution cached.
+    if (import_block(ctx, block, true)) relay_block(ctx, block, std::nullopt);
 }
 
 }  // namespace cl::node

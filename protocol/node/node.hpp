@@ -139,10 +139,11 @@ struct TxRefused {
 using MetricEvent = std::variant<BlockSealed, BlockImported, BlockRejected, TxRefused>;
 
 // Work done while handling one input, for the driver's CPU-time model.
+// A block this node sealed counts once, as executed, and never as verified (see seal()).
 struct Work {
-    std::uint32_t headers_verified = 0;
-    std::uint32_t txs_executed = 0;  // transactions of executed blocks (sealed or imported)
-    std::uint32_t txs_admitted = 0;  // transactions checked for admission
+    std::uint32_t headers_verified = 0;  // headers of blocks received from peers
+    std::uint32_t txs_executed = 0;      // transactions of executed blocks (sealed or imported)
+    std::uint32_t txs_admitted = 0;      // transactions checked for admission
 };
 
 struct Effects {
@@ -187,7 +188,8 @@ class Node {
     class Context;  // the effects being built and the input's time
 
     void receive_block(Context& ctx, PeerId from, const BlockRef& block);
-    bool import_block(Context& ctx, const BlockRef& block);
+    // `own_seal`: the block was sealed here (seal()), which already executed it; see seal().
+    bool import_block(Context& ctx, const BlockRef& block, bool own_seal = false);
     void relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except);
     void on_new_head(Context& ctx, const std::optional<Reorg>& reorg);
     void receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source);

@@ -713,6 +713,15 @@ constexpr std::array<EnumName<clique::ForkChoiceRule>, 3> kForkChoices{{
     {"td-first-seen", clique::ForkChoiceRule::kTdFirstSeen},
 }};
 
+// Client presets (docs/scenarios.md "Clients", docs/clique.md "Client presets"): the
+// fork-choice rule each client's Clique implementation applies.
+constexpr std::array<EnumName<clique::ForkChoiceRule>, 4> kClients{{
+    {"geth", clique::ForkChoiceRule::kEip225Geth},
+    {"besu", clique::ForkChoiceRule::kEip3436},
+    {"nethermind", clique::ForkChoiceRule::kTdFirstSeen},
+    {"openethereum", clique::ForkChoiceRule::kTdFirstSeen},
+}};
+
 constexpr std::array<EnumName<clique::Rule3Direction>, 2> kRule3{{
     {"smallest", clique::Rule3Direction::kSmallest},
     {"largest", clique::Rule3Direction::kLargest},
@@ -965,7 +974,7 @@ class SchemaChecker {
         for (std::size_t i = 0; i < items->size(); ++i) {
             const Field cf = item(f, *items, i);
             const std::size_t before = c_.count();
-            MapReader m(c_, cf, strings({"name", "region", "quotas"}), "in a cloud");
+            MapReader m(c_, cf, strings({"name", "region", "quotas", "client", "fork_choice"}), "in a cloud");
             if (!m.present()) {
                 if (cf.node->is_null())
                     c_.error(cf.pos, cf.key, "expected a cloud mapping, got nothing (null)");
@@ -982,6 +991,7 @@ class SchemaChecker {
             }
             const Field rf = m.require("region");
             if (rf && get_name(c_, rf, cloud.region, "region")) check_region_name(rf, cloud.region);
+            cloud.fork_choice = read_client(m);
             cloud.quotas.assign(s_.pool.tiers.size(), s_.pool.default_quota);
             read_named_map<std::uint64_t>(c_, m.get("quotas"), tier_names_, "tier", cloud.quotas,
                                           [&](const Field& vf) { return read_uint(c_, vf); });
@@ -1126,7 +1136,8 @@ class SchemaChecker {
 
     // ---- consensus, cpu, txpool ----
     void check_consensus(const Field& f) {
-        MapReader m(c_, f, strings({"period", "epoch", "fork_choice", "rule3", "out_of_turn_delay"}));
+        MapReader m(c_, f,
+                    strings({"period", "epoch", "fork_choice", "rule3", "out_of_turn_delay", "clients"}));
         ConsensusSpec& k = s_.consensus;
         const Field period = m.get("period");
         if (const auto d = read_duration(c_, period, {.allow_zero = false, .max = hours(24)})) {
@@ -1142,6 +1153,102 @@ class SchemaChecker {
         get_enum(c_, m.get("fork_choice"), k.fork_choice, kForkChoices);
         get_enum(c_, m.get("rule3"), k.rule3, kRule3);
         get_enum(c_, m.get("out_of_turn_delay"), k.out_of_turn_delay, kOutOfTurn);
+        check_clients(m.get("clients"));
+    }
+
+    // `client` (a preset) or `fork_choice` (a rule) of a cloud or a consensus.clients
+    // entry, not both; nullopt when neither is given or the one given is in error.
+    std::optional<clique::ForkChoiceRule> read_client(const MapReader& m) {
+        const Field client = m.get("client");
+        const Field rule = m.get("fork_choice");
+        if (client && rule) {
+            c_.error(rule.pos, rule.key, "give either client (a preset) or fork_choice (a rule), not both");
+            return std::nullopt;
+        }
+        if (!client && !rule) return std::nullopt;
+        const std::size_t before = c_.count();
+        clique::ForkChoiceRule out = clique::ForkChoiceRule::kEip3436;
+        if (client) {
+            get_enum(c_, client, out, kClients);
+        } else {
+            get_enum(c_, rule, out, kForkChoices);
+        }
+        if (c_.count() != before) return std::nullopt;
+        return out;
+    }
+
+    // consensus.clients: [{nodes: SELECTOR or [SELECTOR, ...], client: NAME | fork_choice: RULE}].
+    // Entries may not share a node (as partition groups may not): what the scenario alone
+    // shows is checked here, the rest once full nodes are placed (sim/world check_world()).
+    void check_clients(const Field& f) {
+        const auto* items = list(c_, f, "client assignments ({nodes: SELECTOR, client: NAME})");
+        if (items == nullptr) return;
+        std::vector<std::vector<Members>> seen;
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            const Field ef = item(f, *items, i);
+            MapReader m(c_, ef, strings({"nodes", "client", "fork_choice"}), "in a client assignment");
+            seen.emplace_back();
+            if (!m.present()) {
+                if (ef.node->is_null())
+                    c_.error(ef.pos, ef.key,
+                             "expected a mapping {nodes: SELECTOR, client: NAME}, got nothing (null)");
+                continue;
+            }
+            ClientAssignment a;
+            a.pos = source_pos(ef.pos);
+            bool ok = true;
+            if (const auto rule = read_client(m)) {
+                a.fork_choice = *rule;
+            } else {
+                if (!m.get("client") && !m.get("fork_choice")) {
+                    c_.error(m.pos(), join_key(ef.key, "client"),
+                             "missing required key 'client' (geth, besu, nethermind, openethereum) or "
+                             "'fork_choice' (eip3436, eip225, td-first-seen)");
+                }
+                ok = false;
+            }
+            const Field nf = m.require("nodes");
+            std::vector<Field> selectors;
+            if (!nf) {
+                ok = false;
+            } else if (nf.node->is_sequence()) {
+                a.nodes_listed = true;
+                if (nf.node->items.empty()) {
+                    c_.error(nf.pos, nf.key, "at least one node selector is required");
+                    ok = false;
+                }
+                for (std::size_t k = 0; k < nf.node->items.size(); ++k)
+                    selectors.push_back(item(nf, nf.node->items, k));
+            } else {
+                selectors.push_back(nf);
+            }
+            for (const Field& sf : selectors) {
+                auto sel = check_selector(sf);
+                if (!sel) {
+                    ok = false;
+                    continue;
+                }
+                Members mem = members(*sel);
+                std::string why;
+                std::size_t other = 0;
+                for (; other + 1 < seen.size() && why.empty(); ++other) {
+                    for (const Members& prev : seen[other]) {
+                        why = overlap(prev, mem);
+                        if (!why.empty()) break;
+                    }
+                }
+                if (!why.empty()) {
+                    c_.error(sf.pos, sf.key,
+                             "'" + sel->text + "' overlaps consensus.clients[" + std::to_string(other - 1) +
+                                 "] (" + why + " would run two clients)");
+                    ok = false;
+                    continue;
+                }
+                seen.back().push_back(std::move(mem));
+                a.nodes.push_back(std::move(*sel));
+            }
+            if (ok) s_.clients.push_back(std::move(a));
+        }
     }
 
     void check_cpu(const Field& f) {

@@ -11,6 +11,8 @@
 //   - durations are exact integer nanoseconds; every duration that is a time of the run
 //     (fault times) lies in [0, duration];
 //   - every selector names an existing cloud, region or node index;
+//   - consensus.clients entries do not overlap as far as the scenario alone tells (what
+//     depends on node placement is checked by sim/world check_world());
 //   - tier_mix and per_tier_ttl are indexed like pool.tiers; probabilities are in [0, 1].
 // A default-constructed Scenario is NOT valid (it has no clouds); use the loader.
 //
@@ -78,6 +80,9 @@ struct CloudSpec {
     std::string name;
     std::string region;
     std::vector<std::uint64_t> quotas;  // one per pool tier
+    // Its validator's fork-choice rule, from `client` (a preset) or `fork_choice`; nullopt:
+    // the consensus.clients entry that selects it, else consensus.fork_choice.
+    std::optional<clique::ForkChoiceRule> fork_choice;
 };
 
 struct ConsensusSpec {
@@ -211,6 +216,16 @@ struct LinkLossFault {
     Time to;
 };
 
+// consensus.clients[i]: the nodes its selectors pick (any overlap allowed within one
+// entry, none between entries) run `fork_choice`, from a client preset or a rule
+// (docs/scenarios.md "Clients").
+struct ClientAssignment {
+    std::vector<NodeSelector> nodes;
+    bool nodes_listed = false;  // `nodes` was written as a list (keys nodes[k]), not one selector
+    clique::ForkChoiceRule fork_choice = clique::ForkChoiceRule::kEip3436;
+    SourcePos pos;  // of the entry's mapping
+};
+
 struct FaultSpec {
     enum class Kind : std::uint8_t { kCrash, kPartition, kLinkLoss };
     Kind kind = Kind::kCrash;
@@ -240,6 +255,7 @@ struct Scenario {
     NetworkSpec network;
     std::vector<CloudSpec> clouds;
     ConsensusSpec consensus;
+    std::vector<ClientAssignment> clients;  // consensus.clients
     CpuSpec cpu;
     PoolSpec pool;
     TxpoolSpec txpool;

@@ -206,6 +206,47 @@ std::expected<std::vector<std::vector<net::NodeId>>, WorldConfigError> partition
     return groups;
 }
 
+// Each node's fork-choice rule (docs/scenarios.md "Clients"): its cloud's `client` or
+// `fork_choice`, else that of the consensus.clients entry selecting it, else
+// consensus.fork_choice. An entry's selector that matches no node, or a node that two
+// entries select, is an error naming the selector.
+std::expected<std::vector<clique::ForkChoiceRule>, WorldConfigError> fork_choices(const Scenario& s,
+                                                                                  const net::Topology& topo) {
+    std::vector<clique::ForkChoiceRule> rules(s.node_count(), s.consensus.fork_choice);
+    struct Owner {
+        std::size_t entry, selector;
+    };
+    std::vector<std::optional<Owner>> owner(s.node_count());
+    for (std::size_t i = 0; i < s.clients.size(); ++i) {
+        const scenario::ClientAssignment& a = s.clients[i];
+        const std::string key = "consensus.clients[" + std::to_string(i) + "].nodes";
+        for (std::size_t k = 0; k < a.nodes.size(); ++k) {
+            const NodeSelector& sel = a.nodes[k];
+            const std::string sel_key = a.nodes_listed ? key + "[" + std::to_string(k) + "]" : key;
+            const auto nodes = select(s, topo, sel);
+            if (nodes.empty())
+                return error(sel_key, "'" + sel.text + "' matches no node" + no_node_note(s, sel), sel.pos);
+            for (net::NodeId n : nodes) {
+                if (owner[n] && owner[n]->entry != i) {
+                    const NodeSelector& other = s.clients[owner[n]->entry].nodes[owner[n]->selector];
+                    return error(sel_key,
+                                 "'" + sel.text + "' selects " + describe_node(s, n) + ", which '" +
+                                     other.text + "' in consensus.clients[" +
+                                     std::to_string(owner[n]->entry) +
+                                     "] selects too (a node runs one client)",
+                                 sel.pos);
+                }
+                owner[n] = Owner{i, k};
+                rules[n] = a.fork_choice;
+            }
+        }
+    }
+    for (std::size_t c = 0; c < s.clouds.size(); ++c) {
+        if (s.clouds[c].fork_choice) rules[scenario::validator_node(c)] = *s.clouds[c].fork_choice;
+    }
+    return rules;
+}
+
 }  // namespace
 
 scenario::ScenarioError to_scenario_error(const Scenario& s, const WorldConfigError& e) {
@@ -303,6 +344,10 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
             }
         }
     }
+
+    auto rules = fork_choices(s, c.topology);
+    if (!rules) return std::unexpected(rules.error());
+    c.fork_choices = std::move(*rules);
 
     for (const auto& cloud : s.clouds)
         c.clouds.push_back(CloudSpec{cloud.name, region_index(*model, cloud.region), cloud.quotas});

@@ -199,6 +199,7 @@ struct World::Impl final : net::DeliveryHandler {
         for (std::size_t i = 0; i < n; ++i) {
             node::NodeConfig nc;
             nc.clique = config.clique;
+            if (!config.fork_choices.empty()) nc.clique.fork_choice = config.fork_choices[i];
             nc.txpool = pool_config;
             if (i < validator_keys.size()) nc.signer_key = validator_keys[i];
             for (net::NodeId p : config.topology.neighbours(static_cast<net::NodeId>(i)))
@@ -247,7 +248,7 @@ struct World::Impl final : net::DeliveryHandler {
         node::Message m = std::move(*in_flight[d.payload]);
         release_message(d.payload);
         Host& h = hosts[d.to];
-        if (!h.up) return;
+        if (!h.up || !within_run()) return;
         apply(d.to, h.node->on_message(node_time(), d.from, m));
     }
     void on_drop(const net::Delivery& d, net::DropReason) noexcept override { release_message(d.payload); }
@@ -257,7 +258,14 @@ struct World::Impl final : net::DeliveryHandler {
         free_slots.push_back(slot);
     }
 
-    // Charges the input's CPU time and releases its effects when the CPU is done.
+    // The run is [0, duration) (docs/metrics.md "The end of the run"): a node handles no
+    // input at or after its end.
+    bool within_run() const { return sim.now() < end_of_run(); }
+
+    // Charges the input's CPU time and releases its effects when the CPU is done. Effects
+    // the CPU finishes at or after the end of the run do not happen within it: nothing of
+    // them is recorded, sent or scheduled (e.g. a block whose sealing the end cut short:
+    // end_head()).
     void apply(net::NodeId n, Effects effects) {
         Host& h = hosts[n];
         const CpuCosts& cpu = config.cpu;
@@ -266,6 +274,7 @@ struct World::Impl final : net::DeliveryHandler {
                               cpu.admit_tx * effects.work.txs_admitted;
         const Time finish = std::max(sim.now(), h.busy_until) + cost;
         h.busy_until = finish;
+        if (finish >= end_of_run()) return;
         record(n, effects, finish);
         for (const node::Timer& t : effects.timers) {
             const Time at = std::max(
@@ -273,7 +282,7 @@ struct World::Impl final : net::DeliveryHandler {
                             t.at.count() -
                             std::chrono::nanoseconds(std::chrono::seconds(config.genesis_time)).count()));
             sim.schedule_at(at, [this, n, token = t.token]() noexcept {
-                if (hosts[n].up) apply(n, hosts[n].node->on_timer(node_time(), token));
+                if (hosts[n].up && within_run()) apply(n, hosts[n].node->on_timer(node_time(), token));
             });
         }
         if (effects.sends.empty()) return;
@@ -676,7 +685,7 @@ struct World::Impl final : net::DeliveryHandler {
             return;
         }
         const net::NodeId own = r.cloud;
-        if (!hosts[own].up) return;
+        if (!hosts[own].up || !within_run()) return;  // down, or the run is over
         const PrivateKey& key = operator_keys[r.cloud];
         TxRef tx = signed_tx(key, next_nonce(own, address_of(key)), state::RedeemCall{r.code});
         r.submitted = sim.now();
@@ -704,9 +713,22 @@ struct World::Impl final : net::DeliveryHandler {
         return online;
     }
 
+    // Node n's head at the end of the run: its head, unless that is a block whose sealing
+    // the end cut short (sealed by n, never recorded: apply()), then that block's parent.
+    // Every other block a node has was recorded: it was sealed, and sent, within the run.
+    const BlockEntry& end_head(std::size_t n) const {
+        const clique::Chain& chain = hosts[n].node->chain();
+        const BlockEntry& head = chain.head();
+        if (head.header.number == 0 || block_index.contains(head.hash)) return head;
+        const BlockEntry* parent = chain.tree().find(head.header.parent_hash);
+        CL_ASSERT(parent != nullptr && (parent->header.number == 0 || block_index.contains(parent->hash)));
+        return *parent;
+    }
+
     // The node whose head is the best, under the scenario's fork-choice rule, among the
-    // heads of the nodes online now (`online_only`) or of all nodes; the lowest-numbered
-    // such node. A coin flip the rule needs comes from the stream "world/reference".
+    // heads of the nodes online now (`online_only`) or, at the end, among the end heads
+    // (end_head()) of all nodes; the lowest-numbered such node. A coin flip the rule needs
+    // comes from the stream "world/reference".
     net::NodeId reference_node(bool online_only) {
         if (!reference_rng) reference_rng = streams.stream("world/reference");
         std::optional<net::NodeId> best;
@@ -714,7 +736,7 @@ struct World::Impl final : net::DeliveryHandler {
         for (std::size_t i = 0; i < hosts.size(); ++i) {
             if (online_only && !hosts[i].up) continue;
             const clique::Chain& chain = hosts[i].node->chain();
-            const clique::HeadView view = chain.head_view(chain.head());
+            const clique::HeadView view = chain.head_view(online_only ? chain.head() : end_head(i));
             if (!best || clique::prefer_candidate(config.clique, best_view, view, *reference_rng)) {
                 best = static_cast<net::NodeId>(i);
                 best_view = view;
@@ -742,6 +764,7 @@ struct World::Impl final : net::DeliveryHandler {
 
     World::Progress progress;
     std::optional<net::NodeId> final_reference;  // set by finish()
+    std::optional<Hash32> final_head;            // its end head (end_head()), set by finish()
 
     void take_sample() {
         if (progress) progress(sim.now(), sim.events_run());
@@ -777,8 +800,9 @@ struct World::Impl final : net::DeliveryHandler {
         // and outcomes. Confirmation times were recorded during the run, as users saw them.
         final_reference = reference_node(false);
         const node::Node& reference = *hosts[*final_reference].node;
+        final_head = end_head(*final_reference).hash;
         std::vector<BlockRef> canonical;
-        for (BlockRef b = reference.block(reference.head().hash); b && b->header.number > 0;
+        for (BlockRef b = reference.block(*final_head); b && b->header.number > 0;
              b = reference.block(b->header.parent_hash)) {
             canonical.push_back(b);
         }
@@ -817,15 +841,15 @@ struct World::Impl final : net::DeliveryHandler {
                 }
             }
         }
-        results.final_pool_remaining = pool_remaining(reference.head_state());
+        results.final_pool_remaining = pool_remaining(*reference.state_of(*final_head));
         for (std::size_t t = 0; t < node::kMessageKindCount; ++t) {
             const net::TypeCounters& c = network->counters(static_cast<net::MessageType>(t));
             results.network.push_back(MessageCounters{node::name(static_cast<node::MessageKind>(t)),
                                                       c.sent_messages, c.sent_bytes, c.dropped_messages});
         }
-        for (const Host& h : hosts) {
-            results.final_heads.push_back(h.node->head().hash);
-            results.final_numbers.push_back(h.node->head().header.number);
+        for (std::size_t i = 0; i < hosts.size(); ++i) {
+            results.final_heads.push_back(end_head(i).hash);
+            results.final_numbers.push_back(end_head(i).header.number);
         }
         const std::uint64_t lowest =
             *std::min_element(results.final_numbers.begin(), results.final_numbers.end());
@@ -834,6 +858,7 @@ struct World::Impl final : net::DeliveryHandler {
             results.hashes_at_check.push_back(
                 h.node->chain().tree().canonical_hash(results.check_height).value());
         }
+        for (const Host& h : hosts) results.fork_choices.push_back(h.node->chain().config().fork_choice);
         results.events = sim.events_run();
         results.simulated = config.duration;
         results.executions = cache.executions();
@@ -844,6 +869,10 @@ struct World::Impl final : net::DeliveryHandler {
 std::expected<void, std::string> World::validate(const WorldConfig& config) {
     const std::size_t n = config.topology.node_count();
     if (config.clouds.empty()) return std::unexpected("clouds: at least one cloud is required");
+    if (!config.fork_choices.empty() && config.fork_choices.size() != n) {
+        return std::unexpected("fork_choices: " + std::to_string(config.fork_choices.size()) + " rules for " +
+                               std::to_string(n) + " nodes (one per node, or none)");
+    }
     if (n < config.clouds.size()) {
         return std::unexpected("topology: " + std::to_string(n) + " nodes for " +
                                std::to_string(config.clouds.size()) + " clouds (each runs a validator node)");
@@ -907,8 +936,8 @@ World::World(World&&) noexcept = default;
 World& World::operator=(World&&) noexcept = default;
 
 const state::LedgerState& World::final_state() const {
-    CL_ASSERT(impl_->final_reference.has_value());
-    return impl_->hosts[*impl_->final_reference].node->head_state();
+    CL_ASSERT(impl_->final_reference.has_value() && impl_->final_head.has_value());
+    return *impl_->hosts[*impl_->final_reference].node->state_of(*impl_->final_head);
 }
 
 WorldResults World::run(const Progress& progress) {

@@ -126,6 +126,9 @@ struct WorldConfig {
     std::vector<state::Tier> tiers;
     state::PoolConfig pool;
     clique::Config clique;
+    // Each node's fork-choice rule (node order; docs/scenarios.md "Clients"); empty: every
+    // node applies clique.fork_choice. The reference chain always uses clique.fork_choice.
+    std::vector<clique::ForkChoiceRule> fork_choices;
     txpool::Config txpool;
     CpuCosts cpu;
     UserWorkload users;
@@ -245,6 +248,7 @@ struct WorldResults {
     // Safety: each node's canonical block at check_height = (lowest final head) − 3.
     std::uint64_t check_height = 0;
     std::vector<Hash32> hashes_at_check;
+    std::vector<clique::ForkChoiceRule> fork_choices;  // per node: the rule it applied
     std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
     std::uint64_t execution_requests = 0;
     std::vector<NodeInfo> nodes;  // WorldConfig::nodes

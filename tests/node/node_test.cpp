@@ -544,6 +544,55 @@ TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
     EXPECT_EQ(second->block->header.parent_hash, block->block->hash);
 }
 
+// The sealer executes its own block once and does not verify its header (geth writes a
+// block it sealed with the state it built: miner/worker.go resultLoop); a peer importing
+// the block verifies the header and executes the block.
+TEST(NodeSeal, SealerExecutesItsBlockOnceAndDoesNotVerifyIt) {
+    const Genesis g = make_genesis(config(3), kGenesisTime).value();
+    ExecutionCache cache;
+    std::vector<std::unique_ptr<SplitMix64>> rngs;
+    std::vector<std::unique_ptr<Node>> nodes;
+    std::vector<Timer> planned;
+    for (int i = 0; i < 3; ++i) {
+        NodeConfig c;
+        c.txpool.chain_id = kChainId;
+        c.signer_key = key("cloud-" + std::to_string(i) + "/val");
+        for (int p = 0; p < 3; ++p) {
+            if (p != i) c.peers.push_back(static_cast<PeerId>(p));
+        }
+        rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
+        nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
+        planned.push_back(nodes.back()->start(seconds(kGenesisTime)).timers.back());
+    }
+    const auto in_turn = static_cast<std::size_t>(
+        std::find_if(planned.begin(), planned.end(),
+                     [](const Timer& t) { return t.at == seconds(kGenesisTime + 15); }) -
+        planned.begin());
+    ASSERT_LT(in_turn, 3u);
+    const std::size_t other = (in_turn + 1) % 3;
+    for (std::uint64_t n = 0; n < 3; ++n) {
+        const Effects admitted =
+            nodes[in_turn]->on_local_tx(seconds(kGenesisTime + 1), request_tx("carol", n));
+        EXPECT_EQ(admitted.work.txs_admitted, 1u);
+    }
+
+    const Effects sealed = nodes[in_turn]->on_timer(planned[in_turn].at, planned[in_turn].token);
+    ASSERT_FALSE(sealed.events.empty());
+    const auto* block = std::get_if<BlockSealed>(&sealed.events[0]);
+    ASSERT_NE(block, nullptr);
+    ASSERT_EQ(block->block->txs.size(), 3u);
+    EXPECT_EQ(nodes[in_turn]->head().hash, block->block->hash) << "sealed and imported";
+    EXPECT_EQ(sealed.work.txs_executed, 3u) << "executed once";
+    EXPECT_EQ(sealed.work.headers_verified, 0u) << "its own header is not verified";
+    EXPECT_EQ(sealed.work.txs_admitted, 0u);
+
+    const Effects imported = nodes[other]->on_message(planned[in_turn].at, static_cast<PeerId>(in_turn),
+                                                      NewBlockMsg{block->block});
+    EXPECT_EQ(nodes[other]->head().hash, block->block->hash);
+    EXPECT_EQ(imported.work.headers_verified, 1u) << "a peer verifies the header";
+    EXPECT_EQ(imported.work.txs_executed, 3u) << "and executes the block";
+}
+
 struct SendCount {
     std::size_t full = 0, announced = 0;
     std::set<PeerId> to;

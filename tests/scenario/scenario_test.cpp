@@ -297,8 +297,8 @@ TEST(ScenarioValues, TopologyFileIsRelativeToTheScenarioAndSetsTheNodeCount) {
 }
 
 TEST(ScenarioValues, EveryGoodExampleLoads) {
-    for (const char* name :
-         {"minimal.yaml", "faults.yaml", "file_topology.yaml", "anchors.yaml", "all_off.yaml"}) {
+    for (const char* name : {"minimal.yaml", "faults.yaml", "file_topology.yaml", "anchors.yaml",
+                             "all_off.yaml", "clients.yaml"}) {
         const auto s = load_scenario_file(kGood + name);
         EXPECT_TRUE(s.has_value()) << name << "\n" << (s ? "" : dump(s.error()));
     }
@@ -327,6 +327,71 @@ TEST(ScenarioFaults, AllKindsParsed) {
     EXPECT_EQ(l.loss, 0.25);
     EXPECT_EQ(l.b.kind, NodeSelector::Kind::kAllFull);
     EXPECT_EQ(l.to, Time::at(hours(2)));  // default: the end of the run
+}
+
+// ---- clients (docs/scenarios.md "Clients") ------------------------------------------------
+
+TEST(ScenarioClients, PresetsRulesAndSelectorsAreRead) {
+    const auto s = load_scenario_file(kGood + "clients.yaml");
+    ASSERT_TRUE(s.has_value()) << dump(s.error());
+    using clique::ForkChoiceRule;
+    EXPECT_EQ(s->clouds[0].fork_choice, std::optional(ForkChoiceRule::kEip3436)) << "besu";
+    EXPECT_EQ(s->clouds[1].fork_choice, std::optional(ForkChoiceRule::kEip225Geth)) << "geth";
+    EXPECT_FALSE(s->clouds[2].fork_choice.has_value());
+    ASSERT_EQ(s->clients.size(), 3u);
+    EXPECT_EQ(s->clients[0].fork_choice, ForkChoiceRule::kTdFirstSeen) << "nethermind";
+    EXPECT_FALSE(s->clients[0].nodes_listed);
+    ASSERT_EQ(s->clients[0].nodes.size(), 1u);
+    EXPECT_EQ(s->clients[0].nodes[0].kind, NodeSelector::Kind::kRegion);
+    EXPECT_EQ(s->clients[1].fork_choice, ForkChoiceRule::kTdFirstSeen) << "openethereum";
+    EXPECT_TRUE(s->clients[1].nodes_listed);
+    ASSERT_EQ(s->clients[1].nodes.size(), 2u);
+    EXPECT_EQ(s->clients[1].nodes[1].text, "full:10");
+    EXPECT_EQ(s->clients[2].fork_choice, ForkChoiceRule::kEip225Geth) << "fork_choice: eip225";
+    EXPECT_EQ(s->clients[2].nodes[0].pos.line, 18u);
+    // --set reaches both forms.
+    const Scenario o =
+        load_ok(std::string(kTwoClouds), {{"clouds[1].client", "nethermind"},
+                                          {"consensus.clients", "[{nodes: 'full:*', fork_choice: eip225}]"}});
+    EXPECT_EQ(o.clouds[1].fork_choice, std::optional(ForkChoiceRule::kTdFirstSeen));
+    ASSERT_EQ(o.clients.size(), 1u);
+    EXPECT_EQ(o.clients[0].fork_choice, ForkChoiceRule::kEip225Geth);
+    EXPECT_TRUE(o.clients[0].nodes[0].pos.from_set);
+}
+
+TEST(ScenarioClients, ErrorsNameTheKeyAndPosition) {
+    const auto errors = load_errors(
+        "network: {full_nodes: 20}\n"
+        "clouds:\n"
+        "  - {name: ovh, region: london, client: gethh}\n"
+        "  - {name: otc, region: frankfurt, client: besu, fork_choice: eip3436}\n"
+        "consensus:\n"
+        "  clients:\n"
+        "    - {nodes: 'full:0-9', client: nethermind}\n"
+        "    - {nodes: ['validator:ovh', 'full:9'], client: besu}\n"
+        "    - {nodes: 'region:frankfurt', client: erigon}\n"
+        "    - {client: geth}\n"
+        "    - {nodes: 'validator:aws', fork_choice: eip225}\n"
+        "    - {nodes: 'full:12'}\n"
+        "    - {nodes: [], client: geth}\n");
+    const std::vector<std::string> keys{"clouds[0].client",
+                                        "clouds[1].fork_choice",
+                                        "consensus.clients[1].nodes[1]",
+                                        "consensus.clients[2].client",
+                                        "consensus.clients[3].nodes",
+                                        "consensus.clients[4].nodes",
+                                        "consensus.clients[5].client",
+                                        "consensus.clients[6].nodes"};
+    ASSERT_EQ(errors.size(), keys.size()) << dump(errors);
+    for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(errors[i].key, keys[i]) << dump(errors);
+    EXPECT_NE(errors[0].message.find("did you mean 'geth'"), std::string::npos) << errors[0].message;
+    EXPECT_NE(errors[1].message.find("not both"), std::string::npos);
+    EXPECT_EQ(errors[2].line, 8u);
+    EXPECT_EQ(errors[2].column, 33u);
+    EXPECT_NE(errors[2].message.find("overlaps consensus.clients[0] (full:9"), std::string::npos)
+        << errors[2].message;
+    EXPECT_NE(errors[5].message.find("no cloud named 'aws'"), std::string::npos);
+    EXPECT_NE(errors[6].message.find("missing required key 'client'"), std::string::npos);
 }
 
 TEST(ScenarioSelectors, ParseEveryForm) {

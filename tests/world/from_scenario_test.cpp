@@ -150,6 +150,30 @@ TEST(FromScenario, GeneratedTopologiesGetGeneratedNodeNamesAndRegions) {
     EXPECT_EQ(gc->nodes[3].region, g.clouds[3].region);
 }
 
+// docs/scenarios.md "Clients": a validator's rule is its cloud's client or fork_choice,
+// else that of the consensus.clients entry selecting it, else consensus.fork_choice.
+TEST(FromScenario, EachNodesForkChoiceFollowsItsCloudThenClientsThenTheDefault) {
+    using clique::ForkChoiceRule;
+    constexpr auto k3436 = ForkChoiceRule::kEip3436, kGeth = ForkChoiceRule::kEip225Geth,
+                   kFirst = ForkChoiceRule::kTdFirstSeen;
+    // Nodes: ovh (besu), otc (geth), vexxhost (region:toronto → nethermind), then full:0-11.
+    const std::vector<ForkChoiceRule> expected{k3436, kGeth, kFirst, kFirst, kFirst, kFirst, kFirst, k3436,
+                                               k3436, k3436, k3436,  k3436,  k3436,  kFirst, kGeth};
+    const auto c = world_config(load("good/clients.yaml"), 0);
+    ASSERT_TRUE(c.has_value()) << c.error().key << ": " << c.error().message;
+    EXPECT_EQ(c->fork_choices, expected);
+    EXPECT_TRUE(World::validate(*c).has_value());
+    // The global rule is the default only: the others stay.
+    const auto td = world_config(load("good/clients.yaml", {{"consensus.fork_choice", "td-first-seen"}}), 0);
+    ASSERT_TRUE(td.has_value());
+    for (std::size_t n = 0; n < expected.size(); ++n)
+        EXPECT_EQ(td->fork_choices[n], expected[n] == k3436 && n >= 3 ? kFirst : expected[n]) << "node " << n;
+    // A cloud's own client wins over an entry that selects its validator.
+    const auto own = world_config(load("good/clients.yaml", {{"clouds[2].client", "geth"}}), 0);
+    ASSERT_TRUE(own.has_value());
+    EXPECT_EQ(own->fork_choices[2], kGeth);
+}
+
 struct BadWorld {
     const char* file;
     const char* key;
@@ -166,6 +190,9 @@ TEST(FromScenario, WhatOnlyTheBuiltWorldShowsIsAnErrorNamingKeyAndLine) {
         {"crash_selects_no_node.yaml", "faults[0].node", 11, "'region:tokyo' matches no node"},
         {"link_loss_no_link.yaml", "faults[0].between", 12,
          "no link joins a node of 'validator:ovh' to one of 'validator:vexxhost'"},
+        {"clients_overlap_after_placement.yaml", "consensus.clients[1].nodes", 12,
+         "'full:0-29' selects full:"},
+        {"clients_select_no_node.yaml", "consensus.clients[0].nodes", 11, "'region:tokyo' matches no node"},
     };
     for (const BadWorld& b : cases) {
         const scenario::Scenario s = load(std::string("bad/") + b.file);

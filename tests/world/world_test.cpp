@@ -126,6 +126,38 @@ TEST(World, HonestRunIsSafeAndLive) {
     EXPECT_EQ(r.executions, r.blocks.size()) << "each block executed once, shared by all nodes";
 }
 
+// The run is [0, duration) (docs/metrics.md "The end of the run"). With a 15 s period and
+// a 5 min run, block 20 is due at the very end: its sealing is cut short, so it is not
+// recorded (nor imported by anyone), and nothing else is recorded at or after the end.
+TEST(World, RunEndsCleanlyAtItsDuration) {
+    WorldConfig c = small_world(3, minutes(5));
+    c.users.requests_per_second = 1;
+    const Time end = Time::zero() + c.duration;
+    const WorldResults r = World(c).run();
+    ASSERT_FALSE(r.blocks.empty());
+    std::uint64_t highest = 0;
+    for (const BlockRecord& b : r.blocks) {
+        EXPECT_LT(b.sealed, end) << "block " << b.number;
+        for (Duration d : b.arrivals) EXPECT_LT(b.sealed + d, end) << "block " << b.number;
+        EXPECT_GE(b.arrivals.size(), 1u) << "the sealer imported block " << b.number;
+        highest = std::max(highest, b.number);
+    }
+    EXPECT_EQ(highest, 19u) << "block 20, due at the end, is not part of the run";
+    for (std::uint64_t n : r.final_numbers) EXPECT_LE(n, 19u);
+    for (const ReorgRecord& g : r.reorgs) EXPECT_LT(g.time, end);
+    for (const RequestRecord& q : r.requests) {
+        EXPECT_LT(q.submitted, end);
+        EXPECT_LT(q.included.value_or(Time::zero()), end);
+        EXPECT_LT(q.confirmed.value_or(Time::zero()), end);
+        EXPECT_TRUE(!q.success || q.included.has_value()) << "succeeded in a block of the run";
+    }
+    for (const RedemptionRecord& q : r.redemptions) {
+        EXPECT_LT(q.submitted.value_or(Time::zero()), end);
+        EXPECT_LT(q.allocated.value_or(Time::zero()), end);
+    }
+    for (const Sample& s : r.samples) EXPECT_LE(s.time, end);
+}
+
 // ---- faults ----------------------------------------------------------------------------
 
 // Validators 0..3 (regions 0, 3, 6, 8), full nodes 4..23.
@@ -295,6 +327,9 @@ TEST(WorldCreate, BadFaultSchedulesAreValuesNotAborts) {
              c.partitions.push_back({"p", {{0}, {}}, t1, t2});
          },
          "partition 'p'.groups[1]: a group needs at least one node"},
+        {"a fork-choice rule for some nodes only",
+         [&](WorldConfig& c) { c.fork_choices.assign(3, clique::ForkChoiceRule::kTdFirstSeen); },
+         "fork_choices: 3 rules for 24 nodes (one per node, or none)"},
         {"crash of an unknown node",
          [&](WorldConfig& c) {
              c.crashes.push_back(Crash{99, t1, t2});
@@ -514,6 +549,59 @@ TEST(WorldWorkload, BlocksCountTheNodesOnlineAtSealing) {
     }
     EXPECT_GT(during, 10u);
     EXPECT_GT(late, 0u) << "the restarted node synced blocks sealed while it was down";
+}
+
+// ---- mixed clients (docs/scenarios.md "Clients") -------------------------------------------
+
+// Two out-of-turn signers race for the turns of a validator that is down (six signers:
+// the three that sealed last are recent, two of the rest are out of turn), so nodes often
+// hold two sibling heads of equal total difficulty. A node running eip3436 (Besu) moves
+// to the sibling rule 3 prefers when it saw the other first; a node running td-first-seen
+// (Nethermind, OpenEthereum) keeps the one it saw first. Full nodes 6..17 run
+// td-first-seen, the others the default eip3436: the rule each node applies is its own.
+TEST(WorldClients, EachNodeAppliesItsOwnForkChoiceRule) {
+    WorldConfig c;
+    c.name = "mixed-clients";
+    c.seed = 21;
+    c.duration = minutes(40);
+    const std::vector<std::uint16_t> validator_regions{0, 3, 6, 8, 1, 4};
+    for (std::size_t i = 0; i < validator_regions.size(); ++i)
+        c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {400}});
+    RandomStream rng = RandomStreams(c.seed, 0).stream("topology");
+    c.topology = make_world_topology(6, validator_regions, 24, {}, 4, regions(), rng);
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    c.users.requests_per_second = 0.1;
+    c.crashes.push_back(Crash{0, Time::at(seconds(1)), std::nullopt});
+    const std::size_t nodes = c.topology.node_count();
+    c.fork_choices.assign(nodes, clique::ForkChoiceRule::kEip3436);
+    auto first_seen = [](std::size_t n) { return n >= 6 && n < 18; };
+    for (std::size_t n = 0; n < nodes; ++n) {
+        if (first_seen(n)) c.fork_choices[n] = clique::ForkChoiceRule::kTdFirstSeen;
+    }
+    const WorldResults r = World(c).run();
+    EXPECT_EQ(r.fork_choices, c.fork_choices) << "recorded as run";
+
+    std::map<Hash32, const BlockRecord*> by_hash;
+    for (const BlockRecord& b : r.blocks) by_hash[b.hash] = &b;
+    std::vector<std::size_t> sibling_switches(nodes, 0);
+    for (const ReorgRecord& g : r.reorgs) {
+        const BlockRecord* from = by_hash.at(g.old_head);
+        const BlockRecord* to = by_hash.at(g.new_head);
+        // Same parent and difficulty: equal total difficulty and number.
+        if (from->parent == to->parent && from->in_turn == to->in_turn) ++sibling_switches[g.node];
+    }
+    std::size_t eip3436_switches = 0;
+    for (std::size_t n = 1; n < nodes; ++n) {
+        if (first_seen(n)) {
+            EXPECT_EQ(sibling_switches[n], 0u)
+                << "td-first-seen node " << n << " keeps the head it saw first";
+        } else {
+            eip3436_switches += sibling_switches[n];
+        }
+    }
+    EXPECT_GE(eip3436_switches, 5u) << "eip3436 nodes move to the sibling rule 3 prefers";
+    // Safety all the same: one chain below the last few blocks.
+    for (std::size_t n = 1; n < nodes; ++n) EXPECT_EQ(r.hashes_at_check[n], r.hashes_at_check[1]) << n;
 }
 
 }  // namespace
