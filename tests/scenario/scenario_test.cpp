@@ -561,7 +561,7 @@ TEST(ScenarioWorkload, HashRateRenewalsAndTheStampBound) {
     const Scenario s = load_ok(std::string(kTwoClouds) +
                                "workload: {users: {hash_rate: 30000/min, renew_probability: 80%, "
                                "renew_margin: 1h}}\n");
-    EXPECT_EQ(s.workload.users.hash_rate, (Rate{500, seconds(1)}));
+    EXPECT_EQ(s.workload.users.hash_rate.per_second(), 500.0);
     EXPECT_EQ(s.workload.users.renew_probability, 0.8);
     EXPECT_EQ(s.workload.users.renew_margin, hours(1));
 
