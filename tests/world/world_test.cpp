@@ -741,6 +741,15 @@ TEST(World, RunsWithoutUsers) {
     const WorldResults r = world->run();
     EXPECT_GT(r.blocks.size(), 15u);
     EXPECT_TRUE(r.requests.empty());
+
+    // Without users any stamp difficulty is fine; with users the stamps are computed.
+    c.txpool.stamp_bits = 40;
+    EXPECT_TRUE(World::validate(c).has_value());
+    WorldConfig busy = small_world(2, minutes(5));
+    busy.txpool.stamp_bits = 40;
+    const auto refused = World::validate(busy);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_TRUE(refused.error().starts_with("txpool.stamp_bits: at most 24")) << refused.error();
 }
 
 }  // namespace
