@@ -731,6 +731,37 @@ TEST(WorldWorkload, HoldersRenewBeforeExpiryWithinMaxRenewals) {
         << "renewals keep codes alive until they are presented";
 }
 
+// Stamps and renewals are deterministic: same seed, same requests, stamp times and renewals.
+TEST(WorldWorkload, SameSeedSameStampsAndRenewals) {
+    WorldConfig c = small_world(12, minutes(25));
+    c.txpool.stamp_bits = 6;
+    c.users.hash_rate = 50;
+    c.pool.ttl.kind = state::TtlKind::kRenewable;
+    c.pool.ttl.ttl_blocks = 30;
+    c.pool.ttl.max_renewals = 3;
+    c.users.redeem_delay_mean = minutes(15);
+    c.users.renew_probability = 0.7;
+    c.users.renew_margin = minutes(2);
+    auto fingerprint = [](const WorldResults& r) {
+        Bytes out;
+        for (const RequestRecord& q : r.requests) {
+            out.insert(out.end(), q.tx.bytes.begin(), q.tx.bytes.end());
+            const auto t = static_cast<std::uint64_t>(q.submitted.nanos() + q.stamp_time.nanos());
+            for (int i = 0; i < 8; ++i) out.push_back(static_cast<std::uint8_t>(t >> (8 * i)));
+        }
+        for (const RenewalRecord& n : r.renewals) {
+            out.insert(out.end(), n.tx.bytes.begin(), n.tx.bytes.end());
+            out.push_back(n.reason);
+        }
+        return keccak256(out);
+    };
+    const WorldResults a = World(c).run();
+    ASSERT_FALSE(a.renewals.empty());
+    const WorldResults b = World(c).run();
+    EXPECT_EQ(fingerprint(a), fingerprint(b));
+    EXPECT_EQ(digest(a), digest(b));
+}
+
 // A world without users (arrival rate 0, no region to draw from) runs: blocks are sealed.
 TEST(World, RunsWithoutUsers) {
     WorldConfig c = small_world(2, minutes(5));
