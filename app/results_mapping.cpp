@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 #include "analysis/results/stats.hpp"
@@ -85,6 +86,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     run.codes.request_reason.push_back("not_included");
     run.codes.transfer_status = run.codes.request_status;
     run.codes.transfer_reason = run.codes.request_reason;
+    run.codes.renewal_status = run.codes.request_status;
+    run.codes.renewal_reason = run.codes.request_reason;
     run.codes.redemption_status = {"pending", "redeemed", "rejected"};
     run.codes.redemption_reason = state_reason_names();
     run.codes.redemption_reason.insert(run.codes.redemption_reason.end(),
@@ -157,20 +160,23 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         }
     };
     std::vector<double> latencies;
+    std::vector<double> stamp_seconds;  // per request that needed a stamp
     std::vector<std::size_t> by_reason(run.codes.request_reason.size(), 0);
-    std::size_t served = 0, rerequests = 0;
-    std::set<std::uint64_t> users_served;
+    std::size_t served = 0, issued = 0, rerequests = 0;
+    std::set<std::uint64_t> users_issued;
     for (const auto& q : world.requests) {
         analysis::RequestRow row{bytes(q.tx),     q.user,         q.attempt,       q.region, q.tier,
                                  ns(q.submitted), ns(q.included), ns(q.confirmed), 0,        0};
         outcome(q, row.status, row.reason);
         ++by_reason[row.reason];
         rerequests += q.attempt > 1 ? 1 : 0;
+        issued += row.status == 1 || row.status == 2 ? 1 : 0;
         if (row.status == 2) {
             ++served;
-            users_served.insert(q.user);
+            users_issued.insert(q.user);
             latencies.push_back(static_cast<double>(row.confirm_ns - row.submit_ns) * 1e-9);
         }
+        if (q.stamp_hashes > 0) stamp_seconds.push_back(q.stamp_time.to_seconds_f64());
         run.requests.push_back(row);
     }
     std::size_t transferred = 0;
@@ -181,9 +187,19 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         transferred += row.status == 1 || row.status == 2 ? 1 : 0;
         run.transfers.push_back(row);
     }
+    std::size_t renewed = 0;
+    for (const auto& n : world.renewals) {
+        analysis::RenewalRow row{bytes(n.tx),    bytes(n.code),   n.user, ns(n.submitted),
+                                 ns(n.included), ns(n.confirmed), 0,      0};
+        outcome(n, row.status, row.reason);
+        renewed += row.status == 1 || row.status == 2 ? 1 : 0;
+        run.renewals.push_back(row);
+    }
 
     // ---- redemptions ----
     std::size_t redeemed = 0;
+    std::set<std::uint64_t> users_redeemed;
+    std::vector<std::size_t> redemptions_by_reason(run.codes.redemption_reason.size(), 0);
     std::vector<double> allocation_latencies;  // s, presentation to allocation
     for (const auto& r : world.redemptions) {
         analysis::RedemptionRow row{bytes(r.code),
@@ -200,8 +216,13 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
             row.status = r.success ? 1 : 2;
             row.reason = r.reason;
             redeemed += r.success ? 1 : 0;
+            if (r.success) users_redeemed.insert(r.user);
             if (r.success && r.allocated)
                 allocation_latencies.push_back((*r.allocated - r.requested).to_seconds_f64());
+        } else if (r.reason < kStateReasons) {
+            // Refused by the cloud on its node's view before any redeem (expired, redeemed).
+            row.status = 2;
+            row.reason = r.reason;
         } else {
             // World codes: 200 screening failed, 201 never confirmed, 255 not included.
             row.status = r.reason == 200 ? 2 : 0;
@@ -209,6 +230,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
                                                                     : r.reason == 201 ? 1
                                                                                       : 2));
         }
+        if (row.status == 2) ++redemptions_by_reason[row.reason];
         run.redemptions.push_back(row);
     }
 
@@ -254,16 +276,32 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     add(run, "request_latency_p99_s", analysis::percentile(latencies, 99), "s");
     add(run, "requests_submitted", static_cast<double>(world.requests.size()), "count");
     add(run, "requests_served", static_cast<double>(served), "count");
+    add(run, "codes_issued", static_cast<double>(issued), "count");
     add(run, "rerequests", static_cast<double>(rerequests), "count");
-    add(run, "users_served", static_cast<double>(users_served.size()), "count");
+    add(run, "users_issued", static_cast<double>(users_issued.size()), "count");
+    add(run, "users_redeemed", static_cast<double>(users_redeemed.size()), "count");
     for (std::size_t r = 1; r < by_reason.size(); ++r) {
         if (by_reason[r] > 0) {
             add(run, "requests_refused_" + run.codes.request_reason[r], static_cast<double>(by_reason[r]),
                 "count");
         }
     }
+    add(run, "stamp_time_mean_s",
+        stamp_seconds.empty() ? NAN
+                              : std::accumulate(stamp_seconds.begin(), stamp_seconds.end(), 0.0) /
+                                    static_cast<double>(stamp_seconds.size()),
+        "s");
+    add(run, "stamp_time_p99_s", analysis::percentile(stamp_seconds, 99), "s");
     add(run, "transfers", static_cast<double>(transferred), "count");
+    add(run, "renewals_submitted", static_cast<double>(world.renewals.size()), "count");
+    add(run, "renewals", static_cast<double>(renewed), "count");
     add(run, "redemptions", static_cast<double>(redeemed), "count");
+    for (std::size_t r = 0; r < redemptions_by_reason.size(); ++r) {
+        if (redemptions_by_reason[r] > 0) {
+            add(run, "redemptions_refused_" + run.codes.redemption_reason[r],
+                static_cast<double>(redemptions_by_reason[r]), "count");
+        }
+    }
     add(run, "allocations", static_cast<double>(allocation_latencies.size()), "count");
     add(run, "allocation_latency_p50_s", analysis::percentile(allocation_latencies, 50), "s");
     add(run, "allocation_latency_p99_s", analysis::percentile(allocation_latencies, 99), "s");

@@ -81,6 +81,18 @@ constexpr void for_each_field(R& r, F&& f) {
     f("reason", r.reason);
 }
 
+template <RowOf<RenewalRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("tx_hash", r.tx_hash);
+    f("code", r.code);
+    f("user", r.user);
+    f("submit_ns", r.submit_ns);
+    f("include_ns", r.include_ns);
+    f("confirm_ns", r.confirm_ns);
+    f("status", r.status);
+    f("reason", r.reason);
+}
+
 template <RowOf<RedemptionRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("code", r.code);
@@ -140,6 +152,7 @@ constexpr void for_each_table(Results& run, F&& f) {
     f("propagation", run.propagation);
     f("requests", run.requests);
     f("transfers", run.transfers);
+    f("renewals", run.renewals);
     f("redemptions", run.redemptions);
     f("reorgs", run.reorgs);
     f("network", run.network);
@@ -156,6 +169,8 @@ constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("requests", "reason_names", codes.request_reason);
     f("transfers", "status_names", codes.transfer_status);
     f("transfers", "reason_names", codes.transfer_reason);
+    f("renewals", "status_names", codes.renewal_status);
+    f("renewals", "reason_names", codes.renewal_reason);
     f("redemptions", "status_names", codes.redemption_status);
     f("redemptions", "reason_names", codes.redemption_reason);
     f("requests", "tier_names", codes.tiers);

@@ -465,6 +465,13 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
             if (!result) return result;
         }
     }
+    for (std::size_t i = 0; i < run.renewals.size(); ++i) {
+        const RenewalRow& r = run.renewals[i];
+        for (auto result : {code_check("renewals", i, "status", r.status, codes.renewal_status),
+                            code_check("renewals", i, "reason", r.reason, codes.renewal_reason)}) {
+            if (!result) return result;
+        }
+    }
     for (std::size_t i = 0; i < run.redemptions.size(); ++i) {
         const RedemptionRow& r = run.redemptions[i];
         for (auto result : {code_check("redemptions", i, "status", r.status, codes.redemption_status),

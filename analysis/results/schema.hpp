@@ -96,6 +96,8 @@ struct CodeBook {
     std::vector<std::string> request_reason;     // RequestRow::reason
     std::vector<std::string> transfer_status;    // TransferRow::status
     std::vector<std::string> transfer_reason;    // TransferRow::reason
+    std::vector<std::string> renewal_status;     // RenewalRow::status
+    std::vector<std::string> renewal_reason;     // RenewalRow::reason
     std::vector<std::string> redemption_status;  // RedemptionRow::status
     std::vector<std::string> redemption_reason;  // RedemptionRow::reason
     std::vector<std::string> tiers;              // RequestRow::tier, SampleRow::pool_remaining; <= kMaxTiers
@@ -175,6 +177,20 @@ struct TransferRow {
     std::uint8_t reason = 0;
 
     friend bool operator==(const TransferRow&, const TransferRow&) = default;
+};
+
+// Table `renewals`: every renew(code) a holder submitted (renewable TTL policy).
+struct RenewalRow {
+    Bytes32 tx_hash{};
+    Bytes32 code{};
+    std::uint64_t user = 0;  // the holder
+    std::int64_t submit_ns = 0;
+    std::int64_t include_ns = kNever;
+    std::int64_t confirm_ns = kNever;
+    std::uint8_t status = 0;
+    std::uint8_t reason = 0;
+
+    friend bool operator==(const RenewalRow&, const RenewalRow&) = default;
 };
 
 // Table `redemptions`: every redemption a member cloud attempted.
@@ -257,6 +273,7 @@ struct RunResults {
     std::vector<PropagationRow> propagation;
     std::vector<RequestRow> requests;
     std::vector<TransferRow> transfers;
+    std::vector<RenewalRow> renewals;
     std::vector<RedemptionRow> redemptions;
     std::vector<ReorgRow> reorgs;
     std::vector<NetCounterRow> network;

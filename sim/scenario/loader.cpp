@@ -782,6 +782,7 @@ class SchemaChecker {
         check_clouds(top.require("clouds"));
         check_topology();
         check_consensus(top.get("consensus"));
+        check_ttl(ttl_field_);  // after consensus: a TTL written as a duration needs the period
         check_cpu(top.get("cpu"));
         check_txpool(top.get("txpool"));
         check_workload(top.get("workload"));
@@ -836,7 +837,7 @@ class SchemaChecker {
         get_uint(c_, m.get("max_transfers"), p.max_transfers);
         get_uint(c_, m.get("reward_per_redeem"), p.reward_per_redeem);
         get_bool(c_, m.get("reclaim"), p.reclaim);
-        check_ttl(m.get("ttl"));
+        ttl_field_ = m.get("ttl");
     }
 
     void check_ttl(const Field& f) {
@@ -846,11 +847,11 @@ class SchemaChecker {
         TtlSpec& t = s_.pool.ttl;
         get_enum(c_, m.get("policy"), t.policy, kTtlPolicies);
         // Bounded as state::validate() bounds them, so that `check` reports it.
-        get_uint(c_, m.get("ttl_blocks"), t.ttl_blocks, 1, state::kMaxTtlBlocks);
+        get_ttl(m.get("ttl_blocks"), t.ttl_blocks);
         get_uint(c_, m.get("max_renewals"), t.max_renewals);
-        get_uint(c_, m.get("base_ttl"), t.base_ttl, 1, state::kMaxTtlBlocks);
+        get_ttl(m.get("base_ttl"), t.base_ttl);
         const Field min_ttl = m.get("min_ttl");
-        get_uint(c_, min_ttl, t.min_ttl, 1, state::kMaxTtlBlocks);
+        get_ttl(min_ttl, t.min_ttl);
         get_uint(c_, m.get("exponent"), t.exponent, 0, 16);
         if (t.min_ttl > t.base_ttl) {
             c_.error(min_ttl.pos, min_ttl.key,
@@ -861,12 +862,53 @@ class SchemaChecker {
         read_named_map<std::optional<std::uint64_t>>(
             c_, m.get("per_tier"), tier_names_, "tier", per_tier,
             [&](const Field& vf) -> std::optional<std::optional<std::uint64_t>> {
-                const auto v = read_uint(c_, vf, 1, state::kMaxTtlBlocks);
+                const auto v = read_ttl(vf);
                 if (!v) return std::nullopt;
                 return std::optional<std::uint64_t>(*v);
             });
         t.per_tier_blocks.clear();
         for (const auto& v : per_tier) t.per_tier_blocks.push_back(v.value_or(t.ttl_blocks));
+    }
+
+    // A TTL: a number of blocks (`5760`) or a duration (`1d`) that is a whole number of
+    // blocks of consensus.period; in [1, kMaxTtlBlocks] blocks either way.
+    std::optional<std::uint64_t> read_ttl(const Field& f) {
+        if (f.node == nullptr) return std::nullopt;
+        if (!f.node->is_scalar() || parse_unsigned(f.node->text) || !parse_duration(f.node->text)) {
+            const std::string* t = scalar(c_, f, "a number of blocks or a duration (e.g. 5760, 1d)");
+            if (t == nullptr) return std::nullopt;
+            if (!parse_unsigned(*t) && !t->starts_with('-')) {
+                c_.error(f.node->pos, f.key,
+                         "expected a number of blocks or a duration (e.g. 5760, 1d), got '" + *t + "'");
+                return std::nullopt;
+            }
+            return read_uint(c_, f, 1, state::kMaxTtlBlocks);
+        }
+        const Duration d = *parse_duration(f.node->text);
+        const Duration period = s_.consensus.period;
+        if (d <= Duration::zero()) {
+            c_.error(f.node->pos, f.key, "must be > 0, got " + f.node->text);
+            return std::nullopt;
+        }
+        if (d % period != Duration::zero()) {
+            std::ostringstream blocks;
+            blocks << d.to_seconds_f64() / period.to_seconds_f64();
+            c_.error(f.node->pos, f.key,
+                     f.node->text + " is not a whole number of blocks of consensus.period " +
+                         format_duration(period) + " (" + blocks.str() + " blocks)");
+            return std::nullopt;
+        }
+        const auto blocks = static_cast<std::uint64_t>(d / period);
+        if (blocks > state::kMaxTtlBlocks) {
+            c_.error(f.node->pos, f.key,
+                     range_text(1, state::kMaxTtlBlocks) + " blocks, got " + f.node->text + " = " +
+                         std::to_string(blocks) + " blocks");
+            return std::nullopt;
+        }
+        return blocks;
+    }
+    void get_ttl(const Field& f, std::uint64_t& out) {
+        if (const auto v = read_ttl(f)) out = *v;
     }
 
     // ---- network ----
@@ -1272,7 +1314,8 @@ class SchemaChecker {
         get_uint_or_off(c_, m.get("burst"), t.burst, 1, 1'000'000);
         get_duration_or_off(c_, m.get("refill"), t.refill, {.allow_zero = false, .max = hours(24 * 365)});
         get_bool(c_, m.get("exempt_members"), t.exempt_members);
-        get_uint_or_off(c_, m.get("stamp_bits"), t.stamp_bits, 0, 64);
+        stamp_bits_field_ = m.get("stamp_bits");
+        get_uint_or_off(c_, stamp_bits_field_, t.stamp_bits, 0, 64);
         get_uint_or_off(c_, m.get("max_txs_per_block"), t.max_txs_per_block, 1);
     }
 
@@ -1288,10 +1331,10 @@ class SchemaChecker {
     }
 
     void check_users(const Field& f) {
-        MapReader m(
-            c_, f,
-            strings({"arrival_rate", "region_weights", "tier_mix", "transfer_probability",
-                     "redeem_probability", "double_present_probability", "redeem_delay", "rerequest"}));
+        MapReader m(c_, f,
+                    strings({"arrival_rate", "region_weights", "tier_mix", "transfer_probability",
+                             "redeem_probability", "double_present_probability", "redeem_delay", "rerequest",
+                             "hash_rate", "renew_probability", "renew_margin"}));
         UserWorkload& u = s_.workload.users;
         const auto& regions = s_.network.regions.names;
         const Field rate = m.get("arrival_rate");
@@ -1353,6 +1396,35 @@ class SchemaChecker {
         get_probability(c_, rr.get("probability"), u.rerequest_probability);
         get_duration(c_, rr.get("delay"), u.rerequest_delay);
         get_uint(c_, rr.get("max_attempts"), u.max_attempts, 1, 1'000'000);
+        check_stamp_work(m.get("hash_rate"));
+        get_probability(c_, m.get("renew_probability"), u.renew_probability);
+        get_duration(c_, m.get("renew_margin"), u.renew_margin);
+    }
+
+    // Simulated users compute real request stamps (docs/scenarios.md "How the workload
+    // behaves"): a hash rate in (0, 10^12/s], and stamp_bits at most kMaxUserStampBits
+    // while any user arrives.
+    void check_stamp_work(const Field& hash_rate) {
+        UserWorkload& u = s_.workload.users;
+        if (const auto r = read_rate(c_, hash_rate)) {
+            if (r->is_zero() || r->per_second() > 1e12) {
+                c_.error(hash_rate.pos, hash_rate.key,
+                         "must be > 0 and at most 1000000000000/s (hashes per unit time), got " +
+                             hash_rate.node->text);
+            } else {
+                u.hash_rate = *r;
+            }
+        }
+        bool users_arrive = !u.total.is_zero() && u.per_region.empty();
+        for (const RegionRate& r : u.per_region) users_arrive = users_arrive || !r.rate.is_zero();
+        if (users_arrive && stamp_bits_field_ && s_.txpool.stamp_bits &&
+            *s_.txpool.stamp_bits > kMaxUserStampBits) {
+            c_.error(stamp_bits_field_.pos, stamp_bits_field_.key,
+                     "at most " + std::to_string(kMaxUserStampBits) + " while users arrive, got " +
+                         std::to_string(*s_.txpool.stamp_bits) +
+                         " (simulated users compute real stamps, 2^bits hashes each; set "
+                         "workload.users.arrival_rate to 0 for a run without users)");
+        }
     }
 
     // ---- faults ----
@@ -1689,6 +1761,8 @@ class SchemaChecker {
     std::optional<MapReader> topology_;
     Field full_nodes_field_;
     Field degree_field_;
+    Field ttl_field_;         // pool.ttl, checked after consensus (read_ttl needs the period)
+    Field stamp_bits_field_;  // txpool.stamp_bits, bounded again once the workload is known
 };
 
 }  // namespace

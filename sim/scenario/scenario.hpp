@@ -125,6 +125,11 @@ struct PoolSpec {
     bool reclaim = true;
 };
 
+// The largest txpool.stamp_bits a scenario with users may set: simulated users compute
+// real stamps (txpool::find_stamp, 2^bits Keccak-256 hashes expected per request, ≈ 0.5 µs
+// each on the machine running the simulation), so 24 bits already cost seconds per request.
+inline constexpr std::uint64_t kMaxUserStampBits = 24;
+
 // Node policy (docs/txpool.md); nullopt = off.
 struct TxpoolSpec {
     std::optional<std::uint64_t> account_slots = 16;
@@ -161,6 +166,10 @@ struct UserWorkload {
     double rerequest_probability = 0.5;     // a refused user asks again ...
     Duration rerequest_delay = minutes(5);  // ... after this mean delay ...
     std::uint64_t max_attempts = 3;         // ... at most this many requests in all
+    // Stamp hashes a user's device computes per unit time (txpool.stamp_bits), > 0.
+    Rate hash_rate = Rate{1'000'000, seconds(1)};
+    double renew_probability = 0;         // renewable TTL: a holder renews before expiry ...
+    Duration renew_margin = minutes(30);  // ... when the expiry is this close
 };
 
 struct CloudWorkload {

@@ -372,6 +372,9 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     c.users.rerequest_probability = s.workload.users.rerequest_probability;
     c.users.rerequest_delay_mean = s.workload.users.rerequest_delay;
     c.users.max_attempts = s.workload.users.max_attempts;
+    c.users.hash_rate = s.workload.users.hash_rate.per_second();
+    c.users.renew_probability = s.workload.users.renew_probability;
+    c.users.renew_margin = s.workload.users.renew_margin;
     c.cloud_behaviour.screening_delay = s.workload.clouds.screening_delay;
     c.cloud_behaviour.pass_probability = s.workload.clouds.pass_probability;
     c.cloud_behaviour.confirmations = s.workload.clouds.confirmations;

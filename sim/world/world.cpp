@@ -1,6 +1,7 @@
 #include "sim/world/world.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <unordered_map>
 
@@ -10,9 +11,11 @@
 #include "protocol/node/genesis.hpp"
 #include "protocol/node/node.hpp"
 #include "protocol/state/call.hpp"
+#include "protocol/txpool/stamp.hpp"
 #include "sim/kernel/distributions.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/simulator.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace cl::sim::world {
 
@@ -159,11 +162,11 @@ struct World::Impl final : net::DeliveryHandler {
     };
     std::vector<Presentation> transfer_fallbacks;  // by transfer index
     // Transactions whose outcome a user waits for, and the node it watches.
-    enum class Watched : std::uint8_t { kRequest, kTransfer, kRedeem };
+    enum class Watched : std::uint8_t { kRequest, kTransfer, kRedeem, kRenew };
     struct Watch {
         Hash32 tx;
         Watched kind = Watched::kRequest;
-        std::size_t index = 0;  // into results.requests / results.transfers
+        std::size_t index = 0;  // into results.requests / transfers / redemptions / renewals
         bool settled = false;
     };
     std::vector<Watch> watch_list;
@@ -179,6 +182,7 @@ struct World::Impl final : net::DeliveryHandler {
     std::unordered_map<Hash32, std::size_t> request_index;   // by request tx hash
     std::unordered_map<Hash32, std::size_t> transfer_index;  // by transfer tx hash
     std::unordered_map<Hash32, std::size_t> redeem_index;    // by redeem tx hash
+    std::unordered_map<Hash32, std::size_t> renewal_index;   // by renew tx hash
 
     std::chrono::nanoseconds node_time() const {
         return std::chrono::seconds(config.genesis_time) + std::chrono::nanoseconds(sim.now().nanos());
@@ -232,9 +236,12 @@ struct World::Impl final : net::DeliveryHandler {
 
         user_rng = streams.stream("workload/users");
         cloud_rng = streams.stream("workload/clouds");
-        region_choice = WeightedChoice::from_weights(user_region_weights(config));
+        if (config.users.requests_per_second > 0) {
+            region_choice = WeightedChoice::from_weights(user_region_weights(config));
+            CL_ASSERT(region_choice.has_value());
+        }
         tier_choice = WeightedChoice::from_weights(user_tier_weights(config));
-        CL_ASSERT(region_choice && tier_choice);
+        CL_ASSERT(tier_choice.has_value());
     }
 
     // ---- hosts ----
@@ -432,15 +439,48 @@ struct World::Impl final : net::DeliveryHandler {
         submit_request(new_user(region, entry, tier));
     }
 
+    // Simulated time the user's device spends on `hashes` stamp hashes (UserWorkload::hash_rate).
+    Duration stamp_duration(std::uint64_t hashes) const {
+        return Duration::from_nanos(
+            static_cast<std::int64_t>(std::ceil(static_cast<double>(hashes) * 1e9 / config.users.hash_rate)));
+    }
+
     // The user's next request for its tier. After a txpool refusal the nonce was not used,
     // so a re-request is the same transaction again (same hash): its row then shares the
     // tx_hash of the refused one, with the next attempt number.
+    //
+    // With txpool.stamp_bits set the user first computes the request's stamp (§5, the
+    // real search: txpool::find_stamp over its address and the nonce, as the txpool checks
+    // it) and sends the request when that is done, stamp_duration(hashes) later. A request
+    // whose stamp would be finished only at or after the end of the run is not made.
     void submit_request(std::uint64_t user) {
         User& u = user_states[user];
         const std::uint64_t nonce = u.attempts == 0 ? 0 : next_nonce(u.entry, u.address);
-        TxRef tx = signed_tx(user_key(user), nonce, state::RequestCall{u.tier, {}});
+        const PrivateKey key = user_key(user);
+        state::RequestCall call{u.tier, {}};
+        std::uint64_t hashes = 0;
+        if (config.txpool.stamp_bits) {
+            const txpool::StampSearch found =
+                txpool::find_stamp(address_of(key), nonce, *config.txpool.stamp_bits);
+            call.stamp = found.stamp;
+            hashes = found.hashes;
+        }
+        const Duration stamp_time = stamp_duration(hashes);
+        if (stamp_time > Duration::zero() && sim.now() + stamp_time >= end_of_run()) return;
+        TxRef tx = signed_tx(key, nonce, call);
         u.address = tx->sender;
         ++u.attempts;
+        if (stamp_time > Duration::zero()) {
+            sim.schedule_in(stamp_time, [this, user, tx = std::move(tx), hashes]() noexcept {
+                send_request(user, tx, hashes);
+            });
+            return;
+        }
+        send_request(user, tx, hashes);
+    }
+
+    void send_request(std::uint64_t user, const TxRef& tx, std::uint64_t stamp_hashes) {
+        const User& u = user_states[user];
         const std::size_t index = results.requests.size();
         request_index[tx->hash] = index;
         RequestRecord r;
@@ -451,6 +491,8 @@ struct World::Impl final : net::DeliveryHandler {
         r.tier = u.tier;
         r.submitted = sim.now();
         r.reason = kNotIncluded;
+        r.stamp_hashes = stamp_hashes;
+        r.stamp_time = stamp_duration(stamp_hashes);
         results.requests.push_back(r);
         if (!hosts[u.entry].up) return;  // the user's node is down: the request is lost
         watch(tx->hash, Watched::kRequest, index, u.entry);
@@ -521,6 +563,11 @@ struct World::Impl final : net::DeliveryHandler {
             if (!ok) return request_refused(watch.index, at);
             r.confirmed = at;
             requester_holds_code(watch.index, at);
+        } else if (watch.kind == Watched::kRenew) {
+            RenewalRecord& r = results.renewals[watch.index];
+            if (!ok) return;  // the holder goes on as before: the code expires at its old height
+            r.confirmed = at;
+            plan_renewal(r.user, r.code, at);  // the next renewal, if any is left
         } else {
             TransferRecord& t = results.transfers[watch.index];
             if (!ok) return transfer_failed(watch.index, at);
@@ -536,6 +583,8 @@ struct World::Impl final : net::DeliveryHandler {
             results.requests[it->second].reason = code;
         if (auto it = transfer_index.find(tx); it != transfer_index.end())
             results.transfers[it->second].reason = code;
+        if (auto it = renewal_index.find(tx); it != renewal_index.end())
+            results.renewals[it->second].reason = code;
         const auto w = watch_index.find(tx);
         if (w == watch_index.end() || watch_list[w->second].settled) return;
         Watch& watch = watch_list[w->second];
@@ -544,7 +593,7 @@ struct World::Impl final : net::DeliveryHandler {
             request_refused(watch.index, at);
         } else if (watch.kind == Watched::kTransfer) {
             transfer_failed(watch.index, at);
-        }  // a refused redeem allocates nothing
+        }  // a refused redeem allocates nothing; a refused renewal leaves the expiry as it was
     }
 
     // Draws: ask again?, then the delay.
@@ -585,6 +634,7 @@ struct World::Impl final : net::DeliveryHandler {
             return;
         }
         present_later(user, results.requests[index].tx, p, at);
+        plan_renewal(user, results.requests[index].tx, at);
     }
 
     // A transferee holds its confirmed code (the transfer coin is drawn and ignored).
@@ -592,6 +642,7 @@ struct World::Impl final : net::DeliveryHandler {
         bool transfers = false;
         const Presentation p = decide(user_states[user], transfers);
         present_later(user, code, p, at);
+        plan_renewal(user, code, at);
     }
 
     // The requester of request `index` gives the code to a new user of its region, who
@@ -628,6 +679,66 @@ struct World::Impl final : net::DeliveryHandler {
     void transfer_failed(std::size_t t, Time at) {
         const TransferRecord& rec = results.transfers[t];
         present_later(rec.from, rec.code, transfer_fallbacks[t], at);
+        plan_renewal(rec.from, rec.code, at);
+    }
+
+    // ---- renewals (renewable TTL policy, shared/spec/promo-pool.md §3) ----
+    //
+    // A holder looks its code up on its own node: while the code is issued, owned by the
+    // holder and below max_renewals renewals, the holder comes back when the expiry is
+    // renew_margin away — (expires_at − head) blocks × the block period, as that node
+    // shows it now — and then, with renew_probability (drawn from its own stream, one
+    // draw per renewal moment), sends renew(code) to that node. A code redeemed, expired,
+    // transferred away or at its renewal limit is left alone. A confirmed renewal starts
+    // the same cycle for the next one.
+    bool renewals_on() const {
+        return config.pool.ttl.kind == state::TtlKind::kRenewable && config.users.renew_probability > 0;
+    }
+
+    void plan_renewal(std::uint64_t user, const Hash32& code, Time at) {
+        if (!renewals_on() || at >= end_of_run()) return;
+        sim.schedule_at(at, [this, user, code]() noexcept { renewal_check(user, code); });
+    }
+
+    void renewal_check(std::uint64_t user, const Hash32& code) {
+        User& u = user_states[user];
+        const Duration period =
+            seconds(static_cast<std::int64_t>(std::max<std::uint64_t>(1, config.clique.period)));
+        if (!hosts[u.entry].up) {  // the holder's node is down: look again a block later
+            if (sim.now() + period < end_of_run())
+                sim.schedule_in(period, [this, user, code]() noexcept { renewal_check(user, code); });
+            return;
+        }
+        const node::Node& own = *hosts[u.entry].node;
+        const node::CodeView view = own.query_code(code);
+        if (!view.code || view.code->status != state::CodeStatus::kIssued || view.code->owner != u.address ||
+            view.code->renewals >= config.pool.ttl.max_renewals) {
+            return;
+        }
+        const std::uint64_t head = own.head().header.number;
+        const std::uint64_t left = view.code->expires_at > head ? view.code->expires_at - head : 0;
+        // Capped at the run's length in blocks: beyond it the holder never needs to renew.
+        const auto run_blocks = static_cast<std::uint64_t>(config.duration / period) + 1;
+        const Duration until_expiry = period * static_cast<std::int64_t>(std::min(left, run_blocks));
+        if (until_expiry > config.users.renew_margin) {
+            const Duration wait = until_expiry - config.users.renew_margin;
+            if (sim.now() + wait < end_of_run())
+                sim.schedule_in(wait, [this, user, code]() noexcept { renewal_check(user, code); });
+            return;
+        }
+        if (!bernoulli(u.rng, config.users.renew_probability)) return;
+        TxRef tx = signed_tx(user_key(user), next_nonce(u.entry, u.address), state::RenewCall{code});
+        const std::size_t index = results.renewals.size();
+        renewal_index[tx->hash] = index;
+        RenewalRecord rec;
+        rec.tx = tx->hash;
+        rec.code = code;
+        rec.user = user;
+        rec.submitted = sim.now();
+        rec.reason = kNotIncluded;
+        results.renewals.push_back(rec);
+        watch(tx->hash, Watched::kRenew, index, u.entry);
+        apply(u.entry, hosts[u.entry].node->on_local_tx(node_time(), tx));
     }
 
     // The user presents `code` to cloud p.cloud at `at` + p.delay (when that is in the run).
@@ -663,8 +774,13 @@ struct World::Impl final : net::DeliveryHandler {
         const bool ready = view && view->code && view->code->status == state::CodeStatus::kIssued &&
                            view->confirmations >= policy.confirmations &&
                            view->code->owner == user_states[r.user].address;
-        if (view && view->code && view->code->status != state::CodeStatus::kIssued)
-            return;  // spent or expired
+        if (view && view->code && view->code->status != state::CodeStatus::kIssued) {
+            // The cloud refuses the code as its node shows it: expired, or already redeemed.
+            r.reason = static_cast<std::uint8_t>(view->code->status == state::CodeStatus::kExpired
+                                                     ? state::Reason::kExpired
+                                                     : state::Reason::kAlreadyRedeemed);
+            return;
+        }
         if (!ready) {
             if (attempt + 1 < policy.max_queries && sim.now() + policy.retry_interval < end_of_run()) {
                 sim.schedule_in(policy.retry_interval,
@@ -838,6 +954,11 @@ struct World::Impl final : net::DeliveryHandler {
                     r.included = included;
                     r.success = success;
                     r.reason = reason;
+                } else if (auto nt = renewal_index.find(b.txs[t]->hash); nt != renewal_index.end()) {
+                    RenewalRecord& r = results.renewals[nt->second];
+                    r.included = included;
+                    r.success = success;
+                    r.reason = reason;
                 }
             }
         }
@@ -881,10 +1002,20 @@ std::expected<void, std::string> World::validate(const WorldConfig& config) {
     if (const auto bad = state::validate(genesis_config(config, keys, more_keys))) {
         return std::unexpected("genesis: " + bad->field + ": " + bad->message);
     }
-    if (!WeightedChoice::from_weights(user_region_weights(config))) {
+    // A world without users (a zero arrival rate) needs no region to draw from.
+    if (config.users.requests_per_second > 0 && !WeightedChoice::from_weights(user_region_weights(config))) {
         return std::unexpected(config.users.region_weights.empty()
                                    ? std::string("users: no full node to arrive at (no region weights given)")
                                    : std::string("users.region_weights: need one > 0, none negative"));
+    }
+    if (config.users.requests_per_second > 0 && config.txpool.stamp_bits) {
+        if (*config.txpool.stamp_bits > scenario::kMaxUserStampBits) {
+            return std::unexpected("txpool.stamp_bits: at most " +
+                                   std::to_string(scenario::kMaxUserStampBits) +
+                                   " while users arrive (they compute real stamps: 2^bits hashes each)");
+        }
+        if (!(config.users.hash_rate > 0) || !std::isfinite(config.users.hash_rate))
+            return std::unexpected("users.hash_rate: must be a finite rate > 0");
     }
     if (!WeightedChoice::from_weights(user_tier_weights(config))) {
         return std::unexpected(config.users.tier_mix.empty()

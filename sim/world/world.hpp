@@ -60,6 +60,16 @@ struct UserWorkload {
     double rerequest_probability = 0;            // a refused user asks again ...
     Duration rerequest_delay_mean = minutes(5);  // ... after an exponential delay of this mean ...
     std::uint64_t max_attempts = 1;              // ... making at most this many requests in all
+    // With txpool.stamp_bits set, a user computes the request's hashcash stamp (the real
+    // search, txpool::find_stamp) before sending it, and is charged the hashes the search
+    // took at this many per second: it sends ceil(hashes · 1e9 / hash_rate) ns later.
+    double hash_rate = 1e6;
+    // Under the `renewable` TTL policy, a holder of a confirmed code that is still issued
+    // renews it (`renew(code)`) with this probability when its expiry, as its own node
+    // shows it (blocks left × the block period), is renew_margin away; again after each
+    // renewal, as long as the code has fewer than pool.ttl.max_renewals renewals.
+    double renew_probability = 0;
+    Duration renew_margin = minutes(30);
 };
 
 struct CloudWorkload {
@@ -177,6 +187,22 @@ struct RequestRecord {
     std::optional<Time> confirmed;  // when the user's node showed it succeeded, k blocks on top
     bool success = false;           // on the reference chain
     std::uint8_t reason = 0;        // state::Reason (or the txpool refusal + 100 when never included)
+    // The hashes the user's stamp search took (0: no stamp required) and the time they cost
+    // the user, spent before `submitted`.
+    std::uint64_t stamp_hashes = 0;
+    Duration stamp_time;
+};
+
+// A holder renewing its code (`renew(code)`, renewable TTL policy).
+struct RenewalRecord {
+    Hash32 tx;
+    Hash32 code;
+    std::uint64_t user = 0;  // the holder
+    Time submitted;
+    std::optional<Time> included;   // as RequestRecord
+    std::optional<Time> confirmed;  // when the holder's node showed it succeeded, k blocks on top
+    bool success = false;
+    std::uint8_t reason = 0;  // as RequestRecord
 };
 
 // A user giving its confirmed code to a new user (`transfer(code, to)`).
@@ -204,6 +230,9 @@ struct RedemptionRecord {
     // user's confirmation rule applied to the cloud): it allocates the resources then.
     std::optional<Time> allocated;
     bool success = false;
+    // Included: the receipt's state::Reason. Not included: a state::Reason when the cloud
+    // refused the code on its own node's view before redeeming (kExpired, kAlreadyRedeemed),
+    // or a world code: 200 screening failed, 201 never redeemable in time, 255 not included.
     std::uint8_t reason = 0;
 };
 
@@ -235,6 +264,7 @@ struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
     std::vector<TransferRecord> transfers;
+    std::vector<RenewalRecord> renewals;
     std::vector<RedemptionRecord> redemptions;
     std::vector<ReorgRecord> reorgs;
     std::vector<Sample> samples;

@@ -62,6 +62,12 @@ def main(path):
         assert transfers["to_user"].tolist() == [19, 21]
         assert table(run, "redemptions")["user"].tolist() == [19]
 
+        renewals = table(run, "renewals")
+        assert list(renewals.columns) == ["tx_hash", "code", "user", "submit_ns", "include_ns",
+                                          "confirm_ns", "status", "reason"]
+        assert list(run["renewals"].attrs["reason_names"])[2] == "renewal_limit"
+        assert renewals["user"].tolist() == [19, 20]
+
         samples = table(run, "samples")
         tiers = list(run["samples"].attrs["tier_names"])
         assert tiers == ["small", "medium", "large"]
@@ -83,8 +89,8 @@ def main(path):
             "NewBlock", "NewBlockHashes", "Transactions"]
 
         empty = f["runs/empty"]
-        for name in ["nodes", "blocks", "propagation", "requests", "transfers", "redemptions", "reorgs",
-                     "network", "samples", "summary"]:
+        for name in ["nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
+                     "reorgs", "network", "samples", "summary"]:
             assert empty[name].shape == (0,), name
             assert len(table(empty, name)) == 0
     print("ok")

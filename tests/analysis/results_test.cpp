@@ -92,6 +92,7 @@ TEST_F(ResultsFile, RoundTripsEveryTable) {
     EXPECT_EQ(got.propagation, want.propagation);
     EXPECT_EQ(got.requests, want.requests);
     EXPECT_EQ(got.transfers, want.transfers);
+    EXPECT_EQ(got.renewals, want.renewals);
     EXPECT_EQ(got.redemptions, want.redemptions);
     EXPECT_EQ(got.reorgs, want.reorgs);
     EXPECT_EQ(got.network, want.network);
@@ -195,7 +196,7 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
              {"wall_seconds", "events", "events_per_s", "sim_seconds_per_wall_second", "peak_rss_bytes"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
-        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "redemptions",
+        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
                                   "reorgs", "network", "samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
@@ -210,6 +211,7 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
         }
         for (const char* attr : {"status_names", "reason_names"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/transfers", attr)) << attr;
+            EXPECT_TRUE(raw.has_attribute(run + "/renewals", attr)) << attr;
         }
         EXPECT_TRUE(raw.has_attribute(run + "/samples", "tier_names"));
     }
@@ -447,10 +449,10 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     c.le(std::uint64_t{0x0102030405060708});
     c.le(std::uint32_t{9});
     const std::vector<std::pair<std::string, std::string>> lists = {
-        {"requests", "status_names"},  {"requests", "reason_names"},    {"transfers", "status_names"},
-        {"transfers", "reason_names"}, {"redemptions", "status_names"}, {"redemptions", "reason_names"},
-        {"requests", "tier_names"},    {"requests", "region_names"},    {"redemptions", "cloud_names"},
-        {"nodes", "role_names"}};
+        {"requests", "status_names"},    {"requests", "reason_names"},    {"transfers", "status_names"},
+        {"transfers", "reason_names"},   {"renewals", "status_names"},    {"renewals", "reason_names"},
+        {"redemptions", "status_names"}, {"redemptions", "reason_names"}, {"requests", "tier_names"},
+        {"requests", "region_names"},    {"redemptions", "cloud_names"},  {"nodes", "role_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -465,7 +467,7 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "redemptions",
+    for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
                               "reorgs", "network", "samples", "summary"}) {
         c.str(table);
         const std::string_view t = table;
@@ -556,6 +558,7 @@ TEST(ResultsDigest, ChangesWithEveryColumnOfEveryTable) {
     expect_every_field_matters(base, &RunResults::propagation, "propagation");
     expect_every_field_matters(base, &RunResults::requests, "requests");
     expect_every_field_matters(base, &RunResults::transfers, "transfers");
+    expect_every_field_matters(base, &RunResults::renewals, "renewals");
     expect_every_field_matters(base, &RunResults::redemptions, "redemptions");
     expect_every_field_matters(base, &RunResults::reorgs, "reorgs");
     expect_every_field_matters(base, &RunResults::network, "network");

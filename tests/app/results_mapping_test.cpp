@@ -147,7 +147,9 @@ TEST(ResultsMapping, RequestsServedAreConfirmedSuccesses) {
     const auto m = summary(run);
     EXPECT_EQ(m.at("requests_submitted"), 6);
     EXPECT_EQ(m.at("requests_served"), 2);
-    EXPECT_EQ(m.at("users_served"), 2);
+    EXPECT_EQ(m.at("users_issued"), 2);
+    EXPECT_EQ(m.at("codes_issued"), 3) << "included requests that succeeded, confirmed or not";
+    EXPECT_FALSE(m.contains("users_served"));
     EXPECT_EQ(m.at("rerequests"), 2);
     EXPECT_EQ(m.at("requests_refused_pool_exhausted"), 1);
     EXPECT_EQ(m.at("requests_refused_not_included"), 1);
@@ -198,6 +200,96 @@ TEST(ResultsMapping, RedemptionsCountSuccessesAndTransfersAreMapped) {
     EXPECT_EQ(run.transfers[1].status, 0);
     EXPECT_EQ(run.codes.transfer_reason[run.transfers[1].reason], "not_included");
     EXPECT_EQ(summary(run).at("transfers"), 1);
+}
+
+// Issue 9: a user whose code was issued is not a user served; the summary splits codes
+// issued, users whose redemption a cloud accepted, and refusals by reason at both stages.
+TEST(ResultsMapping, SummarySplitsIssuedRedeemedAndRefusalsByReason) {
+    WorldResults w;
+    for (std::uint8_t u = 0; u < 3; ++u) {
+        sim::world::RequestRecord q;
+        q.tx = hash(u);
+        q.user = u;
+        q.submitted = at(1);
+        q.included = at(15);
+        q.confirmed = at(45);
+        q.success = true;
+        w.requests.push_back(q);
+    }
+    auto redemption = [&](std::uint8_t code, std::uint64_t user, bool included, bool success,
+                          std::uint8_t reason) {
+        sim::world::RedemptionRecord r;
+        r.code = hash(code);
+        r.user = user;
+        r.requested = at(100);
+        r.first_query = at(100);
+        if (included) {
+            r.submitted = at(130);
+            r.included = at(135);
+        }
+        r.success = success;
+        r.reason = reason;
+        w.redemptions.push_back(r);
+    };
+    const auto quota = static_cast<std::uint8_t>(state::Reason::kCloudQuotaExhausted);
+    const auto expired = static_cast<std::uint8_t>(state::Reason::kExpired);
+    redemption(0, 0, true, true, 0);       // user 0: redeemed
+    redemption(1, 1, true, false, quota);  // user 1: every cloud refused for its quota
+    redemption(1, 1, true, false, quota);
+    redemption(2, 2, false, false, expired);  // user 2: presented after expiry (no redeem sent)
+    redemption(2, 2, false, false, 200);      // ... and failed a screening elsewhere
+    const analysis::RunResults run = to_run_results(scenario(), 0, w);
+    EXPECT_EQ(run.redemptions[3].status, 2) << "an expired code is a rejection, not pending";
+    EXPECT_EQ(run.codes.redemption_reason[run.redemptions[3].reason], "expired");
+    const auto m = summary(run);
+    EXPECT_EQ(m.at("codes_issued"), 3);
+    EXPECT_EQ(m.at("users_issued"), 3);
+    EXPECT_EQ(m.at("users_redeemed"), 1);
+    EXPECT_EQ(m.at("redemptions"), 1);
+    EXPECT_EQ(m.at("redemptions_refused_cloud_quota_exhausted"), 2);
+    EXPECT_EQ(m.at("redemptions_refused_expired"), 1);
+    EXPECT_EQ(m.at("redemptions_refused_screening_failed"), 1);
+    EXPECT_FALSE(m.contains("redemptions_refused_none"));
+    EXPECT_TRUE(std::isnan(m.at("stamp_time_mean_s"))) << "no stamps required";
+}
+
+TEST(ResultsMapping, RenewalsAndStampTimesAreRecorded) {
+    WorldResults w;
+    sim::world::RequestRecord q;
+    q.tx = hash(1);
+    q.submitted = at(3);
+    q.stamp_hashes = 300;
+    q.stamp_time = sim::Duration::from_nanos(3'000'000'000);
+    w.requests.push_back(q);
+    q.tx = hash(2);
+    q.stamp_time = sim::Duration::from_nanos(1'000'000'000);
+    w.requests.push_back(q);
+    sim::world::RenewalRecord n;
+    n.tx = hash(9);
+    n.code = hash(1);
+    n.user = 4;
+    n.submitted = at(500);
+    n.included = at(510);
+    n.confirmed = at(540);
+    n.success = true;
+    w.renewals.push_back(n);
+    n.tx = hash(10);
+    n.included = at(525);
+    n.confirmed.reset();
+    n.success = false;
+    n.reason = static_cast<std::uint8_t>(state::Reason::kRenewalLimit);
+    w.renewals.push_back(n);
+    const analysis::RunResults run = to_run_results(scenario(), 0, w);
+    ASSERT_EQ(run.renewals.size(), 2u);
+    EXPECT_EQ(run.renewals[0].status, 2);
+    EXPECT_EQ(run.renewals[0].user, 4u);
+    EXPECT_EQ(run.renewals[0].confirm_ns, at(540).nanos());
+    EXPECT_EQ(run.renewals[1].status, 3);
+    EXPECT_EQ(run.codes.renewal_reason[run.renewals[1].reason], "renewal_limit");
+    const auto m = summary(run);
+    EXPECT_EQ(m.at("renewals_submitted"), 2);
+    EXPECT_EQ(m.at("renewals"), 1);
+    EXPECT_DOUBLE_EQ(m.at("stamp_time_mean_s"), 2.0);
 }
 
 TEST(ResultsMapping, PoolUtilisationIsTheFinalReferenceState) {

@@ -583,6 +583,72 @@ TEST(ScenarioErrors, CrossFieldRules) {
     EXPECT_NE(errors[4].message.find("overlaps group 0"), std::string::npos);
 }
 
+// TTLs in blocks or as durations, converted with consensus.period (issue 9).
+TEST(ScenarioTtl, DurationsAreWholeNumbersOfBlocks) {
+    const Scenario s = load_ok(std::string(kTwoClouds) +
+                               "consensus: {period: 10s}\n"
+                               "pool:\n"
+                               "  ttl: {policy: adaptive, ttl_blocks: 1d, base_ttl: 2h, min_ttl: 10min,\n"
+                               "        per_tier: {small: 1h, large: 30}}\n");
+    EXPECT_EQ(s.pool.ttl.ttl_blocks, 8640u);
+    EXPECT_EQ(s.pool.ttl.base_ttl, 720u);
+    EXPECT_EQ(s.pool.ttl.min_ttl, 60u);
+    EXPECT_EQ(s.pool.ttl.per_tier_blocks, (std::vector<std::uint64_t>{360, 8640, 30}));
+    // From --set too, with the default period of 15 s; a count of blocks as before.
+    EXPECT_EQ(load_ok(kTwoClouds, {{"pool.ttl.ttl_blocks", "6h"}}).pool.ttl.ttl_blocks, 1440u);
+    EXPECT_EQ(load_ok(kTwoClouds, {{"pool.ttl.ttl_blocks", "77"}}).pool.ttl.ttl_blocks, 77u);
+}
+
+TEST(ScenarioTtl, BadTtlsAreErrorsWithPositions) {
+    const auto errors = load_errors(std::string(kTwoClouds) +
+                                    "consensus: {period: 7s}\n"
+                                    "pool: {ttl: {ttl_blocks: 1d, base_ttl: soon, min_ttl: 0s}}\n");
+    ASSERT_EQ(errors.size(), 3u) << dump(errors);
+    EXPECT_EQ(errors[0].to_string(),
+              "test.yaml:5:26: pool.ttl.ttl_blocks: 1d is not a whole number of blocks of "
+              "consensus.period 7s (12342.9 blocks)");
+    EXPECT_EQ(errors[1].key, "pool.ttl.base_ttl");
+    EXPECT_NE(errors[1].message.find("a number of blocks or a duration"), std::string::npos) << dump(errors);
+    EXPECT_EQ(errors[2].key, "pool.ttl.min_ttl");
+    EXPECT_EQ(errors[2].column, 55u);
+    const auto set = load_errors(kTwoClouds, {{"pool.ttl.per_tier.small", "1m1s"}});
+    ASSERT_EQ(set.size(), 1u) << dump(set);
+    EXPECT_EQ(set[0].file, "--set");
+    EXPECT_EQ(set[0].key, "pool.ttl.per_tier.small");
+}
+
+// The users' stamp work and renewals (issue 9).
+TEST(ScenarioWorkload, HashRateRenewalsAndTheStampBound) {
+    const Scenario d = load_ok(kTwoClouds);
+    EXPECT_EQ(d.workload.users.hash_rate, (Rate{1'000'000, seconds(1)}));
+    EXPECT_EQ(d.workload.users.renew_probability, 0.0);
+    EXPECT_EQ(d.workload.users.renew_margin, minutes(30));
+    const Scenario s = load_ok(std::string(kTwoClouds) +
+                               "workload: {users: {hash_rate: 30000/min, renew_probability: 80%, "
+                               "renew_margin: 1h}}\n");
+    EXPECT_EQ(s.workload.users.hash_rate.per_second(), 500.0);
+    EXPECT_EQ(s.workload.users.renew_probability, 0.8);
+    EXPECT_EQ(s.workload.users.renew_margin, hours(1));
+
+    for (const char* bad : {"0", "2000000000000/s", "fast"}) {
+        const auto errors = load_errors(kTwoClouds, {{"workload.users.hash_rate", bad}});
+        ASSERT_EQ(errors.size(), 1u) << bad << dump(errors);
+        EXPECT_EQ(errors[0].key, "workload.users.hash_rate");
+    }
+    // Users compute real stamps: at most kMaxUserStampBits while any arrive.
+    const auto errors = load_errors(std::string(kTwoClouds) + "txpool: {stamp_bits: 30}\n");
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(
+        errors[0].to_string().rfind("test.yaml:4:22: txpool.stamp_bits: at most 24 while users arrive", 0),
+        0u)
+        << dump(errors);
+    EXPECT_TRUE(load_ok(std::string(kTwoClouds) + "txpool: {stamp_bits: 24}\n").txpool.stamp_bits);
+    EXPECT_EQ(load_ok(std::string(kTwoClouds) + "txpool: {stamp_bits: 64}\n",
+                      {{"workload.users.arrival_rate", "0"}})
+                  .txpool.stamp_bits,
+              64u);
+}
+
 TEST(ScenarioErrors, TopologyRulesUseTheNodeCount) {
     const auto odd = load_errors(std::string(kTwoClouds) +
                                  "network: {full_nodes: 1, topology: {kind: random_regular, degree: 3}}\n");

@@ -227,5 +227,35 @@ TEST(FromScenario, EveryReplicationIsChecked) {
     EXPECT_TRUE(checked.error().message.ends_with("(replication 0)")) << checked.error().message;
 }
 
+// `--set workload.users.arrival_rate=0` (a bare 0, which the docs allow) is a world
+// without users: it checks and runs, and its validators still seal blocks.
+TEST(FromScenario, AZeroArrivalRateIsAWorldWithoutUsers) {
+    for (const char* rate : {"0", "0/h"}) {
+        const auto s = scenario::load_default_scenario(
+            {{"workload.users.arrival_rate", rate}, {"duration", "3min"}, {"network.full_nodes", "12"}});
+        ASSERT_TRUE(s.has_value()) << rate;
+        const auto checked = check_world(*s);
+        ASSERT_TRUE(checked.has_value()) << to_scenario_error(*s, checked.error()).to_string();
+        auto config = world_config(*s, 0);
+        ASSERT_TRUE(config.has_value()) << config.error().message;
+        const WorldResults r = World(std::move(*config)).run();
+        EXPECT_GT(r.blocks.size(), 8u) << rate;
+        EXPECT_TRUE(r.requests.empty());
+    }
+}
+
+// The workload's stamp and renewal keys reach the world.
+TEST(FromScenario, HashRateAndRenewalsReachTheWorld) {
+    const auto s = scenario::load_default_scenario({{"workload.users.hash_rate", "250000/s"},
+                                                    {"workload.users.renew_probability", "0.25"},
+                                                    {"workload.users.renew_margin", "2h"}});
+    ASSERT_TRUE(s.has_value());
+    const auto c = world_config(*s, 0);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_DOUBLE_EQ(c->users.hash_rate, 250000.0);
+    EXPECT_EQ(c->users.renew_probability, 0.25);
+    EXPECT_EQ(c->users.renew_margin, hours(2));
+}
+
 }  // namespace
 }  // namespace cl::sim::world

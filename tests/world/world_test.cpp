@@ -11,6 +11,7 @@
 #include "protocol/core/keccak.hpp"
 #include "protocol/core/secp256k1.hpp"
 #include "protocol/state/receipt.hpp"
+#include "protocol/txpool/stamp.hpp"
 #include "sim/world/world.hpp"
 
 namespace cl::sim::world {
@@ -421,7 +422,7 @@ TEST(WorldWorkload, TransfereesPresentTransferredCodes) {
 // Refused users ask again after an exponential delay, at most max_attempts requests in all.
 TEST(WorldWorkload, RefusedUsersRequestAgain) {
     WorldConfig c = small_world(5, minutes(40));
-    c.txpool.stamp_bits = 8;  // requests carry no stamp: every one is refused by the txpool
+    c.txpool.account_slots = 0;  // every request is refused by the txpool (account_slots_full)
     c.users.rerequest_probability = 1.0;
     c.users.rerequest_delay_mean = seconds(60);
     c.users.max_attempts = 3;
@@ -698,6 +699,176 @@ TEST(WorldWorkload, ArrivalsArePoissonWithTheRegionAndTierMix) {
     var /= static_cast<double>(gaps.size() - 1);
     EXPECT_NEAR(mean, 0.5, 0.04);
     EXPECT_NEAR(std::sqrt(var) / mean, 1.0, 0.08) << "exponential gaps: coefficient of variation 1";
+}
+
+}  // namespace
+}  // namespace cl::sim::world
+
+namespace cl::sim::world {
+namespace {
+
+// Issue 9, workload and pool: stamps, expiry, renewals, a world without users.
+
+// With txpool.stamp_bits set, users compute the real stamp (the txpool admits their
+// requests) and are charged the hashes the search took at hash_rate before sending.
+TEST(WorldWorkload, UsersComputeRealStampsAndAreChargedTheHashes) {
+    WorldConfig c = small_world(5, minutes(20));
+    constexpr unsigned kBits = 8;
+    c.txpool.stamp_bits = kBits;
+    c.users.hash_rate = 100;  // 2^8 hashes ≈ 2.56 s per request
+    const WorldResults r = World(c).run();
+    ASSERT_GT(r.requests.size(), 100u);
+    std::size_t confirmed = 0;
+    double hashes = 0;
+    for (const RequestRecord& q : r.requests) {
+        EXPECT_NE(q.reason, 100 + static_cast<int>(txpool::Refusal::kMissingStamp)) << "stamp missing";
+        EXPECT_NE(q.reason, 100 + static_cast<int>(txpool::Refusal::kBadStamp)) << "stamp too weak";
+        // The real search over the user's address and the nonce (0: its first request).
+        const Address sender = address_of(derive_private_key(c.seed, "user/" + std::to_string(q.user)));
+        ASSERT_EQ(q.attempt, 1u);
+        EXPECT_EQ(q.stamp_hashes, txpool::find_stamp(sender, 0, kBits).hashes);
+        EXPECT_EQ(q.stamp_time, Duration::from_nanos(static_cast<std::int64_t>(
+                                    std::ceil(static_cast<double>(q.stamp_hashes) * 1e9 / 100.0))));
+        hashes += static_cast<double>(q.stamp_hashes);
+        confirmed += q.confirmed ? 1 : 0;
+    }
+    EXPECT_GT(confirmed, r.requests.size() / 2) << "stamped requests are admitted and served";
+    EXPECT_NEAR(hashes / static_cast<double>(r.requests.size()), 256.0, 60.0) << "geometric, mean 2^bits";
+
+    // The charge delays sending: with a far faster device the same users arrive at the
+    // same times (arrivals do not depend on the rest of the world) and send earlier by
+    // exactly the difference of their stamp times.
+    WorldConfig fast = c;
+    fast.users.hash_rate = 1e12;
+    std::map<std::uint64_t, Time> arrived;
+    for (const RequestRecord& q : World(fast).run().requests) arrived[q.user] = q.submitted - q.stamp_time;
+    std::size_t compared = 0;
+    for (const RequestRecord& q : r.requests) {
+        if (!arrived.contains(q.user)) continue;
+        EXPECT_EQ(q.submitted - q.stamp_time, arrived[q.user]) << "user " << q.user;
+        EXPECT_GT(q.submitted, arrived[q.user]);
+        ++compared;
+    }
+    EXPECT_GT(compared, 100u);
+}
+
+// A code presented after it expired is refused by the cloud as expired (not recorded as
+// never confirmed).
+TEST(WorldWorkload, CodesPresentedAfterExpiryAreRecordedExpired) {
+    WorldConfig c = small_world(7, minutes(40));
+    c.pool.ttl.ttl_blocks = 8;               // two minutes at 15 s
+    c.users.redeem_delay_mean = minutes(8);  // most holders present after that
+    const WorldResults r = World(c).run();
+    std::size_t expired = 0;
+    for (const RedemptionRecord& d : r.redemptions) {
+        if (d.reason == static_cast<std::uint8_t>(state::Reason::kExpired) && !d.included) {
+            ++expired;
+            EXPECT_FALSE(d.submitted) << "the cloud sends no redeem for an expired code";
+        }
+        EXPECT_NE(d.reason, 201) << "never_confirmed";
+    }
+    EXPECT_GT(expired, r.redemptions.size() / 2);
+}
+
+std::size_t expired_presentations(const WorldResults& r) {
+    std::size_t n = 0;
+    for (const RedemptionRecord& d : r.redemptions)
+        n += d.reason == static_cast<std::uint8_t>(state::Reason::kExpired) ? 1 : 0;
+    return n;
+}
+
+// Under the renewable policy holders renew codes they have not redeemed before expiry,
+// through the pool contract, at most max_renewals times a code; renewed codes are
+// redeemed where they would otherwise have expired.
+TEST(WorldWorkload, HoldersRenewBeforeExpiryWithinMaxRenewals) {
+    WorldConfig c = small_world(8, minutes(60));
+    c.pool.ttl.kind = state::TtlKind::kRenewable;
+    c.pool.ttl.ttl_blocks = 40;  // ten minutes
+    c.pool.ttl.max_renewals = 2;
+    c.users.redeem_delay_mean = minutes(20);
+    c.users.renew_probability = 1.0;
+    c.users.renew_margin = minutes(3);
+    World world(c);
+    const WorldResults r = world.run();
+    ASSERT_GT(r.renewals.size(), 50u);
+    std::map<Hash32, std::size_t> renewed;
+    std::map<Hash32, const RequestRecord*> requests;
+    for (const RequestRecord& q : r.requests) requests[q.tx] = &q;
+    for (const RenewalRecord& n : r.renewals) {
+        ASSERT_TRUE(requests.contains(n.code));
+        const RequestRecord& q = *requests[n.code];
+        EXPECT_EQ(n.user, q.user);
+        ASSERT_TRUE(q.confirmed);
+        EXPECT_GE(n.submitted, *q.confirmed) << "a holder renews a code it holds";
+        // Before expiry: the code's block plus 40 blocks is about 10 minutes after inclusion.
+        if (n.success) ++renewed[n.code];
+    }
+    ASSERT_GT(renewed.size(), 20u);
+    const state::LedgerState& s = world.final_state();
+    for (const auto& [code, count] : renewed) {
+        EXPECT_LE(count, 2u);
+        const auto entry = s.code(code);
+        ASSERT_TRUE(entry.has_value());
+        EXPECT_EQ(entry->renewals, count);
+    }
+
+    c.users.renew_probability = 0;
+    const WorldResults without = World(c).run();
+    EXPECT_TRUE(without.renewals.empty());
+    EXPECT_LT(expired_presentations(r) * 2, expired_presentations(without))
+        << "renewals keep codes alive until they are presented";
+}
+
+// Stamps and renewals are deterministic: same seed, same requests, stamp times and renewals.
+TEST(WorldWorkload, SameSeedSameStampsAndRenewals) {
+    WorldConfig c = small_world(12, minutes(25));
+    c.txpool.stamp_bits = 6;
+    c.users.hash_rate = 50;
+    c.pool.ttl.kind = state::TtlKind::kRenewable;
+    c.pool.ttl.ttl_blocks = 30;
+    c.pool.ttl.max_renewals = 3;
+    c.users.redeem_delay_mean = minutes(15);
+    c.users.renew_probability = 0.7;
+    c.users.renew_margin = minutes(2);
+    auto fingerprint = [](const WorldResults& r) {
+        Bytes out;
+        for (const RequestRecord& q : r.requests) {
+            out.insert(out.end(), q.tx.bytes.begin(), q.tx.bytes.end());
+            const auto t = static_cast<std::uint64_t>(q.submitted.nanos() + q.stamp_time.nanos());
+            for (int i = 0; i < 8; ++i) out.push_back(static_cast<std::uint8_t>(t >> (8 * i)));
+        }
+        for (const RenewalRecord& n : r.renewals) {
+            out.insert(out.end(), n.tx.bytes.begin(), n.tx.bytes.end());
+            out.push_back(n.reason);
+        }
+        return keccak256(out);
+    };
+    const WorldResults a = World(c).run();
+    ASSERT_FALSE(a.renewals.empty());
+    const WorldResults b = World(c).run();
+    EXPECT_EQ(fingerprint(a), fingerprint(b));
+    EXPECT_EQ(digest(a), digest(b));
+}
+
+// A world without users (arrival rate 0, no region to draw from) runs: blocks are sealed.
+TEST(World, RunsWithoutUsers) {
+    WorldConfig c = small_world(2, minutes(5));
+    c.users.requests_per_second = 0;
+    c.users.region_weights.assign(regions().regions.size(), 0.0);
+    auto world = World::create(c);
+    ASSERT_TRUE(world.has_value()) << world.error();
+    const WorldResults r = world->run();
+    EXPECT_GT(r.blocks.size(), 15u);
+    EXPECT_TRUE(r.requests.empty());
+
+    // Without users any stamp difficulty is fine; with users the stamps are computed.
+    c.txpool.stamp_bits = 40;
+    EXPECT_TRUE(World::validate(c).has_value());
+    WorldConfig busy = small_world(2, minutes(5));
+    busy.txpool.stamp_bits = 40;
+    const auto refused = World::validate(busy);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_TRUE(refused.error().starts_with("txpool.stamp_bits: at most 24")) << refused.error();
 }
 
 }  // namespace
