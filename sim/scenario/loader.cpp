@@ -1552,7 +1552,9 @@ class SchemaChecker {
     // ---- outputs ----
     void check_outputs(const Field& f) {
         MapReader m(c_, f, strings({"file", "sample_interval"}));
-        get_string(c_, m.get("file"), s_.outputs.file);
+        const Field file = m.get("file");
+        get_string(c_, file, s_.outputs.file);
+        if (file) s_.outputs.file_pos = source_pos(file.node->pos);
         const Field si = m.get("sample_interval");
         if (const auto d = read_duration(c_, si, {.allow_zero = false, .max = std::nullopt})) {
             if (*d > s_.duration && duration_ok_) {
