@@ -594,7 +594,7 @@ std::vector<unsigned char> build_image(std::span<const RunResults> runs) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Publishing the bytes (docs/metrics.md "Writing"). Linux: the bytes go to an unnamed file
+// Publishing the bytes (docs/metrics.md "How the file is written"). Linux: the bytes go to an unnamed file
 // (O_TMPFILE) in the target's directory, which is fsynced and then linked into place
 // (linkat); the directory is fsynced after. A name other than `path` exists only when
 // `path` already exists (linkat cannot replace): then the unnamed file is linked as

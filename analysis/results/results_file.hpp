@@ -25,9 +25,10 @@
 // and provenance strings are variable-length UTF-8 strings. Datasets are chunked, and
 // deflate-compressed (with shuffle) when the HDF5 library has deflate.
 //
-// Thread-safety: the functions share no state of their own; HDF5 serialises concurrent
-// calls when it is a thread-safe build (Debian's is). They change HDF5's error-printing
-// setting of the calling thread for their duration only.
+// Thread-safety: the functions share no state of their own but a fixed table of the
+// temporary names being written (lock-free atomics; for remove_unfinished_results_files);
+// HDF5 serialises concurrent calls when it is a thread-safe build (Debian's is). They
+// change HDF5's error-printing setting of the calling thread for their duration only.
 #pragma once
 
 #include <cstdint>
