@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "app/command_line.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/from_scenario.hpp"
 
@@ -11,7 +12,21 @@ namespace sc = cl::sim::scenario;
 
 namespace {
 
-constexpr std::string_view kCheckUsage = "usage: cloudledger check SCENARIO.yaml [--set key=value]...";
+constexpr std::string_view kCheckUsage = "usage: cloudledger check SCENARIO.yaml [--set KEY=VALUE]...";
+
+constexpr std::string_view kCheckHelp =
+    "\n"
+    "Validates a scenario without running it and reports every error, one per line, as\n"
+    "FILE:LINE:COLUMN: KEY: MESSAGE on stderr (FILE is --set for an override, LINE its\n"
+    "number). Then builds each replication's topology and resolves the fault selectors\n"
+    "against it, as `run` does. On success prints one summary line. Writes no file.\n"
+    "\n"
+    "options:\n"
+    "  --set KEY=VALUE   override one scenario value, e.g. --set duration=2h\n"
+    "                    (docs/scenarios.md); may be repeated, later ones win\n"
+    "  -h, --help        show this text\n"
+    "\n"
+    "Exit codes: 0 ok, 2 bad usage or an invalid scenario.\n";
 
 std::string plural(std::size_t n, const std::string& word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -25,25 +40,23 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
     bool bad_set = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
+        if (is_help(a)) {
+            out << kCheckUsage << "\n" << kCheckHelp;
+            return 0;
+        }
         std::string set_arg;
-        if (a == "--set") {
-            if (i + 1 == args.size()) {
-                err << "error: --set needs key=value\n" << kCheckUsage << "\n";
-                return 2;
-            }
-            set_arg = args[++i];
-        } else if (a.starts_with("--set=")) {
-            set_arg = a.substr(6);
-        } else if (a.starts_with("-") && a != "-") {
-            err << "error: unknown option '" << a << "'\n" << kCheckUsage << "\n";
-            return 2;
+        if (auto v = take_value(args, i, {"--set"})) {
+            if (!*v) return usage_error(err, v->error(), kCheckUsage, "check");
+            set_arg = **v;
+        } else if (a.size() > 1 && a[0] == '-') {
+            return usage_error(err, "unknown option '" + a + "'", kCheckUsage, "check");
         } else if (path.empty()) {
+            if (a.empty()) return usage_error(err, "the scenario file name is empty", kCheckUsage, "check");
             path = a;
             continue;
         } else {
-            err << "error: check takes one scenario file, got '" << path << "' and '" << a << "'\n"
-                << kCheckUsage << "\n";
-            return 2;
+            return usage_error(err, "check takes one scenario file, got '" + path + "' and '" + a + "'",
+                               kCheckUsage, "check");
         }
         auto o = sc::parse_override(set_arg);
         if (!o) {
@@ -56,10 +69,7 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
         }
         sets.push_back(std::move(*o));
     }
-    if (path.empty()) {
-        err << "error: no scenario file given\n" << kCheckUsage << "\n";
-        return 2;
-    }
+    if (path.empty()) return usage_error(err, "no scenario file given", kCheckUsage, "check");
     if (bad_set) return 2;
     const auto scenario = sc::load_scenario_file(path, sets);
     if (!scenario) {

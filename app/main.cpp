@@ -1,12 +1,15 @@
 // The `cloudledger` command-line program: the composition root (DESIGN.md §8).
 // Exit codes: 0 success, 1 runtime failure (or failed conformance cases), 2 bad usage
-// or bad input.
+// or bad input. Every command answers `-h`/`--help` (its usage on stdout, exit 0); the
+// program answers `--version`.
 #include <iostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/check_command.hpp"
+#include "app/command_line.hpp"
 #include "app/conformance/runners.hpp"
 #include "app/run_command.hpp"
 #include "sim/net/import.hpp"
@@ -15,18 +18,45 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: cloudledger <command> [args]\n"
+    "       cloudledger <command> --help\n"
+    "       cloudledger --version\n"
     "\n"
     "commands:\n"
-    "  run [SCENARIO.yaml] [-o results.h5] [--seed N] [--set k=v]... [--quiet]\n"
+    "  run [SCENARIO.yaml] [-o FILE.h5] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "                                        simulate a scenario (default: the embedded\n"
     "                                        scenarios/passport.yaml), write HDF5 results\n"
-    "  check SCENARIO.yaml [--set k=v]...    validate a scenario, report every error\n"
+    "  check SCENARIO.yaml [--set KEY=VALUE]...\n"
+    "                                        validate a scenario, report every error\n"
     "  conformance clique-votes FILE.json    run Clique voting vectors through the engine\n"
     "  conformance clique-headers FILE.json  verify real Clique headers (hash, seal, signer)\n"
     "  topology FILE.graphml|FILE.dot        load a topology file and summarise it\n"
     "  help                                  show this text\n"
     "\n"
-    "File formats: docs/conformance.md. Exit codes: 0 ok, 1 failures, 2 bad usage or input.\n";
+    "`cloudledger COMMAND --help` describes a command. File formats: docs/scenarios.md,\n"
+    "docs/conformance.md. Exit codes: 0 ok, 1 failures, 2 bad usage or input.\n";
+
+constexpr std::string_view kConformanceUsage =
+    "usage: cloudledger conformance clique-votes FILE.json\n"
+    "       cloudledger conformance clique-headers FILE.json";
+constexpr std::string_view kConformanceHelp =
+    "\n"
+    "Runs a conformance file through the real Clique engine and prints one line per case,\n"
+    "then `N passed, M failed` (formats: docs/conformance.md).\n"
+    "\n"
+    "suites:\n"
+    "  clique-votes     Clique voting vectors (the shared clique-votes.json format)\n"
+    "  clique-headers   real Clique headers: hash, seal and signer of each\n"
+    "\n"
+    "Exit codes: 0 all passed, 1 some failed, 2 bad usage or a malformed file\n"
+    "(FILE:LINE:COLUMN or the field named on stderr).\n";
+
+constexpr std::string_view kTopologyUsage = "usage: cloudledger topology FILE.graphml|FILE.dot";
+constexpr std::string_view kTopologyHelp =
+    "\n"
+    "Loads a topology file (Topology Zoo GraphML, Graphviz DOT) as a scenario would and\n"
+    "prints its node and link counts and whether it is connected.\n"
+    "\n"
+    "Exit codes: 0 ok, 2 bad usage or a malformed file (FILE:LINE[:COLUMN] on stderr).\n";
 
 // Loads a GraphML/DOT topology; a malformed file is bad input: exit 2, nothing on stdout
 // and `file:line[:column]: message` on stderr (the form editors and CI annotators parse).
@@ -46,26 +76,70 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
+bool any_help(std::span<const std::string> args) {
+    for (const std::string& a : args) {
+        if (cl::app::is_help(a)) return true;
+    }
+    return false;
+}
+
+// The first word that looks like an option ("-x", "--x"; not "-" alone), if any: the
+// conformance and topology commands take none besides --help.
+const std::string* first_option(std::span<const std::string> args) {
+    for (const std::string& a : args) {
+        if (a.size() > 1 && a[0] == '-') return &a;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return usage_error("no command given");
-    if (args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    const std::span<const std::string> rest = std::span(args).subspan(1);
+    if (args[0] == "help" || cl::app::is_help(args[0])) {
         std::cout << kUsage;
         return 0;
     }
-    if (args[0] == "run") return cl::app::run_scenario(std::span(args).subspan(1), std::cout, std::cerr);
-    if (args[0] == "check") return cl::app::run_check(std::span(args).subspan(1), std::cout, std::cerr);
+    if (args[0] == "--version" || args[0] == "version") {
+        std::cout << "cloudledger " << CLOUDLEDGER_VERSION << " (" << CLOUDLEDGER_BUILD_TYPE << " build)\n";
+        return 0;
+    }
+    if (args[0] == "run") return cl::app::run_scenario(rest, std::cout, std::cerr);
+    if (args[0] == "check") return cl::app::run_check(rest, std::cout, std::cerr);
     if (args[0] == "conformance") {
-        if (args.size() != 3) return usage_error("conformance takes a suite and one FILE.json");
-        if (args[1] == "clique-votes") return cl::app::run_clique_votes(args[2], std::cout, std::cerr);
-        if (args[1] == "clique-headers") return cl::app::run_clique_headers(args[2], std::cout, std::cerr);
-        return usage_error("unknown conformance suite '" + args[1] + "' (clique-votes, clique-headers)");
+        // These commands take no option values, so a -h/--help anywhere is a request for help.
+        if (any_help(rest)) {
+            std::cout << kConformanceUsage << "\n" << kConformanceHelp;
+            return 0;
+        }
+        if (const std::string* o = first_option(rest)) {
+            return cl::app::usage_error(std::cerr, "unknown option '" + *o + "'", kConformanceUsage,
+                                        "conformance");
+        }
+        if (rest.size() != 2) {
+            return cl::app::usage_error(std::cerr, "conformance takes a suite and one FILE.json",
+                                        kConformanceUsage, "conformance");
+        }
+        if (rest[0] == "clique-votes") return cl::app::run_clique_votes(rest[1], std::cout, std::cerr);
+        if (rest[0] == "clique-headers") return cl::app::run_clique_headers(rest[1], std::cout, std::cerr);
+        return cl::app::usage_error(
+            std::cerr, "unknown conformance suite '" + rest[0] + "' (clique-votes, clique-headers)",
+            kConformanceUsage, "conformance");
     }
     if (args[0] == "topology") {
-        if (args.size() != 2) return usage_error("topology takes one FILE");
-        return run_topology(args[1]);
+        if (any_help(rest)) {
+            std::cout << kTopologyUsage << "\n" << kTopologyHelp;
+            return 0;
+        }
+        if (const std::string* o = first_option(rest)) {
+            return cl::app::usage_error(std::cerr, "unknown option '" + *o + "'", kTopologyUsage, "topology");
+        }
+        if (rest.size() != 1) {
+            return cl::app::usage_error(std::cerr, "topology takes one FILE", kTopologyUsage, "topology");
+        }
+        return run_topology(rest[0]);
     }
     return usage_error("unknown command '" + args[0] + "'");
 }

@@ -3,14 +3,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <vector>
 
 #include "analysis/results/digest.hpp"
 #include "analysis/results/results_file.hpp"
 #include "analysis/results/summary_table.hpp"
+#include "app/command_line.hpp"
+#include "app/progress.hpp"
 #include "app/results_mapping.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/from_scenario.hpp"
@@ -18,53 +22,84 @@
 namespace cl::app {
 namespace {
 
+constexpr std::string_view kRunUsage =
+    "usage: cloudledger run [SCENARIO.yaml] [-o FILE.h5] [--seed N] [--set KEY=VALUE]... [--quiet]";
+
+constexpr std::string_view kRunHelp =
+    "\n"
+    "Simulates every replication of a scenario (the embedded scenarios/passport.yaml when\n"
+    "none is given), prints a summary table per run on stdout and writes the HDF5 results\n"
+    "file (docs/metrics.md). Progress goes to stderr when it is a terminal.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE.h5   the results file (default: outputs.file of the scenario);\n"
+    "                         relative to the working directory; checked before running\n"
+    "  --seed N               the scenario seed (as --set seed=N, after the --sets)\n"
+    "  --set KEY=VALUE        override one scenario value, e.g. --set duration=2h\n"
+    "                         (docs/scenarios.md); may be repeated, later ones win\n"
+    "  -q, --quiet            no progress line\n"
+    "  -h, --help             show this text\n"
+    "\n"
+    "Exit codes: 0 ok, 1 runtime failure (results not written), 2 bad usage or input\n"
+    "(nothing run, nothing written).\n";
+
 struct Options {
-    std::string scenario;  // empty: the embedded default
-    std::string output;    // empty: outputs.file of the scenario
+    std::string scenario;               // empty: the embedded default
+    std::optional<std::string> output;  // nullopt: outputs.file of the scenario
     std::optional<std::uint64_t> seed;
     std::vector<sim::scenario::Override> sets;
     bool quiet = false;
+    bool help = false;
 };
 
-std::expected<Options, std::string> parse(std::span<const std::string> args) {
+// A usage error, or (positioned) a malformed --set, reported as `check` reports it.
+struct ParseError {
+    std::string message;
+    bool positioned = false;
+};
+
+std::expected<Options, ParseError> parse(std::span<const std::string> args) {
     Options o;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&]() -> std::expected<std::string, std::string> {
-            if (i + 1 >= args.size()) return std::unexpected(a + " needs a value");
-            return args[++i];
-        };
-        if (a == "-o" || a == "--output") {
-            auto v = value();
-            if (!v) return std::unexpected(v.error());
-            o.output = *v;
-        } else if (a == "--seed") {
-            auto v = value();
-            if (!v) return std::unexpected(v.error());
+        if (is_help(a)) {
+            o.help = true;
+            return o;
+        }
+        if (auto v = take_value(args, i, {"-o", "--output"})) {
+            if (!*v) return std::unexpected(ParseError{v->error()});
+            if ((*v)->empty()) return std::unexpected(ParseError{"-o needs a file name, got ''"});
+            o.output = **v;
+        } else if (auto seed_arg = take_value(args, i, {"--seed"})) {
+            if (!*seed_arg) return std::unexpected(ParseError{seed_arg->error()});
+            const std::string& text = **seed_arg;
             std::uint64_t seed = 0;
-            const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), seed);
-            if (ec != std::errc() || end != v->data() + v->size()) {
-                return std::unexpected("--seed: '" + *v + "' is not an unsigned integer");
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+            if (ec != std::errc() || end != text.data() + text.size()) {
+                return std::unexpected(ParseError{"--seed: '" + text + "' is not an unsigned integer"});
             }
             o.seed = seed;
-        } else if (a == "--set") {
-            auto v = value();
-            if (!v) return std::unexpected(v.error());
-            auto parsed = sim::scenario::parse_override(*v);
+        } else if (auto set = take_value(args, i, {"--set"})) {
+            if (!*set) return std::unexpected(ParseError{set->error()});
+            auto parsed = sim::scenario::parse_override(**set);
             // As `check` reports it: the override's place among the --set arguments.
             if (!parsed) {
-                return std::unexpected(std::string(sim::scenario::kSetSource) + ":" +
-                                       std::to_string(o.sets.size() + 1) + ":1: " + parsed.error());
+                return std::unexpected(ParseError{std::string(sim::scenario::kSetSource) + ":" +
+                                                      std::to_string(o.sets.size() + 1) +
+                                                      ":1: " + parsed.error(),
+                                                  true});
             }
             o.sets.push_back(*parsed);
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
-        } else if (!a.empty() && a[0] == '-') {
-            return std::unexpected("unknown option " + a);
+        } else if (a.size() > 1 && a[0] == '-') {
+            return std::unexpected(ParseError{"unknown option '" + a + "'"});
         } else if (o.scenario.empty()) {
+            if (a.empty()) return std::unexpected(ParseError{"the scenario file name is empty"});
             o.scenario = a;
         } else {
-            return std::unexpected("more than one scenario given ('" + o.scenario + "', '" + a + "')");
+            return std::unexpected(
+                ParseError{"more than one scenario given ('" + o.scenario + "', '" + a + "')"});
         }
     }
     return o;
@@ -76,15 +111,42 @@ std::uint64_t peak_rss_bytes() {
     return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
 }
 
+// SIGINT, SIGTERM, SIGHUP: remove the temporary name of a results file being written,
+// then die of the signal as if unhandled (the handler was reset by SA_RESETHAND; the
+// re-raised signal is delivered when the handler returns). Async-signal-safe.
+extern "C" void on_termination_signal(int sig) {
+    const int saved_errno = errno;
+    analysis::remove_unfinished_results_files();
+    ::raise(sig);
+    errno = saved_errno;
+}
+
+void install_termination_handlers() {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction old {};
+        if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;  // e.g. nohup
+        struct sigaction sa {};
+        sa.sa_handler = on_termination_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESETHAND;
+        ::sigaction(sig, &sa, nullptr);
+    }
+}
+
 }  // namespace
 
 int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
     auto options = parse(args);
     if (!options) {
-        // A malformed --set is reported as `check` reports it (`--set:N:1: ...`).
-        const bool positioned = options.error().starts_with(sim::scenario::kSetSource);
-        err << (positioned ? "" : "cloudledger run: ") << options.error() << "\n";
-        return 2;
+        if (options.error().positioned) {
+            err << options.error().message << "\n";
+            return 2;
+        }
+        return usage_error(err, options.error().message, kRunUsage, "run");
+    }
+    if (options->help) {
+        out << kRunUsage << "\n" << kRunHelp;
+        return 0;
     }
     if (options->seed) options->sets.push_back({"seed", std::to_string(*options->seed)});
     auto scenario = options->scenario.empty()
@@ -94,14 +156,26 @@ int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostr
         for (const auto& e : scenario.error()) err << e.to_string() << "\n";
         return 2;
     }
-    const std::string output = options->output.empty() ? scenario->outputs.file : options->output;
-    const bool progress = !options->quiet && isatty(STDERR_FILENO);
     // What only the built world shows (selectors resolved against each replication's
     // topology) is bad input too: reported before any run, so nothing is written.
     if (auto ok = sim::world::check_world(*scenario); !ok) {
         err << sim::world::to_scenario_error(*scenario, ok.error()).to_string() << "\n";
         return 2;
     }
+    // A results file that cannot be written is bad input, found before the simulation.
+    const std::string output = options->output.value_or(scenario->outputs.file);
+    if (auto writable = analysis::check_output_path(output); !writable) {
+        if (options->output) {
+            err << "error: -o " << writable.error() << "\n";
+        } else {
+            const sim::world::WorldConfigError e{"outputs.file", "cannot write results: " + writable.error(),
+                                                 scenario->outputs.file_pos};
+            err << sim::world::to_scenario_error(*scenario, e).to_string() << "\n";
+        }
+        return 2;
+    }
+    const bool progress = !options->quiet && isatty(STDERR_FILENO);
+    install_termination_handlers();
 
     std::vector<analysis::RunResults> runs;
     for (std::uint64_t rep = 0; rep < scenario->replications; ++rep) {
@@ -119,15 +193,16 @@ int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostr
         }
         sim::world::World& world = *created;
         auto report = [&](sim::Time now, std::uint64_t events) {
-            const double wall =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            const double done = now.since_start().to_seconds_f64();
-            std::fprintf(stderr,
-                         "\r%s rep %llu: %5.1f%% simulated (%.0f s of %.0f s), %.1f s wall, %.2f M events/s, "
-                         "ETA %.0f s   ",
-                         scenario->name.c_str(), static_cast<unsigned long long>(rep), 100 * done / total,
-                         done, total, wall, wall > 0 ? static_cast<double>(events) / wall / 1e6 : 0.0,
-                         done > 0 ? wall * (total - done) / done : 0.0);
+            const Progress p{
+                .scenario = scenario->name,
+                .replication = rep,
+                .replications = scenario->replications,
+                .simulated_s = now.since_start().to_seconds_f64(),
+                .total_s = total,
+                .wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                .events = events,
+            };
+            std::fputs(format_progress(p).c_str(), stderr);
         };
         const sim::world::WorldResults results = progress ? world.run(report) : world.run();
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -28,9 +28,10 @@
 // and provenance strings are variable-length UTF-8 strings. Datasets are chunked, and
 // deflate-compressed (with shuffle) when the HDF5 library has deflate.
 //
-// Thread-safety: the functions share no state of their own; HDF5 serialises concurrent
-// calls when it is a thread-safe build (Debian's is). They change HDF5's error-printing
-// setting of the calling thread for their duration only.
+// Thread-safety: the functions share no state of their own but a fixed table of the
+// temporary names being written (lock-free atomics; for remove_unfinished_results_files);
+// HDF5 serialises concurrent calls when it is a thread-safe build (Debian's is). They
+// change HDF5's error-printing setting of the calling thread for their duration only.
 #pragma once
 
 #include <cstdint>
@@ -53,15 +54,34 @@ inline constexpr std::uint32_t kResultsSchemaVersion = 2;
 // The error names the run, table, row and field.
 std::expected<void, std::string> validate_results(std::span<const RunResults> runs);
 
-// The temporary name write_results uses: path + ".tmp-" + the process id.
+// The temporary name write_results uses when `path` already exists (or the file system
+// has no O_TMPFILE): path + ".tmp-" + the process id.
 std::string temp_path_for(const std::string& path);
 
-// Writes `runs` to a new HDF5 file at `path`, replacing any file there. The file is built
-// under temp_path_for(path), flushed to disk (fsync) and renamed over `path` (rename(2)),
-// so `path` is either the previous file or the complete new one. On any failure (invalid
-// runs, HDF5 error, disk full, rename failure) the temporary file is removed and `path` is
-// left as it was; the error says what failed.
+// Checks, before any work, that write_results can create `path`: the path is not empty,
+// does not name a directory, and its directory exists and lets this process create a
+// file (probed by opening an unnamed O_TMPFILE file there and closing it, so nothing is
+// ever visible; access(2) where O_TMPFILE is unsupported). The error names the path.
+std::expected<void, std::string> check_output_path(const std::string& path);
+
+// Writes `runs` to a new HDF5 file at `path`, replacing any file there, atomically:
+// afterwards `path` is either the previous file or the complete new one, even if the
+// process is killed at any point (SIGKILL included) or the machine crashes after return.
+// How: the file is built in memory (HDF5's core driver), its bytes written to an unnamed
+// file (O_TMPFILE) in the target's directory, fsynced, linked into place (linkat; when
+// `path` exists, linked as temp_path_for(path) and renamed over it at once), and the
+// directory fsynced. Without O_TMPFILE the bytes go to temp_path_for(path) first. A
+// temporary name exists only during those last steps and is registered for
+// remove_unfinished_results_files. On any failure (invalid runs, HDF5 error, disk full,
+// rename failure) nothing is left behind and `path` is as it was; the error says what
+// failed. Memory: the finished file is held twice, briefly (HDF5's image and a copy).
 std::expected<void, std::string> write_results(const std::string& path, std::span<const RunResults> runs);
+
+// Removes the temporary names of writes in progress (see write_results). Async-signal-safe
+// (atomics and unlinkat(2) only): for handlers of SIGINT/SIGTERM, which then end the
+// process. A SIGKILL cannot be handled: it can leave a temporary name only in the instant
+// between linking it and renaming it over an existing file (the file under it is complete).
+void remove_unfinished_results_files() noexcept;
 
 // Reads every run of a file written by write_results, in the order written. Checks the
 // schema name and version, that every table and column is present, that hex columns

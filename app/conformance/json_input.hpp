@@ -19,8 +19,9 @@ struct InputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Parses a whole file. Throws InputError "FILE:LINE:COLUMN: ..." on a syntax error,
-// "FILE: cannot open" when unreadable.
+// Parses a whole file. Throws InputError "FILE:LINE:COLUMN: ..." on a syntax error or a
+// number beyond a double's range (anywhere, even in fields no runner reads), "FILE:
+// cannot open" when unreadable. No other exception escapes.
 nlohmann::json read_json_file(const std::string& path);
 
 // Typed access to obj[key]; `where` names obj in messages ("cases[3].blocks[1]").

@@ -572,6 +572,52 @@ std::string segments_key(const std::vector<PathSegment>& segs, std::size_t upto)
     return key;
 }
 
+// An override is one command-line argument: every position inside its value is reported
+// on the override's line, at the column in `path=value` (counting a newline inside the
+// value as one character). parse_yaml numbers the value's lines on from the override's
+// line (its line l at index + l, columns offset on line 1 only); this maps that back.
+class SetValuePositions {
+  public:
+    SetValuePositions(std::size_t index, std::size_t value_column, std::string_view value)
+        : index_(index), value_column_(value_column) {
+        line_starts_.push_back(0);
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (value[i] == '\n') line_starts_.push_back(i + 1);
+        }
+    }
+    Pos map(const Pos& p) const {
+        const std::size_t l = p.line > index_ ? p.line - index_ : 1;  // the value's line, 1-based
+        if (l <= 1) return Pos{Source::kSet, index_ + 1, p.column};
+        const std::size_t start = line_starts_[std::min(l, line_starts_.size()) - 1];
+        return Pos{Source::kSet, index_ + 1, value_column_ + start + p.column - 1};
+    }
+    void map_tree(Node& n) const {
+        n.pos = map(n.pos);
+        for (Node& item : n.items) map_tree(item);
+        for (Entry& e : n.entries) {
+            e.key_pos = map(e.key_pos);
+            map_tree(e.value);
+        }
+    }
+
+  private:
+    std::size_t index_;
+    std::size_t value_column_;
+    std::vector<std::size_t> line_starts_;  // offset of each line of the value
+};
+
+// "the anchor &q (line 3), which the alias at line 7 copies" for an aliased anchored node.
+std::string describe_anchor(const Node& n) {
+    return "the anchor " + (n.anchor_name.empty() ? std::string() : "&" + n.anchor_name + " ") + "(line " +
+           std::to_string(n.pos.line) + "), which the alias at line " + std::to_string(n.first_alias->line) +
+           " copies";
+}
+
+// Applies one --set to the tree, as if the value had been written in the file at `path`.
+// Refused (an error naming the key) where that cannot be done by editing one place: an
+// `x-` key (ignored by the schema; what its aliases copied was copied when the file was
+// read), and a path through or to a node with a YAML anchor that an alias copies (the
+// copies would not see the change).
 void apply_override(Checker& c, Node& root, const Override& o, std::size_t index) {
     const std::size_t line = index + 1;
     auto at = [&](std::size_t column) { return Pos{Source::kSet, line, column}; };
@@ -582,11 +628,25 @@ void apply_override(Checker& c, Node& root, const Override& o, std::size_t index
         c.error(at(column), o.path, error);
         return;
     }
+    if (const PathSegment& first = segs->front(); !first.is_index && first.key.starts_with("x-")) {
+        const Entry* e = root.find(first.key);
+        const bool aliased = e != nullptr && e->value.first_alias.has_value();
+        c.error(at(first.column), o.path,
+                "cannot set an x- key: the scenario ignores x- keys (a home for YAML anchors)" +
+                    (aliased ? "; it holds " + describe_anchor(e->value) + " as it was when the file was read"
+                             : std::string()) +
+                    ": set the values where they are used, or edit the file");
+        return;
+    }
     const std::size_t value_column = o.path.size() + 2;  // after `path=`
+    const SetValuePositions positions(index, value_column, o.value);
     std::vector<detail::ParseError> perr;
     auto value = detail::parse_yaml(o.value, Source::kSet, index, value_column - 1, perr);
-    for (const auto& e : perr) c.error(e.pos, o.path, "in the value of --set " + o.path + ": " + e.message);
+    for (const auto& e : perr) {
+        c.error(positions.map(e.pos), o.path, "in the value of --set " + o.path + ": " + e.message);
+    }
     if (!value) return;
+    positions.map_tree(*value);
     if (value->is_null() && o.value.empty()) value->pos = at(value_column);
 
     Node* cur = &root;
@@ -635,6 +695,14 @@ void apply_override(Checker& c, Node& root, const Override& o, std::size_t index
                 cur->items.back().pos = at(seg.column);
             }
             cur = &cur->items[seg.index];
+        }
+        if (cur->first_alias) {
+            const std::string prefix = segments_key(*segs, s + 1);
+            c.error(at(seg.column), o.path,
+                    "cannot set: " + (last ? std::string("it") : "'" + prefix + "'") + " holds " +
+                        describe_anchor(*cur) + ", and --set would change this place only, not the copy: " +
+                        "set the values where they are used, or edit the file");
+            return;
         }
         if (last) *cur = std::move(*value);
     }
@@ -1738,7 +1806,9 @@ class SchemaChecker {
     // ---- outputs ----
     void check_outputs(const Field& f) {
         MapReader m(c_, f, strings({"file", "sample_interval"}));
-        get_string(c_, m.get("file"), s_.outputs.file);
+        const Field file = m.get("file");
+        get_string(c_, file, s_.outputs.file);
+        if (file) s_.outputs.file_pos = source_pos(file.node->pos);
         const Field si = m.get("sample_interval");
         if (const auto d = read_duration(c_, si, {.allow_zero = false, .max = std::nullopt})) {
             if (*d > s_.duration && duration_ok_) {

@@ -14,6 +14,13 @@
 // File access: only for the files a scenario names (network.topology.file,
 // network.regions.file). A relative path written in the scenario is resolved against
 // the directory of `filename`; one given with --set, against the working directory.
+// outputs.file is not opened here and not resolved: it is relative to the working
+// directory (docs/scenarios.md).
+//
+// --set overrides edit the tree after YAML aliases were expanded; one that cannot act
+// as if written in the file — an `x-` key, or a value under an anchor that an alias
+// copies — is refused, naming the key. Positions inside an override's value are on the
+// override's line (the column counts newlines in the value as characters).
 //
 // Errors are sorted by source (the scenario file, then --set, then other files) and
 // position. Exceptions never escape (bad input is a value, STYLE.md §6).

@@ -245,7 +245,10 @@ struct FaultSpec {
 };
 
 struct OutputSpec {
+    // Relative to the working directory (like `run -o`), not to the scenario file: the
+    // results go where the program runs, wherever the scenario lives (docs/scenarios.md).
     std::string file = "results.h5";
+    SourcePos file_pos;  // where `file` was written; line 0 when defaulted
     Duration sample_interval = seconds(30);
 };
 

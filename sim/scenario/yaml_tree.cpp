@@ -63,11 +63,16 @@ class TreeBuilder final : public YAML::EventHandler {
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         Node n;
         n.pos = pos(mark);
+        name_anchor(anchor);
         complete(std::move(n), anchor);
     }
 
+    // Called just before the event of the node that carries the anchor.
+    void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_name_ = name; }
+
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         Node n;
+        uses_.try_emplace(anchor, pos(mark));
         const auto it = anchors_.find(anchor);
         if (it != anchors_.end()) {
             // Aliases are copies: bound the expanded size ("billion laughs").
@@ -88,6 +93,7 @@ class TreeBuilder final : public YAML::EventHandler {
         n.plain = tag == "?";
         n.text = value;
         n.pos = pos(mark);
+        name_anchor(anchor);
         // A plain `~`/`null`/empty is YAML's null.
         if (n.plain && (value == "~" || value == "null" || value == "Null" || value == "NULL")) {
             n.kind = Node::Kind::kNull;
@@ -102,6 +108,7 @@ class TreeBuilder final : public YAML::EventHandler {
         f.node.kind = Node::Kind::kSequence;
         f.node.pos = pos(mark);
         f.anchor = anchor;
+        name_anchor(anchor);
         stack_.push_back(std::move(f));
     }
     void OnSequenceEnd() override { close(); }
@@ -112,11 +119,26 @@ class TreeBuilder final : public YAML::EventHandler {
         f.node.kind = Node::Kind::kMap;
         f.node.pos = pos(mark);
         f.anchor = anchor;
+        name_anchor(anchor);
         stack_.push_back(std::move(f));
     }
     void OnMapEnd() override {
         apply_merge_keys(stack_.back());
         close();
+    }
+
+    // Marks every anchored node of the tree that an alias used (Node::first_alias).
+    void mark_aliased(Node& n) const {
+        if (n.anchor != 0) {
+            if (const auto use = uses_.find(n.anchor); use != uses_.end()) {
+                n.first_alias = use->second;
+                if (const auto name = anchor_names_.find(n.anchor); name != anchor_names_.end()) {
+                    n.anchor_name = name->second;
+                }
+            }
+        }
+        for (Node& item : n.items) mark_aliased(item);
+        for (Entry& e : n.entries) mark_aliased(e.value);
     }
 
   private:
@@ -141,8 +163,10 @@ class TreeBuilder final : public YAML::EventHandler {
         return p;
     }
 
+    // Also drops the anchor ids: a copy is not the anchored node.
     static void reposition(Node& n, const Pos& p) {
         n.pos = p;
+        n.anchor = 0;
         for (Node& item : n.items) reposition(item, p);
         for (Entry& e : n.entries) {
             e.key_pos = p;
@@ -163,9 +187,16 @@ class TreeBuilder final : public YAML::EventHandler {
         return total;
     }
 
+    void name_anchor(YAML::anchor_t anchor) {
+        if (anchor != 0) anchor_names_[anchor] = std::exchange(anchor_name_, {});
+    }
+
     void complete(Node n, YAML::anchor_t anchor) {
         ++nodes_;
-        if (anchor != 0) anchors_[anchor] = Anchored{n, count(n)};
+        if (anchor != 0) {
+            n.anchor = anchor;
+            anchors_[anchor] = Anchored{n, count(n)};
+        }
         if (stack_.empty()) {
             if (!root) root = std::move(n);
             return;
@@ -228,6 +259,9 @@ class TreeBuilder final : public YAML::EventHandler {
         std::size_t size = 0;
     };
     std::map<YAML::anchor_t, Anchored> anchors_;
+    std::map<YAML::anchor_t, Pos> uses_;                  // first alias of each anchor
+    std::map<YAML::anchor_t, std::string> anchor_names_;  // from OnAnchor
+    std::string anchor_name_;                             // the next node's anchor
     std::size_t nodes_ = 0;
 };
 
@@ -306,6 +340,7 @@ std::optional<Node> parse_yaml(std::string_view text, Source source, std::size_t
         empty.pos = Pos{source, 1 + line_offset, 1 + column_offset};
         return empty;
     }
+    builder.mark_aliased(*builder.root);
     return std::move(builder.root);
 }
 

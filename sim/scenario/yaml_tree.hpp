@@ -5,7 +5,8 @@
 // Differences from yaml-cpp's Node: maps keep their entries in document order and
 // duplicate keys are reported (not silently merged); every node and key carries a Pos;
 // aliases are expanded (a copy of the anchored node, positioned at the alias); merge
-// keys (`<<: *base`) are applied; a scalar remembers whether it was plain or quoted.
+// keys (`<<: *base`) are applied; a scalar remembers whether it was plain or quoted; an
+// anchored node that aliases copied is marked (Node::first_alias).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,13 @@ struct Node {
     Pos pos;
     std::vector<Node> items;     // kSequence
     std::vector<Entry> entries;  // kMap, in document order, keys unique
+    // A node that carries a YAML anchor (`&name`) used later by an alias or a merge key:
+    // the anchor's name and the position of the first use. Set on the anchored node only,
+    // not on the copies the aliases made — a --set override must not change it (the change
+    // would miss the copies; loader.cpp).
+    std::string anchor_name;
+    std::optional<Pos> first_alias;
+    std::size_t anchor = 0;  // the parser's id of the anchor on this node; 0: none
 
     bool is_null() const { return kind == Kind::kNull; }
     bool is_scalar() const { return kind == Kind::kScalar; }

@@ -245,6 +245,26 @@ TEST_F(ResultsFile, WriteToMissingDirectoryLeavesNothing) {
     EXPECT_TRUE(entries().empty());
 }
 
+TEST_F(ResultsFile, CheckOutputPathRefusesWhatCannotBeWrittenAndCreatesNothing) {
+    std::ofstream(path("plain")) << "x";
+    fs::create_directory(path("sub"));
+    EXPECT_TRUE(check_output_path(path("r.h5")));
+    EXPECT_TRUE(check_output_path(path("plain")));  // an existing file is replaced
+    EXPECT_TRUE(check_output_path(path("sub/r.h5")));
+    auto refused = [&](const std::string& target, const std::string& needle) {
+        auto result = check_output_path(target);
+        ASSERT_FALSE(result) << target;
+        EXPECT_NE(result.error().find(needle), std::string::npos) << result.error();
+    };
+    refused("", "empty");
+    refused(path("no-such-dir/r.h5"), "No such file or directory");
+    refused(path("plain/r.h5"), "Not a directory");
+    refused(path("sub"), "directory");
+    refused(path("sub/"), "directory");
+    EXPECT_EQ(entries(), (std::vector<std::string>{"plain", "sub"}));
+    EXPECT_TRUE(fs::is_empty(path("sub")));
+}
+
 TEST_F(ResultsFile, FailedRenameRemovesTempFile) {
     // The target is a non-empty directory: the whole file gets written, then rename(2) fails.
     const std::string target = path("occupied");

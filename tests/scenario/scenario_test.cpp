@@ -496,6 +496,76 @@ TEST(ScenarioOverrides, PathErrors) {
     EXPECT_NE(errors[5].message.find("YAML syntax error"), std::string::npos);
 }
 
+// An override acts as if written in the file, or is refused naming the key: never silently
+// nothing. The value behind an anchor has been copied by its aliases when the file was read.
+constexpr std::string_view kAnchoredQuotas =
+    "x-quotas: &quotas {small: 100, medium: 50, large: 10}\n"
+    "clouds:\n"
+    "  - {name: ovh, region: london, quotas: &own {small: 7}}\n"
+    "  - {name: otc, region: frankfurt, quotas: *quotas}\n"
+    "  - {name: ibm, region: tokyo, quotas: *own}\n";
+
+TEST(ScenarioOverrides, XKeyIsRefusedNamingTheKey) {
+    const auto errors =
+        load_errors(kAnchoredQuotas, {{"seed", "2"}, {"x-quotas.small", "5"}, {"x-new", "1"}});
+    ASSERT_EQ(errors.size(), 2u) << dump(errors);
+    EXPECT_EQ(errors[0].file, "--set");
+    EXPECT_EQ(errors[0].line, 2u);
+    EXPECT_EQ(errors[0].column, 1u);
+    EXPECT_EQ(errors[0].key, "x-quotas.small");
+    EXPECT_NE(errors[0].message.find("&quotas (line 1), which the alias at line 4 copies"), std::string::npos)
+        << errors[0].message;
+    EXPECT_EQ(errors[1].line, 3u);
+    EXPECT_EQ(errors[1].key, "x-new");
+    EXPECT_NE(errors[1].message.find("cannot set an x- key"), std::string::npos) << errors[1].message;
+}
+
+TEST(ScenarioOverrides, AnchoredValueThatAnAliasCopiesIsRefused) {
+    for (const char* path : {"clouds[0].quotas", "clouds[0].quotas.small"}) {
+        const auto errors = load_errors(kAnchoredQuotas, {{path, "3"}});
+        ASSERT_EQ(errors.size(), 1u) << dump(errors);
+        EXPECT_EQ(errors[0].file, "--set");
+        EXPECT_EQ(errors[0].line, 1u);
+        EXPECT_EQ(errors[0].column, 11u);  // `quotas`
+        EXPECT_EQ(errors[0].key, path);
+        EXPECT_NE(errors[0].message.find("the anchor &own (line 3), which the alias at line 5 copies"),
+                  std::string::npos)
+            << errors[0].message;
+    }
+}
+
+TEST(ScenarioOverrides, CopiesAndUnusedAnchorsAreSetLikeAnyValue) {
+    // A copy made by an alias is that place's own value; an anchor no alias uses is plain.
+    const Scenario s =
+        load_ok(std::string(kAnchoredQuotas) + "duration: &d 2h\n",
+                {{"clouds[1].quotas.small", "5"}, {"clouds[2].quotas.small", "8"}, {"duration", "3h"}});
+    EXPECT_EQ(s.clouds[0].quotas[0], 7u);
+    EXPECT_EQ(s.clouds[1].quotas[0], 5u);
+    EXPECT_EQ(s.clouds[1].quotas[1], 50u);
+    EXPECT_EQ(s.clouds[2].quotas[0], 8u);
+    EXPECT_EQ(s.duration, hours(3));
+}
+
+TEST(ScenarioOverrides, MultiLineValueIsReportedOnTheOverridesLine) {
+    // `network={full_nodes: 5,\n  bogus: 1}`: `bogus` is character 27 of the argument.
+    auto errors = load_errors(kTwoClouds, {{"seed", "1"}, {"network", "{full_nodes: 5,\n  bogus: 1}"}});
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(errors[0].file, "--set");
+    EXPECT_EQ(errors[0].line, 2u);
+    EXPECT_EQ(errors[0].column, 27u);
+    EXPECT_EQ(errors[0].key, "network.bogus");
+    // A bad value on the value's third line: still the override's line.
+    errors = load_errors(kTwoClouds, {{"duration", "\n\n\tx"}});
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(errors[0].line, 1u);
+    EXPECT_EQ(errors[0].column, 13u);  // `duration=` 9, then \n \n \t
+    // A syntax error inside a multi-line value, too.
+    errors = load_errors(kTwoClouds, {{"seed", "1"}, {"seed", "2"}, {"duration", "[1,\n  2"}});
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(errors[0].line, 3u);
+    EXPECT_NE(errors[0].message.find("YAML syntax error"), std::string::npos);
+}
+
 // ---- errors ---------------------------------------------------------------------------------
 
 TEST(ScenarioErrors, AllErrorsAreCollectedWithPositionsAndKeys) {
