@@ -99,21 +99,21 @@ std::optional<BadText> find_bad_text(std::string_view text, bool allow_newlines)
         if (is_control(c) && !(whitespace && allow_newlines)) {
             std::string message = "control character ";
             append_hex(message, c);
-            return BadText{line, column,
-                           message + " (not allowed in YAML text" +
-                               (allow_newlines ? std::string() : std::string(" or in a name")) + ")"};
+            message += allow_newlines ? " (YAML text holds no control characters but tab, LF and CR)"
+                                      : " (not allowed in a name)";
+            return BadText{line, column, message};
         }
         const std::size_t n = utf8_length(text, i);
         if (n == 0) {
             std::string message = "invalid UTF-8 (byte ";
             append_hex(message, c);
-            return BadText{line, column, message + "): a scenario is UTF-8 text"};
+            return BadText{line, column, message + "): YAML text is UTF-8"};
         }
         if (c == '\n') {
             ++line;
             column = 1;
         } else {
-            ++column;
+            column += n;  // columns count bytes, as yaml-cpp's marks do
         }
         i += n;
     }

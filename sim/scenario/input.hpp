@@ -34,7 +34,7 @@ std::string escape(std::string_view text);
 
 struct BadText {
     std::size_t line = 1;    // 1-based
-    std::size_t column = 1;  // 1-based, in characters (code points) of the line
+    std::size_t column = 1;  // 1-based, in bytes of the line (as yaml-cpp counts columns)
     std::string message;     // e.g. "invalid UTF-8 (byte 0xff)"
 };
 

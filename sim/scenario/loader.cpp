@@ -785,20 +785,20 @@ class SchemaChecker {
         std::string name = s_.name;
         get_string(c_, f, name);
         const Field at = f ? f : Field{root.node, "name", Pos{}};
-        const std::string what =
-            f ? "the scenario name"
-              : "the scenario name (the file name " + quote(name) + "; set one with name:)";
+        const std::string what = f ? "the scenario name " + quote(name)
+                                   : "the file name " + quote(name) +
+                                         " (the scenario's name when none is written: set one with name:)";
         if (name.size() > kMaxScenarioNameBytes) {
             c_.error(at.pos, at.key,
                      what + " is " + std::to_string(name.size()) + " bytes long; at most " +
                          std::to_string(kMaxScenarioNameBytes) + " (it names the run in the results file)");
         } else if (name.find('/') != std::string::npos) {
             c_.error(at.pos, at.key,
-                     what + " " + quote(name) +
-                         " holds '/' (it names the run's group /runs/<name>-seed<S>-rep<R> "
-                         "in the results file)");
+                     what +
+                         " holds '/' (it names the run's group /runs/<name>-seed<S>-rep<R> in the results "
+                         "file)");
         } else if (const auto bad = detail::find_bad_text(name, false)) {
-            c_.error(at.pos, at.key, what + " " + quote(name) + ": " + bad->message);
+            c_.error(at.pos, at.key, what + ": " + bad->message);
         } else {
             s_.name = name;
         }

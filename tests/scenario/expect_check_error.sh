@@ -11,7 +11,9 @@
 #     the value of a `# expect-file: NAME` line in the scenario (e.g. `--set`, or another
 #     file the scenario names). An error the loader cannot place in a column (none in
 #     the corpus today) is marked `# expect-position: line` (`FILE:LINE:` suffices) or
-#     `# expect-position: none` (`FILE:` suffices).
+#     `# expect-position: none` (`FILE:` suffices);
+#   - one error, one line (issue 9): every stderr line has that form, so no message
+#     spills a quoted value over several lines.
 # Extra arguments come from a `# check-args: ARGS` line in the scenario (word-split).
 set -u
 bin=$1
@@ -58,5 +60,7 @@ awk -v want="$file" -v suffix="$expect" -v pattern="$pattern" '
             substr(name, length(name) - length(suffix) + 1) == suffix) found = 1
     }
     END { exit found ? 0 : 1 }' "$dir/stderr.txt" || fail "no stderr line of the form ${expect:-$file}:$form"
+awk -v pattern="$pattern" '!match($0, pattern) { bad = 1; print "FAIL: a stderr line that is not an error: " $0 }
+    END { exit bad }' "$dir/stderr.txt" >&2 || fail "every stderr line must be one FILE:$form error"
 cat "$dir/stderr.txt"
 exit 0
