@@ -77,6 +77,10 @@ inline constexpr std::size_t kMaxTierNameBytes = 47;
 // `workload.users.arrival_rate` x `duration`: expected new users of one run. Every user is a
 // key pair, a record and signed transactions that every node verifies and relays.
 inline constexpr std::uint64_t kMaxExpectedUsers = 10'000'000;
+// expected users x requests per user: a refused user asks again up to
+// `users.rerequest.max_attempts` times, at most about once per `users.rerequest.delay`
+// (so per user: min(max_attempts, 1 + duration / delay); with a zero delay, max_attempts).
+inline constexpr std::uint64_t kMaxExpectedRequests = 100'000'000;
 // expected users x nodes: each user's transactions are relayed to, verified and pooled by
 // every node (the default scenario: 4,320 x 210; this is some 1,000 times that).
 inline constexpr std::uint64_t kMaxUserNodePairs = 1'000'000'000;

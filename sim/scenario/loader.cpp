@@ -953,6 +953,22 @@ class SchemaChecker {
                            " nodes: " + count_text(users * nodes) + " transaction deliveries; at most " +
                            std::to_string(kMaxUserNodePairs));
         }
+        // Re-requests: a refused user asks again, at most max_attempts requests in all.
+        const Field attempts = find(root, {"workload", "users", "rerequest", "max_attempts"});
+        const Field delay = find(root, {"workload", "users", "rerequest", "delay"});
+        long double per_user = static_cast<long double>(u.max_attempts);
+        if (u.rerequest_delay > Duration::zero()) {
+            per_user = std::min(per_user, 1 + dur / static_cast<long double>(u.rerequest_delay.nanos()));
+        }
+        if (users <= static_cast<long double>(kMaxExpectedUsers) && u.rerequest_probability > 0 &&
+            users * per_user > static_cast<long double>(kMaxExpectedRequests)) {
+            size_error({&attempts, &delay, &rate, &duration, &top_field},
+                       run + " brings " + count_text(users) + " users on average, each making up to " +
+                           count_text(per_user) + " requests (rerequest.max_attempts " +
+                           std::to_string(u.max_attempts) + ", rerequest.delay " +
+                           format_duration(u.rerequest_delay) + "): " + count_text(users * per_user) +
+                           "; at most " + std::to_string(kMaxExpectedRequests));
+        }
     }
 
     // At most `max` items in the list at `f` (limits.hpp); `why` says why.

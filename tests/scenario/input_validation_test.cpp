@@ -211,6 +211,18 @@ TEST(ScenarioLimits, ExpectedUsers) {
     EXPECT_TRUE(has(f, "21600000 users")) << f.to_string();
 }
 
+TEST(ScenarioLimits, ReRequests) {
+    const std::string users = "duration: 6h\nworkload: {users: {arrival_rate: 100/s, rerequest: ";
+    const auto e = one_error(users + "{max_attempts: 1000, delay: 0}}}\n" + std::string(kOneCloud),
+                             "workload.users.rerequest.max_attempts");
+    EXPECT_TRUE(has(e, "2160000 users on average, each making up to 1000 requests")) << e.to_string();
+    // A delay bounds the requests one user can make in the run: 1 + 6h / 1h = 7.
+    EXPECT_TRUE(load_scenario(users + "{max_attempts: 1000, delay: 1h}}}\n" + std::string(kOneCloud), "t"));
+    // Nobody asks again.
+    EXPECT_TRUE(
+        load_scenario(users + "{max_attempts: 1000, probability: 0}}}\n" + std::string(kOneCloud), "t"));
+}
+
 TEST(ScenarioLimits, BlocksOfOneRun) {
     const std::string few_users = "workload: {users: {arrival_rate: 0.1/s}}\n";
     const auto e = one_error("duration: 200d\n" + few_users + std::string(kOneCloud), "duration");
