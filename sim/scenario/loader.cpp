@@ -861,7 +861,7 @@ class SchemaChecker {
             case TopologyKind::kRing:
                 return n;
             case TopologyKind::kFile:
-                return 0;
+                return static_cast<long double>(file_links_);
         }
         return 0;
     }
@@ -876,6 +876,7 @@ class SchemaChecker {
         const Field kind = find(root, {"network", "topology", "kind"});
         const Field degree = find(root, {"network", "topology", "degree"});
         const Field probability = find(root, {"network", "topology", "probability"});
+        const Field topology_file = find(root, {"network", "topology", "file"});
         const Field top_field{nullptr, "duration", top.pos()};
         if (!duration_ok_ || !node_count_ok_ || !clouds_ok_ || s_.clouds.empty()) return;  // already in error
         const auto dur = static_cast<long double>(s_.duration.nanos());
@@ -892,10 +893,12 @@ class SchemaChecker {
             const bool by_p = s_.network.topology.kind == TopologyKind::kErdosRenyi;
             const bool by_n = s_.network.topology.kind == TopologyKind::kComplete ||
                               s_.network.topology.kind == TopologyKind::kRing;
+            const bool by_file = s_.network.topology.kind == TopologyKind::kFile;
             const std::vector<const Field*> where =
-                by_p ? std::vector<const Field*>{&probability, &full, &kind}
-                     : (by_n ? std::vector<const Field*>{&full, &kind}
-                             : std::vector<const Field*>{&degree, &full, &kind});
+                by_file ? std::vector<const Field*>{&topology_file, &kind}
+                : by_p  ? std::vector<const Field*>{&probability, &full, &kind}
+                        : (by_n ? std::vector<const Field*>{&full, &kind}
+                                : std::vector<const Field*>{&degree, &full, &kind});
             size_error(where, std::string("a ") + to_string(s_.network.topology.kind) + " topology of " +
                                   count_text(nodes) + " nodes is expected to have " + count_text(links) +
                                   " links; at most " + std::to_string(kMaxLinks) +
@@ -1242,7 +1245,9 @@ class SchemaChecker {
             if (t.file.empty()) return;
             std::error_code ec;
             if (!std::filesystem::is_regular_file(t.file, ec)) {
-                std::string where = "topology file " + quote(file.node->text) + " not found";
+                std::string where = "topology file " + quote(file.node->text) +
+                                    (std::filesystem::is_directory(t.file, ec) ? " is a directory, not a file"
+                                                                               : " not found");
                 if (t.file != file.node->text) where += " (looked for " + quote(t.file) + ")";
                 c_.error(file.pos, file.key, where);
                 return;
@@ -1254,6 +1259,7 @@ class SchemaChecker {
                 return;
             }
             const std::size_t nodes = topology->node_count();
+            file_links_ = topology->edge_count();
             if (nodes <= clouds) {
                 c_.error(file.pos, file.key,
                          "topology file has " + std::to_string(nodes) + " nodes; it needs more than the " +
@@ -1807,6 +1813,7 @@ class SchemaChecker {
     std::optional<MapReader> topology_;
     Field full_nodes_field_;
     Field degree_field_;
+    std::size_t file_links_ = 0;  // links of a `file` topology, once loaded
 };
 
 // The raw text of a scenario (before YAML): within kMaxInputBytes, UTF-8, no control

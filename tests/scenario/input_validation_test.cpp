@@ -297,5 +297,13 @@ TEST(ScenarioFiles, RegionsFileThatIsADirectory) {
         "test.yaml:3:19: network.regions.file: cannot read regions file '/': is a directory, not a file");
 }
 
+TEST(ScenarioFiles, TopologyFileThatIsADirectory) {
+    const auto errors =
+        load_errors("network: {topology: {kind: file, file: /}}\nclouds: [{name: a, region: london}]\n");
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(errors[0].to_string(),
+              "test.yaml:1:40: network.topology.file: topology file '/' is a directory, not a file");
+}
+
 }  // namespace
 }  // namespace cl::sim::scenario
