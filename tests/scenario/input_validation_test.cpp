@@ -305,5 +305,63 @@ TEST(ScenarioFiles, TopologyFileThatIsADirectory) {
               "test.yaml:1:40: network.topology.file: topology file '/' is a directory, not a file");
 }
 
+// ---- mutation (issue 9: "seen 7 times in the mutation run") -----------------------------------
+
+// Mutated default scenarios, raw bytes included: every error is one line (to_string has
+// no line break), quotes at most kMaxQuotedChars characters of a value, and names a key
+// unless it is about the file as a whole (or sits at its top level).
+TEST(ScenarioMutation, EveryErrorIsOneLineWithAKey) {
+    const std::string original(default_scenario_text());
+    std::uint64_t state = 0x2545F4914F6CDD1Du;
+    auto next = [&state] {
+        state = state * 6364136223846793005u + 1442695040888963407u;
+        return state >> 33;
+    };
+    constexpr std::string_view kAlphabet = " \t\n:-[]{},'\"#&*!|>%@`<0123456789abcxyz./\\";
+    int failures = 0;
+    for (int round = 0; round < 600; ++round) {
+        std::string text = original;
+        const std::uint64_t edits = 1 + next() % 4;
+        for (std::uint64_t e = 0; e < edits && !text.empty(); ++e) {
+            const std::size_t at = next() % text.size();
+            const auto byte =
+                static_cast<char>(next() % 8 == 0 ? next() % 256 : kAlphabet[next() % kAlphabet.size()]);
+            switch (next() % 4) {
+                case 0:
+                    text[at] = byte;
+                    break;
+                case 1:
+                    text.erase(at, 1 + next() % 8);
+                    break;
+                case 2:
+                    text.insert(at, 1, byte);
+                    break;
+                default:
+                    text.insert(at, "\"" + std::string(1 + next() % 200, 'q') + "\n  \n");
+                    break;
+            }
+        }
+        const auto s = load_scenario(text, "fuzz.yaml");
+        if (s) continue;
+        ++failures;
+        for (const auto& e : s.error()) {
+            const std::string line = e.to_string();
+            EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+            EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+            EXPECT_FALSE(detail::find_bad_text(line, false)) << line;
+            const bool whole_file =
+                e.message.starts_with("invalid UTF-8") || e.message.starts_with("control character") ||
+                e.message.starts_with("a scenario is a mapping") ||
+                e.message.starts_with("a second YAML document") || e.message.starts_with("tab character") ||
+                e.message.starts_with("YAML syntax") ||
+                e.message.starts_with("a key must be");  // its key: the enclosing path, "" at the top
+            if (!whole_file) {
+                EXPECT_FALSE(e.key.empty()) << line;
+            }
+        }
+    }
+    EXPECT_GT(failures, 100);
+}
+
 }  // namespace
 }  // namespace cl::sim::scenario
