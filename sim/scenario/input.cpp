@@ -77,8 +77,8 @@ std::string escape(std::string_view text) {
     return out;
 }
 
-std::string quote(std::string_view text) {
-    std::string out = "'";
+std::string excerpt(std::string_view text) {
+    std::string out;
     std::size_t chars = 0;
     std::size_t i = 0;
     while (i < text.size() && chars < kMaxQuotedChars) {
@@ -86,9 +86,10 @@ std::string quote(std::string_view text) {
         ++chars;
     }
     if (i < text.size()) out += "...";
-    out += "'";
     return out;
 }
+
+std::string quote(std::string_view text) { return "'" + excerpt(text) + "'"; }
 
 std::optional<BadText> find_bad_text(std::string_view text, bool allow_newlines) {
     std::size_t line = 1;

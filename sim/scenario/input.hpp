@@ -26,7 +26,9 @@ namespace cl::sim::scenario::detail {
 // Longest quoted value in a message, in characters; longer ones end in "..." (docs/scenarios.md).
 inline constexpr std::size_t kMaxQuotedChars = 60;
 
-// `'text'` for a message: one line, at most kMaxQuotedChars characters of `text`.
+// `text` for a message: one line, at most kMaxQuotedChars characters (then "...").
+std::string excerpt(std::string_view text);
+// `'text'`: excerpt(text) in single quotes.
 std::string quote(std::string_view text);
 // `text` with control characters and invalid UTF-8 bytes escaped (no quotes, no cut):
 // what ScenarioError::to_string() applies so that every error is one line.

@@ -21,6 +21,7 @@
 namespace cl::sim::scenario {
 
 using detail::Entry;
+using detail::excerpt;
 using detail::Node;
 using detail::Pos;
 using detail::quote;
@@ -271,7 +272,7 @@ std::optional<std::uint64_t> read_uint(Checker& c, const Field& f, std::uint64_t
         return std::nullopt;
     }
     if (*v < lo || *v > hi) {
-        c.error(f.node->pos, f.key, range_text(lo, hi) + ", got " + quote(*t));
+        c.error(f.node->pos, f.key, range_text(lo, hi) + ", got " + excerpt(*t));
         return std::nullopt;
     }
     return *v;
@@ -376,11 +377,12 @@ std::optional<Duration> read_duration(Checker& c, const Field& f, DurationRange 
         return std::nullopt;
     }
     if (!range.allow_zero && *d == Duration::zero()) {
-        c.error(f.node->pos, f.key, "must be > 0, got " + quote(*t));
+        c.error(f.node->pos, f.key, "must be > 0, got " + excerpt(*t));
         return std::nullopt;
     }
     if (range.max && *d > *range.max) {
-        c.error(f.node->pos, f.key, "must be at most " + format_duration(*range.max) + ", got " + quote(*t));
+        c.error(f.node->pos, f.key,
+                "must be at most " + format_duration(*range.max) + ", got " + excerpt(*t));
         return std::nullopt;
     }
     return *d;
@@ -426,8 +428,9 @@ std::optional<double> read_number(Checker& c, const Field& f, double lo, bool lo
     if (lo_exclusive ? !(*v > lo) : !(*v >= lo)) {
         std::ostringstream bound;
         bound << lo;
-        c.error(f.node->pos, f.key,
-                std::string("must be ") + (lo_exclusive ? "> " : ">= ") + bound.str() + ", got " + quote(*t));
+        c.error(
+            f.node->pos, f.key,
+            std::string("must be ") + (lo_exclusive ? "> " : ">= ") + bound.str() + ", got " + excerpt(*t));
         return std::nullopt;
     }
     return *v;
@@ -1354,7 +1357,7 @@ class SchemaChecker {
             if (*d % seconds(1) != Duration::zero()) {
                 c_.error(period.pos, period.key,
                          "must be a whole number of seconds (Clique header timestamps are in seconds), got " +
-                             quote(period.node->text));
+                             excerpt(period.node->text));
             } else {
                 k.period = *d;
             }
@@ -1535,7 +1538,7 @@ class SchemaChecker {
         const bool outside = end_allowed ? *d > s_.duration : *d >= s_.duration;
         if (outside) {
             c_.error(f.pos, f.key,
-                     "time " + quote(f.node->text) + " is " + (*d == s_.duration ? "at" : "after") +
+                     "time " + excerpt(f.node->text) + " is " + (*d == s_.duration ? "at" : "after") +
                          " the end of the run (duration " + format_duration(s_.duration) + ")");
             return std::nullopt;
         }
@@ -1607,8 +1610,8 @@ class SchemaChecker {
             const auto r = read_time(restart, true);
             if (r && at_time && *r <= *at_time) {
                 c_.error(restart.pos, restart.key,
-                         "restart_at (" + quote(restart.node->text) + ") must be after at (" +
-                             quote(at.node->text) + ")");
+                         "restart_at (" + excerpt(restart.node->text) + ") must be after at (" +
+                             excerpt(at.node->text) + ")");
                 ok = false;
             } else if (r) {
                 out.restart_at = *r;
@@ -1630,8 +1633,9 @@ class SchemaChecker {
         if (!f || !t) return false;
         if (*t <= *f) {
             if (!tf) return false;  // the default end: only when the duration is itself in error
-            c_.error(tf.pos, tf.key,
-                     "to (" + quote(tf.node->text) + ") must be after from (" + quote(ff.node->text) + ")");
+            c_.error(
+                tf.pos, tf.key,
+                "to (" + excerpt(tf.node->text) + ") must be after from (" + excerpt(ff.node->text) + ")");
             return false;
         }
         from = *f;
@@ -1795,7 +1799,7 @@ class SchemaChecker {
         if (const auto d = read_duration(c_, si, {.allow_zero = false, .max = std::nullopt})) {
             if (*d > s_.duration && duration_ok_) {
                 c_.error(si.pos, si.key,
-                         "sample_interval " + quote(si.node->text) + " is longer than the run (duration " +
+                         "sample_interval " + excerpt(si.node->text) + " is longer than the run (duration " +
                              format_duration(s_.duration) + ")");
             } else {
                 s_.outputs.sample_interval = *d;
