@@ -13,8 +13,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "sim/kernel/time.hpp"
-
 namespace cl::sim::scenario {
 
 // ---- the file itself -----------------------------------------------------------------------
@@ -22,6 +20,10 @@ namespace cl::sim::scenario {
 // Bytes of a scenario file, a regions file (network.regions.file) or a --set value. A
 // scenario is a few kilobytes; this stops `check /dev/zero` reading for ever.
 inline constexpr std::size_t kMaxInputBytes = std::size_t{16} << 20;
+
+// Nodes of the YAML tree once aliases are expanded: copies of anchored nodes could
+// otherwise grow exponentially ("billion laughs").
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
 
 // ---- top level ---------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 #include "sim/scenario/yaml_tree.hpp"
 
 #include "sim/scenario/input.hpp"
+#include "sim/scenario/limits.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -43,7 +44,7 @@ std::string describe(const Node& node) {
 
 namespace {
 
-constexpr std::size_t kMaxNodes = 1'000'000;
+constexpr std::size_t kMaxNodes = kMaxYamlNodes;
 
 // Thrown by the builder when aliases expand past kMaxNodes.
 struct TooLarge {
