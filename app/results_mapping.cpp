@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <limits>
 #include <set>
 
 #include "analysis/results/stats.hpp"
 #include "protocol/state/receipt.hpp"
 #include "protocol/txpool/txpool.hpp"
+#include "sim/scenario/limits.hpp"
 
 namespace cl::app {
 namespace {
@@ -55,6 +57,15 @@ analysis::FixedString<N> fixed_prefix(std::string_view text) {
     }
     return analysis::FixedString<N>(s);
 }
+
+// The loader bounds what ends up in fixed-size result fields (sim/scenario/limits.hpp), so
+// that a scenario `check` accepts never aborts here.
+constexpr std::string_view kPoolUtilisationPrefix = "pool_utilisation_";
+static_assert(kPoolUtilisationPrefix.size() + sim::scenario::kMaxTierNameBytes <=
+              decltype(analysis::SummaryEntry::name)::kCapacity);
+static_assert(sim::scenario::kMaxTiers <= analysis::kMaxTiers);
+static_assert(sim::scenario::kMaxClouds <=
+              std::numeric_limits<decltype(analysis::RedemptionRow::cloud)>::max());
 
 void add(analysis::RunResults& run, std::string_view name, double value, std::string_view unit) {
     run.summary.push_back(
@@ -309,7 +320,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         std::uint64_t initial = 0;
         for (const auto& c : scenario.clouds) initial += t < c.quotas.size() ? c.quotas[t] : 0;
         const std::uint64_t remaining = world.final_pool_remaining[t];
-        add(run, "pool_utilisation_" + run.codes.tiers[t],
+        add(run, std::string(kPoolUtilisationPrefix) + run.codes.tiers[t],
             initial > 0
                 ? static_cast<double>(initial - std::min(initial, remaining)) / static_cast<double>(initial)
                 : NAN,

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <span>
@@ -15,17 +14,23 @@
 #include "sim/net/generators.hpp"
 #include "sim/net/import.hpp"
 #include "sim/scenario/embedded.hpp"
+#include "sim/scenario/input.hpp"
+#include "sim/scenario/limits.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 namespace cl::sim::scenario {
 
 using detail::Entry;
+using detail::excerpt;
 using detail::Node;
 using detail::Pos;
+using detail::quote;
 using detail::Source;
 
+// One line whatever the parts hold: control characters are escaped (docs/scenarios.md
+// "Checking and errors"; the messages already quote values with detail::quote).
 std::string ScenarioError::to_string() const {
-    std::string s = file;
+    std::string s = detail::escape(file);
     if (line != 0) {
         s += ':';
         s += std::to_string(line);
@@ -36,10 +41,10 @@ std::string ScenarioError::to_string() const {
     }
     s += ": ";
     if (!key.empty()) {
-        s += key;
+        s += detail::escape(key);
         s += ": ";
     }
-    s += message;
+    s += detail::escape(message);
     return s;
 }
 
@@ -207,7 +212,7 @@ class MapReader {
             std::string where = what.empty() ? (path_.empty() ? std::string() : " in " + path_) : " " + what;
             std::string hint = did_you_mean(e.key, known_);
             if (hint.empty()) hint = " (keys: " + join(known_) + ")";
-            c_.error(e.key_pos, join_key(path_, e.key), "unknown key '" + e.key + "'" + where + hint);
+            c_.error(e.key_pos, join_key(path_, e.key), "unknown key " + quote(e.key) + where + hint);
         }
     }
 
@@ -267,7 +272,7 @@ std::optional<std::uint64_t> read_uint(Checker& c, const Field& f, std::uint64_t
         return std::nullopt;
     }
     if (*v < lo || *v > hi) {
-        c.error(f.node->pos, f.key, range_text(lo, hi) + ", got " + *t);
+        c.error(f.node->pos, f.key, range_text(lo, hi) + ", got " + excerpt(*t));
         return std::nullopt;
     }
     return *v;
@@ -288,7 +293,7 @@ void get_uint_or_off(Checker& c, const Field& f, std::optional<std::uint64_t>& o
         return;
     }
     if (f.node->is_scalar() && !parse_unsigned(f.node->text) && !f.node->text.starts_with('-')) {
-        c.error(f.node->pos, f.key, "expected an integer or off, got '" + f.node->text + "'");
+        c.error(f.node->pos, f.key, "expected an integer or off, got " + quote(f.node->text));
         return;
     }
     if (const auto v = read_uint(c, f, lo, hi)) out = *v;
@@ -302,7 +307,7 @@ void get_bool(Checker& c, const Field& f, bool& out) {
     } else if (*t == "false") {
         out = false;
     } else {
-        c.error(f.node->pos, f.key, "expected true or false, got '" + *t + "'");
+        c.error(f.node->pos, f.key, "expected true or false, got " + quote(*t));
     }
 }
 
@@ -322,8 +327,8 @@ bool get_name(Checker& c, const Field& f, std::string& out, std::string_view wha
     if (t == nullptr) return false;
     if (!is_name(*t)) {
         c.error(f.node->pos, f.key,
-                std::string(what) + " '" + *t +
-                    "' may use only letters, digits, '_' and '-' "
+                std::string(what) + " " + quote(*t) +
+                    " may use only letters, digits, '_' and '-' "
                     "(it appears in node selectors and --set paths)");
         return false;
     }
@@ -349,8 +354,9 @@ void get_enum(Checker& c, const Field& f, E& out, const std::array<EnumName<E>, 
             return;
         }
     }
-    c.error(f.node->pos, f.key,
-            "unknown value '" + *t + "' (expected one of: " + join(names) + ")" + did_you_mean(*t, names));
+    c.error(
+        f.node->pos, f.key,
+        "unknown value " + quote(*t) + " (expected one of: " + join(names) + ")" + did_you_mean(*t, names));
 }
 
 struct DurationRange {
@@ -367,15 +373,16 @@ std::optional<Duration> read_duration(Checker& c, const Field& f, DurationRange 
         return std::nullopt;
     }
     if (*d < Duration::zero()) {
-        c.error(f.node->pos, f.key, "negative duration '" + *t + "': must be >= 0");
+        c.error(f.node->pos, f.key, "negative duration " + quote(*t) + ": must be >= 0");
         return std::nullopt;
     }
     if (!range.allow_zero && *d == Duration::zero()) {
-        c.error(f.node->pos, f.key, "must be > 0, got " + *t);
+        c.error(f.node->pos, f.key, "must be > 0, got " + excerpt(*t));
         return std::nullopt;
     }
     if (range.max && *d > *range.max) {
-        c.error(f.node->pos, f.key, "must be at most " + format_duration(*range.max) + ", got " + *t);
+        c.error(f.node->pos, f.key,
+                "must be at most " + format_duration(*range.max) + ", got " + excerpt(*t));
         return std::nullopt;
     }
     return *d;
@@ -421,8 +428,9 @@ std::optional<double> read_number(Checker& c, const Field& f, double lo, bool lo
     if (lo_exclusive ? !(*v > lo) : !(*v >= lo)) {
         std::ostringstream bound;
         bound << lo;
-        c.error(f.node->pos, f.key,
-                std::string("must be ") + (lo_exclusive ? "> " : ">= ") + bound.str() + ", got " + *t);
+        c.error(
+            f.node->pos, f.key,
+            std::string("must be ") + (lo_exclusive ? "> " : ">= ") + bound.str() + ", got " + excerpt(*t));
         return std::nullopt;
     }
     return *v;
@@ -489,7 +497,7 @@ void read_named_map(Checker& c, const Field& f, const std::vector<std::string>& 
         const auto it = std::find(names.begin(), names.end(), e.key);
         if (it == names.end()) {
             c.error(e.key_pos, vf.key,
-                    "unknown " + std::string(what) + " '" + e.key + "' (" + std::string(what) +
+                    "unknown " + std::string(what) + " " + quote(e.key) + " (" + std::string(what) +
                         "s: " + join(names) + ")" + did_you_mean(e.key, names));
             continue;
         }
@@ -548,7 +556,7 @@ std::optional<std::vector<PathSegment>> parse_path(std::string_view path, std::s
         }
         if (i == digits_start || i >= path.size() || path[i] != ']') {
             i = start;
-            return fail("expected [N] with a list index N in '" + std::string(path) + "'");
+            return fail("expected [N] with a list index N in " + quote(path));
         }
         ++i;
         segs.push_back(PathSegment{true, {}, value, start + 1});
@@ -735,15 +743,6 @@ RegionData read_region_data(std::string_view text, std::string_view dataset) {
     return out;
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return ss.str();
-}
-
 // A path written in the scenario is relative to the scenario file's directory; one from
 // --set, to the working directory.
 std::string resolve(const Checker& c, const Field& f, const std::string& path) {
@@ -814,7 +813,7 @@ constexpr std::array<EnumName<FaultSpec::Kind>, 3> kFaultKinds{{
     {"link_loss", FaultSpec::Kind::kLinkLoss},
 }};
 
-constexpr std::uint64_t kMaxNodes = 1'000'000;
+constexpr std::uint64_t kMaxNodes = kMaxFullNodes;
 
 std::vector<state::Tier> default_tiers() {
     return {
@@ -834,13 +833,11 @@ class SchemaChecker {
                       strings({"name", "description", "seed", "replications", "duration", "network", "clouds",
                                "consensus", "cpu", "pool", "txpool", "workload", "faults", "outputs"}),
                       {}, true);
-        s_.name = std::filesystem::path(c_.file()).stem().string();
-        if (s_.name.empty()) s_.name = "scenario";
-        get_string(c_, top.get("name"), s_.name);
+        check_name(top.get("name"), rf);
         std::string description;
         get_string(c_, top.get("description"), description);
         get_uint(c_, top.get("seed"), s_.seed);
-        get_uint(c_, top.get("replications"), s_.replications, 1, 1'000'000);
+        get_uint(c_, top.get("replications"), s_.replications, 1, kMaxReplications);
         const std::size_t before = c_.count();
         get_duration(c_, top.get("duration"), s_.duration, {.allow_zero = false, .max = std::nullopt});
         duration_ok_ = c_.count() == before;
@@ -856,9 +853,228 @@ class SchemaChecker {
         check_workload(top.get("workload"));
         check_faults(top.get("faults"));
         check_outputs(top.get("outputs"));
+        check_run_size(top);
     }
 
   private:
+    // ---- name ----
+    // The run's name in results (/runs/<name>-seed<S>-rep<R>): the file's stem unless
+    // written. Bounded by kMaxScenarioNameBytes; no '/', control characters or invalid UTF-8.
+    void check_name(const Field& f, const Field& root) {
+        s_.name = std::filesystem::path(c_.file()).stem().string();
+        if (s_.name.empty()) s_.name = "scenario";
+        std::string name = s_.name;
+        get_string(c_, f, name);
+        const Field at = f ? f : Field{root.node, "name", Pos{}};
+        const std::string what = f ? "the scenario name " + quote(name)
+                                   : "the file name " + quote(name) +
+                                         " (the scenario's name when none is written: set one with name:)";
+        if (name.size() > kMaxScenarioNameBytes) {
+            c_.error(at.pos, at.key,
+                     what + " is " + std::to_string(name.size()) + " bytes long; at most " +
+                         std::to_string(kMaxScenarioNameBytes) + " (it names the run in the results file)");
+        } else if (name.find('/') != std::string::npos) {
+            c_.error(at.pos, at.key,
+                     what +
+                         " holds '/' (it names the run's group /runs/<name>-seed<S>-rep<R> in the results "
+                         "file)");
+        } else if (const auto bad = detail::find_bad_text(name, false)) {
+            c_.error(at.pos, at.key, what + ": " + bad->message);
+        } else {
+            s_.name = name;
+        }
+    }
+
+    // ---- run size (limits.hpp): products of keys, on the values the run will use ----
+    // The field at `path` below `root` (absent: node null, pos of the deepest mapping).
+    static Field find(const Field& root, std::initializer_list<std::string_view> path) {
+        Field f = root;
+        f.key.clear();
+        for (std::string_view k : path) {
+            f.key = join_key(f.key, k);
+            const Entry* e = f.node != nullptr && f.node->is_map() ? f.node->find(k) : nullptr;
+            if (e == nullptr) {
+                f.node = nullptr;
+                continue;
+            }
+            f.node = &e->value;
+            f.pos = e->value.pos;
+        }
+        return f;
+    }
+
+    // Reported at the first of `fields` that is written (the value to change), else at
+    // the last. REQUIRES: fields not empty.
+    void size_error(const std::vector<const Field*>& fields, const std::string& message) {
+        const Field* at = fields.back();
+        for (const Field* f : fields) {
+            if (*f) {
+                at = f;
+                break;
+            }
+        }
+        c_.error(at->pos, at->key, message);
+    }
+
+    static std::string count_text(long double v) {
+        if (v < 1e15L) return std::to_string(static_cast<std::uint64_t>(v));
+        std::ostringstream o;
+        o.precision(3);
+        o << static_cast<double>(v);
+        return o.str();
+    }
+
+    // Links the generated topology is expected to have (limits.hpp kMaxLinks); 0 for a file.
+    long double expected_links(long double n) const {
+        const TopologySpec& t = s_.network.topology;
+        const auto d = static_cast<long double>(t.degree);
+        switch (t.kind) {
+            case TopologyKind::kRegions:
+            case TopologyKind::kBarabasiAlbert:
+                return n * d;
+            case TopologyKind::kRandomRegular:
+            case TopologyKind::kWattsStrogatz:
+                return n * d / 2;
+            case TopologyKind::kErdosRenyi:
+                return static_cast<long double>(t.probability) * n * (n - 1) / 2;
+            case TopologyKind::kComplete:
+                return n * (n - 1) / 2;
+            case TopologyKind::kRing:
+                return n;
+            case TopologyKind::kFile:
+                return static_cast<long double>(file_links_);
+        }
+        return 0;
+    }
+
+    void check_run_size(const MapReader& top) {
+        const Field root{top.node(), "", top.pos()};
+        const Field duration = find(root, {"duration"});
+        const Field period = find(root, {"consensus", "period"});
+        const Field interval = find(root, {"outputs", "sample_interval"});
+        const Field rate = find(root, {"workload", "users", "arrival_rate"});
+        const Field full = find(root, {"network", "full_nodes"});
+        const Field kind = find(root, {"network", "topology", "kind"});
+        const Field degree = find(root, {"network", "topology", "degree"});
+        const Field probability = find(root, {"network", "topology", "probability"});
+        const Field topology_file = find(root, {"network", "topology", "file"});
+        const Field top_field{nullptr, "duration", top.pos()};
+        if (!duration_ok_ || !node_count_ok_ || !clouds_ok_ || s_.clouds.empty()) return;  // already in error
+        const auto dur = static_cast<long double>(s_.duration.nanos());
+        const long double nodes = static_cast<long double>(s_.node_count());
+        const std::string run = "a run of " + format_duration(s_.duration);
+
+        // The nodes of a file topology come from the file (full_nodes is checked as read).
+        if (s_.network.full_nodes > kMaxFullNodes) {
+            size_error({&full, &kind}, "the topology has " + std::to_string(s_.network.full_nodes) +
+                                           " full nodes; at most " + std::to_string(kMaxFullNodes));
+        }
+        const long double links = expected_links(nodes);
+        if (links > static_cast<long double>(kMaxLinks)) {
+            const bool by_p = s_.network.topology.kind == TopologyKind::kErdosRenyi;
+            const bool by_n = s_.network.topology.kind == TopologyKind::kComplete ||
+                              s_.network.topology.kind == TopologyKind::kRing;
+            const bool by_file = s_.network.topology.kind == TopologyKind::kFile;
+            const std::vector<const Field*> where =
+                by_file ? std::vector<const Field*>{&topology_file, &kind}
+                : by_p  ? std::vector<const Field*>{&probability, &full, &kind}
+                        : (by_n ? std::vector<const Field*>{&full, &kind}
+                                : std::vector<const Field*>{&degree, &full, &kind});
+            size_error(where, std::string("a ") + to_string(s_.network.topology.kind) + " topology of " +
+                                  count_text(nodes) + " nodes is expected to have " + count_text(links) +
+                                  " links; at most " + std::to_string(kMaxLinks) +
+                                  " (each link holds its own state and relays every message)");
+        }
+
+        const long double blocks = dur / static_cast<long double>(s_.consensus.period.nanos());
+        if (blocks > static_cast<long double>(kMaxBlocks)) {
+            size_error({&duration, &period, &top_field},
+                       run + " at one block per " + format_duration(s_.consensus.period) + " seals " +
+                           count_text(blocks) + " blocks; at most " + std::to_string(kMaxBlocks) +
+                           " (the run keeps every block): shorten duration or lengthen consensus.period");
+        } else if (blocks * nodes > static_cast<long double>(kMaxBlockNodePairs)) {
+            size_error({&duration, &full, &period, &top_field},
+                       run + " seals " + count_text(blocks) + " blocks for " + count_text(nodes) +
+                           " nodes: " + count_text(blocks * nodes) + " block deliveries; at most " +
+                           std::to_string(kMaxBlockNodePairs) +
+                           " (the run keeps each node's view of each block and when it arrived)");
+        }
+
+        const long double samples = dur / static_cast<long double>(s_.outputs.sample_interval.nanos());
+        if (samples > static_cast<long double>(kMaxSamples)) {
+            size_error({&interval, &duration, &top_field},
+                       run + " sampled every " + format_duration(s_.outputs.sample_interval) + " gives " +
+                           count_text(samples) + " samples; at most " + std::to_string(kMaxSamples) +
+                           " (each sample visits every node and is kept until the results are written)");
+        } else if (samples * nodes > static_cast<long double>(kMaxSampleNodeVisits)) {
+            size_error({&interval, &duration, &full, &top_field},
+                       run + " sampled every " + format_duration(s_.outputs.sample_interval) + " over " +
+                           count_text(nodes) + " nodes visits " + count_text(samples * nodes) +
+                           " nodes; at most " + std::to_string(kMaxSampleNodeVisits));
+        }
+
+        long double per_ns = 0;  // expected new users per nanosecond
+        const UserWorkload& u = s_.workload.users;
+        if (!u.per_region.empty()) {
+            for (const RegionRate& r : u.per_region) {
+                per_ns +=
+                    static_cast<long double>(r.rate.count) / static_cast<long double>(r.rate.per.nanos());
+            }
+        } else {
+            per_ns = static_cast<long double>(u.total.count) / static_cast<long double>(u.total.per.nanos());
+        }
+        const long double users = per_ns * dur;
+        if (users > static_cast<long double>(kMaxExpectedUsers)) {
+            size_error({&rate, &duration, &top_field},
+                       run + " at arrival_rate " +
+                           (u.per_region.empty() ? format_rate(u.total) : "(per region)") + " brings " +
+                           count_text(users) + " users on average; at most " +
+                           std::to_string(kMaxExpectedUsers) +
+                           " (each user is a key pair and signed transactions every node verifies)");
+        } else if (users * nodes > static_cast<long double>(kMaxUserNodePairs)) {
+            size_error({&rate, &duration, &full, &top_field},
+                       run + " brings " + count_text(users) + " users on average to " + count_text(nodes) +
+                           " nodes: " + count_text(users * nodes) + " transaction deliveries; at most " +
+                           std::to_string(kMaxUserNodePairs));
+        }
+        // Re-requests: a refused user asks again, at most max_attempts requests in all.
+        const Field attempts = find(root, {"workload", "users", "rerequest", "max_attempts"});
+        const Field delay = find(root, {"workload", "users", "rerequest", "delay"});
+        long double per_user = static_cast<long double>(u.max_attempts);
+        if (u.rerequest_delay > Duration::zero()) {
+            per_user = std::min(per_user, 1 + dur / static_cast<long double>(u.rerequest_delay.nanos()));
+        }
+        if (users <= static_cast<long double>(kMaxExpectedUsers) && u.rerequest_probability > 0 &&
+            users * per_user > static_cast<long double>(kMaxExpectedRequests)) {
+            size_error({&attempts, &delay, &rate, &duration, &top_field},
+                       run + " brings " + count_text(users) + " users on average, each making up to " +
+                           count_text(per_user) + " requests (rerequest.max_attempts " +
+                           std::to_string(u.max_attempts) + ", rerequest.delay " +
+                           format_duration(u.rerequest_delay) + "): " + count_text(users * per_user) +
+                           "; at most " + std::to_string(kMaxExpectedRequests));
+        }
+    }
+
+    // At most `max` items in the list at `f` (limits.hpp); `why` says why.
+    bool check_count(const Field& f, std::size_t count, std::size_t max, std::string_view what,
+                     std::string_view why) {
+        if (count <= max) return true;
+        c_.error(f.pos, f.key,
+                 std::to_string(count) + " " + std::string(what) + "; at most " + std::to_string(max) + " (" +
+                     std::string(why) + ")");
+        return false;
+    }
+
+    // A tier's name ends summary metric names (`pool_utilisation_<tier>`, limits.hpp).
+    bool check_tier_name_length(const Field& f, const std::string& name) {
+        if (name.size() <= kMaxTierNameBytes) return true;
+        c_.error(f.pos, f.key,
+                 "tier name " + quote(name) + " is " + std::to_string(name.size()) + " bytes long; at most " +
+                     std::to_string(kMaxTierNameBytes) +
+                     " (it ends the summary metric name pool_utilisation_<tier>, stored in 64 bytes)");
+        return false;
+    }
+
     // ---- pool ----
     void check_pool(const Field& f) {
         MapReader m(c_, f,
@@ -871,7 +1087,9 @@ class SchemaChecker {
             p.tiers = default_tiers();
         } else if (const auto* items = list(c_, tiers, "tiers")) {
             if (items->empty()) c_.error(tiers.pos, tiers.key, "at least one tier is required");
-            for (std::size_t i = 0; i < items->size(); ++i) {
+            check_count(tiers, items->size(), kMaxTiers, "tiers",
+                        "the results keep one pool column per tier in every sample row");
+            for (std::size_t i = 0; i < items->size() && i < kMaxTiers; ++i) {
                 const Field tf = item(tiers, *items, i);
                 MapReader t(c_, tf, strings({"name", "vcpu", "ram_gib", "disk_gib", "hours"}), "in a tier");
                 if (!t.present()) {
@@ -881,10 +1099,10 @@ class SchemaChecker {
                 }
                 state::Tier tier;
                 const Field nf = t.require("name");
-                if (nf && get_name(c_, nf, tier.name, "tier name")) {
+                if (nf && get_name(c_, nf, tier.name, "tier name") && check_tier_name_length(nf, tier.name)) {
                     for (const auto& other : p.tiers) {
                         if (other.name == tier.name) {
-                            c_.error(nf.pos, nf.key, "duplicate tier name '" + tier.name + "'");
+                            c_.error(nf.pos, nf.key, "duplicate tier name " + quote(tier.name));
                             tier.name.clear();
                         }
                     }
@@ -1031,9 +1249,14 @@ class SchemaChecker {
             if (r.file.empty()) return;
             r.file = resolve(c_, file, r.file);
             file_name = r.file;
-            const auto contents = read_file(r.file);
+            const auto contents = detail::read_input_file(r.file, kMaxInputBytes);
             if (!contents) {
-                c_.error(file.pos, file.key, "cannot read regions file '" + r.file + "'");
+                c_.error(file.pos, file.key,
+                         "cannot read regions file " + quote(r.file) + ": " + contents.error());
+                return;
+            }
+            if (const auto bad = detail::find_bad_text(*contents)) {
+                c_.error_in(r.file, bad->line, bad->column, file.key, bad->message);
                 return;
             }
             text = *contents;
@@ -1044,7 +1267,7 @@ class SchemaChecker {
         if (std::find(data.datasets.begin(), data.datasets.end(), r.dataset) == data.datasets.end()) {
             const Field at = dataset ? dataset : Field{nullptr, dataset.key, file ? file.pos : m.pos()};
             c_.error(at.pos, at.key,
-                     "no region dataset '" + r.dataset + "' in " + file_name +
+                     "no region dataset " + quote(r.dataset) + " in " + file_name +
                          " (datasets: " + join(data.datasets) + ")" + did_you_mean(r.dataset, data.datasets));
             return;
         }
@@ -1066,8 +1289,8 @@ class SchemaChecker {
         const auto& names = s_.network.regions.names;
         if (std::find(names.begin(), names.end(), name) != names.end()) return true;
         c_.error(f.pos, f.key,
-                 "unknown region '" + name + "' (regions of dataset " + s_.network.regions.dataset + ": " +
-                     join(names) + ")" + did_you_mean(name, names));
+                 "unknown region " + quote(name) + " (regions of dataset " + s_.network.regions.dataset +
+                     ": " + join(names) + ")" + did_you_mean(name, names));
         return false;
     }
 
@@ -1078,6 +1301,11 @@ class SchemaChecker {
         if (items == nullptr) return;
         if (items->empty()) {
             c_.error(f.pos, f.key, "at least one cloud is required (each runs a validator)");
+            return;
+        }
+        if (!check_count(f, items->size(), kMaxClouds, "clouds",
+                         "each runs a Clique signer that every block's snapshot lists")) {
+            clouds_ok_ = false;
             return;
         }
         std::vector<std::uint64_t> capacity;  // Σ quotas per tier so far
@@ -1095,7 +1323,7 @@ class SchemaChecker {
             if (nf && get_name(c_, nf, cloud.name, "cloud name")) {
                 for (const auto& other : s_.clouds) {
                     if (other.name == cloud.name) {
-                        c_.error(nf.pos, nf.key, "duplicate cloud name '" + cloud.name + "'");
+                        c_.error(nf.pos, nf.key, "duplicate cloud name " + quote(cloud.name));
                     }
                 }
             }
@@ -1140,8 +1368,10 @@ class SchemaChecker {
             if (t.file.empty()) return;
             std::error_code ec;
             if (!std::filesystem::is_regular_file(t.file, ec)) {
-                std::string where = "topology file '" + file.node->text + "' not found";
-                if (t.file != file.node->text) where += " (looked for '" + t.file + "')";
+                std::string where = "topology file " + quote(file.node->text) +
+                                    (std::filesystem::is_directory(t.file, ec) ? " is a directory, not a file"
+                                                                               : " not found");
+                if (t.file != file.node->text) where += " (looked for " + quote(t.file) + ")";
                 c_.error(file.pos, file.key, where);
                 return;
             }
@@ -1159,6 +1389,7 @@ class SchemaChecker {
                 return;
             }
             const std::size_t nodes = topology->node_count();
+            file_links_ = topology->edge_count();
             if (nodes <= clouds) {
                 c_.error(file.pos, file.key,
                          "topology file has " + std::to_string(nodes) + " nodes; it needs more than the " +
@@ -1254,7 +1485,7 @@ class SchemaChecker {
             if (*d % seconds(1) != Duration::zero()) {
                 c_.error(period.pos, period.key,
                          "must be a whole number of seconds (Clique header timestamps are in seconds), got " +
-                             period.node->text);
+                             excerpt(period.node->text));
             } else {
                 k.period = *d;
             }
@@ -1518,7 +1749,7 @@ class SchemaChecker {
                 }
                 if (std::find(names.begin(), names.end(), sel->name) == names.end()) {
                     c_.error(f.pos, f.key,
-                             "no cloud named '" + sel->name + "' (clouds: " + join(names) + ")" +
+                             "no cloud named " + quote(sel->name) + " (clouds: " + join(names) + ")" +
                                  did_you_mean(sel->name, names));
                     return std::nullopt;
                 }
@@ -1561,7 +1792,7 @@ class SchemaChecker {
         const bool outside = end_allowed ? *d > s_.duration : *d >= s_.duration;
         if (outside) {
             c_.error(f.pos, f.key,
-                     "time " + f.node->text + " is " + (*d == s_.duration ? "at" : "after") +
+                     "time " + excerpt(f.node->text) + " is " + (*d == s_.duration ? "at" : "after") +
                          " the end of the run (duration " + format_duration(s_.duration) + ")");
             return std::nullopt;
         }
@@ -1570,7 +1801,9 @@ class SchemaChecker {
 
     void check_faults(const Field& f) {
         const auto* items = list(c_, f, "faults");
-        if (items == nullptr) return;
+        if (items == nullptr || (!clouds_ok_ && s_.clouds.empty())) return;  // selectors need the clouds
+        if (!check_count(f, items->size(), kMaxFaults, "faults", "each is scheduled and checked on its own"))
+            return;
         for (std::size_t i = 0; i < items->size(); ++i) {
             const Field ff = item(f, *items, i);
             if (!ff.node->is_map()) {
@@ -1631,7 +1864,8 @@ class SchemaChecker {
             const auto r = read_time(restart, true);
             if (r && at_time && *r <= *at_time) {
                 c_.error(restart.pos, restart.key,
-                         "restart_at (" + restart.node->text + ") must be after at (" + at.node->text + ")");
+                         "restart_at (" + excerpt(restart.node->text) + ") must be after at (" +
+                             excerpt(at.node->text) + ")");
                 ok = false;
             } else if (r) {
                 out.restart_at = *r;
@@ -1653,7 +1887,9 @@ class SchemaChecker {
         if (!f || !t) return false;
         if (*t <= *f) {
             if (!tf) return false;  // the default end: only when the duration is itself in error
-            c_.error(tf.pos, tf.key, "to (" + tf.node->text + ") must be after from (" + ff.node->text + ")");
+            c_.error(
+                tf.pos, tf.key,
+                "to (" + excerpt(tf.node->text) + ") must be after from (" + excerpt(ff.node->text) + ")");
             return false;
         }
         from = *f;
@@ -1735,6 +1971,12 @@ class SchemaChecker {
             c_.error(gf.pos, gf.key, "at least one group is required");
             return false;
         }
+        std::size_t selectors = 0;
+        for (const Node& g : *groups) selectors += g.is_sequence() ? g.items.size() : 1;
+        if (!check_count(gf, selectors, kMaxSelectorsPerFault, "node selectors",
+                         "every pair of a partition's selectors is checked for overlap")) {
+            return false;
+        }
         std::vector<std::vector<Members>> seen;
         for (std::size_t g = 0; g < groups->size(); ++g) {
             const Field group = item(gf, *groups, g);
@@ -1768,7 +2010,7 @@ class SchemaChecker {
                 }
                 if (!why.empty()) {
                     c_.error(sf.pos, sf.key,
-                             "'" + sel->text + "' overlaps group " + std::to_string(other - 1) + " (" + why +
+                             quote(sel->text) + " overlaps group " + std::to_string(other - 1) + " (" + why +
                                  " would be in two groups)");
                     ok = false;
                     continue;
@@ -1813,7 +2055,7 @@ class SchemaChecker {
         if (const auto d = read_duration(c_, si, {.allow_zero = false, .max = std::nullopt})) {
             if (*d > s_.duration && duration_ok_) {
                 c_.error(si.pos, si.key,
-                         "sample_interval " + si.node->text + " is longer than the run (duration " +
+                         "sample_interval " + excerpt(si.node->text) + " is longer than the run (duration " +
                              format_duration(s_.duration) + ")");
             } else {
                 s_.outputs.sample_interval = *d;
@@ -1833,14 +2075,49 @@ class SchemaChecker {
     Field degree_field_;
     Field ttl_field_;         // pool.ttl, checked after consensus (read_ttl needs the period)
     Field stamp_bits_field_;  // txpool.stamp_bits, bounded again once the workload is known
+    std::size_t file_links_ = 0;  // links of a `file` topology, once loaded
 };
+
+// The raw text of a scenario (before YAML): within kMaxInputBytes, UTF-8, no control
+// characters but tab, LF and CR (docs/scenarios.md "Checking and errors").
+bool check_text(Checker& c, std::string_view text) {
+    if (text.size() > kMaxInputBytes) {
+        c.error(Pos{}, "",
+                "the scenario is larger than " + std::to_string(kMaxInputBytes >> 20) +
+                    " MiB, the most an input file may hold");
+        return false;
+    }
+    if (const auto bad = detail::find_bad_text(text)) {
+        c.error(Pos{Source::kFile, bad->line, bad->column}, "", bad->message);
+        return false;
+    }
+    return true;
+}
+
+// The same for a --set value (the path is checked by parse_path): its position is the
+// override's, as parse_yaml would give it.
+bool check_override_text(Checker& c, const Override& o, std::size_t index) {
+    const std::size_t value_column = o.path.size() + 2;  // after `path=`
+    if (o.value.size() > kMaxInputBytes) {
+        c.error(Pos{Source::kSet, index + 1, value_column}, o.path,
+                "the value is larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB");
+        return false;
+    }
+    if (const auto bad = detail::find_bad_text(o.value)) {
+        c.error(Pos{Source::kSet, index + bad->line,
+                    bad->line == 1 ? value_column + bad->column - 1 : bad->column},
+                o.path, "in the value of --set " + o.path + ": " + bad->message);
+        return false;
+    }
+    return true;
+}
 
 }  // namespace
 
 std::expected<Override, std::string> parse_override(std::string_view arg) {
     const auto eq = arg.find('=');
     if (eq == std::string_view::npos) {
-        return std::unexpected("expected key=value after --set, got '" + std::string(arg) + "'");
+        return std::unexpected("expected key=value after --set, got " + quote(arg));
     }
     return Override{std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1))};
 }
@@ -1848,9 +2125,10 @@ std::expected<Override, std::string> parse_override(std::string_view arg) {
 std::expected<Scenario, std::vector<ScenarioError>> load_scenario(std::string_view text, std::string filename,
                                                                   const std::vector<Override>& sets) {
     Checker c(filename);
+    if (!check_text(c, text)) return std::unexpected(c.take_sorted());
     std::vector<detail::ParseError> perr;
     auto root = detail::parse_yaml(text, Source::kFile, 0, 0, perr);
-    for (const auto& e : perr) c.error(e.pos, "", e.message);
+    for (const auto& e : perr) c.error(e.pos, e.key, e.message);
     if (!root) return std::unexpected(c.take_sorted());
     if (root->is_null()) {
         root->kind = Node::Kind::kMap;
@@ -1862,7 +2140,9 @@ std::expected<Scenario, std::vector<ScenarioError>> load_scenario(std::string_vi
                     detail::describe(*root));
         return std::unexpected(c.take_sorted());
     }
-    for (std::size_t i = 0; i < sets.size(); ++i) apply_override(c, *root, sets[i], i);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        if (check_override_text(c, sets[i], i)) apply_override(c, *root, sets[i], i);
+    }
 
     Scenario s;
     s.source_file = filename;
@@ -1875,10 +2155,10 @@ std::expected<Scenario, std::vector<ScenarioError>> load_scenario(std::string_vi
 
 std::expected<Scenario, std::vector<ScenarioError>> load_scenario_file(const std::string& path,
                                                                        const std::vector<Override>& sets) {
-    const auto text = read_file(path);
+    const auto text = detail::read_input_file(path, kMaxInputBytes);
     if (!text) {
-        return std::unexpected(
-            std::vector<ScenarioError>{ScenarioError{path, 0, 0, "", "cannot read the file"}});
+        return std::unexpected(std::vector<ScenarioError>{
+            ScenarioError{path, 0, 0, "", "cannot read the scenario: " + text.error()}});
     }
     return load_scenario(*text, path, sets);
 }

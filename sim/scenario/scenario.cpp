@@ -4,6 +4,8 @@
 #include <charconv>
 #include <limits>
 
+#include "sim/scenario/input.hpp"
+
 namespace cl::sim::scenario {
 
 const char* to_string(TopologyKind kind) {
@@ -160,8 +162,8 @@ std::optional<NodeSelector> parse_selector(std::string_view text, std::string* e
     if (colon == std::string_view::npos) {
         return fail(
             "expected a node selector (validator:NAME, validator:*, full:N, full:A-B, full:*, "
-            "region:NAME, node:N, node:A-B), got '" +
-            std::string(text) + "'");
+            "region:NAME, node:N, node:A-B), got " +
+            detail::quote(text));
     }
     const std::string_view kind = text.substr(0, colon);
     const std::string_view arg = text.substr(colon + 1);
@@ -172,8 +174,7 @@ std::optional<NodeSelector> parse_selector(std::string_view text, std::string* e
             s.kind = NodeSelector::Kind::kAllValidators;
             return s;
         }
-        if (!is_name(arg))
-            return fail("expected a cloud name after 'validator:', got '" + std::string(arg) + "'");
+        if (!is_name(arg)) return fail("expected a cloud name after 'validator:', got " + detail::quote(arg));
         s.kind = NodeSelector::Kind::kValidator;
         s.name = std::string(arg);
         return s;
@@ -185,20 +186,19 @@ std::optional<NodeSelector> parse_selector(std::string_view text, std::string* e
         }
         s.kind = kind == "full" ? NodeSelector::Kind::kFull : NodeSelector::Kind::kNode;
         if (!parse_range(arg, s.first, s.last)) {
-            return fail("expected an index N or a range A-B after '" + std::string(kind) + ":', got '" +
-                        std::string(arg) + "'");
+            return fail("expected an index N or a range A-B after '" + std::string(kind) + ":', got " +
+                        detail::quote(arg));
         }
         return s;
     }
     if (kind == "region") {
-        if (!is_name(arg))
-            return fail("expected a region name after 'region:', got '" + std::string(arg) + "'");
+        if (!is_name(arg)) return fail("expected a region name after 'region:', got " + detail::quote(arg));
         s.kind = NodeSelector::Kind::kRegion;
         s.name = std::string(arg);
         return s;
     }
-    return fail("unknown selector kind '" + std::string(kind) +
-                "' (expected validator:, full:, region: or node:) in '" + std::string(text) + "'");
+    return fail("unknown selector kind " + detail::quote(kind) +
+                " (expected validator:, full:, region: or node:) in " + detail::quote(text));
 }
 
 bool matches(const NodeSelector& sel, const Scenario& s, std::uint32_t node, std::size_t node_region) {

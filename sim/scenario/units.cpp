@@ -8,6 +8,8 @@
 #include <numeric>
 #include <optional>
 
+#include "sim/scenario/input.hpp"
+
 namespace cl::sim::scenario {
 namespace {
 
@@ -21,12 +23,7 @@ constexpr std::string_view kBandwidthUnits =
 // At most this many significant digits: 10^24 · 8.64·10^13 (ns per day) < 2^128.
 constexpr unsigned kMaxDigits = 24;
 
-std::string quote(std::string_view text) {
-    std::string s = "'";
-    s += text;
-    s += "'";
-    return s;
-}
+using detail::quote;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -1,5 +1,8 @@
 #include "sim/scenario/yaml_tree.hpp"
 
+#include "sim/scenario/input.hpp"
+#include "sim/scenario/limits.hpp"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -36,16 +39,17 @@ std::string describe(const Node& node) {
         case Node::Kind::kScalar:
             break;
     }
-    return "'" + node.text + "'";
+    return quote(node.text);
 }
 
 namespace {
 
-constexpr std::size_t kMaxNodes = 1'000'000;
+constexpr std::size_t kMaxNodes = kMaxYamlNodes;
 
 // Thrown by the builder when aliases expand past kMaxNodes.
 struct TooLarge {
     Pos pos;
+    std::string key;
 };
 
 // Builds the tree from yaml-cpp's parse events.
@@ -78,7 +82,7 @@ class TreeBuilder final : public YAML::EventHandler {
             // Aliases are copies: bound the expanded size ("billion laughs").
             nodes_ += it->second.size;
             if (nodes_ > kMaxNodes) {
-                throw TooLarge{pos(mark)};
+                throw TooLarge{pos(mark), path()};
             }
             n = it->second.node;
         }
@@ -139,6 +143,22 @@ class TreeBuilder final : public YAML::EventHandler {
         }
         for (Node& item : n.items) mark_aliased(item);
         for (Entry& e : n.entries) mark_aliased(e.value);
+    }
+
+    // The dotted key path of the value being built (`clouds[0].quotas`), "" at the top.
+    std::string path() const {
+        std::string p;
+        for (const Frame& f : stack_) {
+            if (f.node.kind == Node::Kind::kSequence) {
+                p += '[';
+                p += std::to_string(f.node.items.size());
+                p += ']';
+            } else if (f.have_key && f.key_ok) {
+                if (!p.empty()) p += '.';
+                p += f.key;
+            }
+        }
+        return p;
     }
 
   private:
@@ -211,21 +231,50 @@ class TreeBuilder final : public YAML::EventHandler {
             top.key_pos = n.pos;
             top.key_ok = n.kind == Node::Kind::kScalar;
             top.key = n.text;
-            if (!top.key_ok) errors_.push_back({n.pos, "a key must be a plain name, not " + describe(n)});
+            if (!top.key_ok)
+                errors_.push_back({n.pos, "a key must be a plain name, not " + describe(n), path()});
             return;
         }
-        top.have_key = false;
-        if (!top.key_ok) return;
+        if (!top.key_ok) {
+            top.have_key = false;
+            return;
+        }
         if (top.key == "<<") {
+            check_merge_value(n);
+            top.have_key = false;
             top.merges.push_back(std::move(n));
             return;
         }
         if (const Entry* first = top.node.find(top.key)) {
-            errors_.push_back({top.key_pos, "duplicate key '" + top.key + "' (first given at line " +
-                                                std::to_string(first->key_pos.line) + ")"});
+            errors_.push_back({top.key_pos,
+                               "duplicate key " + quote(top.key) + " (first given at line " +
+                                   std::to_string(first->key_pos.line) + ")",
+                               path()});
+            top.have_key = false;
             return;
         }
+        top.have_key = false;
         top.node.entries.push_back(Entry{std::move(top.key), top.key_pos, std::move(n)});
+    }
+
+    // YAML merge keys (yaml.org/type/merge.html): the value of `<<` is a mapping or a list
+    // of mappings; anything else (`<<: 5`) is an error, not silently nothing.
+    // REQUIRES: the `<<` key is the pending key of the top frame (for the path).
+    void check_merge_value(const Node& n) {
+        const std::string key = path();
+        if (n.kind == Node::Kind::kSequence) {
+            for (std::size_t i = 0; i < n.items.size(); ++i) {
+                if (n.items[i].kind == Node::Kind::kMap) continue;
+                errors_.push_back(
+                    {n.items[i].pos,
+                     "a merge key (<<) takes a mapping or a list of mappings, got a list holding " +
+                         describe(n.items[i]),
+                     key + "[" + std::to_string(i) + "]"});
+            }
+        } else if (n.kind != Node::Kind::kMap) {
+            errors_.push_back(
+                {n.pos, "a merge key (<<) takes a mapping or a list of mappings, got " + describe(n), key});
+        }
     }
 
     // YAML merge keys: entries of the merged maps that the map does not set itself.
@@ -238,10 +287,7 @@ class TreeBuilder final : public YAML::EventHandler {
                 for (const Node& item : m.items) sources.push_back(&item);
             }
             for (const Node* src : sources) {
-                if (src->kind != Node::Kind::kMap) {
-                    errors_.push_back({src->pos, "a merge key (<<) takes a mapping or a list of mappings"});
-                    continue;
-                }
+                if (src->kind != Node::Kind::kMap) continue;  // reported by check_merge_value
                 for (const Entry& e : src->entries) {
                     if (f.node.find(e.key) == nullptr) f.node.entries.push_back(e);
                 }
@@ -314,12 +360,15 @@ std::optional<Node> parse_yaml(std::string_view text, Source source, std::size_t
             if (second.root) p = second.root->pos;
             errors.push_back({p,
                               "a second YAML document (or a list item mixed with keys at the top level): "
-                              "a scenario is one mapping"});
+                              "a scenario is one mapping",
+                              ""});
             return std::nullopt;
         }
     } catch (const TooLarge& e) {
-        errors.push_back({e.pos, "the document is too large once its aliases are expanded (more than " +
-                                     std::to_string(kMaxNodes) + " nodes)"});
+        errors.push_back({e.pos,
+                          "the document is too large once its aliases are expanded (more than " +
+                              std::to_string(kMaxNodes) + " nodes)",
+                          e.key});
         return std::nullopt;
     } catch (const YAML::Exception& e) {
         const auto line = static_cast<std::size_t>(e.mark.line < 0 ? 0 : e.mark.line) + 1;
@@ -327,10 +376,10 @@ std::optional<Node> parse_yaml(std::string_view text, Source source, std::size_t
         if (const auto tab = find_indent_tab(text, line)) {
             errors.push_back({Pos{source, tab->first + line_offset,
                                   tab->first == 1 ? tab->second + column_offset : tab->second},
-                              "tab character in indentation: YAML indents with spaces only"});
+                              "tab character in indentation: YAML indents with spaces only", ""});
         } else {
             errors.push_back({Pos{source, line + line_offset, line == 1 ? column + column_offset : column},
-                              "YAML syntax error: " + e.msg});
+                              "YAML syntax error: " + e.msg, builder.path()});
         }
         return std::nullopt;
     }

@@ -60,12 +60,15 @@ struct Entry {
 struct ParseError {
     Pos pos;
     std::string message;
+    std::string key;  // dotted path of the offending key or of the enclosing value; "" at the top
 };
 
 // Parses one YAML document. Positions are offset: a node at document line l, column c
 // gets Pos{source, l + line_offset, (l == 1 ? c + column_offset : c)}. An empty document
-// gives a null node. On a syntax error returns nullopt with one error; duplicate keys
-// and non-scalar keys are reported in `errors` while parsing continues.
+// gives a null node. On a syntax error returns nullopt with one error; duplicate keys,
+// non-scalar keys and merge keys (`<<`) whose value is not a mapping or a list of
+// mappings are reported in `errors` while parsing continues. Every error names the key
+// path it concerns (`clouds[0].quotas.small`), as far as the parser got.
 std::optional<Node> parse_yaml(std::string_view text, Source source, std::size_t line_offset,
                                std::size_t column_offset, std::vector<ParseError>& errors);
 

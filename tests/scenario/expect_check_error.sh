@@ -11,7 +11,11 @@
 #     the value of a `# expect-file: NAME` line in the scenario (e.g. `--set`, or another
 #     file the scenario names). An error the loader cannot place in a column (none in
 #     the corpus today) is marked `# expect-position: line` (`FILE:LINE:` suffices) or
-#     `# expect-position: none` (`FILE:` suffices).
+#     `# expect-position: none` (`FILE:` suffices);
+#   - one error, one line (issue 9): every stderr line has that form, so no message
+#     spills a quoted value over several lines;
+#   - with a `# expect-key: KEY` line, an error `...: KEY: ...` (the key path it names);
+#     with a `# expect-message: TEXT` line, an error that contains TEXT.
 # Extra arguments come from a `# check-args: ARGS` line in the scenario (word-split).
 set -u
 bin=$1
@@ -20,6 +24,8 @@ mode=${3:-check}
 args=$(sed -n 's/^# check-args: //p' "$file")
 expect=$(sed -n 's/^# expect-file: //p' "$file")
 position=$(sed -n 's/^# expect-position: //p' "$file")
+want_key=$(sed -n 's/^# expect-key: //p' "$file")
+want_message=$(sed -n 's/^# expect-message: //p' "$file")
 case "$position" in
     "") pattern='^[^:]*:[0-9]+:[0-9]+:'; form=LINE:COLUMN: ;;
     line) pattern='^[^:]*:[0-9]+:'; form=LINE: ;;
@@ -58,5 +64,13 @@ awk -v want="$file" -v suffix="$expect" -v pattern="$pattern" '
             substr(name, length(name) - length(suffix) + 1) == suffix) found = 1
     }
     END { exit found ? 0 : 1 }' "$dir/stderr.txt" || fail "no stderr line of the form ${expect:-$file}:$form"
+awk -v pattern="$pattern" '!match($0, pattern) { bad = 1; print "FAIL: a stderr line that is not an error: " $0 }
+    END { exit bad }' "$dir/stderr.txt" >&2 || fail "every stderr line must be one FILE:$form error"
+if [ -n "$want_key" ]; then
+    grep -q -F -e ": $want_key: " "$dir/stderr.txt" || fail "no error names the key $want_key"
+fi
+if [ -n "$want_message" ]; then
+    grep -q -F -e "$want_message" "$dir/stderr.txt" || fail "no error says '$want_message'"
+fi
 cat "$dir/stderr.txt"
 exit 0

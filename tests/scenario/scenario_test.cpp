@@ -615,7 +615,7 @@ TEST(ScenarioErrors, ColumnsPointAtTheValue) {
 TEST(ScenarioErrors, SyntaxErrorStopsWithOneError) {
     const auto errors = load_errors("clouds: [{name: a, region: london}\nseed: 1\n");
     ASSERT_EQ(errors.size(), 1u);
-    EXPECT_TRUE(errors[0].key.empty());
+    EXPECT_EQ(errors[0].key, "clouds[1]");  // where the parser was: after the first cloud
     EXPECT_NE(errors[0].message.find("YAML syntax error"), std::string::npos);
 }
 
@@ -740,7 +740,7 @@ TEST(ScenarioErrors, UnreadableFileIsOneError) {
     ASSERT_FALSE(s.has_value());
     ASSERT_EQ(s.error().size(), 1u);
     EXPECT_EQ(s.error()[0].line, 0u);
-    EXPECT_EQ(s.error()[0].to_string(), "/nonexistent/scenario.yaml: cannot read the file");
+    EXPECT_EQ(s.error()[0].to_string(), "/nonexistent/scenario.yaml: cannot read the scenario: no such file");
 }
 
 }  // namespace
