@@ -1,8 +1,9 @@
 // protocol/node driven by a minimal in-test event loop (fixed link latency, no
 // bandwidth): sealing in turn, gossip, fetching, ancestor sync, transactions and
 // governance votes end to end on real keys and real blocks; lost requests and replies,
-// crashed peers, bounded orphans, abandoned seals and the eth block-relay split; and
-// RecentSet, the node's recent-transaction table.
+// crashed peers, bounded orphans, abandoned seals and the eth block-relay split; the peer
+// life cycle (Status handshake, pings, read timeouts, redials), the chain sync and what
+// they make of a healed partition; and RecentSet, the node's recent-transaction table.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -682,6 +683,83 @@ TEST(NodeSync, SyncsFromTheBestTdPeerAfterTheForceTimerAndAnnouncesTheNewHead) {
             told.insert(s.to);
     }
     EXPECT_EQ(told, (std::set<PeerId>{1, 3}));
+}
+
+// ---- partitions: what the peer rules make of a heal ----
+
+// Four signers (EIP-225, N = 4: the signer in turn for height m is the one at position
+// m mod 4 of the address-sorted list; a signer that sealed one of the last two blocks
+// waits) seal blocks 1..4 in turn — positions 1, 2, 3, 0 — then split 2 | 2 at 65 s for
+// 5 minutes: the cross connections are dropped after 30 s of silence and redialled in
+// vain every 35 s; after the heal a redial succeeds, and its Status carries each side's
+// TD. A node syncs from a peer only when the peer's TD beats its own.
+struct Split {
+    std::vector<int> a, b;  // node indices of each side
+};
+Split split_by_position(const std::vector<std::size_t>& side_a) {
+    std::vector<Address> signers;
+    for (int i = 0; i < 4; ++i) signers.push_back(address_of(key("cloud-" + std::to_string(i) + "/val")));
+    std::vector<Address> sorted = signers;
+    std::sort(sorted.begin(), sorted.end());
+    Split s;
+    for (int i = 0; i < 4; ++i) {
+        const auto p = static_cast<std::size_t>(
+            std::find(sorted.begin(), sorted.end(), signers[static_cast<std::size_t>(i)]) - sorted.begin());
+        (std::find(side_a.begin(), side_a.end(), p) != side_a.end() ? s.a : s.b).push_back(i);
+    }
+    return s;
+}
+
+void run_split(Net& net, const Split& s, bool& split) {
+    auto side = [&](int n) { return std::find(s.a.begin(), s.a.end(), n) != s.a.end(); };
+    net.drop_if = [&, side](int from, int to, const Message&) { return split && side(from) != side(to); };
+    net.run_for(seconds(65));
+    const BlockTree& tree = net.node(0).chain().tree();
+    ASSERT_EQ(net.node(0).head().header.number, 4u);
+    for (std::uint64_t m = 1; m <= 4; ++m)
+        ASSERT_EQ(tree.find(tree.canonical_hash(m).value())->header.difficulty, 2u)
+            << "premise: " << m << " in turn";
+    split = true;
+    net.run_for(minutes(5));
+    split = false;
+    net.run_for(minutes(3));
+}
+
+// Sides {1, 2} | {3, 0}. Height 5 (in turn 1): side a seals it (+2); side b's 3 and 0
+// sealed 3 and 4: it stalls. Height 6 (2): a +2; then a's signers sealed 5 and 6: it
+// stalls. a is heavier (+4 against +0): after the heal b's nodes sync from a's, 3 is no
+// longer recent on a's chain and seals 7 in turn: sealing resumes on one chain.
+TEST(NodeSplit, HeavierSideWinsWhenTheRedialledHandshakeShowsItsTd) {
+    Net net(4, 0);
+    const Split s = split_by_position({1, 2});
+    bool split = false;
+    run_split(net, s, split);
+    for (int i = 1; i < 4; ++i) EXPECT_EQ(net.node(i).head().hash, net.node(0).head().hash) << i;
+    EXPECT_GE(net.node(0).head().header.number, 6u + 4u) << "sealing resumed";
+    const BlockTree& tree = net.node(0).chain().tree();
+    for (std::uint64_t m = 5; m <= 6; ++m)
+        EXPECT_EQ(tree.find(tree.canonical_hash(m).value())->header.difficulty, 2u) << "a's block " << m;
+}
+
+// Sides {1, 0} | {2, 3}. Height 5 (in turn 1): a +2; b: 3 sealed 3, so 2 seals it out of
+// turn (+1). Height 6 (2): a's 1 and 0 sealed 5 and 4: a stalls at TD +2; b: 2 sealed 5,
+// 3 seals 6 out of turn (+1), then b stalls at TD +2 too. Equal TDs: after the heal the
+// connections are back, but no node's peer beats its TD, so none syncs, no new block is
+// made, and the split lasts (the Clique deadlock of equal-difficulty forks).
+TEST(NodeSplit, SidesStalledAtEqualTdStaySplitAfterTheHeal) {
+    Net net(4, 0);
+    const Split s = split_by_position({1, 0});
+    bool split = false;
+    run_split(net, s, split);
+    const Node& a = net.node(s.a[0]);
+    const Node& b = net.node(s.b[0]);
+    EXPECT_EQ(a.head().header.number, 5u);
+    EXPECT_EQ(b.head().header.number, 6u);
+    EXPECT_EQ(a.head().total_difficulty, b.head().total_difficulty);
+    EXPECT_EQ(net.node(s.a[1]).head().hash, a.head().hash);
+    EXPECT_EQ(net.node(s.b[1]).head().hash, b.head().hash);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(net.node(i).connected_count(), 3u) << "node " << i << " reconnected";
 }
 
 // ---- sealing and relay ----

@@ -1,6 +1,7 @@
 // sim/world end to end: real nodes on the simulated network with workloads — determinism,
 // safety and liveness in honest runs (issue 5 "Checks"); and under faults: a crashed
-// validator that restarts, partitions that heal, link failures and partial link loss;
+// validator that restarts, partitions that heal (a 5 | 4 split of nine validators judged
+// against the peer and Clique rules), link failures and partial link loss;
 // bad fault schedules refused as values by World::create.
 #include <gtest/gtest.h>
 
