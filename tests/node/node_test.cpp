@@ -626,6 +626,50 @@ TEST(NodeFetch, OrphansWhoseAncestorFetchWasGivenUpAreFetchedAgain) {
     EXPECT_EQ(net.node(2).orphan_count(), 0u);
 }
 
+// The announcement path of the same fix: a block held as an orphan, announced again (or
+// sent again in full) after the fetch of its missing ancestor was given up, restarts that
+// fetch; while the fetch runs, it does not add another.
+TEST(NodeFetch, AnnouncingAnOrphanRestartsTheGivenUpFetchOfItsAncestor) {
+    Net net(1, 0);
+    net.run_for(seconds(15 * 3 + 5));
+    const BlockTree& tree = net.node(0).chain().tree();
+    std::vector<BlockRef> blocks{net.genesis().block};
+    for (std::uint64_t k = 1; k <= 3; ++k)
+        blocks.push_back(net.node(0).block(tree.canonical_hash(k).value()));
+
+    ExecutionCache cache;
+    SplitMix64 rng(2);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {7};
+    Node n(c, net.genesis().block, net.genesis().state, cache, rng);
+    Nanos now = seconds(kGenesisTime + 100);
+    connect(n, net.genesis(), c.peers, now);
+    Effects e = n.on_message(now, 7, NewBlockMsg{blocks[3], 0});
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(only_request(e)->hash, blocks[2]->hash);
+    EXPECT_TRUE(n.on_message(now, 7, NewBlockHashesMsg{blocks[3]->hash, 3}).sends.empty()) << "being fetched";
+    // Every request unanswered: given up after fetch_attempts.
+    Timer t = e.timers.back();
+    for (std::uint32_t k = 1; k < c.fetch_attempts; ++k) {
+        e = n.on_timer(t.at, t.token);
+        ASSERT_NE(only_request(e), nullptr);
+        t = e.timers.back();
+    }
+    e = n.on_timer(t.at, t.token);
+    EXPECT_TRUE(e.sends.empty());
+    EXPECT_EQ(n.fetch_count(), 0u);
+    EXPECT_EQ(n.orphan_count(), 1u);
+    now = t.at;
+    e = n.on_message(now, 7, NewBlockHashesMsg{blocks[3]->hash, 3});
+    ASSERT_NE(only_request(e), nullptr) << "the announcement of the orphan restarts the fetch";
+    EXPECT_EQ(only_request(e)->hash, blocks[2]->hash);
+    EXPECT_TRUE(n.on_message(now, 7, NewBlockMsg{blocks[3], 0}).sends.empty()) << "being fetched again";
+    (void)n.on_message(now, 7, NewBlockMsg{blocks[2], 0});
+    (void)n.on_message(now, 7, NewBlockMsg{blocks[1], 0});
+    EXPECT_EQ(n.head().hash, blocks[3]->hash);
+}
+
 // The chain sync (geth eth/sync.go): a node with fewer than 5 peers syncs once the force
 // timer (10 s) has fired, from the peer whose Status carries the highest TD when it beats
 // its own head's, fetching that peer's head and then its missing ancestors.
