@@ -465,7 +465,7 @@ void Node::drop(Context& ctx, Peer& peer, std::optional<std::uint8_t> reason) {
 // eth handshake (geth eth/protocols/eth/handshake.go): a Status naming another network or
 // genesis is refused. From a peer not connected it opens the connection, answered with
 // this node's Status; from a connected one it only updates the peer's head.
-bool Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
+void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
     if (s.network_id != config_.network_id || s.genesis != genesis_hash_) {
         if (peer.connected) {
             drop(ctx, peer, kDiscSubprotocolError);
@@ -473,7 +473,7 @@ bool Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
         } else {
             ctx.send(peer.id, DisconnectMsg{kDiscSubprotocolError});
         }
-        return false;
+        return;
     }
     peer.head = s.head;
     peer.total_difficulty = s.total_difficulty;
@@ -491,7 +491,6 @@ bool Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
         arm_peer_timer(ctx, peer.next_ping);
     }
     sync_check(ctx);  // geth: a new peer, or a peer's new head, is a chain-sync event
-    return true;
 }
 
 // Per connected peer, in configuration order: drop it when nothing was read from it for

@@ -246,7 +246,7 @@ class Node {
     };
     Peer* find_peer(PeerId id);
     const Peer* find_peer(PeerId id) const;
-    bool receive_status(Context& ctx, Peer& peer, const StatusMsg& status);
+    void receive_status(Context& ctx, Peer& peer, const StatusMsg& status);
     StatusMsg status() const;
     void dial(Context& ctx, Peer& peer);
     void drop(Context& ctx, Peer& peer, std::optional<std::uint8_t> reason);
