@@ -11,9 +11,8 @@
 // connected, at most once per NodeConfig::redial_interval (geth dialHistoryExpiration);
 // a Status from a peer it is not connected to opens the connection and is answered with
 // the node's own Status, then its pending transactions (geth syncTransactions). On an
-// open connection the node pings every ping_interval and
-// drops it (sending a Disconnect, the TCP close) when nothing was read from it for
-// read_timeout. A dropped connection carries nothing: the node sends nothing on it and
+// open connection the node pings every ping_interval and drops it (sending a Disconnect,
+// the TCP close) when nothing was read from it for read_timeout. A dropped connection carries nothing: the node sends nothing on it and
 // answers anything but a Status arriving on it with a Disconnect (the TCP reset), on
 // which the peer drops it too. A Status from a connected peer (its redial, or the answer
 // to ours) only updates what the node knows of the peer's head.
