@@ -21,6 +21,14 @@ const char* name(MessageKind k) {
             return "get_block";
         case MessageKind::kTransactions:
             return "transactions";
+        case MessageKind::kStatus:
+            return "status";
+        case MessageKind::kPing:
+            return "ping";
+        case MessageKind::kPong:
+            return "pong";
+        case MessageKind::kDisconnect:
+            return "disconnect";
     }
     return "unknown";
 }
@@ -34,6 +42,7 @@ std::size_t uint_size(std::uint64_t v) {
     return 1 + static_cast<std::size_t>((std::bit_width(v) + 7) / 8);
 }
 constexpr std::size_t kHashSize = 33;                    // a 32-byte string
+constexpr std::size_t kForkHashSize = 5;                 // EIP-2124 FORK_HASH, a 4-byte string
 constexpr std::uint64_t kRequestId = ~std::uint64_t{0};  // an 8-byte eth/66 request id
 }  // namespace
 
@@ -49,6 +58,14 @@ std::size_t wire_size(const Message& m) {
             return list_size(uint_size(kRequestId) + list_size(kHashSize + 3 * uint_size(0)));
         }
         std::size_t operator()(const TransactionsMsg& t) const { return list_size(t.tx->encoded_size); }
+        std::size_t operator()(const StatusMsg& s) const {
+            const std::size_t fork_id = list_size(kForkHashSize + uint_size(0));
+            return list_size(uint_size(kEthVersion) + uint_size(s.network_id) +
+                             uint_size(s.total_difficulty) + 2 * kHashSize + fork_id);
+        }
+        std::size_t operator()(const PingMsg&) const { return list_size(0); }
+        std::size_t operator()(const PongMsg&) const { return list_size(0); }
+        std::size_t operator()(const DisconnectMsg& d) const { return list_size(uint_size(d.reason)); }
     };
     return kFrame + std::visit(Size{}, m);
 }

@@ -50,8 +50,16 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
       txpool_(config_.txpool) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
     CL_ASSERT(config_.fetch_attempts >= 1 && config_.max_orphans >= 1);
-    CL_ASSERT(config_.head_stall_timeout > Nanos(0));
+    CL_ASSERT(config_.ping_interval > Nanos(0) && config_.read_timeout > Nanos(0) &&
+              config_.redial_interval > Nanos(0) && config_.force_sync_cycle > Nanos(0));
     if (config_.signer_key) self_ = address_of(*config_.signer_key);
+    if (config_.network_id == 0) config_.network_id = config_.txpool.chain_id.value_or(0);
+    for (PeerId p : config_.peers) {
+        if (!peer_index_.emplace(p, peers_.size()).second) continue;
+        peers_.emplace_back();
+        peers_.back().id = p;
+    }
+    genesis_hash_ = genesis->hash;
     states_.emplace(genesis->hash, std::move(genesis_state));
     blocks_.emplace(genesis->hash, std::move(genesis));
 }
@@ -78,18 +86,21 @@ CodeView Node::query_code(const Hash32& id) const {
 Effects Node::start(Nanos now) {
     Effects effects;
     Context ctx(now, effects);
-    // After a restart: the timers and replies of outstanding requests were lost while the
-    // node was down, so each is sent again (in hash order: map order must not matter).
-    std::vector<std::pair<Hash32, PeerId>> outstanding;
-    outstanding.reserve(fetching_.size());
-    for (const auto& [hash, fetch] : fetching_) outstanding.emplace_back(hash, fetch.peer);
-    std::sort(outstanding.begin(), outstanding.end());
+    // A (re)start: the connections, requests and sync of before are gone (their replies
+    // were lost while the node was down); orphans are kept. geth's dial history is empty
+    // after a restart, so every peer is dialled at once; once connected, the chain sync
+    // fetches whatever is missing.
     fetching_.clear();
     fetch_timers_.clear();
-    for (const auto& [hash, peer] : outstanding) request_block(ctx, hash, next_fetch_peer(hash, peer));
-    head_changed_ = now;
-    stall_token_ = ++tokens_issued_;
-    ctx.effects.timers.push_back(Timer{now + config_.head_stall_timeout, stall_token_});
+    sync_.reset();
+    sync_forced_ = false;
+    peer_token_ = 0;
+    for (Peer& p : peers_) {
+        p.connected = false;
+        dial(ctx, p);
+    }
+    if (!peers_.empty()) arm_peer_timer(ctx, now + config_.redial_interval);
+    arm_force_timer(ctx);
     plan_seal(ctx);
     return effects;
 }
@@ -97,14 +108,38 @@ Effects Node::start(Nanos now) {
 Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
     Effects effects;
     Context ctx(now, effects);
+    Peer* peer = find_peer(from);
+    if (peer == nullptr) return effects;  // not a configured peer
+    if (const auto* s = std::get_if<StatusMsg>(&message)) {
+        receive_status(ctx, *peer, *s);
+        return effects;
+    }
+    if (!peer->connected) {
+        // A closed connection carries nothing; what arrives on it meets a TCP reset.
+        if (!std::holds_alternative<DisconnectMsg>(message)) ctx.send(from, DisconnectMsg{kDiscNetworkError});
+        return effects;
+    }
+    peer->last_read = now;
     if (const auto* m = std::get_if<NewBlockMsg>(&message)) {
+        // geth handleBlockBroadcast: the sender must have the block's parent, at TD − the
+        // block's difficulty; a higher TD than known raises the peer's head.
+        const Header& h = m->block->header;
+        bool raised = false;
+        if (m->total_difficulty > h.difficulty &&
+            m->total_difficulty - h.difficulty > peer->total_difficulty) {
+            peer->head = h.parent_hash;
+            peer->total_difficulty = m->total_difficulty - h.difficulty;
+            raised = true;
+        }
         mark_known(m->block->hash, from);
         receive_block(ctx, from, m->block);
+        sync_progress(ctx);
+        if (raised) sync_check(ctx);
     } else if (const auto* a = std::get_if<NewBlockHashesMsg>(&message)) {
         mark_known(a->hash, from);
-        if (blocks_.contains(a->hash) || orphan_blocks_.contains(a->hash)) return effects;
-        // Being fetched already: its timer retries, possibly from this announcer.
-        if (!fetching_.contains(a->hash)) request_block(ctx, a->hash, from);
+        // Unknown, or held as an orphan whose missing ancestor is not being fetched (any
+        // more): fetch towards it. Being fetched already: its timer retries.
+        fetch_towards(ctx, a->hash, from);
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
         if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
             mark_known(g->hash, from);
@@ -112,7 +147,12 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
         receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
-    }
+    } else if (std::holds_alternative<PingMsg>(message)) {
+        ctx.send(from, PongMsg{});
+    } else if (std::holds_alternative<DisconnectMsg>(message)) {
+        drop(ctx, *peer, std::nullopt);
+        arm_peer_timer(ctx, peer->next_dial);
+    }  // a Pong only counts as a read
     return effects;
 }
 
@@ -121,8 +161,13 @@ Effects Node::on_timer(Nanos now, std::uint64_t token) {
     Context ctx(now, effects);
     if (token != 0 && token == seal_token_) {
         seal(ctx);
-    } else if (token != 0 && token == stall_token_) {
-        check_stall(ctx);
+    } else if (token != 0 && token == peer_token_) {
+        peer_token_ = 0;
+        on_peer_timer(ctx);
+    } else if (token != 0 && token == force_token_) {
+        force_token_ = 0;
+        sync_forced_ = true;  // geth chainSyncer: the force timer lowers the peer threshold to one
+        sync_check(ctx);
     } else if (fetch_timers_.contains(token)) {
         on_fetch_timeout(ctx, token);
     }
@@ -139,16 +184,18 @@ Effects Node::on_local_tx(Nanos now, const TxRef& tx) {
 // ---- blocks ----
 
 void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
-    if (blocks_.contains(block->hash) || orphan_blocks_.contains(block->hash)) return;
+    if (blocks_.contains(block->hash)) return;
+    if (orphan_blocks_.contains(block->hash)) {
+        fetch_towards(ctx, block->hash, from);  // its ancestor's fetch may have been given up
+        return;
+    }
     fetching_.erase(block->hash);  // its timer, when it fires, finds no fetch
     const Hash32& parent = block->header.parent_hash;
     if (!blocks_.contains(parent)) {
-        // Sync: keep the block and fetch the first missing ancestor from the peer that sent
-        // it (which imported the block, so has all of them).
+        // Keep the block and fetch the first missing ancestor from the peer that sent it
+        // (which imported the block, so has all of them).
         add_orphan(block);
-        const Hash32 missing = missing_ancestor(parent);
-        mark_known(missing, from);
-        if (!fetching_.contains(missing)) request_block(ctx, missing, from);
+        fetch_towards(ctx, parent, from);
         return;
     }
     if (!import_block(ctx, block)) return;
@@ -200,14 +247,17 @@ bool Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
 
 void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except) {
     std::vector<PeerId> targets;
-    targets.reserve(config_.peers.size());
-    ctx.effects.sends.reserve(ctx.effects.sends.size() + config_.peers.size());
-    for (PeerId p : config_.peers) {
-        if (p != except && !peer_knows(block->hash, p)) targets.push_back(p);
+    targets.reserve(peers_.size());
+    ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
+    std::size_t connected = 0;
+    for (const Peer& p : peers_) {
+        if (!p.connected) continue;
+        ++connected;
+        if (p.id != except && !peer_knows(block->hash, p.id)) targets.push_back(p.id);
     }
     // eth: the full block to √(peers) of them chosen at random, an announcement to the rest.
     const std::uint64_t td = total_difficulty(block->hash);
-    const auto full = static_cast<std::size_t>(std::sqrt(static_cast<double>(config_.peers.size())));
+    const auto full = static_cast<std::size_t>(std::sqrt(static_cast<double>(connected)));
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng_, targets.size() - i));
         std::swap(targets[i], targets[j]);
@@ -221,7 +271,6 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
 }
 
 void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
-    head_changed_ = ctx.now;
     const StateNonces nonces(head_state(), cache_);
     (void)txpool_.on_new_head(nonces, ctx.now);
     if (ctx.now - last_pool_expiry_ >= config_.pool_expiry_interval) {
@@ -267,29 +316,27 @@ bool Node::peer_knows(const Hash32& block, PeerId peer) const {
     return it != known_by_.end() && std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
 }
 
-// Announces a head that has not changed for head_stall_timeout to every peer (whatever
-// known_by_ says: what was sent across a partition was lost), then checks again one
-// timeout after the later of now and the last head change.
-void Node::check_stall(Context& ctx) {
-    Nanos next = head_changed_ + config_.head_stall_timeout;
-    if (ctx.now >= next) {
-        const BlockEntry& head = chain_.head();
-        for (PeerId p : config_.peers) ctx.send(p, NewBlockHashesMsg{head.hash, head.header.number});
-        next = ctx.now + config_.head_stall_timeout;
-    }
-    stall_token_ = ++tokens_issued_;
-    ctx.effects.timers.push_back(Timer{next, stall_token_});
-}
-
 // ---- fetching and orphans ----
 
+// Fetches `hash`, or the missing ancestor of the orphan `hash`, from `from` (which has
+// it, hence all its ancestors) unless that is being fetched already. Nothing when `hash`
+// is stored.
+void Node::fetch_towards(Context& ctx, const Hash32& hash, PeerId from) {
+    if (blocks_.contains(hash)) return;
+    const Hash32 missing = missing_ancestor(hash);
+    mark_known(missing, from);
+    if (!fetching_.contains(missing)) request_block(ctx, missing, from);
+}
+
+// A request to a peer not connected (no connected peer was left to ask) goes nowhere but
+// counts as an attempt, so that the fetch is given up in time.
 void Node::request_block(Context& ctx, const Hash32& hash, PeerId peer) {
     Fetch& f = fetching_[hash];
     f.peer = peer;
     f.attempts += 1;
     f.token = ++tokens_issued_;
     fetch_timers_.emplace(f.token, hash);
-    ctx.send(peer, GetBlockMsg{hash});
+    if (connected(peer)) ctx.send(peer, GetBlockMsg{hash});
     ctx.effects.timers.push_back(Timer{ctx.now + config_.fetch_timeout, f.token});
 }
 
@@ -300,33 +347,33 @@ void Node::on_fetch_timeout(Context& ctx, std::uint64_t token) {
     const auto it = fetching_.find(hash);
     if (it == fetching_.end() || it->second.token != token) return;  // answered, or superseded
     if (it->second.attempts >= config_.fetch_attempts) {
-        // Given up: the next announcement of the block, or the next orphan that needs it,
-        // starts a new fetch.
+        // Given up: the next announcement of the block or of an orphan descending from it,
+        // the next orphan that needs it, or a chain sync starts a new fetch.
         fetching_.erase(it);
+        sync_progress(ctx);
         return;
     }
     request_block(ctx, hash, next_fetch_peer(hash, it->second.peer));
 }
 
-// The peers known to have the block (in the order they became known), then the others
-// (in configuration order): the one after `last` in that cycle. `last` itself only when
-// it is the node's only peer.
+// The connected peers known to have the block (in the order they became known), then the
+// other connected peers (in configuration order): the one after `last` in that cycle.
+// `last` itself when it is the only one, or when no peer is connected.
 PeerId Node::next_fetch_peer(const Hash32& hash, PeerId last) const {
-    if (config_.peers.empty()) return last;
     std::vector<PeerId> order;
-    order.reserve(config_.peers.size());
+    order.reserve(peers_.size());
     if (auto it = known_by_.find(hash); it != known_by_.end()) {
         for (PeerId p : it->second) {
-            if (std::find(config_.peers.begin(), config_.peers.end(), p) != config_.peers.end())
-                order.push_back(p);
+            if (connected(p)) order.push_back(p);
         }
     }
     const std::size_t known = order.size();
-    for (PeerId p : config_.peers) {
-        if (std::find(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(known), p) ==
-            order.begin() + static_cast<std::ptrdiff_t>(known))
-            order.push_back(p);
+    for (const Peer& p : peers_) {
+        if (p.connected && std::find(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(known),
+                                     p.id) == order.begin() + static_cast<std::ptrdiff_t>(known))
+            order.push_back(p.id);
     }
+    if (order.empty()) return last;
     const auto at = std::find(order.begin(), order.end(), last);
     if (at == order.end()) return order.front();
     return std::next(at) == order.end() ? order.front() : *std::next(at);
@@ -363,12 +410,160 @@ void Node::drop_orphan(const Hash32& hash) {
     if (siblings->second.empty()) orphans_.erase(siblings);
 }
 
-// The first block on the way down from `parent` that is neither stored nor an orphan.
-// O(orphans on that path), at most max_orphans.
+// The first block on the way down from `parent` (itself included) that is not an orphan:
+// `parent` when it is not one. O(orphans on that path), at most max_orphans.
 Hash32 Node::missing_ancestor(Hash32 parent) const {
     for (auto it = orphan_blocks_.find(parent); it != orphan_blocks_.end(); it = orphan_blocks_.find(parent))
         parent = it->second.block->header.parent_hash;
     return parent;
+}
+
+// ---- peers ----
+
+Node::Peer* Node::find_peer(PeerId id) {
+    const auto it = peer_index_.find(id);
+    return it == peer_index_.end() ? nullptr : &peers_[it->second];
+}
+
+const Node::Peer* Node::find_peer(PeerId id) const {
+    const auto it = peer_index_.find(id);
+    return it == peer_index_.end() ? nullptr : &peers_[it->second];
+}
+
+bool Node::connected(PeerId peer) const {
+    const Peer* p = find_peer(peer);
+    return p != nullptr && p->connected;
+}
+
+std::size_t Node::connected_count() const {
+    return static_cast<std::size_t>(
+        std::count_if(peers_.begin(), peers_.end(), [](const Peer& p) { return p.connected; }));
+}
+
+StatusMsg Node::status() const {
+    const BlockEntry& head = chain_.head();
+    return StatusMsg{config_.network_id, head.total_difficulty, head.hash, genesis_hash_};
+}
+
+// geth dialScheduler: a static peer is dialled when not connected and not dialled within
+// dialHistoryExpiration. The dial is the Status it opens with; it fails (no answer) while
+// the network does not carry it.
+void Node::dial(Context& ctx, Peer& peer) {
+    ctx.send(peer.id, status());
+    peer.next_dial = ctx.now + config_.redial_interval;
+}
+
+// Closes the connection (`reason`: with a Disconnect to the peer; none: the peer closed
+// it) and redials at once when the peer was not dialled lately. The caller arms the peer
+// timer for the next dial.
+void Node::drop(Context& ctx, Peer& peer, std::optional<std::uint8_t> reason) {
+    peer.connected = false;
+    if (reason) ctx.send(peer.id, DisconnectMsg{*reason});
+    if (ctx.now >= peer.next_dial) dial(ctx, peer);
+}
+
+// eth handshake (geth eth/protocols/eth/handshake.go): a Status naming another network or
+// genesis is refused. From a peer not connected it opens the connection, answered with
+// this node's Status; from a connected one it only updates the peer's head.
+void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
+    if (s.network_id != config_.network_id || s.genesis != genesis_hash_) {
+        if (peer.connected) {
+            drop(ctx, peer, kDiscSubprotocolError);
+            arm_peer_timer(ctx, peer.next_dial);
+        } else {
+            ctx.send(peer.id, DisconnectMsg{kDiscSubprotocolError});
+        }
+        return;
+    }
+    peer.head = s.head;
+    peer.total_difficulty = s.total_difficulty;
+    peer.last_read = ctx.now;
+    if (!peer.connected) {
+        peer.connected = true;
+        peer.next_ping = ctx.now + config_.ping_interval;  // geth Peer.pingLoop starts with the peer
+        // A new connection: the peer has seen nothing of what was sent on earlier ones.
+        for (auto& [hash, known] : known_by_) std::erase(known, peer.id);
+        ctx.send(peer.id, status());
+        // geth syncTransactions: a new peer gets the pending transactions (here: those the
+        // node would put in its next block, in that order).
+        const StateNonces nonces(head_state(), cache_);
+        for (const TxRef& tx : txpool_.select(nonces)) ctx.send(peer.id, TransactionsMsg{tx});
+        arm_peer_timer(ctx, peer.next_ping);
+    }
+    sync_check(ctx);  // geth: a new peer, or a peer's new head, is a chain-sync event
+}
+
+// Per connected peer, in configuration order: drop it when nothing was read from it for
+// read_timeout (geth: the RLPx frame read deadline), else ping it when due; per peer not
+// connected: dial it when due. Then the timer is armed for the earliest next deadline.
+void Node::on_peer_timer(Context& ctx) {
+    Nanos next = Nanos::max();
+    for (Peer& p : peers_) {
+        if (p.connected && ctx.now - p.last_read >= config_.read_timeout) {
+            drop(ctx, p, kDiscReadTimeout);
+        } else if (p.connected && ctx.now >= p.next_ping) {
+            ctx.send(p.id, PingMsg{});
+            p.next_ping = ctx.now + config_.ping_interval;
+        } else if (!p.connected && ctx.now >= p.next_dial) {
+            dial(ctx, p);
+        }
+        next = std::min(
+            next, p.connected ? std::min(p.last_read + config_.read_timeout, p.next_ping) : p.next_dial);
+    }
+    if (!peers_.empty()) arm_peer_timer(ctx, next);
+}
+
+// One peer timer at a time, at the earliest deadline asked for: an earlier one replaces
+// it (the later token goes stale), a later one waits for the timer to fire and re-arm.
+void Node::arm_peer_timer(Context& ctx, Nanos at) {
+    if (peer_token_ != 0 && peer_timer_at_ <= at) return;
+    peer_token_ = ++tokens_issued_;
+    peer_timer_at_ = at;
+    ctx.effects.timers.push_back(Timer{at, peer_token_});
+}
+
+void Node::arm_force_timer(Context& ctx) {
+    force_token_ = ++tokens_issued_;
+    ctx.effects.timers.push_back(Timer{ctx.now + config_.force_sync_cycle, force_token_});
+}
+
+// ---- chain sync (geth eth/sync.go chainSyncer.nextSyncOp) ----
+
+void Node::sync_check(Context& ctx) {
+    if (sync_) return;
+    const std::size_t connected = connected_count();
+    if (connected == 0 || connected < (sync_forced_ ? 1 : config_.min_sync_peers)) return;
+    const Peer* best = nullptr;
+    for (const Peer& p : peers_) {
+        if (p.connected && (best == nullptr || p.total_difficulty > best->total_difficulty)) best = &p;
+    }
+    if (best->total_difficulty <= chain_.head().total_difficulty) return;  // in sync
+    if (blocks_.contains(best->head)) return;  // stored, yet lighter than the head: nothing to fetch
+    sync_ = SyncOp{best->id, best->head};
+    fetch_towards(ctx, best->head, best->id);
+}
+
+// Ends the running sync when its target is stored (success) or nothing on its way is
+// being fetched (failure); then, as geth's loop: the force timer restarts, a success
+// announces the new head to the connected peers not known to have it, and the next sync
+// is considered.
+void Node::sync_progress(Context& ctx) {
+    if (!sync_) return;
+    const Hash32 target = sync_->target;
+    const bool success = blocks_.contains(target);
+    if (!success && fetching_.contains(missing_ancestor(target))) return;
+    sync_.reset();
+    sync_forced_ = false;
+    arm_force_timer(ctx);
+    const BlockEntry& head = chain_.head();
+    if (success && head.header.number > 0) {
+        for (const Peer& p : peers_) {
+            if (!p.connected || peer_knows(head.hash, p.id)) continue;
+            mark_known(head.hash, p.id);
+            ctx.send(p.id, NewBlockHashesMsg{head.hash, head.header.number});
+        }
+    }
+    sync_check(ctx);
 }
 
 // ---- transactions ----
@@ -391,9 +586,9 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
         return;
     }
     // Relayed once: a transaction is forwarded only when this pool first admits it.
-    ctx.effects.sends.reserve(ctx.effects.sends.size() + config_.peers.size());
-    for (PeerId p : config_.peers) {
-        if (p != from) ctx.send(p, TransactionsMsg{tx});
+    ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
+    for (const Peer& p : peers_) {
+        if (p.connected && p.id != from) ctx.send(p.id, TransactionsMsg{tx});
     }
 }
 

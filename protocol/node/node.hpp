@@ -6,33 +6,52 @@
 // a clock, socket or simulator; two drivers can run it (the simulator, later a networked
 // node).
 //
-// Gossip (eth protocol): a new block goes in full to √peers and as a hash announcement
-// to the others; an announced unknown block is fetched from the announcer; a block whose
-// parent is unknown is kept (an orphan) and its missing ancestor is fetched from the peer
-// that sent it; transactions are relayed once to each peer. Validators seal on their
-// turn, out of turn after the configured delay, abandon a pending seal when the head
-// changes, and vote to authorise the validators of pending clouds (spec/promo-pool.md §2).
+// Peers (docs/simulation.md "Peers", after geth's p2p and eth packages). Every
+// configured peer is a static peer: the node dials it (sends its eth Status) when not
+// connected, at most once per NodeConfig::redial_interval (geth dialHistoryExpiration);
+// a Status from a peer it is not connected to opens the connection and is answered with
+// the node's own Status, then its pending transactions (geth syncTransactions). On an
+// open connection the node pings every ping_interval and drops it (sending a Disconnect,
+// the TCP close) when nothing was read from it for read_timeout. A dropped connection carries nothing: the node sends nothing on it and
+// answers anything but a Status arriving on it with a Disconnect (the TCP reset), on
+// which the peer drops it too. A Status from a connected peer (its redial, or the answer
+// to ours) only updates what the node knows of the peer's head.
+//
+// Gossip (eth protocol), on open connections only: a new block goes in full to √peers
+// and as a hash announcement to the others; an announced unknown block is fetched from
+// the announcer; a block whose parent is unknown is kept (an orphan) and its missing
+// ancestor is fetched from the peer that sent it; transactions are relayed once to each
+// peer. Validators seal on their turn, out of turn after the configured delay, abandon a
+// pending seal when the head changes, and vote to authorise the validators of pending
+// clouds (spec/promo-pool.md §2).
 //
 // Fetching (liveness: one lost request must not stall a node). Every block request
 // (GetBlockMsg) sets a timer; a request still unanswered when it fires is sent again —
-// to the next peer known to have the block (known_by_: announcers, senders of its
-// descendants), then to the other peers in configuration order — up to
-// NodeConfig::fetch_attempts requests in all. A fetch given up is started afresh by the
-// next announcement of the block or the next orphan that needs it; start() (a restart)
-// sends every outstanding request again, since replies were lost while the node was down.
+// to the next connected peer known to have the block (known_by_: announcers, senders of
+// its descendants), then to the other connected peers in configuration order — up to
+// NodeConfig::fetch_attempts requests in all. A fetch given up is started afresh by
+// anything that points at the block or at a descendant held as an orphan: an
+// announcement, a NewBlock, the next orphan that needs it, a chain sync. A restart
+// (start()) forgets outstanding requests: the chain sync finds what is missing.
 // Orphans are bounded by NodeConfig::max_orphans: beyond it the oldest arrival is
 // dropped (its descendants then fetch it again when they next need it).
 //
-// Stalls: a node whose head has not changed for NodeConfig::head_stall_timeout announces
-// its head to every peer again (and again each timeout while stalled). This stands in
-// for eth's Status handshake and geth's periodic sync with the best peer: when a
-// partition heals, or the whole network stalled (Clique signers each waiting on their
-// own side's head), new blocks may never come to tell the nodes of a better chain, so
-// the heads themselves are exchanged and fetched.
+// Chain sync (geth eth/sync.go chainSyncer). The node knows each peer's head and total
+// difficulty from its Status, raised by each NewBlock (to the block's parent and TD −
+// the block's difficulty, as geth's handleBlockBroadcast). On a new connection, on a
+// raised peer TD, when a sync ends and when the force timer fires (force_sync_cycle after
+// the last sync ended), if no sync runs and at least min_sync_peers are connected (one
+// once the force timer fired), the connected peer with the highest TD (the first in
+// configuration order among equals) is synced from when its TD beats the node's own
+// head's: its head is fetched, then its missing ancestors (the fetch machinery above).
+// The sync ends when that head is stored, or when nothing on its way is being fetched
+// any more; a completed sync announces the node's head to the peers not known to have
+// it (geth doSync's BroadcastBlock(head, false)).
 //
-// Timer tokens: one counter issues the tokens of seals, fetches and the stall check, so
-// they never collide; a token no longer current (an abandoned seal, an answered fetch, a
-// stall check from before a restart) is ignored.
+// Timer tokens: one counter issues the tokens of seals, fetches, the peer timer (pings,
+// read deadlines, dials) and the force-sync timer, so they never collide; a token no
+// longer current (an abandoned seal, an answered fetch, a timer from before a restart)
+// is ignored.
 //
 // Determinism: hash maps are used for lookup only; every output order follows input
 // order or the tree. Not thread-safe.
@@ -102,8 +121,15 @@ struct NodeConfig {
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
     std::size_t max_orphans = 2048;                 // blocks kept while their parent is missing; >= 1
     bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
-    // A head unchanged this long is announced to every peer again (> 0): see "Stalls".
-    Nanos head_stall_timeout = std::chrono::seconds(60);
+    // The peer life cycle (see "Peers", "Chain sync"; all > 0). Sources: geth p2p/peer.go
+    // pingInterval; p2p/server.go frameReadTimeout; p2p/dial.go dialHistoryExpiration
+    // (inboundThrottleTime 30 s + 5 s); eth/sync.go forceSyncCycle, defaultMinSyncPeers.
+    Nanos ping_interval = std::chrono::seconds(15);
+    Nanos read_timeout = std::chrono::seconds(30);
+    Nanos redial_interval = std::chrono::seconds(35);
+    Nanos force_sync_cycle = std::chrono::seconds(10);
+    std::size_t min_sync_peers = 5;  // connections needed to sync before the force timer fired
+    std::uint64_t network_id = 0;    // sent and checked in Status; 0: the txpool's chain id
     // How often the pool's lifetime rule runs (txpool::TxPool::expire), checked at each new
     // head: geth's evictionInterval. It also forgets full token buckets, bounding memory.
     Nanos pool_expiry_interval = std::chrono::minutes(1);
@@ -183,6 +209,9 @@ class Node {
     bool is_validator() const { return self_.has_value(); }
     std::size_t orphan_count() const { return orphan_blocks_.size(); }
     std::size_t fetch_count() const { return fetching_.size(); }  // outstanding block requests
+    bool connected(PeerId peer) const;
+    std::size_t connected_count() const;
+    bool syncing() const { return sync_.has_value(); }
 
   private:
     class Context;  // the effects being built and the input's time
@@ -200,11 +229,33 @@ class Node {
     bool peer_knows(const Hash32& block, PeerId peer) const;
     void request_block(Context& ctx, const Hash32& hash, PeerId peer);
     void on_fetch_timeout(Context& ctx, std::uint64_t token);
-    void check_stall(Context& ctx);
+    void fetch_towards(Context& ctx, const Hash32& hash, PeerId from);
     PeerId next_fetch_peer(const Hash32& hash, PeerId last) const;
     void add_orphan(const BlockRef& block);
     void drop_orphan(const Hash32& hash);
     Hash32 missing_ancestor(Hash32 parent) const;
+
+    // ---- peers and chain sync ----
+    struct Peer {
+        PeerId id = 0;
+        bool connected = false;
+        Nanos last_read{0};  // connected: when a message from it was last read
+        Nanos next_ping{0};  // connected: when the next ping is due
+        Nanos next_dial{0};  // not connected: the earliest next dial (last dial + redial_interval)
+        Hash32 head;         // the peer's head and its TD, as last learnt
+        std::uint64_t total_difficulty = 0;
+    };
+    Peer* find_peer(PeerId id);
+    const Peer* find_peer(PeerId id) const;
+    void receive_status(Context& ctx, Peer& peer, const StatusMsg& status);
+    StatusMsg status() const;
+    void dial(Context& ctx, Peer& peer);
+    void drop(Context& ctx, Peer& peer, std::optional<std::uint8_t> reason);
+    void on_peer_timer(Context& ctx);
+    void arm_peer_timer(Context& ctx, Nanos at);
+    void arm_force_timer(Context& ctx);
+    void sync_check(Context& ctx);
+    void sync_progress(Context& ctx);
 
     NodeConfig config_;
     std::optional<Address> self_;
@@ -233,11 +284,22 @@ class Node {
     std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
     RecentSet recent_txs_{1024};                                // transaction hashes seen lately
 
+    std::vector<Peer> peers_;                             // configuration order
+    std::unordered_map<PeerId, std::size_t> peer_index_;  // lookup only
+    struct SyncOp {
+        PeerId peer = 0;
+        Hash32 target;  // the peer's head when the sync started
+    };
+    std::optional<SyncOp> sync_;  // the running chain sync
+    bool sync_forced_ = false;    // the force timer fired since the last sync ended
+    Hash32 genesis_hash_;
+
     Nanos last_pool_expiry_{0};        // when txpool_.expire() last ran
-    Nanos head_changed_{0};            // when the head last changed (or the node started)
-    std::uint64_t stall_token_ = 0;    // the pending stall check
+    std::uint64_t peer_token_ = 0;     // the pending peer timer (0: none)
+    Nanos peer_timer_at_{0};           // ... and when it fires
+    std::uint64_t force_token_ = 0;    // the pending force-sync timer (0: none)
     std::uint64_t seal_token_ = 0;     // the timer token of the pending seal (0: none)
-    std::uint64_t tokens_issued_ = 0;  // seal and fetch timers alike
+    std::uint64_t tokens_issued_ = 0;  // every timer alike
     std::optional<clique::SealPlan> seal_plan_;
     Hash32 seal_parent_;
 };

@@ -99,5 +99,41 @@ TEST(WireSize, EveryMessageIsItsEthRlpPlusTheFrame) {
     }
 }
 
+// eth/66 Status [version, networkid, td, head, genesis, forkid = [forkhash, forknext]]
+// (EIP-2124: the fork hash is a 4-byte string) and the devp2p Ping [], Pong [] and
+// Disconnect [reason] messages.
+TEST(WireSize, ConnectionMessagesAreTheirDevp2pAndEthRlpPlusTheFrame) {
+    const BlockRef b = sample_block(0);
+    for (std::uint64_t td : {1ULL, 127ULL, 128ULL, 599ULL, 1ULL << 40}) {
+        for (std::uint64_t network : {1ULL, 61'777ULL}) {
+            Bytes m;
+            const std::size_t l = rlp::begin_list(m);
+            rlp::append_uint(m, 66);
+            rlp::append_uint(m, network);
+            rlp::append_uint(m, td);
+            rlp::append_fixed(m, b->hash);
+            rlp::append_fixed(m, b->hash);
+            const std::size_t fork_id = rlp::begin_list(m);
+            const Bytes fork_hash{0xfc, 0x64, 0xec, 0x04};
+            rlp::append_bytes(m, fork_hash);
+            rlp::append_uint(m, 0);
+            rlp::end_list(m, fork_id);
+            rlp::end_list(m, l);
+            EXPECT_EQ(wire_size(StatusMsg{network, td, b->hash, b->hash}), m.size() + kFrame) << td;
+        }
+    }
+    Bytes empty;
+    rlp::end_list(empty, rlp::begin_list(empty));
+    EXPECT_EQ(wire_size(PingMsg{}), empty.size() + kFrame);
+    EXPECT_EQ(wire_size(PongMsg{}), empty.size() + kFrame);
+    for (std::uint8_t reason : {kDiscReadTimeout, kDiscSubprotocolError}) {
+        Bytes m;
+        const std::size_t l = rlp::begin_list(m);
+        rlp::append_uint(m, reason);
+        rlp::end_list(m, l);
+        EXPECT_EQ(wire_size(DisconnectMsg{reason}), m.size() + kFrame);
+    }
+}
+
 }  // namespace
 }  // namespace cl::node

@@ -1,8 +1,9 @@
 // protocol/node driven by a minimal in-test event loop (fixed link latency, no
 // bandwidth): sealing in turn, gossip, fetching, ancestor sync, transactions and
 // governance votes end to end on real keys and real blocks; lost requests and replies,
-// crashed peers, bounded orphans, abandoned seals and the eth block-relay split; and
-// RecentSet, the node's recent-transaction table.
+// crashed peers, bounded orphans, abandoned seals and the eth block-relay split; the peer
+// life cycle (Status handshake, pings, read timeouts, redials), the chain sync and what
+// they make of a healed partition; and RecentSet, the node's recent-transaction table.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -329,6 +330,28 @@ const GetBlockMsg* only_request(const Effects& e) {
     return std::get_if<GetBlockMsg>(&e.sends[0].message);
 }
 
+// The Status a peer on genesis `g` sends; TD `td` (genesis: its difficulty) and head `head`.
+StatusMsg status_of(const Genesis& g, std::uint64_t td = 0, std::optional<Hash32> head = std::nullopt) {
+    return StatusMsg{kChainId, td == 0 ? g.block->header.difficulty : td, head.value_or(g.block->hash),
+                     g.block->hash};
+}
+
+// Opens the connections of `n` to `peers` as their dials would: a Status from each.
+void connect(Node& n, const Genesis& g, const std::vector<PeerId>& peers, Nanos now) {
+    for (PeerId p : peers) (void)n.on_message(now, p, status_of(g));
+}
+
+// Delivers every message among `nodes` (node i is peer i), starting from `pending`, until
+// none is left; returns the effects each node produced, in order.
+void exchange(std::vector<std::unique_ptr<Node>>& nodes, std::vector<std::pair<PeerId, Effects>> pending,
+              Nanos now) {
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        const PeerId from = pending[i].first;
+        const std::vector<Send> sends = pending[i].second.sends;
+        for (const Send& s : sends) pending.emplace_back(s.to, nodes[s.to]->on_message(now, from, s.message));
+    }
+}
+
 TEST(NodeFetch, RetriesCyclePeersKnownToHaveTheBlockThenTheOthersThenGiveUp) {
     const Genesis g = make_genesis(config(1), kGenesisTime).value();
     ExecutionCache cache;
@@ -339,6 +362,7 @@ TEST(NodeFetch, RetriesCyclePeersKnownToHaveTheBlockThenTheOthersThenGiveUp) {
     Node n(c, g.block, g.state, cache, rng);
     const Hash32 h = hash_with_prefix(0xfeed);  // a block nobody will deliver
     Nanos now = seconds(kGenesisTime + 1);
+    connect(n, g, c.peers, now);
 
     Effects e = n.on_message(now, 2, NewBlockHashesMsg{h, 1});
     ASSERT_NE(only_request(e), nullptr);
@@ -387,6 +411,7 @@ TEST(NodeFetch, OrphansAreBoundedOldestDroppedFirstAndFetchedAgainWhenNeeded) {
     c.max_orphans = 4;
     Node n(c, net.genesis().block, net.genesis().state, cache, rng);
     const Nanos now = seconds(kGenesisTime + 15 * 14);
+    connect(n, net.genesis(), c.peers, now);
     auto deliver = [&](std::size_t k) { return n.on_message(now, 7, NewBlockMsg{blocks[k]}); };
 
     // 12 down to 2, each an orphan asking for its parent; only the 4 latest arrivals stay.
@@ -415,9 +440,15 @@ TEST(NodeFetch, OrphansAreBoundedOldestDroppedFirstAndFetchedAgainWhenNeeded) {
     EXPECT_EQ(n.fetch_count(), 0u);
 }
 
-// ---- stalls: heads exchanged when nothing new comes ----
+// ---- peers: the Status handshake, pings, read timeouts, redials (docs/simulation.md "Peers") ----
 
-TEST(NodeStall, UnchangedHeadIsAnnouncedToEveryPeerEachTimeout) {
+template <class M>
+const M* sent(const Effects& e, std::size_t i, PeerId to) {
+    if (i >= e.sends.size() || e.sends[i].to != to) return nullptr;
+    return std::get_if<M>(&e.sends[i].message);
+}
+
+TEST(NodePeers, StartDialsEveryPeerAndAStatusOpensTheConnection) {
     const Genesis g = make_genesis(config(1), kGenesisTime).value();
     ExecutionCache cache;
     SplitMix64 rng(1);
@@ -426,66 +457,353 @@ TEST(NodeStall, UnchangedHeadIsAnnouncedToEveryPeerEachTimeout) {
     c.peers = {1, 2};
     Node n(c, g.block, g.state, cache, rng);
     const Nanos t0 = seconds(kGenesisTime);
-    const Effects started = n.start(t0);
-    ASSERT_EQ(started.timers.size(), 1u) << "a full node: only the stall check";
-    Timer check = started.timers[0];
-    EXPECT_EQ(check.at, t0 + c.head_stall_timeout);
-    for (int round = 0; round < 2; ++round) {
-        const Effects e = n.on_timer(check.at, check.token);
-        ASSERT_EQ(e.sends.size(), 2u);
-        for (const Send& s : e.sends) {
-            const auto* a = std::get_if<NewBlockHashesMsg>(&s.message);
-            ASSERT_NE(a, nullptr);
-            EXPECT_EQ(a->hash, g.block->hash);
-        }
-        EXPECT_EQ(e.sends[0].to, 1u);
-        EXPECT_EQ(e.sends[1].to, 2u);
-        ASSERT_EQ(e.timers.size(), 1u);
-        EXPECT_EQ(e.timers[0].at, check.at + c.head_stall_timeout);
-        check = e.timers[0];
+    Effects e = n.start(t0);
+    ASSERT_EQ(e.sends.size(), 2u) << "a dial (our Status) to each peer";
+    for (PeerId p : {1u, 2u}) {
+        const auto* s = sent<StatusMsg>(e, p - 1, p);
+        ASSERT_NE(s, nullptr);
+        EXPECT_EQ(s->network_id, kChainId);
+        EXPECT_EQ(s->head, g.block->hash);
+        EXPECT_EQ(s->genesis, g.block->hash);
+        EXPECT_EQ(s->total_difficulty, g.block->header.difficulty);
     }
-    // Restarted: the checks of before are stale; a new one starts.
-    const Effects restarted = n.start(check.at - seconds(10));
-    ASSERT_EQ(restarted.timers.size(), 1u);
-    EXPECT_TRUE(n.on_timer(check.at, check.token).sends.empty());
-    EXPECT_TRUE(n.on_timer(check.at, check.token).timers.empty());
+    EXPECT_EQ(n.connected_count(), 0u);
+
+    // A message on a connection that is not open is not read: it meets a reset.
+    const Nanos t1 = t0 + milliseconds(80);
+    e = n.on_message(t1, 1, NewBlockHashesMsg{hash_with_prefix(5), 1});
+    ASSERT_EQ(e.sends.size(), 1u);
+    ASSERT_NE(sent<DisconnectMsg>(e, 0, 1), nullptr);
+    EXPECT_EQ(n.fetch_count(), 0u);
+
+    // Peer 1's Status opens it, answered with ours; the first ping is due one interval on.
+    e = n.on_message(t1, 1, status_of(g));
+    EXPECT_TRUE(n.connected(1));
+    EXPECT_FALSE(n.connected(2));
+    ASSERT_EQ(e.sends.size(), 1u);
+    EXPECT_NE(sent<StatusMsg>(e, 0, 1), nullptr);
+    ASSERT_EQ(e.timers.size(), 1u);
+    EXPECT_EQ(e.timers[0].at, t1 + c.ping_interval);
+    // A second Status (the answer to our own dial) is not answered again.
+    EXPECT_TRUE(n.on_message(t1, 1, status_of(g)).sends.empty());
+    // Now what peer 1 sends is read.
+    e = n.on_message(t1, 1, NewBlockHashesMsg{hash_with_prefix(5), 1});
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(n.on_message(t1, 1, PingMsg{}).sends.size(), 1u) << "a Pong";
+
+    // A Status of another chain is refused (eth handshake: genesis mismatch).
+    StatusMsg other = status_of(g);
+    other.genesis = hash_with_prefix(9);
+    e = n.on_message(t1, 2, other);
+    EXPECT_FALSE(n.connected(2));
+    ASSERT_EQ(e.sends.size(), 1u);
+    const auto* refused = sent<DisconnectMsg>(e, 0, 2);
+    ASSERT_NE(refused, nullptr);
+    EXPECT_EQ(refused->reason, kDiscSubprotocolError);
 }
 
-TEST(NodeStall, MovingHeadIsNotAnnounced) {
-    Net net(1, 1);
-    std::size_t announced_genesis = 0;
-    net.drop_if = [&](int, int, const Message& m) {
-        const auto* a = std::get_if<NewBlockHashesMsg>(&m);
-        if (a != nullptr && a->number == 0) ++announced_genesis;
+// geth p2p: a ping every 15 s; a connection from which nothing was read for 30 s is
+// dropped; a static peer is redialled, at most once every 35 s (dial history).
+TEST(NodePeers, PingsEachIntervalDropsASilentPeerAndRedialsEveryDialInterval) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(1);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1};
+    Node n(c, g.block, g.state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime);
+    const Effects started = n.start(t0);   // dials peer 1 at t0
+    ASSERT_EQ(started.timers.size(), 2u);  // the peer timer (the next dial), the force-sync timer
+    const Nanos up = t0 + milliseconds(50);
+    Effects e = n.on_message(up, 1, status_of(g));
+    ASSERT_EQ(e.timers.size(), 1u);
+    Timer peer_timer = e.timers[0];
+    EXPECT_EQ(peer_timer.at, up + seconds(15));
+
+    // Fires the peer timer; returns its effects and keeps the next one.
+    auto fire = [&](Nanos expected_at) {
+        EXPECT_EQ(peer_timer.at, expected_at);
+        Effects fired = n.on_timer(peer_timer.at, peer_timer.token);
+        EXPECT_EQ(fired.timers.size(), 1u);
+        if (!fired.timers.empty()) peer_timer = fired.timers[0];
+        return fired;
+    };
+    e = fire(up + seconds(15));
+    ASSERT_EQ(e.sends.size(), 1u);
+    EXPECT_NE(sent<PingMsg>(e, 0, 1), nullptr);
+    const Nanos pong = up + seconds(15) + milliseconds(100);
+    EXPECT_TRUE(n.on_message(pong, 1, PongMsg{}).sends.empty());  // read: the last word from peer 1
+    e = fire(up + seconds(30));
+    EXPECT_NE(sent<PingMsg>(e, 0, 1), nullptr) << "unanswered: the peer went silent";
+    e = fire(up + seconds(45));
+    EXPECT_NE(sent<PingMsg>(e, 0, 1), nullptr);
+    EXPECT_TRUE(n.connected(1)) << "29.95 s without a read";
+    // 30 s after the pong: dropped (a Disconnect, "ping timeout"), and redialled at once
+    // (the last dial, at t0, is more than 35 s ago).
+    e = fire(pong + seconds(30));
+    EXPECT_FALSE(n.connected(1));
+    ASSERT_EQ(e.sends.size(), 2u);
+    const auto* closed = sent<DisconnectMsg>(e, 0, 1);
+    ASSERT_NE(closed, nullptr);
+    EXPECT_EQ(closed->reason, kDiscReadTimeout);
+    EXPECT_NE(sent<StatusMsg>(e, 1, 1), nullptr);
+    // Unanswered dials are repeated every 35 s.
+    for (int k = 1; k <= 3; ++k) {
+        e = fire(pong + seconds(30) + seconds(35) * k);
+        ASSERT_EQ(e.sends.size(), 1u);
+        EXPECT_NE(sent<StatusMsg>(e, 0, 1), nullptr);
+    }
+    // Nothing arrives on the closed connection; a Status opens it again.
+    EXPECT_NE(sent<DisconnectMsg>(n.on_message(peer_timer.at, 1, PingMsg{}), 0, 1), nullptr);
+    EXPECT_FALSE(n.connected(1));
+    (void)n.on_message(peer_timer.at, 1, status_of(g));
+    EXPECT_TRUE(n.connected(1));
+}
+
+// A Disconnect closes the connection at once (no read timeout to wait for); a peer that
+// was dialled lately is redialled only once its 35 s are up.
+TEST(NodePeers, DisconnectClosesTheConnectionAndTheRedialWaitsForTheDialHistory) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(1);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1};
+    Node n(c, g.block, g.state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime);
+    (void)n.start(t0);
+    const Effects up = n.on_message(t0 + milliseconds(50), 1, status_of(g));
+    ASSERT_EQ(up.timers.size(), 1u);
+    const Effects e = n.on_message(t0 + seconds(5), 1, DisconnectMsg{kDiscNetworkError});
+    EXPECT_FALSE(n.connected(1));
+    EXPECT_TRUE(e.sends.empty()) << "dialled at t0: not again before t0 + 35 s";
+    // The peer timer (due for the first ping) finds nothing to do and waits for the dial.
+    const Effects idle = n.on_timer(up.timers[0].at, up.timers[0].token);
+    EXPECT_TRUE(idle.sends.empty());
+    ASSERT_EQ(idle.timers.size(), 1u);
+    EXPECT_EQ(idle.timers[0].at, t0 + seconds(35));
+    const Effects dialled = n.on_timer(idle.timers[0].at, idle.timers[0].token);
+    ASSERT_EQ(dialled.sends.size(), 1u);
+    EXPECT_NE(sent<StatusMsg>(dialled, 0, 1), nullptr);
+}
+
+// ---- chain sync ----
+
+// Item: a node holding orphans whose missing ancestor's fetch was given up fetches it
+// again when something points at them (here the chain sync, whose target — the peer's
+// head, learnt from its last NewBlock — is such an orphan). A line 0 — 1 — 2: validator 0
+// seals, node 2 misses block 2 and every reply of node 1 to it is lost, so its fetch of
+// block 2 is given up after 8 requests; blocks 3..6 stay orphans. Then the validator
+// stops (no new block will point at them) and the replies get through again.
+TEST(NodeFetch, OrphansWhoseAncestorFetchWasGivenUpAreFetchedAgain) {
+    Net net(1, 2, milliseconds(80), [](int a, int b) { return a - b == 1 || b - a == 1; });
+    std::set<Hash32> asked;  // blocks node 2 requested from node 1
+    bool lose_replies = true;
+    net.drop_if = [&](int from, int to, const Message& m) {
+        if (from == 2 && to == 1) {
+            if (const auto* g = std::get_if<GetBlockMsg>(&m)) asked.insert(g->hash);
+        }
+        if (from != 1 || to != 2) return false;
+        if (const auto* a = std::get_if<NewBlockHashesMsg>(&m)) return a->number == 2;
+        if (const auto* b = std::get_if<NewBlockMsg>(&m)) {
+            if (asked.contains(b->block->hash)) return lose_replies;  // a reply
+            return b->block->header.number == 2;                      // the relay of block 2
+        }
         return false;
     };
-    const std::size_t before = net.messages;
-    net.run_for(seconds(15 * 20 + 5));
-    EXPECT_EQ(net.node(1).head().header.number, 20u);
-    EXPECT_EQ(announced_genesis, 0u);
-    EXPECT_EQ(net.messages - before, 20u) << "one block message a block, nothing else";
+    net.run_for(seconds(100));  // blocks 1..6
+    net.set_down(0, true);
+    ASSERT_EQ(net.node(1).head().header.number, 6u);
+    EXPECT_EQ(net.node(2).head().header.number, 1u);
+    EXPECT_EQ(net.node(2).orphan_count(), 4u) << "blocks 3..6";
+    net.run_for(seconds(35));  // the last fetch of block 2 (from 90 s) is given up
+    EXPECT_EQ(net.node(2).fetch_count(), 0u);
+    EXPECT_EQ(net.node(2).head().header.number, 1u);
+    lose_replies = false;
+    net.run_for(seconds(30));
+    EXPECT_EQ(net.node(2).head().hash, net.node(1).head().hash) << "block 2 fetched again, 3..6 imported";
+    EXPECT_EQ(net.node(2).orphan_count(), 0u);
 }
 
-// Four signers split 2 | 2: each side seals two blocks, then every signer has signed one
-// of the last two blocks of its side's chain (EIP-225 recent-signer rule, N/2+1 = 3) and
-// waits for a new head that no one will make. After the split heals only the stall
-// announcements tell the sides of each other's heads; then all follow one chain and
-// sealing resumes.
-TEST(NodeStall, PartitionedSignersThatAllStalledRecoverAfterTheHeal) {
-    Net net(4, 0);
-    bool split = false;
-    net.drop_if = [&](int from, int to, const Message&) { return split && (from < 2) != (to < 2); };
-    net.run_for(seconds(15 * 4 + 5));
+// The announcement path of the same fix: a block held as an orphan, announced again (or
+// sent again in full) after the fetch of its missing ancestor was given up, restarts that
+// fetch; while the fetch runs, it does not add another.
+TEST(NodeFetch, AnnouncingAnOrphanRestartsTheGivenUpFetchOfItsAncestor) {
+    Net net(1, 0);
+    net.run_for(seconds(15 * 3 + 5));
+    const BlockTree& tree = net.node(0).chain().tree();
+    std::vector<BlockRef> blocks{net.genesis().block};
+    for (std::uint64_t k = 1; k <= 3; ++k)
+        blocks.push_back(net.node(0).block(tree.canonical_hash(k).value()));
+
+    ExecutionCache cache;
+    SplitMix64 rng(2);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {7};
+    Node n(c, net.genesis().block, net.genesis().state, cache, rng);
+    Nanos now = seconds(kGenesisTime + 100);
+    connect(n, net.genesis(), c.peers, now);
+    Effects e = n.on_message(now, 7, NewBlockMsg{blocks[3], 0});
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(only_request(e)->hash, blocks[2]->hash);
+    EXPECT_TRUE(n.on_message(now, 7, NewBlockHashesMsg{blocks[3]->hash, 3}).sends.empty()) << "being fetched";
+    // Every request unanswered: given up after fetch_attempts.
+    Timer t = e.timers.back();
+    for (std::uint32_t k = 1; k < c.fetch_attempts; ++k) {
+        e = n.on_timer(t.at, t.token);
+        ASSERT_NE(only_request(e), nullptr);
+        t = e.timers.back();
+    }
+    e = n.on_timer(t.at, t.token);
+    EXPECT_TRUE(e.sends.empty());
+    EXPECT_EQ(n.fetch_count(), 0u);
+    EXPECT_EQ(n.orphan_count(), 1u);
+    now = t.at;
+    e = n.on_message(now, 7, NewBlockHashesMsg{blocks[3]->hash, 3});
+    ASSERT_NE(only_request(e), nullptr) << "the announcement of the orphan restarts the fetch";
+    EXPECT_EQ(only_request(e)->hash, blocks[2]->hash);
+    EXPECT_TRUE(n.on_message(now, 7, NewBlockMsg{blocks[3], 0}).sends.empty()) << "being fetched again";
+    (void)n.on_message(now, 7, NewBlockMsg{blocks[2], 0});
+    (void)n.on_message(now, 7, NewBlockMsg{blocks[1], 0});
+    EXPECT_EQ(n.head().hash, blocks[3]->hash);
+}
+
+// The chain sync (geth eth/sync.go): a node with fewer than 5 peers syncs once the force
+// timer (10 s) has fired, from the peer whose Status carries the highest TD when it beats
+// its own head's, fetching that peer's head and then its missing ancestors.
+TEST(NodeSync, SyncsFromTheBestTdPeerAfterTheForceTimerAndAnnouncesTheNewHead) {
+    Net net(1, 0);
+    net.run_for(seconds(15 * 3 + 5));
+    const BlockTree& tree = net.node(0).chain().tree();
+    ASSERT_EQ(net.node(0).head().header.number, 3u);
+    std::vector<BlockRef> blocks;
+    for (std::uint64_t k = 1; k <= 3; ++k)
+        blocks.push_back(net.node(0).block(tree.canonical_hash(k).value()));
+    const std::uint64_t td3 = net.node(0).head().total_difficulty;
+
+    ExecutionCache cache;
+    SplitMix64 rng(3);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1, 2, 3};
+    Node n(c, net.genesis().block, net.genesis().state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime + 100);
+    const Effects started = n.start(t0);
+    ASSERT_EQ(started.timers.size(), 2u);
+    const Timer force = started.timers[1];
+    EXPECT_EQ(force.at, t0 + seconds(10));
+    // Peer 2 is ahead (TD of block 3), peers 1 and 3 at genesis; three peers are fewer
+    // than five: no sync before the force timer.
+    for (PeerId p : {1u, 2u, 3u}) {
+        const Effects e = n.on_message(
+            t0, p, p == 2 ? status_of(net.genesis(), td3, blocks[2]->hash) : status_of(net.genesis()));
+        EXPECT_EQ(e.sends.size(), 1u) << "only our Status";
+    }
+    EXPECT_FALSE(n.syncing());
+    Effects e = n.on_timer(force.at, force.token);
+    EXPECT_TRUE(n.syncing());
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(e.sends[0].to, 2u);
+    EXPECT_EQ(only_request(e)->hash, blocks[2]->hash);
+    // Block 3, then its missing ancestors, from peer 2.
+    e = n.on_message(force.at, 2, NewBlockMsg{blocks[2], td3});
+    ASSERT_NE(only_request(e), nullptr);
+    EXPECT_EQ(only_request(e)->hash, blocks[1]->hash);
+    e = n.on_message(force.at, 2, NewBlockMsg{blocks[1], 0});
+    EXPECT_EQ(only_request(e)->hash, blocks[0]->hash);
+    e = n.on_message(force.at, 2, NewBlockMsg{blocks[0], 0});
+    EXPECT_EQ(n.head().hash, blocks[2]->hash);
+    EXPECT_FALSE(n.syncing());
+    // Peers 1 and 3 learn of the new head (relayed as the blocks were imported; the
+    // announcement that ends a sync goes to peers not told yet); peer 2 sent it.
+    std::set<PeerId> told;
+    for (const Send& s : e.sends) {
+        const auto* a = std::get_if<NewBlockHashesMsg>(&s.message);
+        const auto* b = std::get_if<NewBlockMsg>(&s.message);
+        if ((a != nullptr && a->hash == blocks[2]->hash) ||
+            (b != nullptr && b->block->hash == blocks[2]->hash))
+            told.insert(s.to);
+    }
+    EXPECT_EQ(told, (std::set<PeerId>{1, 3}));
+}
+
+// ---- partitions: what the peer rules make of a heal ----
+
+// Four signers (EIP-225, N = 4: the signer in turn for height m is the one at position
+// m mod 4 of the address-sorted list; a signer that sealed one of the last two blocks
+// waits) seal blocks 1..4 in turn — positions 1, 2, 3, 0 — then split 2 | 2 at 65 s for
+// 5 minutes: the cross connections are dropped after 30 s of silence and redialled in
+// vain every 35 s; after the heal a redial succeeds, and its Status carries each side's
+// TD. A node syncs from a peer only when the peer's TD beats its own.
+struct Split {
+    std::vector<int> a, b;  // node indices of each side
+};
+Split split_by_position(const std::vector<std::size_t>& side_a) {
+    std::vector<Address> signers;
+    for (int i = 0; i < 4; ++i) signers.push_back(address_of(key("cloud-" + std::to_string(i) + "/val")));
+    std::vector<Address> sorted = signers;
+    std::sort(sorted.begin(), sorted.end());
+    Split s;
+    for (int i = 0; i < 4; ++i) {
+        const auto p = static_cast<std::size_t>(
+            std::find(sorted.begin(), sorted.end(), signers[static_cast<std::size_t>(i)]) - sorted.begin());
+        (std::find(side_a.begin(), side_a.end(), p) != side_a.end() ? s.a : s.b).push_back(i);
+    }
+    return s;
+}
+
+void run_split(Net& net, const Split& s, bool& split) {
+    auto side = [&](int n) { return std::find(s.a.begin(), s.a.end(), n) != s.a.end(); };
+    net.drop_if = [&, side](int from, int to, const Message&) { return split && side(from) != side(to); };
+    net.run_for(seconds(65));
+    const BlockTree& tree = net.node(0).chain().tree();
+    ASSERT_EQ(net.node(0).head().header.number, 4u);
+    for (std::uint64_t m = 1; m <= 4; ++m)
+        ASSERT_EQ(tree.find(tree.canonical_hash(m).value())->header.difficulty, 2u)
+            << "premise: " << m << " in turn";
     split = true;
     net.run_for(minutes(5));
-    const std::uint64_t side_a = net.node(0).head().header.number, side_b = net.node(2).head().header.number;
-    EXPECT_NE(net.node(0).head().hash, net.node(2).head().hash) << "the sides forked";
-    EXPECT_LE(side_a, 4u + 2u) << "and stalled";
-    EXPECT_LE(side_b, 4u + 2u);
     split = false;
     net.run_for(minutes(3));
+}
+
+// Sides {1, 2} | {3, 0}. Height 5 (in turn 1): side a seals it (+2); side b's 3 and 0
+// sealed 3 and 4: it stalls. Height 6 (2): a +2; then a's signers sealed 5 and 6: it
+// stalls. a is heavier (+4 against +0): after the heal b's nodes sync from a's, 3 is no
+// longer recent on a's chain and seals 7 in turn: sealing resumes on one chain.
+TEST(NodeSplit, HeavierSideWinsWhenTheRedialledHandshakeShowsItsTd) {
+    Net net(4, 0);
+    const Split s = split_by_position({1, 2});
+    bool split = false;
+    run_split(net, s, split);
     for (int i = 1; i < 4; ++i) EXPECT_EQ(net.node(i).head().hash, net.node(0).head().hash) << i;
-    EXPECT_GE(net.node(0).head().header.number, std::max(side_a, side_b) + 4) << "sealing resumed";
+    EXPECT_GE(net.node(0).head().header.number, 6u + 4u) << "sealing resumed";
+    const BlockTree& tree = net.node(0).chain().tree();
+    for (std::uint64_t m = 5; m <= 6; ++m)
+        EXPECT_EQ(tree.find(tree.canonical_hash(m).value())->header.difficulty, 2u) << "a's block " << m;
+}
+
+// Sides {1, 0} | {2, 3}. Height 5 (in turn 1): a +2; b: 3 sealed 3, so 2 seals it out of
+// turn (+1). Height 6 (2): a's 1 and 0 sealed 5 and 4: a stalls at TD +2; b: 2 sealed 5,
+// 3 seals 6 out of turn (+1), then b stalls at TD +2 too. Equal TDs: after the heal the
+// connections are back, but no node's peer beats its TD, so none syncs, no new block is
+// made, and the split lasts (the Clique deadlock of equal-difficulty forks).
+TEST(NodeSplit, SidesStalledAtEqualTdStaySplitAfterTheHeal) {
+    Net net(4, 0);
+    const Split s = split_by_position({1, 0});
+    bool split = false;
+    run_split(net, s, split);
+    const Node& a = net.node(s.a[0]);
+    const Node& b = net.node(s.b[0]);
+    EXPECT_EQ(a.head().header.number, 5u);
+    EXPECT_EQ(b.head().header.number, 6u);
+    EXPECT_EQ(a.head().total_difficulty, b.head().total_difficulty);
+    EXPECT_EQ(net.node(s.a[1]).head().hash, a.head().hash);
+    EXPECT_EQ(net.node(s.b[1]).head().hash, b.head().hash);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(net.node(i).connected_count(), 3u) << "node " << i << " reconnected";
 }
 
 // ---- sealing and relay ----
@@ -496,6 +814,7 @@ TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
     std::vector<std::unique_ptr<SplitMix64>> rngs;
     std::vector<std::unique_ptr<Node>> nodes;
     std::vector<Timer> planned;
+    std::vector<std::pair<PeerId, Effects>> started;
     for (int i = 0; i < 3; ++i) {
         NodeConfig c;
         c.txpool.chain_id = kChainId;
@@ -506,9 +825,13 @@ TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
         rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
         nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
         const Effects e = nodes.back()->start(seconds(kGenesisTime));
-        ASSERT_EQ(e.timers.size(), 2u) << "the stall check, and every signer plans block 1";
+        ASSERT_EQ(e.timers.size(), 3u)
+            << "the peer timer, the force-sync timer, and every signer plans block 1";
         planned.push_back(e.timers.back());
+        started.emplace_back(static_cast<PeerId>(i), e);
     }
+    exchange(nodes, started, seconds(kGenesisTime));  // the Status handshakes
+    for (const auto& n : nodes) ASSERT_EQ(n->connected_count(), 2u);
     // The in-turn signer seals at the period; an out-of-turn one plans a later release.
     const auto in_turn = static_cast<std::size_t>(
         std::find_if(planned.begin(), planned.end(),
@@ -619,7 +942,8 @@ TEST(NodeRelay, NewBlockInFullToSqrtPeersAndAnnouncedToTheRest) {
     for (PeerId p = 1; p <= 16; ++p) vc.peers.push_back(p);
     Node validator(vc, g.block, g.state, cache, rng_v);
     const Effects planned = validator.start(seconds(kGenesisTime));
-    ASSERT_EQ(planned.timers.size(), 2u);  // the stall check, the seal
+    ASSERT_EQ(planned.timers.size(), 3u);  // the peer timer, the force-sync timer, the seal
+    connect(validator, g, vc.peers, seconds(kGenesisTime));
     const Timer seal = planned.timers.back();
     const Effects sealed = validator.on_timer(seal.at, seal.token);
     const SendCount s = count_sends(sealed);
@@ -636,6 +960,7 @@ TEST(NodeRelay, NewBlockInFullToSqrtPeersAndAnnouncedToTheRest) {
     for (PeerId p = 0; p < 10; ++p) fc.peers.push_back(p);
     Node full(fc, g.block, g.state, cache, rng_f);
     const Nanos now = seal.at + milliseconds(100);
+    connect(full, g, fc.peers, now);
     const SendCount r = count_sends(full.on_message(now, 0, NewBlockMsg{block->block}));
     EXPECT_EQ(r.full, 3u) << "floor(sqrt(10))";
     EXPECT_EQ(r.announced, 6u);

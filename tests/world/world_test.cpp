@@ -1,6 +1,7 @@
 // sim/world end to end: real nodes on the simulated network with workloads — determinism,
 // safety and liveness in honest runs (issue 5 "Checks"); and under faults: a crashed
-// validator that restarts, partitions that heal, link failures and partial link loss;
+// validator that restarts, partitions that heal (a 5 | 4 split of nine validators judged
+// against the peer and Clique rules), link failures and partial link loss;
 // bad fault schedules refused as values by World::create.
 #include <gtest/gtest.h>
 
@@ -257,8 +258,10 @@ TEST(WorldFaults, PartitionInWhichEverySideStallsRecoversAfterTheHeal) {
     // Two of four signers on each side: two blocks each side, then every signer is a
     // recent signer of its own side's head and waits (EIP-225: N/2+1 = 3).
     EXPECT_LE(count_canonical(r, from, to), 2u);
-    // After the heal the stalled heads are announced again; all follow one chain and the
-    // signers resume.
+    // After the heal the dropped connections are redialled (within 35 s); their Status
+    // handshakes carry each side's TD and the lighter side syncs from the heavier (the
+    // sides' TDs differ here: with equal TDs neither would sync, and the split would last);
+    // all follow one chain and the signers resume.
     EXPECT_GE(count_canonical(r, to + minutes(2), Time::at(minutes(25))), 40u);
     expect_one_chain(r);
 }
@@ -308,6 +311,172 @@ TEST(WorldFaults, SameFaultsSameSeedSameDigest) {
         return c;
     };
     EXPECT_EQ(digest(World(faulty()).run()), digest(World(faulty()).run()));
+}
+
+// ---- a 5 | 4 partition of nine validators (docs/simulation.md "Peers") ------------------
+//
+// Nine validators, one per cloud, fully connected by 50 ms links without jitter (so that
+// ping rounds and block times fall exactly where the rules put them); users submit
+// requests. Blocks come every 15 s: block m at 15·m s while every height is sealed.
+//
+// Clique (EIP-225): the signer in turn for height m is the one at position m mod 9 in
+// the signer list sorted by address; it seals at difficulty 2, the others out of turn at
+// 1 after a random wait of up to 2.5 s (geth: (9/2 + 1) × 500 ms); a signer that sealed
+// one of the last four blocks (floor(9/2)) must wait.
+//
+// The sides are chosen by position: five = {0, 3, 4, 5, 8}, four = {1, 2, 6, 7}. The
+// partition starts at 304 s, after block 20 (300 s) has reached everyone; blocks 17..20
+// were sealed in turn (asserted), by positions 8, 0, 1, 2. Then, by the rules:
+//   21 (in turn: 3, five):  five seals it in turn (+2). four: 1 and 2 are recent
+//                           (19, 20), so 6 or 7 seals it out of turn (+1).
+//   22 (4, five):           five +2. four: the other of 6 and 7, out of turn (+1).
+//   23 (5, five):           five +2. four: 1, 2, 6, 7 all signed 19..22: it stalls.
+//   24 (6, four), at 360 s: five: 8 or 0 (not recent) out of turn (+1), released by
+//                           362.5 s. four: stalled.
+// So after 21 five is ahead by one; after a 60 s partition (to 364 s) by 7 − 2 = 5.
+// After the heal a node ends on the branch of higher total difficulty (fork choice; the
+// chain sync needs a peer's TD to beat its own): every node ends on five's branch, and
+// four's partition blocks are abandoned.
+//
+// Connections (geth p2p): each was opened at 0.05 s (both dials arrive then), so each
+// side pings at 0.05 + 15·k s; a connection is dropped after 30 s without a read, and a
+// dropped static peer is redialled at once when its last dial (at 0 s) is over 35 s old,
+// else 35 s after it. The last reads across the cut before 304 s come at ≈ 300.1–300.3 s
+// (the 300.05 s ping round and its pongs, block 20's relays and fetches).
+//   25 s partition, [304, 329) s: only the 315.05 s round is lost; the 330.05 s pings
+//       arrive at 330.1 s, before any read deadline (≥ 330.1 s + the 50 ms of the pong):
+//       no connection drops. Nothing crosses between the heal and block 22, sealed in
+//       turn by five at 330 s and relayed to all: four's nodes learn five's branch from it
+//       (NewBlock, its missing parent fetched) and reorganise at 330–345 s.
+//   60 s partition, [304, 364) s: every cross connection is dropped at ≈ 330.2 s (30 s
+//       after its last read) and redialled at once (lost), then 35 s later at ≈ 365.2 s,
+//       after the heal: the Status handshakes carry five's higher TD, four's nodes sync
+//       from five's and reorganise then (365–375 s), before block 25 (375 s).
+struct FiveFour {
+    WorldConfig config;
+    std::vector<net::NodeId> five, four;
+    std::vector<std::size_t> position;  // of each validator in the sorted signer list
+};
+
+FiveFour five_four(Duration partition) {
+    FiveFour f;
+    WorldConfig& c = f.config;
+    c.name = "five-four";
+    c.seed = 21;
+    c.duration = minutes(8);
+    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), 0, {400}});
+    c.topology = net::complete_graph(9, net::LinkParams{millis(50), 0});
+    c.network.upload_bps = 100'000'000;
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    c.users.requests_per_second = 0.2;
+    c.users.region_weights = {1.0};
+    c.cloud_behaviour.confirmations = 2;
+    std::vector<Address> signers;
+    for (std::size_t i = 0; i < 9; ++i) signers.push_back(validator_address(c, i));
+    std::vector<Address> sorted = signers;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < 9; ++i) {
+        const auto p =
+            static_cast<std::size_t>(std::find(sorted.begin(), sorted.end(), signers[i]) - sorted.begin());
+        f.position.push_back(p);
+        const bool in_five = p == 0 || p == 3 || p == 4 || p == 5 || p == 8;
+        (in_five ? f.five : f.four).push_back(static_cast<net::NodeId>(i));
+    }
+    c.partitions.push_back(net::PartitionSpec{
+        "five-four", {f.five, f.four}, Time::at(seconds(304)), Time::at(seconds(304)) + partition});
+    return f;
+}
+
+const MessageCounters& counter(const WorldResults& r, const std::string& type) {
+    const auto it = std::find_if(r.network.begin(), r.network.end(),
+                                 [&](const MessageCounters& m) { return m.type == type; });
+    EXPECT_NE(it, r.network.end()) << type;
+    return *it;
+}
+
+// Checks the premises and the predicted ends above; returns the times of the heal's
+// reorganisations (all on four's nodes).
+std::vector<Time> expect_five_branch_wins(const FiveFour& f, const WorldResults& r, Time heal) {
+    const Time start = Time::at(seconds(304));
+    auto signer_position = [&](const Address& a) {
+        for (std::size_t i = 0; i < 9; ++i)
+            if (validator_address(f.config, i) == a) return f.position[i];
+        ADD_FAILURE() << "unknown signer";
+        return std::size_t{99};
+    };
+    for (const BlockRecord& b : r.blocks) {
+        if (b.canonical && b.number >= 17 && b.number <= 20) {
+            EXPECT_TRUE(b.in_turn) << "premise: block " << b.number << " in turn";
+            EXPECT_EQ(signer_position(b.signer), b.number % 9);
+        }
+    }
+    std::size_t four_blocks = 0;
+    for (const BlockRecord& b : r.blocks) {
+        if (b.sealed < start || b.sealed >= heal) continue;
+        const std::size_t p = signer_position(b.signer);
+        const bool from_five = p == 0 || p == 3 || p == 4 || p == 5 || p == 8;
+        if (!from_five) {
+            ++four_blocks;
+            EXPECT_FALSE(b.canonical) << "four's block " << b.number << " is abandoned";
+            EXPECT_TRUE(p == 6 || p == 7) << "only 6 and 7 may seal on four's side";
+            EXPECT_LE(b.number, 22u) << "four stalls after 22";
+        }
+    }
+    EXPECT_GE(four_blocks, 1u) << "four forked";
+    // Every node ends on one chain: five's.
+    for (std::size_t i = 0; i < r.hashes_at_check.size(); ++i)
+        EXPECT_EQ(r.hashes_at_check[i], r.hashes_at_check[0]) << "node " << i;
+    // The heal's reorganisations: from the partition to block 25 (375 s). (Later ones are
+    // the usual one-block races of out-of-turn blocks.)
+    std::vector<Time> reorgs;
+    for (const ReorgRecord& g : r.reorgs) {
+        if (g.time < start || g.time >= Time::at(seconds(375))) continue;
+        const bool on_four = std::find(f.four.begin(), f.four.end(), g.node) != f.four.end();
+        EXPECT_TRUE(on_four) << "node " << g.node << " of five reorganised at " << g.time.nanos();
+        reorgs.push_back(g.time);
+    }
+    return reorgs;
+}
+
+TEST(WorldPartition, FiveFourFor25SecondsKeepsConnectionsAndFiveWinsOnItsNextBlock) {
+    const FiveFour f = five_four(seconds(25));
+    ASSERT_TRUE(World::validate(f.config).has_value()) << World::validate(f.config).error();
+    const WorldResults r = World(f.config).run();
+    const Time heal = Time::at(seconds(329));
+    const std::vector<Time> reorgs = expect_five_branch_wins(f, r, heal);
+    std::size_t five_in_partition = 0;
+    for (const BlockRecord& b : r.blocks)
+        five_in_partition += b.canonical && b.sealed >= Time::at(seconds(304)) && b.sealed < heal ? 1 : 0;
+    EXPECT_EQ(five_in_partition, 1u) << "block 21";
+    // No connection dropped: the 9·8 dials of the start and their answers are all the
+    // Statuses, and no Disconnect was sent.
+    EXPECT_EQ(counter(r, "status").messages, 144u);
+    EXPECT_EQ(counter(r, "disconnect").messages, 0u);
+    ASSERT_EQ(reorgs.size(), f.four.size()) << "each node of four switched once";
+    for (const Time t : reorgs) {
+        EXPECT_GE(t, Time::at(seconds(330))) << "with block 22";
+        EXPECT_LT(t, Time::at(seconds(345)));
+    }
+}
+
+TEST(WorldPartition, FiveFourFor60SecondsDropsAndRedialsConnectionsAndFiveWinsOnTheHandshake) {
+    const FiveFour f = five_four(seconds(60));
+    const WorldResults r = World(f.config).run();
+    const Time heal = Time::at(seconds(364));
+    const std::vector<Time> reorgs = expect_five_branch_wins(f, r, heal);
+    std::size_t five_in_partition = 0;
+    for (const BlockRecord& b : r.blocks)
+        five_in_partition += b.canonical && b.sealed >= Time::at(seconds(304)) && b.sealed < heal ? 1 : 0;
+    EXPECT_EQ(five_in_partition, 4u) << "blocks 21..24";
+    // Each of the 5·4 cross connections was dropped by both ends (a Disconnect each),
+    // each end dialling at once and again after the heal.
+    EXPECT_EQ(counter(r, "disconnect").messages, 2u * 20u);
+    EXPECT_GT(counter(r, "status").messages, 144u + 2u * 2u * 20u);
+    ASSERT_EQ(reorgs.size(), f.four.size()) << "each node of four switched once";
+    for (const Time t : reorgs) {
+        EXPECT_GE(t, Time::at(seconds(365))) << "on the redial's handshake";
+        EXPECT_LT(t, Time::at(seconds(375)));
+    }
 }
 
 TEST(WorldCreate, BadFaultSchedulesAreValuesNotAborts) {
