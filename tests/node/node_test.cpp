@@ -876,6 +876,7 @@ TEST(NodeSeal, SealerExecutesItsBlockOnceAndDoesNotVerifyIt) {
     std::vector<std::unique_ptr<SplitMix64>> rngs;
     std::vector<std::unique_ptr<Node>> nodes;
     std::vector<Timer> planned;
+    std::vector<std::pair<PeerId, Effects>> started;
     for (int i = 0; i < 3; ++i) {
         NodeConfig c;
         c.txpool.chain_id = kChainId;
@@ -885,8 +886,11 @@ TEST(NodeSeal, SealerExecutesItsBlockOnceAndDoesNotVerifyIt) {
         }
         rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
         nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
-        planned.push_back(nodes.back()->start(seconds(kGenesisTime)).timers.back());
+        const Effects e = nodes.back()->start(seconds(kGenesisTime));
+        planned.push_back(e.timers.back());
+        started.emplace_back(static_cast<PeerId>(i), e);
     }
+    exchange(nodes, started, seconds(kGenesisTime));  // the Status handshakes
     const auto in_turn = static_cast<std::size_t>(
         std::find_if(planned.begin(), planned.end(),
                      [](const Timer& t) { return t.at == seconds(kGenesisTime + 15); }) -
