@@ -1,6 +1,6 @@
 # Convenience front end over the CMake presets. Every target installs the Debian
 # dependencies first (scripts/install-deps), so each works on a fresh Debian 12.
-.PHONY: deps demo test test-asan bench format clean
+.PHONY: deps demo test test-asan bench bench-check format clean
 
 CLOUDLEDGER = build/release/app/cloudledger
 
@@ -30,6 +30,14 @@ bench: deps
 	cmake --preset release
 	cmake --build --preset release
 	build/release/bench/cloudledger-bench-protocol
+
+# The performance gate (docs/benchmarks.md): instruction counts under Callgrind against
+# bench/baseline.json, exit 1 naming every figure that regressed; then the gate's own
+# check that it fails when it should (bench/check-selftest). bench/check configures the
+# release preset and builds the targets it runs.
+bench-check: deps
+	bench/check --out build/release/bench-check.json
+	bench/check-selftest --build build/release build/release/bench-check.json
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

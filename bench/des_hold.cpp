@@ -6,10 +6,15 @@
 // draws the very same delays from the same generator and header. Prints
 //     events_per_s=<number>
 // first (the line bench/compare-des reads, the same as bench/ns3/hold_ns3.cc), then
-// details. Only the run is timed, not the set-up of the initial population.
+// details. Only the run is timed, not the set-up of the initial population. With
+// --json FILE it also writes the run in Google Benchmark's JSON shape
+// (bench/json_report.hpp): one entry `DES_Hold/population:N/events:M` with the run's wall
+// and CPU time, events, events_per_second and the process's peak_rss_bytes.
 //
-// Usage: cloudledger-bench-des --population N --events M [--seed S]
-// Exit codes: 0 success, 2 bad usage.
+// Usage: cloudledger-bench-des --population N --events M [--seed S] [--json FILE]
+// Exit codes: 0 success, 1 FILE not writable, 2 bad usage.
+#include <sys/resource.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -17,8 +22,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "bench/json_report.hpp"
 #include "sim/kernel/distributions.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/simulator.hpp"
@@ -29,7 +36,8 @@ using cl::sim::Duration;
 using cl::sim::RandomStream;
 using cl::sim::Simulator;
 
-constexpr const char* kUsage = "usage: cloudledger-bench-des --population N --events M [--seed S]\n";
+constexpr const char* kUsage =
+    "usage: cloudledger-bench-des --population N --events M [--seed S] [--json FILE]\n";
 
 [[noreturn]] void usage_error(const char* what, const char* value) {
     std::fprintf(stderr, "cloudledger-bench-des: %s%s%s\n%s", what, value ? ": " : "", value ? value : "",
@@ -72,6 +80,7 @@ struct Hold {
 int main(int argc, char** argv) {
     std::optional<std::uint64_t> population, events;
     std::uint64_t seed = 1;
+    const char* json = nullptr;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
@@ -81,6 +90,9 @@ int main(int argc, char** argv) {
             events = parse_count("--events", value, 1), ++i;
         } else if (arg == "--seed") {
             seed = parse_count("--seed", value, 0), ++i;
+        } else if (arg == "--json") {
+            if (value == nullptr) usage_error("missing value for", "--json");
+            json = value, ++i;
         } else if (arg == "-h" || arg == "--help") {
             std::fputs(kUsage, stdout);
             return 0;
@@ -96,9 +108,11 @@ int main(int argc, char** argv) {
     hold.remaining = *events;
     for (std::uint64_t i = 0; i < *population; ++i) hold.schedule_one();
 
+    const double cpu_start = cl::bench::process_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     hold.sim.run();
     const auto stop = std::chrono::steady_clock::now();
+    const double cpu_s = cl::bench::process_cpu_seconds() - cpu_start;
 
     const double wall_s = std::chrono::duration<double>(stop - start).count();
     const std::uint64_t ran = hold.sim.events_run();
@@ -107,5 +121,21 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(*population), static_cast<unsigned long long>(ran),
                 static_cast<unsigned long long>(seed));
     std::printf("wall_s=%.6f sim_time_s=%.6f\n", wall_s, hold.sim.now().to_seconds_f64());
+    if (json != nullptr) {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        cl::bench::JsonReport report(argv[0]);
+        report.add(
+            "DES_Hold/population:" + std::to_string(*population) + "/events:" + std::to_string(*events),
+            wall_s, cpu_s,
+            {{"events", static_cast<double>(ran)},
+             {"events_per_second", static_cast<double>(ran) / wall_s},
+             {"sim_time_s", hold.sim.now().to_seconds_f64()},
+             {"peak_rss_bytes", static_cast<double>(usage.ru_maxrss) * 1024.0}});  // Linux: KiB
+        if (!report.write(json)) {
+            std::fprintf(stderr, "cloudledger-bench-des: cannot write %s\n", json);
+            return 1;
+        }
+    }
     return 0;
 }

@@ -5,8 +5,12 @@
 //
 // Prints, per graph, `graph=<name> nodes=<n> links=<m> deliveries=<k> deliveries_per_s=<x>
 // reached=<r> sim_seconds=<s>`, then `peak_rss_bytes_per_node=<b>` (getrusage maxrss /
-// nodes, for the whole process, graphs included).
+// nodes, for the whole process, graphs included). With --json FILE it also writes one
+// entry per graph, `Net_Flood/<graph>/nodes:N`, in Google Benchmark's JSON shape
+// (bench/json_report.hpp): wall and CPU time, deliveries, deliveries_per_second, reached,
+// and the process's peak_rss_bytes so far.
 // Usage: cloudledger-bench-net [--nodes N] [--degree D] [--ba-m M] [--floods K] [--seed S]
+//                              [--json FILE]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -16,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/json_report.hpp"
 #include "sim/kernel/random.hpp"
 #include "sim/kernel/simulator.hpp"
 #include "sim/net/generators.hpp"
@@ -43,7 +48,13 @@ struct Flood : DeliveryHandler {
     }
 };
 
-void run(const char* name, const Topology& t, int floods, std::uint64_t seed) {
+double peak_rss_bytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux: KiB
+}
+
+void run(const char* name, const Topology& t, int floods, std::uint64_t seed, cl::bench::JsonReport& report) {
     Simulator sim;
     Flood flood;
     NetworkConfig config;
@@ -52,6 +63,7 @@ void run(const char* name, const Topology& t, int floods, std::uint64_t seed) {
     Network net(sim, t, config, RandomStreams(seed, 0), flood);
     flood.net = &net;
     flood.seen.assign(t.node_count(), 0);
+    const double cpu_start = cl::bench::process_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     for (int f = 0; f < floods; ++f) {
         flood.flood = static_cast<std::uint32_t>(f);
@@ -63,6 +75,14 @@ void run(const char* name, const Topology& t, int floods, std::uint64_t seed) {
         sim.run();
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu = cl::bench::process_cpu_seconds() - cpu_start;
+    report.add(std::string("Net_Flood/") + name + "/nodes:" + std::to_string(t.node_count()), wall, cpu,
+               {{"links", static_cast<double>(t.edge_count())},
+                {"floods", static_cast<double>(floods)},
+                {"deliveries", static_cast<double>(flood.deliveries)},
+                {"deliveries_per_second", static_cast<double>(flood.deliveries) / wall},
+                {"reached", static_cast<double>(flood.reached)},
+                {"peak_rss_bytes", peak_rss_bytes()}});
     std::printf(
         "graph=%s nodes=%zu links=%zu floods=%d deliveries=%llu deliveries_per_s=%.0f reached=%zu "
         "sim_seconds=%.3f\n",
@@ -76,6 +96,7 @@ int main(int argc, char** argv) {
     std::size_t nodes = 10'000, degree = 8, ba_m = 4;
     int floods = 20;
     std::uint64_t seed = 1;
+    std::string json;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string arg = argv[i];
         const unsigned long long v = std::strtoull(argv[i + 1], nullptr, 10);
@@ -89,9 +110,13 @@ int main(int argc, char** argv) {
             floods = static_cast<int>(v);
         else if (arg == "--seed")
             seed = v;
+        else if (arg == "--json")
+            json = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--nodes N] [--degree D] [--ba-m M] [--floods K] [--seed S]\n",
-                         argv[0]);
+            std::fprintf(
+                stderr,
+                "usage: %s [--nodes N] [--degree D] [--ba-m M] [--floods K] [--seed S] [--json FILE]\n",
+                argv[0]);
             return 2;
         }
     }
@@ -100,12 +125,15 @@ int main(int argc, char** argv) {
     const Topology rr = random_regular_graph(nodes, degree, rr_rng, {millis(50), 0});
     auto ba_rng = streams.stream("bench/barabasi-albert");
     const Topology ba = barabasi_albert_graph(nodes, ba_m, ba_rng, {millis(50), 0});
-    run("random_regular", rr, floods, seed);
-    run("barabasi_albert", ba, floods, seed);
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const double rss = static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux: KiB
+    cl::bench::JsonReport report(argv[0]);
+    run("random_regular", rr, floods, seed, report);
+    run("barabasi_albert", ba, floods, seed, report);
+    const double rss = peak_rss_bytes();
     std::printf("peak_rss_bytes_per_node=%.0f peak_rss_mib=%.1f\n", rss / static_cast<double>(nodes),
                 rss / (1 << 20));
+    if (!json.empty() && !report.write(json)) {
+        std::fprintf(stderr, "cloudledger-bench-net: cannot write %s\n", json.c_str());
+        return 1;
+    }
     return 0;
 }

@@ -21,6 +21,7 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
+#include "bench/fixed_iterations.hpp"
 #include "protocol/chain/header.hpp"
 #include "protocol/clique/config.hpp"
 #include "protocol/clique/seal.hpp"
@@ -159,7 +160,7 @@ void BM_Keccak_Header(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * rlp.size()));
     state.counters["header_bytes"] = static_cast<double>(rlp.size());
 }
-BENCHMARK(BM_Keccak_Header)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Keccak_Header)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 // Reference for what libsecp256k1 alone costs: recover + serialise, no checks, no hash.
 void BM_Secp256k1_RecoverRaw(benchmark::State& state) {
@@ -182,7 +183,7 @@ void BM_Secp256k1_RecoverRaw(benchmark::State& state) {
     }
     secp256k1_context_destroy(ctx);
 }
-BENCHMARK(BM_Secp256k1_RecoverRaw)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Secp256k1_RecoverRaw)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 // RLP of the header (no hashing): the part of the seal hash that is not Keccak.
 void BM_Header_Encode(benchmark::State& state) {
@@ -192,7 +193,7 @@ void BM_Header_Encode(benchmark::State& state) {
         benchmark::DoNotOptimize(rlp.data());
     }
 }
-BENCHMARK(BM_Header_Encode)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Header_Encode)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 void BM_Clique_SealHash(benchmark::State& state) {
     const Header& header = fixture().header;
@@ -201,7 +202,7 @@ void BM_Clique_SealHash(benchmark::State& state) {
         benchmark::DoNotOptimize(h);
     }
 }
-BENCHMARK(BM_Clique_SealHash)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Clique_SealHash)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 // Seal hash + checks on r, s, v + recovery + address (Keccak of the public key).
 void BM_Clique_RecoverSigner(benchmark::State& state) {
@@ -211,7 +212,7 @@ void BM_Clique_RecoverSigner(benchmark::State& state) {
         benchmark::DoNotOptimize(signer);
     }
 }
-BENCHMARK(BM_Clique_RecoverSigner)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Clique_RecoverSigner)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 // All of §4 for a valid in-turn block on its parent: the per-block cost of import.
 void BM_Clique_VerifyHeader(benchmark::State& state) {
@@ -222,7 +223,7 @@ void BM_Clique_VerifyHeader(benchmark::State& state) {
         benchmark::DoNotOptimize(signer);
     }
 }
-BENCHMARK(BM_Clique_VerifyHeader)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Clique_VerifyHeader)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 // §6 on 10 signers, 6 recents and 9 pending votes; includes the copy of the snapshot.
 void BM_Clique_SnapshotApply(benchmark::State& state) {
@@ -232,7 +233,7 @@ void BM_Clique_SnapshotApply(benchmark::State& state) {
         benchmark::DoNotOptimize(next);
     }
 }
-BENCHMARK(BM_Clique_SnapshotApply)->ComputeStatistics("min", min_of);
+BENCHMARK(BM_Clique_SnapshotApply)->ComputeStatistics("min", min_of)->Apply(cl::bench::fixed_iterations);
 
 }  // namespace
 }  // namespace cl
