@@ -10,6 +10,7 @@
 #include "protocol/state/receipt.hpp"
 #include "protocol/txpool/txpool.hpp"
 #include "sim/scenario/limits.hpp"
+#include "sim/scenario/loader.hpp"
 
 namespace cl::app {
 namespace {
@@ -108,6 +109,16 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     if (run.codes.regions.empty()) run.codes.regions = {"all"};
     for (const auto& c : scenario.clouds) run.codes.clouds.push_back(c.name);
     run.codes.node_roles = {"validator", "full"};
+    // Fork-choice rules as the scenario names them (code = index in the loader's table).
+    const auto rules = sim::scenario::fork_choice_rules();
+    for (const auto& [name, rule] : rules) run.codes.fork_choices.emplace_back(name);
+    auto fork_choice_code = [&](clique::ForkChoiceRule rule) {
+        const auto it =
+            std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.second == rule; });
+        // Every rule is in the table; a missing one would get a code without a name, which
+        // write_results rejects.
+        return static_cast<std::uint8_t>(it - rules.begin());
+    };
 
     // ---- nodes ----
     for (std::size_t n = 0; n < world.nodes.size(); ++n) {
@@ -122,6 +133,10 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         const auto it = std::find(regions.begin(), regions.end(), info.region);
         if (!info.region.empty() && it != regions.end() && it - regions.begin() < analysis::kNoCode)
             row.region = static_cast<std::uint16_t>(it - regions.begin());
+        // The rule the node applied (WorldResults::fork_choices); world results that name
+        // none for it (made by hand) mean the scenario's consensus.fork_choice.
+        row.fork_choice = fork_choice_code(n < world.fork_choices.size() ? world.fork_choices[n]
+                                                                         : scenario.consensus.fork_choice);
         run.nodes.push_back(row);
     }
 

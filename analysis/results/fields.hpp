@@ -28,6 +28,7 @@ constexpr void for_each_field(R& r, F&& f) {
     f("role", r.role);
     f("cloud", r.cloud);
     f("region", r.region);
+    f("fork_choice", r.fork_choice);
 }
 
 template <RowOf<BlockRow> R, class F>
@@ -177,6 +178,7 @@ constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("requests", "region_names", codes.regions);
     f("redemptions", "cloud_names", codes.clouds);
     f("nodes", "role_names", codes.node_roles);
+    f("nodes", "fork_choice_names", codes.fork_choices);
 }
 
 }  // namespace cl::analysis

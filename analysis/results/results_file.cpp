@@ -466,7 +466,8 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
         const NodeRow& r = run.nodes[i];
         for (auto result : {code_check("nodes", i, "role", r.role, codes.node_roles),
                             optional_code("nodes", i, "cloud", r.cloud, codes.clouds),
-                            optional_code("nodes", i, "region", r.region, codes.regions)}) {
+                            optional_code("nodes", i, "region", r.region, codes.regions),
+                            code_check("nodes", i, "fork_choice", r.fork_choice, codes.fork_choices)}) {
             if (!result) return result;
         }
     }

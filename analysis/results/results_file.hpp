@@ -20,7 +20,8 @@
 //     renewals attrs        status_names, reason_names
 //     redemptions attrs     status_names, reason_names, cloud_names
 //     samples attrs         tier_names (pool_remaining_<i> is tier_names[i])
-//     nodes attrs           role_names, cloud_names, region_names (cloud and region 65535: none)
+//     nodes attrs           role_names, cloud_names, region_names (cloud and region 65535: none),
+//                           fork_choice_names
 //
 // Column types: little-endian u8/u16/u32/u64/i64 and IEEE f64; hashes, codes and addresses
 // are fixed-length ASCII strings "0x" + lower-case hex (66 or 42 bytes); names (summary name
@@ -49,8 +50,9 @@ inline constexpr std::uint32_t kResultsSchemaVersion = 3;
 
 // Checks what the file format requires of the runs, without touching the file system:
 // run ids valid (non-empty, no '/', not "." or "..", no NUL) and unique; at most kMaxTiers
-// tiers; every status/reason/tier/region/cloud code in a row names an entry of its code
-// book; summary names non-empty and unique; no NUL inside provenance strings or code names.
+// tiers; every status/reason/tier/region/cloud/role/fork-choice code in a row names an
+// entry of its code book; summary names non-empty and unique; no NUL inside provenance
+// strings or code names.
 // The error names the run, table, row and field.
 std::expected<void, std::string> validate_results(std::span<const RunResults> runs);
 

@@ -9,7 +9,7 @@
 //     simulator's Time::nanos()); delays are int64 nanoseconds; -1 means "never".
 //   - Hashes, block hashes, promo codes and addresses are raw bytes (Bytes32, Bytes20); the
 //     HDF5 file stores them as "0x"-prefixed lower-case hex strings.
-//   - Status, reason, tier, region, cloud and role fields are indices into the matching list
+//   - Status, reason, tier, region, cloud, role and fork-choice fields are indices into the matching list
 //     of names in RunResults::codes; the writer rejects a code that has no name, except
 //     kNoCode where a column allows it (the row has none: NodeRow::cloud and ::region).
 //   - Rows hold only fixed-size fields (trivially copyable); names are FixedString<N>.
@@ -104,6 +104,7 @@ struct CodeBook {
     std::vector<std::string> regions;            // RequestRow::region, NodeRow::region
     std::vector<std::string> clouds;             // RedemptionRow::cloud, NodeRow::cloud
     std::vector<std::string> node_roles;         // NodeRow::role
+    std::vector<std::string> fork_choices;       // NodeRow::fork_choice
 
     friend bool operator==(const CodeBook&, const CodeBook&) = default;
 };
@@ -116,6 +117,7 @@ struct NodeRow {
     std::uint8_t role = 0;           // codes.node_roles: validator, full
     std::uint16_t cloud = kNoCode;   // codes.clouds: the validator's cloud; kNoCode for a full node
     std::uint16_t region = kNoCode;  // codes.regions: the region `region:NAME` selects it by; kNoCode: none
+    std::uint8_t fork_choice = 0;    // codes.fork_choices: the fork-choice rule the node applied
 
     friend bool operator==(const NodeRow&, const NodeRow&) = default;
 };

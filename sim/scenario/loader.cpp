@@ -2163,6 +2163,12 @@ std::expected<Scenario, std::vector<ScenarioError>> load_scenario_file(const std
     return load_scenario(*text, path, sets);
 }
 
+std::vector<std::pair<std::string_view, clique::ForkChoiceRule>> fork_choice_rules() {
+    std::vector<std::pair<std::string_view, clique::ForkChoiceRule>> out;
+    for (const auto& e : kForkChoices) out.emplace_back(e.name, e.value);
+    return out;
+}
+
 std::expected<Scenario, std::vector<ScenarioError>> load_default_scenario(const std::vector<Override>& sets) {
     return load_scenario(default_scenario_text(), std::string(kDefaultScenarioName), sets);
 }

@@ -32,6 +32,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/scenario/scenario.hpp"
@@ -64,6 +65,11 @@ std::expected<Scenario, std::vector<ScenarioError>> load_scenario_file(
 // Splits a `--set` argument `path=value` (at the first '='). The path syntax
 // (`a.b[2].c`) is checked by load_scenario, which names the override in its errors.
 std::expected<Override, std::string> parse_override(std::string_view arg);
+
+// Every fork-choice rule with the name a scenario's `fork_choice` keys give it
+// (docs/scenarios.md "Clients"), in the documented order: eip3436, eip225, td-first-seen.
+// The table the loader reads those keys with, so a name here is one a scenario accepts.
+std::vector<std::pair<std::string_view, clique::ForkChoiceRule>> fork_choice_rules();
 
 // The shipped default scenario (scenarios/passport.yaml) and region data
 // (data/regions.yaml), embedded in the library at build time.

@@ -74,7 +74,8 @@ def main(path):
         assert samples["pool_remaining_2"].tolist() == [10, 9]
 
         nodes = table(run, "nodes")
-        assert list(nodes.columns) == ["node", "name", "role", "cloud", "region"], list(nodes.columns)
+        assert list(nodes.columns) == ["node", "name", "role", "cloud", "region", "fork_choice"], \
+            list(nodes.columns)
         assert nodes["node"].tolist() == [0, 1, 2]
         assert nodes["name"].str.decode("utf-8").tolist() == ["Zürich", "full:0", "cairo"]
         roles = list(run["nodes"].attrs["role_names"])
@@ -83,6 +84,9 @@ def main(path):
         assert clouds[nodes["cloud"][0]] == "gamma" and nodes["cloud"].tolist()[1:] == [65535, 65535]
         node_regions = list(run["nodes"].attrs["region_names"])
         assert node_regions[nodes["region"][0]] == "São Paulo" and nodes["region"].tolist()[2] == 65535
+        rules = list(run["nodes"].attrs["fork_choice_names"])
+        assert rules == ["eip3436", "eip225", "td-first-seen"], rules
+        assert [rules[r] for r in nodes["fork_choice"]] == ["eip225", "td-first-seen", "td-first-seen"]
 
         network = table(run, "network")
         assert network["message_type"].str.decode("utf-8").tolist() == [

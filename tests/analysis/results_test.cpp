@@ -200,7 +200,7 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
                                   "reorgs", "network", "samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
-        for (const char* attr : {"role_names", "cloud_names", "region_names"}) {
+        for (const char* attr : {"role_names", "cloud_names", "region_names", "fork_choice_names"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/nodes", attr)) << attr;
         }
         for (const char* attr : {"status_names", "reason_names", "tier_names", "region_names"}) {
@@ -227,7 +227,7 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
                                   "pool_remaining_1", "pool_remaining_2", "head_spread", "distinct_heads"}));
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
     EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
-              (std::vector<std::string>{"node", "name", "role", "cloud", "region"}));
+              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice"}));
     EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
@@ -305,6 +305,9 @@ TEST_F(ResultsFile, InvalidRunsAreRejectedBeforeAnyFileExists) {
     r = sample_run("r", 1);
     r.nodes[2].region = 2;
     expect_rejected({r}, "nodes row 2: region = 2 has no name");
+    r = sample_run("r", 1);
+    r.nodes[1].fork_choice = 3;
+    expect_rejected({r}, "nodes row 1: fork_choice = 3 has no name");
     r = sample_run("r", 1);
     r.transfers[1].reason = 3;
     expect_rejected({r}, "transfers row 1: reason = 3 has no name");
@@ -441,6 +444,13 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
                     .run_id = "ignored"};
     r.codes.request_reason = {"none", "full"};
     r.codes.tiers = {"gold"};
+    r.codes.fork_choices = {"eip3436", "td-first-seen"};
+    r.nodes.push_back({.node = 4,
+                       .name = FixedString<64>("n4"),
+                       .role = 0,
+                       .cloud = kNoCode,
+                       .region = 1,
+                       .fork_choice = 1});
     r.blocks.push_back({.number = 5,
                         .hash = testing::bytes32(1),
                         .parent_hash = testing::bytes32(2),
@@ -472,7 +482,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         {"requests", "status_names"},    {"requests", "reason_names"},    {"transfers", "status_names"},
         {"transfers", "reason_names"},   {"renewals", "status_names"},    {"renewals", "reason_names"},
         {"redemptions", "status_names"}, {"redemptions", "reason_names"}, {"requests", "tier_names"},
-        {"requests", "region_names"},    {"redemptions", "cloud_names"},  {"nodes", "role_names"}};
+        {"requests", "region_names"},    {"redemptions", "cloud_names"},  {"nodes", "role_names"},
+        {"nodes", "fork_choice_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -483,6 +494,10 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         } else if (attr == "tier_names") {
             c.le(std::uint64_t{1});
             c.str("gold");
+        } else if (attr == "fork_choice_names") {
+            c.le(std::uint64_t{2});
+            c.str("eip3436");
+            c.str("td-first-seen");
         } else {
             c.le(std::uint64_t{0});
         }
@@ -491,8 +506,15 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
                               "reorgs", "network", "samples", "summary"}) {
         c.str(table);
         const std::string_view t = table;
-        c.le(std::uint64_t{t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
-        if (t == "blocks") {
+        c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
+        if (t == "nodes") {
+            c.le(std::uint32_t{4});
+            c.str("n4");
+            c.le(std::uint8_t{0});
+            c.le(std::uint16_t{0xffff});
+            c.le(std::uint16_t{1});
+            c.le(std::uint8_t{1});  // fork_choice
+        } else if (t == "blocks") {
             c.le(std::uint64_t{5});
             c.raw(testing::bytes32(1));
             c.raw(testing::bytes32(2));

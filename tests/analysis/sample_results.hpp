@@ -47,11 +47,22 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
                .tiers = {"small", "medium", "large"},
                .regions = {"eu-west", "São Paulo"},
                .clouds = {"alpha", "beta", "gamma"},
-               .node_roles = {"validator", "full"}};
+               .node_roles = {"validator", "full"},
+               .fork_choices = {"eip3436", "eip225", "td-first-seen"}};
     r.nodes = {
-        {.node = 0, .name = FixedString<64>("Zürich"), .role = 0, .cloud = 2, .region = 1},
-        {.node = 1, .name = FixedString<64>("full:0"), .role = 1, .cloud = kNoCode, .region = 0},
-        {.node = 2, .name = FixedString<64>("cairo"), .role = 1, .cloud = kNoCode, .region = kNoCode},
+        {.node = 0, .name = FixedString<64>("Zürich"), .role = 0, .cloud = 2, .region = 1, .fork_choice = 1},
+        {.node = 1,
+         .name = FixedString<64>("full:0"),
+         .role = 1,
+         .cloud = kNoCode,
+         .region = 0,
+         .fork_choice = 2},
+        {.node = 2,
+         .name = FixedString<64>("cairo"),
+         .role = 1,
+         .cloud = kNoCode,
+         .region = kNoCode,
+         .fork_choice = 2},
     };
     r.blocks = {
         {.number = 1,

@@ -10,8 +10,11 @@
 #include <string>
 
 #include "analysis/results/digest.hpp"
+#include "analysis/results/results_file.hpp"
 #include "protocol/state/receipt.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/world/from_scenario.hpp"
+#include "sim/world/world.hpp"
 
 namespace cl::app {
 namespace {
@@ -82,11 +85,61 @@ TEST(ResultsMapping, NodesTableNamesRolesCloudsAndRegions) {
     EXPECT_EQ(run.nodes[2].region, analysis::kNoCode);
     EXPECT_EQ(run.nodes[3].cloud, 1u);
     EXPECT_EQ(run.nodes[3].region, analysis::kNoCode);
+    // World results that name no rule for a node: the scenario's consensus.fork_choice.
+    const analysis::RunResults td =
+        to_run_results(scenario({{"consensus.fork_choice", "td-first-seen"}}), 0, w);
+    EXPECT_EQ(td.codes.fork_choices.at(td.nodes[3].fork_choice), "td-first-seen");
     // The table is part of the results: another name is another digest.
     WorldResults renamed = w;
     renamed.nodes[1].name = "Zurich";
     EXPECT_NE(analysis::results_digest(to_run_results(scenario(), 0, renamed)),
               analysis::results_digest(run));
+}
+
+// Mixed clients (docs/scenarios.md "Clients"): a world whose nodes apply different rules
+// records each node's own rule in the nodes table, named as the scenario spells it.
+TEST(ResultsMapping, NodesTableRecordsTheForkChoiceRuleEachNodeApplied) {
+    constexpr const char* kMixed =
+        "name: mixed\n"
+        "duration: 1min\n"
+        "network:\n"
+        "  full_nodes: 3\n"
+        "  topology: {kind: complete}\n"
+        "clouds:\n"
+        "  - {name: a, region: london, client: geth}\n"
+        "  - {name: b, region: tokyo}\n"
+        "  - {name: c, region: london, fork_choice: td-first-seen}\n"
+        "consensus:\n"
+        "  fork_choice: eip3436\n"
+        "  clients:\n"
+        "    - {nodes: \"full:1\", client: nethermind}\n"
+        "    - {nodes: \"full:2\", fork_choice: eip225}\n";
+    const auto s = sim::scenario::load_scenario(kMixed, "mixed.yaml");
+    ASSERT_TRUE(s.has_value()) << s.error().front().to_string();
+    auto config = sim::world::world_config(*s, 0);
+    ASSERT_TRUE(config.has_value()) << config.error().key << ": " << config.error().message;
+    auto world = sim::world::World::create(std::move(*config));
+    ASSERT_TRUE(world.has_value()) << world.error();
+    const WorldResults w = world->run();
+    ASSERT_EQ(w.fork_choices.size(), 6u);
+
+    const analysis::RunResults run = to_run_results(*s, 0, w);
+    EXPECT_EQ(run.codes.fork_choices, (std::vector<std::string>{"eip3436", "eip225", "td-first-seen"}));
+    ASSERT_EQ(run.nodes.size(), 6u);
+    std::vector<std::string> applied;
+    for (const analysis::NodeRow& row : run.nodes) {
+        ASSERT_LT(row.fork_choice, run.codes.fork_choices.size()) << "node " << row.node;
+        applied.push_back(run.codes.fork_choices[row.fork_choice]);
+    }
+    // Validators a (geth), b (the default), c; then full:0 (the default), full:1
+    // (nethermind), full:2.
+    EXPECT_EQ(applied, (std::vector<std::string>{"eip225", "eip3436", "td-first-seen", "eip3436",
+                                                 "td-first-seen", "eip225"}));
+    EXPECT_TRUE(analysis::validate_results(std::vector<analysis::RunResults>{run}).has_value());
+    // The column is part of the results: another rule is another digest.
+    WorldResults other = w;
+    other.fork_choices[1] = clique::ForkChoiceRule::kTdFirstSeen;
+    EXPECT_NE(analysis::results_digest(to_run_results(*s, 0, other)), analysis::results_digest(run));
 }
 
 TEST(ResultsMapping, PropagationCountsNodesOnlineAtSealing) {
