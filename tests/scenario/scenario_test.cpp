@@ -359,6 +359,21 @@ TEST(ScenarioClients, PresetsRulesAndSelectorsAreRead) {
     EXPECT_TRUE(o.clients[0].nodes[0].pos.from_set);
 }
 
+// fork_choice_rules() is what the results name the rules by (docs/metrics.md `nodes`): each
+// name is one a scenario accepts for that rule, and every rule has exactly one name.
+TEST(ScenarioClients, ForkChoiceRuleNamesAreTheScenarioSpellings) {
+    using clique::ForkChoiceRule;
+    const auto rules = fork_choice_rules();
+    ASSERT_EQ(rules.size(), 3u);
+    EXPECT_EQ(rules[0], std::pair(std::string_view("eip3436"), ForkChoiceRule::kEip3436));
+    EXPECT_EQ(rules[1], std::pair(std::string_view("eip225"), ForkChoiceRule::kEip225Geth));
+    EXPECT_EQ(rules[2], std::pair(std::string_view("td-first-seen"), ForkChoiceRule::kTdFirstSeen));
+    for (const auto& [name, rule] : rules) {
+        const Scenario s = load_ok(std::string(kTwoClouds), {{"consensus.fork_choice", std::string(name)}});
+        EXPECT_EQ(s.consensus.fork_choice, rule) << name;
+    }
+}
+
 TEST(ScenarioClients, ErrorsNameTheKeyAndPosition) {
     const auto errors = load_errors(
         "network: {full_nodes: 20}\n"
