@@ -808,36 +808,50 @@ TEST(NodeSplit, SidesStalledAtEqualTdStaySplitAfterTheHeal) {
 
 // ---- sealing and relay ----
 
-TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
-    const Genesis g = make_genesis(config(3), kGenesisTime).value();
+// Three validators, each a peer of the others, started at genesis with their Status
+// handshakes done: planned[i] is node i's first seal timer; in_turn is the signer whose
+// timer falls at the period (block 1 in turn), the others plan a later, out-of-turn release.
+struct ThreeSigners {
+    Genesis g = make_genesis(config(3), kGenesisTime).value();
     ExecutionCache cache;
     std::vector<std::unique_ptr<SplitMix64>> rngs;
     std::vector<std::unique_ptr<Node>> nodes;
     std::vector<Timer> planned;
-    std::vector<std::pair<PeerId, Effects>> started;
-    for (int i = 0; i < 3; ++i) {
-        NodeConfig c;
-        c.txpool.chain_id = kChainId;
-        c.signer_key = key("cloud-" + std::to_string(i) + "/val");
-        for (int p = 0; p < 3; ++p) {
-            if (p != i) c.peers.push_back(static_cast<PeerId>(p));
+    std::size_t in_turn = 0;
+
+    void start() {
+        std::vector<std::pair<PeerId, Effects>> started;
+        for (int i = 0; i < 3; ++i) {
+            NodeConfig c;
+            c.txpool.chain_id = kChainId;
+            c.signer_key = key("cloud-" + std::to_string(i) + "/val");
+            for (int p = 0; p < 3; ++p) {
+                if (p != i) c.peers.push_back(static_cast<PeerId>(p));
+            }
+            rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
+            nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
+            const Effects e = nodes.back()->start(seconds(kGenesisTime));
+            ASSERT_EQ(e.timers.size(), 3u)
+                << "the peer timer, the force-sync timer, and every signer plans block 1";
+            planned.push_back(e.timers.back());
+            started.emplace_back(static_cast<PeerId>(i), e);
         }
-        rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
-        nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
-        const Effects e = nodes.back()->start(seconds(kGenesisTime));
-        ASSERT_EQ(e.timers.size(), 3u)
-            << "the peer timer, the force-sync timer, and every signer plans block 1";
-        planned.push_back(e.timers.back());
-        started.emplace_back(static_cast<PeerId>(i), e);
+        exchange(nodes, started, seconds(kGenesisTime));  // the Status handshakes
+        for (const auto& n : nodes) ASSERT_EQ(n->connected_count(), 2u);
+        in_turn = static_cast<std::size_t>(
+            std::find_if(planned.begin(), planned.end(),
+                         [](const Timer& t) { return t.at == seconds(kGenesisTime + 15); }) -
+            planned.begin());
+        ASSERT_LT(in_turn, 3u);
     }
-    exchange(nodes, started, seconds(kGenesisTime));  // the Status handshakes
-    for (const auto& n : nodes) ASSERT_EQ(n->connected_count(), 2u);
-    // The in-turn signer seals at the period; an out-of-turn one plans a later release.
-    const auto in_turn = static_cast<std::size_t>(
-        std::find_if(planned.begin(), planned.end(),
-                     [](const Timer& t) { return t.at == seconds(kGenesisTime + 15); }) -
-        planned.begin());
-    ASSERT_LT(in_turn, 3u);
+};
+
+TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
+    ThreeSigners t;
+    ASSERT_NO_FATAL_FAILURE(t.start());
+    auto& nodes = t.nodes;
+    const auto& planned = t.planned;
+    const std::size_t in_turn = t.in_turn;
     const std::size_t out = in_turn == 0 ? 1 : 0;
     ASSERT_GT(planned[out].at, planned[in_turn].at);
 
@@ -871,31 +885,11 @@ TEST(NodeSeal, PendingSealIsAbandonedWhenABetterHeadArrives) {
 // block it sealed with the state it built: miner/worker.go resultLoop); a peer importing
 // the block verifies the header and executes the block.
 TEST(NodeSeal, SealerExecutesItsBlockOnceAndDoesNotVerifyIt) {
-    const Genesis g = make_genesis(config(3), kGenesisTime).value();
-    ExecutionCache cache;
-    std::vector<std::unique_ptr<SplitMix64>> rngs;
-    std::vector<std::unique_ptr<Node>> nodes;
-    std::vector<Timer> planned;
-    std::vector<std::pair<PeerId, Effects>> started;
-    for (int i = 0; i < 3; ++i) {
-        NodeConfig c;
-        c.txpool.chain_id = kChainId;
-        c.signer_key = key("cloud-" + std::to_string(i) + "/val");
-        for (int p = 0; p < 3; ++p) {
-            if (p != i) c.peers.push_back(static_cast<PeerId>(p));
-        }
-        rngs.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
-        nodes.push_back(std::make_unique<Node>(c, g.block, g.state, cache, *rngs.back()));
-        const Effects e = nodes.back()->start(seconds(kGenesisTime));
-        planned.push_back(e.timers.back());
-        started.emplace_back(static_cast<PeerId>(i), e);
-    }
-    exchange(nodes, started, seconds(kGenesisTime));  // the Status handshakes
-    const auto in_turn = static_cast<std::size_t>(
-        std::find_if(planned.begin(), planned.end(),
-                     [](const Timer& t) { return t.at == seconds(kGenesisTime + 15); }) -
-        planned.begin());
-    ASSERT_LT(in_turn, 3u);
+    ThreeSigners t;
+    ASSERT_NO_FATAL_FAILURE(t.start());
+    auto& nodes = t.nodes;
+    const auto& planned = t.planned;
+    const std::size_t in_turn = t.in_turn;
     const std::size_t other = (in_turn + 1) % 3;
     for (std::uint64_t n = 0; n < 3; ++n) {
         const Effects admitted =
