@@ -841,6 +841,12 @@ struct World::Impl final : net::DeliveryHandler {
         return *parent;
     }
 
+    // Node n's head as the run sees it now: its head within the run, its end head at the end
+    // (so the sample at t = duration shows no block the end cut short).
+    const BlockEntry& current_head(std::size_t n) const {
+        return within_run() ? hosts[n].node->head() : end_head(n);
+    }
+
     // The node whose head is the best, under the scenario's fork-choice rule, among the
     // heads of the nodes online now (`online_only`) or, at the end, among the end heads
     // (end_head()) of all nodes; the lowest-numbered such node. A coin flip the rule needs
@@ -852,7 +858,7 @@ struct World::Impl final : net::DeliveryHandler {
         for (std::size_t i = 0; i < hosts.size(); ++i) {
             if (online_only && !hosts[i].up) continue;
             const clique::Chain& chain = hosts[i].node->chain();
-            const clique::HeadView view = chain.head_view(online_only ? chain.head() : end_head(i));
+            const clique::HeadView view = chain.head_view(online_only ? current_head(i) : end_head(i));
             if (!best || clique::prefer_candidate(config.clique, best_view, view, *reference_rng)) {
                 best = static_cast<net::NodeId>(i);
                 best_view = view;
@@ -888,15 +894,16 @@ struct World::Impl final : net::DeliveryHandler {
         s.time = sim.now();
         std::uint64_t lo = ~0ULL, hi = 0, pending = 0, queued = 0, up = 0;
         std::vector<Hash32> heads;
-        for (const Host& h : hosts) {
+        for (std::size_t n = 0; n < hosts.size(); ++n) {
+            const Host& h = hosts[n];
             if (!h.up) continue;
             ++up;
-            const auto number = h.node->head().header.number;
-            lo = std::min(lo, number);
-            hi = std::max(hi, number);
+            const BlockEntry& head = current_head(n);
+            lo = std::min(lo, head.header.number);
+            hi = std::max(hi, head.header.number);
             pending += h.node->txpool().pending_count();
             queued += h.node->txpool().queued_count();
-            heads.push_back(h.node->head().hash);
+            heads.push_back(head.hash);
         }
         if (up > 0) {
             s.head_spread = hi - lo;
@@ -906,7 +913,8 @@ struct World::Impl final : net::DeliveryHandler {
             s.distinct_heads =
                 static_cast<std::uint32_t>(std::unique(heads.begin(), heads.end()) - heads.begin());
         }
-        s.pool_remaining = pool_remaining(hosts[reference_node(true)].node->head_state());
+        const net::NodeId ref = reference_node(true);
+        s.pool_remaining = pool_remaining(*hosts[ref].node->state_of(current_head(ref).hash));
         results.samples.push_back(std::move(s));
     }
 

@@ -160,6 +160,23 @@ TEST(World, RunEndsCleanlyAtItsDuration) {
     for (const Sample& s : r.samples) EXPECT_LE(s.time, end);
 }
 
+// A sample at t = duration looks at the end heads (docs/metrics.md "The end of the run"):
+// block 20, whose sealing starts at 300 s but whose transactions' execution runs past the
+// end 5 µs later, is not in the sealer's end head, so every node shows block 19.
+TEST(World, SampleAtTheEndShowsNoBlockTheEndCutShort) {
+    WorldConfig c = small_world(3, minutes(5) + micros(5));
+    c.users.requests_per_second = 1;
+    c.sample_interval = c.duration;  // one sample, at the end
+    const WorldResults r = World(c).run();
+    std::uint64_t highest = 0;
+    for (const BlockRecord& b : r.blocks) highest = std::max(highest, b.number);
+    ASSERT_EQ(highest, 19u) << "block 20 was cut short";
+    ASSERT_EQ(r.samples.size(), 1u);
+    EXPECT_EQ(r.samples[0].time, Time::zero() + c.duration);
+    EXPECT_EQ(r.samples[0].head_spread, 0u);
+    EXPECT_EQ(r.samples[0].distinct_heads, 1u);
+}
+
 // ---- faults ----------------------------------------------------------------------------
 
 // Validators 0..3 (regions 0, 3, 6, 8), full nodes 4..23.
