@@ -1372,9 +1372,9 @@ class SchemaChecker {
             std::error_code ec;
             const auto status = std::filesystem::status(t.file, ec);
             if (!std::filesystem::exists(status) || std::filesystem::is_directory(status)) {
-                std::string where = "topology file " + quote(file.node->text) +
-                                    (std::filesystem::is_directory(status) ? " is a directory, not a file"
-                                                                           : " not found");
+                std::string where =
+                    "topology file " + quote(file.node->text) +
+                    (std::filesystem::is_directory(status) ? " is a directory, not a file" : " not found");
                 if (t.file != file.node->text) where += " (looked for " + quote(t.file) + ")";
                 c_.error(file.pos, file.key, where);
                 return;
@@ -2077,8 +2077,8 @@ class SchemaChecker {
     std::optional<MapReader> topology_;
     Field full_nodes_field_;
     Field degree_field_;
-    Field ttl_field_;         // pool.ttl, checked after consensus (read_ttl needs the period)
-    Field stamp_bits_field_;  // txpool.stamp_bits, bounded again once the workload is known
+    Field ttl_field_;             // pool.ttl, checked after consensus (read_ttl needs the period)
+    Field stamp_bits_field_;      // txpool.stamp_bits, bounded again once the workload is known
     std::size_t file_links_ = 0;  // links of a `file` topology, once loaded
 };
 
