@@ -4,12 +4,10 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <numbers>
 #include <optional>
-#include <sstream>
 #include <unordered_map>
 #include <vector>
 
@@ -17,6 +15,7 @@
 #include <boost/graph/graphviz.hpp>
 #include <boost/property_tree/detail/rapidxml.hpp>
 
+#include "sim/input/text_file.hpp"
 #include "sim/kernel/distributions.hpp"
 #include "sim/net/dot_lexer.hpp"
 
@@ -764,14 +763,17 @@ std::expected<Topology, InputError> load_topology(const std::string& path, const
         return std::unexpected(InputError{InputErrorKind::kBadValue, path, 0, 0,
                                           "unknown topology format (expected .graphml, .xml, .dot or .gv)"});
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected(InputError{InputErrorKind::kCannotOpen, path, 0, 0, "cannot open file"});
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        return std::unexpected(InputError{InputErrorKind::kCannotOpen, path, 0, 0, "cannot read file"});
-    return *graphml ? parse_graphml(buffer.str(), path, options)
-                    : parse_graphviz(buffer.str(), path, options);
+    // The same reading rule as every text input (sim/input/text_file.hpp): a file, not a
+    // directory, at most kMaxTextFileBytes (an endless /dev/zero or FIFO stops there).
+    const auto text = input::read_input_file(path, input::kMaxTextFileBytes);
+    if (!text) return std::unexpected(InputError{InputErrorKind::kCannotOpen, path, 0, 0, text.error()});
+    // UTF-8 with no control character but tab, LF and CR (GraphML: XML 1.0 §2.2 Char; DOT:
+    // the same rule), checked before parsing: node names and ids go to the results' UTF-8
+    // `nodes.name` column (docs/metrics.md) and rapidxml and Boost's DOT parser take any byte.
+    if (const auto bad = input::find_bad_text(*text, true, *graphml ? "GraphML" : "DOT")) {
+        return std::unexpected(error_at(InputErrorKind::kSyntax, path, *text, bad->offset, bad->message));
+    }
+    return *graphml ? parse_graphml(*text, path, options) : parse_graphviz(*text, path, options);
 }
 
 }  // namespace cl::sim::net

@@ -28,12 +28,18 @@
 // are unique and edges name declared nodes (either may come first). Hyperedges and
 // nested graphs are rejected.
 //
+// The file is read as every text input is (sim/input/text_file.hpp): at most
+// input::kMaxTextFileBytes (16 MiB; a Topology Zoo file is some hundreds of kB at most), not a
+// directory, and UTF-8 with no control character but tab, LF and CR — whatever encoding
+// a GraphML declaration names — so node names reach the results as UTF-8.
+//
 // Errors never escape as exceptions: a malformed file gives an InputError naming the
 // file, the line and the column (1-based, in characters) of the offending character,
 // token, attribute value or element. For DOT, Boost's parser reports no position: it is
 // recovered with a lexer of this project that mirrors Boost's and by re-parsing prefixes
 // of the text (import.cpp, locate_dot_error). Errors about the file as a whole (it cannot
-// be read, its extension is unknown) have neither line nor column.
+// be read, is a directory or too large, its extension is unknown) have neither line nor
+// column.
 #pragma once
 
 #include <cstdint>
@@ -61,7 +67,8 @@ std::expected<Topology, InputError> parse_graphviz(std::string_view text, const 
                                                    const ImportOptions& options = {});
 
 // Reads a file; the format is chosen by extension (.graphml / .xml → GraphML, .dot /
-// .gv → DOT).
+// .gv → DOT). The text is checked (size, UTF-8, control characters) before it is parsed;
+// parse_graphml and parse_graphviz take text as it is.
 std::expected<Topology, InputError> load_topology(const std::string& path, const ImportOptions& options = {});
 
 // Great-circle one-way latency between two points (degrees): distance / (2/3 c).

@@ -13,13 +13,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "sim/input/text_file.hpp"
+
 namespace cl::sim::scenario {
 
 // ---- the file itself -----------------------------------------------------------------------
 
 // Bytes of a scenario file, a regions file (network.regions.file) or a --set value. A
-// scenario is a few kilobytes; this stops `check /dev/zero` reading for ever.
-inline constexpr std::size_t kMaxInputBytes = std::size_t{16} << 20;
+// scenario is a few kilobytes; this stops `check /dev/zero` reading for ever. The cap of
+// every text input file (sim/input/text_file.hpp), topology files included.
+inline constexpr std::size_t kMaxInputBytes = input::kMaxTextFileBytes;
 
 // Nodes of the YAML tree once aliases are expanded: copies of anchored nodes could
 // otherwise grow exponentially ("billion laughs").

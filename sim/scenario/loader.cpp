@@ -1366,11 +1366,15 @@ class SchemaChecker {
                 return;
             }
             if (t.file.empty()) return;
+            // Missing or a directory: said here, with the path looked for. Anything else that
+            // exists (a FIFO, /dev/zero behind a symlink) is load_topology's to read, within
+            // its size cap.
             std::error_code ec;
-            if (!std::filesystem::is_regular_file(t.file, ec)) {
-                std::string where = "topology file " + quote(file.node->text) +
-                                    (std::filesystem::is_directory(t.file, ec) ? " is a directory, not a file"
-                                                                               : " not found");
+            const auto status = std::filesystem::status(t.file, ec);
+            if (!std::filesystem::exists(status) || std::filesystem::is_directory(status)) {
+                std::string where =
+                    "topology file " + quote(file.node->text) +
+                    (std::filesystem::is_directory(status) ? " is a directory, not a file" : " not found");
                 if (t.file != file.node->text) where += " (looked for " + quote(t.file) + ")";
                 c_.error(file.pos, file.key, where);
                 return;
@@ -2073,8 +2077,8 @@ class SchemaChecker {
     std::optional<MapReader> topology_;
     Field full_nodes_field_;
     Field degree_field_;
-    Field ttl_field_;         // pool.ttl, checked after consensus (read_ttl needs the period)
-    Field stamp_bits_field_;  // txpool.stamp_bits, bounded again once the workload is known
+    Field ttl_field_;             // pool.ttl, checked after consensus (read_ttl needs the period)
+    Field stamp_bits_field_;      // txpool.stamp_bits, bounded again once the workload is known
     std::size_t file_links_ = 0;  // links of a `file` topology, once loaded
 };
 

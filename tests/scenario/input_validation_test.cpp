@@ -305,6 +305,34 @@ TEST(ScenarioFiles, TopologyFileThatIsADirectory) {
               "test.yaml:1:40: network.topology.file: topology file '/' is a directory, not a file");
 }
 
+TEST(ScenarioFiles, EndlessTopologyFileIsCappedAtItsKey) {
+    // /dev/zero behind a name with a topology extension: the importer's size cap, reported
+    // at the scenario's `file` key (it used to say "not found").
+    const auto link = std::filesystem::temp_directory_path() / "cl-scenario-endless-topology.dot";
+    std::filesystem::remove(link);
+    std::error_code ec;
+    std::filesystem::create_symlink("/dev/zero", link, ec);
+    if (ec || !std::filesystem::exists("/dev/zero")) GTEST_SKIP() << "no /dev/zero";
+    const std::string text = "network: {topology: {kind: file, file: " + link.string() +
+                             "}}\nclouds: [{name: a, region: london}]\n";
+    const auto errors = load_errors(text);
+    std::filesystem::remove(link);
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(errors[0].to_string(), "test.yaml:1:40: network.topology.file: topology file '" +
+                                         link.string() +
+                                         "': larger than 16 MiB, the most an input file may hold");
+}
+
+TEST(ScenarioFiles, TopologyFileErrorIsAtItsLineAndColumn) {
+    // Invalid UTF-8 in a node label: the error is in the topology file, at the byte.
+    const std::string file = std::string(CLOUDLEDGER_TEST_DATA_DIR) + "/net/bad_utf8_label.dot";
+    const auto errors = load_errors("network: {topology: {kind: file, file: " + file +
+                                    "}}\nclouds: [{name: a, region: london}]\n");
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_EQ(errors[0].to_string(),
+              file + ":4:16: network.topology.file: invalid UTF-8 (byte \\xff): DOT text is UTF-8");
+}
+
 // ---- mutation (issue 9: "seen 7 times in the mutation run") -----------------------------------
 
 // Mutated default scenarios, raw bytes included: every error is one line (to_string has

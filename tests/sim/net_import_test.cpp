@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "sim/input/text_file.hpp"
 #include "sim/net/import.hpp"
 
 namespace cl::sim::net {
@@ -123,6 +125,70 @@ TEST(Import, MissingFileUnknownExtensionAndGarbage) {
     ASSERT_FALSE(bad_dot.has_value());
     EXPECT_EQ(bad_dot.error().line, 3u) << bad_dot.error().to_string();
     EXPECT_EQ(bad_dot.error().column, 7u) << bad_dot.error().to_string();  // at ';'
+}
+
+// Issue 9: a topology file is read as every text input is (sim/input/text_file.hpp).
+class ImportFiles : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("cl-import-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(dir_);
+        std::filesystem::create_directories(dir_);
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::filesystem::path dir_;
+};
+
+TEST_F(ImportFiles, DirectoryIsAFileLevelError) {
+    const std::string path = (dir_ / "net.dot").string();
+    std::filesystem::create_directory(path);
+    const auto t = load_topology(path);
+    ASSERT_FALSE(t.has_value());
+    EXPECT_EQ(t.error().kind, InputErrorKind::kCannotOpen);
+    EXPECT_EQ(t.error().to_string(), path + ": is a directory, not a file");
+}
+
+TEST_F(ImportFiles, LargerThanTheCapIsAFileLevelError) {
+    // A valid DOT file one byte over the cap (a comment fills it): refused unread.
+    const std::string path = (dir_ / "big.dot").string();
+    {
+        std::ofstream out(path, std::ios::binary);
+        const std::string head = "graph g { a -- b; }\n//";
+        out << head << std::string(input::kMaxTextFileBytes + 1 - head.size() - 1, 'x') << '\n';
+    }
+    ASSERT_EQ(std::filesystem::file_size(path), input::kMaxTextFileBytes + 1);
+    const auto t = load_topology(path);
+    ASSERT_FALSE(t.has_value());
+    EXPECT_EQ(t.error().kind, InputErrorKind::kCannotOpen);
+    EXPECT_EQ(t.error().line, 0u);
+    EXPECT_EQ(t.error().to_string(), path + ": larger than 16 MiB, the most an input file may hold");
+}
+
+TEST_F(ImportFiles, EndlessInputStopsAtTheCap) {
+    // /dev/zero behind a name with a topology extension: read up to the cap, not for ever.
+    const std::filesystem::path path = dir_ / "zero.dot";
+    std::error_code ec;
+    std::filesystem::create_symlink("/dev/zero", path, ec);
+    if (ec || !std::filesystem::exists("/dev/zero")) GTEST_SKIP() << "no /dev/zero";
+    const auto t = load_topology(path.string());
+    ASSERT_FALSE(t.has_value());
+    EXPECT_NE(t.error().message.find("larger than 16 MiB"), std::string::npos) << t.error().to_string();
+}
+
+TEST(Import, InvalidUtf8NodeNameIsAnErrorAtItsPosition) {
+    // The issue's reproduction: a label with bytes 0xff 0xfe, on line 3 after `c [label="bad`.
+    const std::string text = "graph g {\n a -- b;\n c [label=\"bad\xff\xfename\"];\n b -- c;\n}\n";
+    // parse_graphviz takes text as it is; load_topology checks it first.
+    EXPECT_TRUE(parse_graphviz(text, "mem.dot").has_value());
+    const auto dir = std::filesystem::temp_directory_path();
+    const std::string path = (dir / "cl-import-invalid-utf8.dot").string();
+    std::ofstream(path, std::ios::binary) << text;
+    const auto t = load_topology(path);
+    std::filesystem::remove(path);
+    ASSERT_FALSE(t.has_value());
+    EXPECT_EQ(t.error().to_string(), path + ":3:15: invalid UTF-8 (byte \\xff): DOT text is UTF-8");
 }
 
 TEST(ImportDot, NodesAreNumberedInOrderOfFirstAppearance) {
@@ -261,6 +327,13 @@ const BadFile kBadFiles[] = {
     {"bad_character.dot", InputErrorKind::kSyntax, 4, 10, "Invalid character (char is '$')"},
     {"bad_edge_default.dot", InputErrorKind::kBadValue, 4, 20,
      "edge 'b' -- 'c': latency_ms 'slow' is not a number"},
+    // Issue 9: text that is not UTF-8, or holds a control character, is refused before
+    // parsing (columns in characters: "München" is 7).
+    {"bad_utf8_label.dot", InputErrorKind::kSyntax, 4, 16, "invalid UTF-8 (byte \\xff): DOT text is UTF-8"},
+    {"bad_utf8_id.graphml", InputErrorKind::kSyntax, 6, 16,
+     "invalid UTF-8 (byte \\x80): GraphML text is UTF-8"},
+    {"bad_control_character.dot", InputErrorKind::kSyntax, 3, 20,
+     "control character \\x01 (DOT text holds no control characters but tab, LF and CR)"},
 };
 
 TEST(ImportCorpus, EveryMalformedFileFailsWithItsPosition) {

@@ -1,4 +1,4 @@
-#include "sim/scenario/input.hpp"
+#include "sim/input/text_file.hpp"
 
 #include <array>
 #include <cerrno>
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace cl::sim::scenario::detail {
+namespace cl::sim::input {
 namespace {
 
 // Length of the well-formed UTF-8 sequence at text[i] (Unicode 15 §3.9, table 3-7:
@@ -91,7 +91,7 @@ std::string excerpt(std::string_view text) {
 
 std::string quote(std::string_view text) { return "'" + excerpt(text) + "'"; }
 
-std::optional<BadText> find_bad_text(std::string_view text, bool allow_newlines) {
+std::optional<BadText> find_bad_text(std::string_view text, bool allow_newlines, std::string_view format) {
     std::size_t line = 1;
     std::size_t column = 1;
     for (std::size_t i = 0; i < text.size();) {
@@ -100,15 +100,22 @@ std::optional<BadText> find_bad_text(std::string_view text, bool allow_newlines)
         if (is_control(c) && !(whitespace && allow_newlines)) {
             std::string message = "control character ";
             append_hex(message, c);
-            message += allow_newlines ? " (YAML text holds no control characters but tab, LF and CR)"
-                                      : " (not allowed in a name)";
-            return BadText{line, column, message};
+            if (allow_newlines) {
+                message += " (";
+                message += format;
+                message += " text holds no control characters but tab, LF and CR)";
+            } else {
+                message += " (not allowed in a name)";
+            }
+            return BadText{line, column, i, message};
         }
         const std::size_t n = utf8_length(text, i);
         if (n == 0) {
             std::string message = "invalid UTF-8 (byte ";
             append_hex(message, c);
-            return BadText{line, column, message + "): YAML text is UTF-8"};
+            message += "): ";
+            message += format;
+            return BadText{line, column, i, message + " text is UTF-8"};
         }
         if (c == '\n') {
             ++line;
@@ -140,7 +147,7 @@ std::expected<std::string, std::string> read_input_file(const std::string& path,
         const auto got = static_cast<std::size_t>(in.gcount());
         if (text.size() + got > max_bytes) {
             return std::unexpected("larger than " + std::to_string(max_bytes >> 20) +
-                                   " MiB, the most an input file may hold (is it a scenario?)");
+                                   " MiB, the most an input file may hold");
         }
         text.append(buffer.data(), got);
     }
@@ -148,4 +155,4 @@ std::expected<std::string, std::string> read_input_file(const std::string& path,
     return text;
 }
 
-}  // namespace cl::sim::scenario::detail
+}  // namespace cl::sim::input
