@@ -480,7 +480,16 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
     peer.last_read = ctx.now;
     if (!peer.connected) {
         peer.connected = true;
-        peer.next_ping = ctx.now + config_.ping_interval;  // geth Peer.pingLoop starts with the peer
+        // geth Peer.pingLoop starts with the peer: the first ping is ping_interval after the
+        // connection opened, but for the first connections when they stand for connections
+        // of unknown age (NodeConfig::first_connections_aged).
+        Nanos first_ping = config_.ping_interval;
+        if (!peer.ever_connected && config_.first_connections_aged) {
+            const auto interval = static_cast<std::uint64_t>(config_.ping_interval.count());
+            first_ping = Nanos(static_cast<std::int64_t>(1 + uniform_below(rng_, interval)));
+        }
+        peer.next_ping = ctx.now + first_ping;
+        peer.ever_connected = true;
         // A new connection: the peer has seen nothing of what was sent on earlier ones.
         for (auto& [hash, known] : known_by_) std::erase(known, peer.id);
         ctx.send(peer.id, status());

@@ -12,10 +12,10 @@
 // a Status from a peer it is not connected to opens the connection and is answered with
 // the node's own Status, then its pending transactions (geth syncTransactions). On an
 // open connection the node pings every ping_interval and drops it (sending a Disconnect,
-// the TCP close) when nothing was read from it for read_timeout. A dropped connection carries nothing: the node sends nothing on it and
-// answers anything but a Status arriving on it with a Disconnect (the TCP reset), on
-// which the peer drops it too. A Status from a connected peer (its redial, or the answer
-// to ours) only updates what the node knows of the peer's head.
+// the TCP close) when nothing was read from it for read_timeout. A dropped connection carries nothing: the
+// node sends nothing on it and answers anything but a Status arriving on it with a Disconnect (the TCP
+// reset), on which the peer drops it too. A Status from a connected peer (its redial, or the answer to ours)
+// only updates what the node knows of the peer's head.
 //
 // Gossip (eth protocol), on open connections only: a new block goes in full to √peers
 // and as a hash announcement to the others; an announced unknown block is fetched from
@@ -127,6 +127,12 @@ struct NodeConfig {
     Nanos ping_interval = std::chrono::seconds(15);
     Nanos read_timeout = std::chrono::seconds(30);
     Nanos redial_interval = std::chrono::seconds(35);
+    // The connections of the first dial stand for connections of unknown age (real nodes did
+    // not all start together at genesis): their first ping comes at a uniformly random moment
+    // within ping_interval, drawn from the node's random source, so that pings are not
+    // phase-locked to block slots. false: a network started together (every first ping
+    // ping_interval after its connection opened, as later connections always are).
+    bool first_connections_aged = true;
     Nanos force_sync_cycle = std::chrono::seconds(10);
     std::size_t min_sync_peers = 5;  // connections needed to sync before the force timer fired
     std::uint64_t network_id = 0;    // sent and checked in Status; 0: the txpool's chain id
@@ -239,10 +245,11 @@ class Node {
     struct Peer {
         PeerId id = 0;
         bool connected = false;
-        Nanos last_read{0};  // connected: when a message from it was last read
-        Nanos next_ping{0};  // connected: when the next ping is due
-        Nanos next_dial{0};  // not connected: the earliest next dial (last dial + redial_interval)
-        Hash32 head;         // the peer's head and its TD, as last learnt
+        bool ever_connected = false;  // a connection to it was opened before (see first_connections_aged)
+        Nanos last_read{0};           // connected: when a message from it was last read
+        Nanos next_ping{0};           // connected: when the next ping is due
+        Nanos next_dial{0};           // not connected: the earliest next dial (last dial + redial_interval)
+        Hash32 head;                  // the peer's head and its TD, as last learnt
         std::uint64_t total_difficulty = 0;
     };
     Peer* find_peer(PeerId id);

@@ -205,6 +205,7 @@ struct World::Impl final : net::DeliveryHandler {
             nc.clique = config.clique;
             if (!config.fork_choices.empty()) nc.clique.fork_choice = config.fork_choices[i];
             nc.txpool = pool_config;
+            nc.first_connections_aged = !config.started_together;
             if (i < validator_keys.size()) nc.signer_key = validator_keys[i];
             for (net::NodeId p : config.topology.neighbours(static_cast<net::NodeId>(i)))
                 nc.peers.push_back(p);

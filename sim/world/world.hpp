@@ -145,6 +145,10 @@ struct WorldConfig {
     CloudWorkload cloud_behaviour;
     Duration sample_interval = seconds(60);
     std::vector<NodeInfo> nodes;  // one per node (or empty): descriptive only
+    // Every node started together at time 0, so every connection's first ping is exactly
+    // node::NodeConfig::ping_interval after it opened (tests whose premises need the ping
+    // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).
+    bool started_together = false;
 };
 
 // Builds the regions topology for a world: validator i in its cloud's region, full nodes

@@ -453,6 +453,7 @@ TEST(NodePeers, StartDialsEveryPeerAndAStatusOpensTheConnection) {
     ExecutionCache cache;
     SplitMix64 rng(1);
     NodeConfig c;
+    c.first_connections_aged = false;  // first pings exactly one interval after opening
     c.txpool.chain_id = kChainId;
     c.peers = {1, 2};
     Node n(c, g.block, g.state, cache, rng);
@@ -509,6 +510,7 @@ TEST(NodePeers, PingsEachIntervalDropsASilentPeerAndRedialsEveryDialInterval) {
     ExecutionCache cache;
     SplitMix64 rng(1);
     NodeConfig c;
+    c.first_connections_aged = false;  // first pings exactly one interval after opening
     c.txpool.chain_id = kChainId;
     c.peers = {1};
     Node n(c, g.block, g.state, cache, rng);
@@ -559,6 +561,52 @@ TEST(NodePeers, PingsEachIntervalDropsASilentPeerAndRedialsEveryDialInterval) {
     EXPECT_FALSE(n.connected(1));
     (void)n.on_message(peer_timer.at, 1, status_of(g));
     EXPECT_TRUE(n.connected(1));
+}
+
+// The first connections stand for connections of unknown age (NodeConfig::
+// first_connections_aged, the default): each one's first ping comes at its own random moment
+// within the interval — not all one interval after the start, which would lock every ping of
+// the network to the block slots. (Later connections ping one interval after opening:
+// NodePeers.PingsEachIntervalDropsASilentPeerAndRedialsEveryDialInterval.)
+TEST(NodePeers, FirstConnectionsPingAtTheirOwnRandomPhases) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(7);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {1, 2, 3, 4, 5, 6, 7, 8};
+    Node n(c, g.block, g.state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime);
+    const Nanos up = t0 + milliseconds(50);
+    // A small event loop over the node's timers (stale tokens are ignored by the node),
+    // recording when each peer is pinged during the first interval after `up`.
+    std::vector<Timer> timers = n.start(t0).timers;
+    for (PeerId p : c.peers) {
+        const Effects e = n.on_message(up, p, status_of(g));
+        timers.insert(timers.end(), e.timers.begin(), e.timers.end());
+    }
+    std::vector<std::vector<Nanos>> pings(9);
+    while (!timers.empty()) {
+        const auto first = std::min_element(timers.begin(), timers.end(),
+                                            [](const Timer& a, const Timer& b) { return a.at < b.at; });
+        const Timer t = *first;
+        timers.erase(first);
+        if (t.at > up + seconds(15)) break;
+        // Keep every connection alive: each peer answered our last ping at once.
+        for (PeerId p : c.peers) (void)n.on_message(t.at, p, PongMsg{});
+        const Effects e = n.on_timer(t.at, t.token);
+        for (const Send& s : e.sends)
+            if (std::holds_alternative<PingMsg>(s.message)) pings[s.to].push_back(t.at);
+        timers.insert(timers.end(), e.timers.begin(), e.timers.end());
+    }
+    std::set<Nanos> moments;
+    for (PeerId p : c.peers) {
+        ASSERT_EQ(pings[p].size(), 1u) << "peer " << p << ": one ping in the first interval";
+        EXPECT_GT(pings[p][0], up) << "peer " << p;
+        EXPECT_LE(pings[p][0], up + seconds(15)) << "peer " << p;
+        moments.insert(pings[p][0]);
+    }
+    EXPECT_EQ(moments.size(), c.peers.size()) << "each first connection has its own phase";
 }
 
 // A Disconnect closes the connection at once (no read timeout to wait for); a peer that

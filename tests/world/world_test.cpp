@@ -381,6 +381,7 @@ FiveFour five_four(Duration partition) {
     c.name = "five-four";
     c.seed = 21;
     c.duration = minutes(8);
+    c.started_together = true;  // the premises below count ping rounds from time 0
     for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), 0, {400}});
     c.topology = net::complete_graph(9, net::LinkParams{millis(50), 0});
     c.network.upload_bps = 100'000'000;
