@@ -196,8 +196,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
              {"wall_seconds", "events", "events_per_s", "sim_seconds_per_wall_second", "peak_rss_bytes"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
-        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
-                                  "reorgs", "network", "samples", "summary"}) {
+        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
+                                  "redemptions", "reorgs", "network", "samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
         for (const char* attr : {"role_names", "cloud_names", "region_names", "fork_choice_names"}) {
@@ -502,8 +502,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
-                              "reorgs", "network", "samples", "summary"}) {
+    for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
+                              "redemptions", "reorgs", "network", "samples", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});

@@ -76,6 +76,14 @@ class Net {
     void submit(int i, const TxRef& tx) { apply(i, node(i).on_local_tx(now_, tx)); }
     bool is_down(int i) const { return down_[static_cast<std::size_t>(i)]; }
     const Genesis& genesis() const { return genesis_; }
+    // Node i's canonical chain, genesis first: element k is block k.
+    std::vector<BlockRef> canonical_chain(int i) {
+        const BlockTree& tree = node(i).chain().tree();
+        std::vector<BlockRef> blocks{genesis_.block};
+        for (std::uint64_t k = 1; k <= node(i).head().header.number; ++k)
+            blocks.push_back(node(i).block(tree.canonical_hash(k).value()));
+        return blocks;
+    }
     std::map<std::string, int> rejected;
     std::size_t messages = 0;
     std::size_t dropped = 0;
@@ -397,11 +405,8 @@ TEST(NodeFetch, RetriesCyclePeersKnownToHaveTheBlockThenTheOthersThenGiveUp) {
 TEST(NodeFetch, OrphansAreBoundedOldestDroppedFirstAndFetchedAgainWhenNeeded) {
     Net net(1, 0);
     net.run_for(seconds(15 * 13 + 5));
-    const BlockTree& tree = net.node(0).chain().tree();
     ASSERT_EQ(net.node(0).head().header.number, 13u);
-    std::vector<BlockRef> blocks{net.genesis().block};
-    for (std::uint64_t k = 1; k <= 13; ++k)
-        blocks.push_back(net.node(0).block(tree.canonical_hash(k).value()));
+    const std::vector<BlockRef> blocks = net.canonical_chain(0);
 
     ExecutionCache cache;
     SplitMix64 rng(2);
@@ -680,10 +685,7 @@ TEST(NodeFetch, OrphansWhoseAncestorFetchWasGivenUpAreFetchedAgain) {
 TEST(NodeFetch, AnnouncingAnOrphanRestartsTheGivenUpFetchOfItsAncestor) {
     Net net(1, 0);
     net.run_for(seconds(15 * 3 + 5));
-    const BlockTree& tree = net.node(0).chain().tree();
-    std::vector<BlockRef> blocks{net.genesis().block};
-    for (std::uint64_t k = 1; k <= 3; ++k)
-        blocks.push_back(net.node(0).block(tree.canonical_hash(k).value()));
+    const std::vector<BlockRef> blocks = net.canonical_chain(0);
 
     ExecutionCache cache;
     SplitMix64 rng(2);

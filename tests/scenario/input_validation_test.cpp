@@ -11,6 +11,7 @@
 #include "sim/scenario/input.hpp"
 #include "sim/scenario/limits.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/scenario/mutation.hpp"
 
 namespace cl::sim::scenario {
 namespace {
@@ -340,35 +341,13 @@ TEST(ScenarioFiles, TopologyFileErrorIsAtItsLineAndColumn) {
 // unless it is about the file as a whole (or sits at its top level).
 TEST(ScenarioMutation, EveryErrorIsOneLineWithAKey) {
     const std::string original(default_scenario_text());
-    std::uint64_t state = 0x2545F4914F6CDD1Du;
-    auto next = [&state] {
-        state = state * 6364136223846793005u + 1442695040888963407u;
-        return state >> 33;
-    };
-    constexpr std::string_view kAlphabet = " \t\n:-[]{},'\"#&*!|>%@`<0123456789abcxyz./\\";
+    fuzz::Mutator mutate({.seed = 0x2545F4914F6CDD1Du,
+                          .alphabet = " \t\n:-[]{},'\"#&*!|>%@`<0123456789abcxyz./\\",
+                          .raw_bytes = true,
+                          .long_lines = true});
     int failures = 0;
     for (int round = 0; round < 600; ++round) {
-        std::string text = original;
-        const std::uint64_t edits = 1 + next() % 4;
-        for (std::uint64_t e = 0; e < edits && !text.empty(); ++e) {
-            const std::size_t at = next() % text.size();
-            const auto byte =
-                static_cast<char>(next() % 8 == 0 ? next() % 256 : kAlphabet[next() % kAlphabet.size()]);
-            switch (next() % 4) {
-                case 0:
-                    text[at] = byte;
-                    break;
-                case 1:
-                    text.erase(at, 1 + next() % 8);
-                    break;
-                case 2:
-                    text.insert(at, 1, byte);
-                    break;
-                default:
-                    text.insert(at, "\"" + std::string(1 + next() % 200, 'q') + "\n  \n");
-                    break;
-            }
-        }
+        const std::string text = mutate(original);
         const auto s = load_scenario(text, "fuzz.yaml");
         if (s) continue;
         ++failures;

@@ -10,6 +10,7 @@
 
 #include "sim/net/generators.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/scenario/mutation.hpp"
 
 namespace cl::sim::scenario {
 namespace {
@@ -790,33 +791,11 @@ TEST(ScenarioDocs, ExamplesLoad) {
 // error about the file has a position in it.
 TEST(ScenarioFuzz, MutatedDefaultScenarioNeverCrashes) {
     const std::string original(default_scenario_text());
-    std::uint64_t state = 0x9E3779B97F4A7C15u;
-    auto next = [&state] {
-        state = state * 6364136223846793005u + 1442695040888963407u;
-        return state >> 33;
-    };
-    constexpr std::string_view kAlphabet = " \t\n:-[]{},'\"#&*!|>%@`0123456789abcxyz.";
+    fuzz::Mutator mutate(
+        {.seed = 0x9E3779B97F4A7C15u, .alphabet = " \t\n:-[]{},'\"#&*!|>%@`0123456789abcxyz."});
     int failures = 0;
     for (int round = 0; round < 600; ++round) {
-        std::string text = original;
-        const std::uint64_t edits = 1 + next() % 4;
-        for (std::uint64_t e = 0; e < edits && !text.empty(); ++e) {
-            const std::size_t at = next() % text.size();
-            switch (next() % 4) {
-                case 0:
-                    text[at] = kAlphabet[next() % kAlphabet.size()];
-                    break;
-                case 1:
-                    text.erase(at, 1 + next() % 8);
-                    break;
-                case 2:
-                    text.insert(at, 1, kAlphabet[next() % kAlphabet.size()]);
-                    break;
-                default:
-                    text.resize(at);
-                    break;
-            }
-        }
+        const std::string text = mutate(original);
         const auto s = load_scenario(text, "fuzz.yaml", {{"seed", "3"}});
         if (s) continue;
         ++failures;
