@@ -1,0 +1,150 @@
+// What one world is made of (DESIGN.md §3): the resolved, concrete configuration of one
+// run — topology, network, faults, clouds, ledger rules, node policy, CPU costs and
+// workloads. sim/world/from_scenario.hpp builds it from a scenario; tests build it in code.
+// Plain value types: copyable, no shared state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "protocol/clique/config.hpp"
+#include "protocol/state/config.hpp"
+#include "protocol/txpool/txpool.hpp"
+#include "sim/kernel/random.hpp"
+#include "sim/kernel/time.hpp"
+#include "sim/net/generators.hpp"
+#include "sim/net/network.hpp"
+#include "sim/net/topology.hpp"
+
+namespace cl::sim::world {
+
+struct CpuCosts {
+    Duration verify_header = micros(60);  // seal recovery + checks, per block header
+    Duration execute_tx = micros(20);     // per transaction of an executed block
+    Duration admit_tx = micros(55);       // per transaction checked for admission (sender recovery)
+};
+
+struct CloudSpec {
+    std::string name;
+    std::uint16_t region = 0;           // index into the topology's region names
+    std::vector<std::uint64_t> quotas;  // per tier
+};
+
+// What users do (docs/scenarios.md "How the workload behaves"). A user learns the outcome
+// of its transaction from its own node: once a block holding it is on that node's
+// canonical chain with CloudWorkload::confirmations blocks on top, the receipt is final
+// for the user (a success: the code is confirmed; a failure: the request was refused). A
+// transaction the node's txpool refuses is refused at once.
+struct UserWorkload {
+    double requests_per_second = 0.5;            // Poisson arrivals of new users, all regions together
+    std::vector<double> region_weights;          // per region; empty: proportional to full nodes
+    std::vector<double> tier_mix;                // per tier; empty: uniform
+    double transfer_probability = 0;             // a user with a confirmed code gives it to a new user
+    double redeem_probability = 1.0;             // a holder of a confirmed code presents it to a cloud
+    double double_present_probability = 0;       // ... and also to a second cloud at once (an attack)
+    Duration redeem_delay_mean = seconds(120);   // mean, from holding a confirmed code to presenting it
+    double rerequest_probability = 0;            // a refused user asks again ...
+    Duration rerequest_delay_mean = minutes(5);  // ... after an exponential delay of this mean ...
+    std::uint64_t max_attempts = 1;              // ... making at most this many requests in all
+    // With txpool.stamp_bits set, a user computes the request's hashcash stamp (the real
+    // search, txpool::find_stamp) before sending it, and is charged the hashes the search
+    // took at this many per second: it sends ceil(hashes · 1e9 / hash_rate) ns later.
+    double hash_rate = 1e6;
+    // Under the `renewable` TTL policy, a holder of a confirmed code that is still issued
+    // renews it (`renew(code)`) with this probability when its expiry, as its own node
+    // shows it (blocks left × the block period), is renew_margin away; again after each
+    // renewal, as long as the code has fewer than pool.ttl.max_renewals renewals.
+    double renew_probability = 0;
+    Duration renew_margin = minutes(30);
+};
+
+struct CloudWorkload {
+    Duration screening_delay = seconds(30);  // mean (exponential), from a positive query to the redeem
+    double pass_probability = 0.95;          // the user passes the cloud's screening
+    std::uint64_t confirmations = 6;         // k: blocks on top of the code's block before redeeming
+    Duration retry_interval = seconds(15);   // re-query while the code is unknown or too fresh
+    std::uint32_t max_queries = 40;
+};
+
+// A node crash: the host drops every input from `at` and, if given, restarts at `restart_at`
+// (keeping its stored chain, as a process restarted on the same disk).
+struct Crash {
+    net::NodeId node = 0;
+    Time at;
+    std::optional<Time> restart_at;
+};
+
+// A link failure between two linked nodes during [from, to): the link carries nothing.
+struct LinkFailure {
+    net::NodeId a = 0;
+    net::NodeId b = 0;
+    Time from;
+    Time to;
+};
+
+// Partial loss on the link between two linked nodes during [from, to): each message sent
+// on it, either way, is lost with `probability` (net::Network::add_link_loss).
+struct LinkLoss {
+    net::NodeId a = 0;
+    net::NodeId b = 0;
+    double probability = 0;
+    Time from;
+    Time to;
+};
+
+// Who a node is, for the results' `nodes` table (docs/metrics.md); the simulation does not
+// read it. world_config() (from_scenario.hpp) fills it, World::run() passes it on.
+struct NodeInfo {
+    std::string name;                  // as the topology file names it (label, else id), else generated
+    std::string region;                // the region `region:NAME` selects it by; empty: none
+    std::optional<std::size_t> cloud;  // a validator: its cloud's index in `clouds`; a full node: none
+
+    friend bool operator==(const NodeInfo&, const NodeInfo&) = default;
+};
+
+struct WorldConfig {
+    std::string name;
+    std::uint64_t seed = 1;
+    std::uint64_t replication = 0;
+    Duration duration = hours(6);
+    std::uint64_t genesis_time = 1'700'000'000;  // seconds since the Unix epoch at simulated time 0
+
+    // Nodes 0..clouds.size()-1 are the clouds' validators, the rest full nodes. The
+    // topology covers all of them (see make_topology()).
+    net::Topology topology;
+    net::NetworkConfig network;
+    std::vector<net::PartitionSpec> partitions;
+    std::vector<Crash> crashes;
+    std::vector<LinkFailure> link_failures;
+    std::vector<LinkLoss> link_losses;
+
+    std::vector<CloudSpec> clouds;
+    std::vector<state::Tier> tiers;
+    state::PoolConfig pool;
+    clique::Config clique;
+    // Each node's fork-choice rule (node order; docs/scenarios.md "Clients"); empty: every
+    // node applies clique.fork_choice. The reference chain always uses clique.fork_choice.
+    std::vector<clique::ForkChoiceRule> fork_choices;
+    txpool::Config txpool;
+    CpuCosts cpu;
+    UserWorkload users;
+    CloudWorkload cloud_behaviour;
+    Duration sample_interval = seconds(60);
+    std::vector<NodeInfo> nodes;  // one per node (or empty): descriptive only
+    // Every node started together at time 0, so every connection's first ping is exactly
+    // node::NodeConfig::ping_interval after it opened (tests whose premises need the ping
+    // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).
+    bool started_together = false;
+};
+
+// Builds the regions topology for a world: validator i in its cloud's region, full nodes
+// placed by `full_region_weights` (equal when empty), every node dialling `degree` random
+// peers; link latency from the region matrix. Deterministic for a given stream.
+net::Topology make_world_topology(std::size_t validators, std::span<const std::uint16_t> validator_regions,
+                                  std::size_t full_nodes, std::span<const double> full_region_weights,
+                                  std::size_t degree, const net::RegionModel& model, RandomStream& rng);
+
+}  // namespace cl::sim::world

@@ -1,0 +1,147 @@
+// What a world recorded (sim-side schema; app/results_mapping maps it onto
+// analysis/results, docs/metrics.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/clique/config.hpp"
+#include "protocol/core/bytes.hpp"
+#include "sim/kernel/time.hpp"
+#include "sim/net/topology.hpp"
+#include "sim/world/config.hpp"
+
+namespace cl::sim::world {
+
+//
+// "Reference chain" (docs/metrics.md "Conventions"): the best head under the scenario's
+// fork choice among the nodes online at a sample (among all nodes at the end). Inclusion,
+// receipts (success, reason) and the final pool state are read on the reference chain at
+// the end of the run; `confirmed` times are what users saw on their own nodes during it.
+
+struct BlockRecord {
+    Hash32 hash;
+    Hash32 parent;
+    std::uint64_t number = 0;
+    Address signer;
+    bool in_turn = false;
+    Time sealed;
+    std::uint32_t tx_count = 0;
+    std::uint32_t size = 0;
+    bool canonical = false;
+    std::uint32_t online = 0;         // nodes online when it was sealed, the sealer included
+    std::vector<Duration> arrivals;   // import delay after sealing, one per node online then that imported it
+    std::uint32_t late_arrivals = 0;  // imports by nodes that were offline when it was sealed
+};
+
+struct RequestRecord {
+    Hash32 tx;
+    std::uint64_t user = 0;
+    std::uint32_t attempt = 1;  // 1 for the user's first request, 2 for its first re-request, ...
+    std::uint16_t region = 0;
+    std::uint16_t tier = 0;
+    Time submitted;
+    std::optional<Time> included;   // seal time of the block holding it on the reference chain
+    std::optional<Time> confirmed;  // when the user's node showed it succeeded, k blocks on top
+    bool success = false;           // on the reference chain
+    std::uint8_t reason = 0;        // state::Reason (or the txpool refusal + 100 when never included)
+    // The hashes the user's stamp search took (0: no stamp required) and the time they cost
+    // the user, spent before `submitted`.
+    std::uint64_t stamp_hashes = 0;
+    Duration stamp_time;
+};
+
+// A holder renewing its code (`renew(code)`, renewable TTL policy).
+struct RenewalRecord {
+    Hash32 tx;
+    Hash32 code;
+    std::uint64_t user = 0;  // the holder
+    Time submitted;
+    std::optional<Time> included;   // as RequestRecord
+    std::optional<Time> confirmed;  // when the holder's node showed it succeeded, k blocks on top
+    bool success = false;
+    std::uint8_t reason = 0;  // as RequestRecord
+};
+
+// A user giving its confirmed code to a new user (`transfer(code, to)`).
+struct TransferRecord {
+    Hash32 tx;
+    Hash32 code;
+    std::uint64_t from = 0;  // user indices
+    std::uint64_t to = 0;
+    Time submitted;
+    std::optional<Time> included;   // as RequestRecord
+    std::optional<Time> confirmed;  // when the recipient's node showed it succeeded, k blocks on top
+    bool success = false;
+    std::uint8_t reason = 0;  // as RequestRecord
+};
+
+struct RedemptionRecord {
+    Hash32 code;
+    std::uint64_t user = 0;  // who presented it: the requester or the transferee
+    std::uint16_t cloud = 0;
+    Time requested;  // when the user presented the code to the cloud
+    Time first_query;
+    std::optional<Time> submitted;
+    std::optional<Time> included;
+    // When the cloud saw its redeem succeed on its own node with k blocks on top (the
+    // user's confirmation rule applied to the cloud): it allocates the resources then.
+    std::optional<Time> allocated;
+    bool success = false;
+    // Included: the receipt's state::Reason. Not included: a state::Reason when the cloud
+    // refused the code on its own node's view before redeeming (kExpired, kAlreadyRedeemed),
+    // or a world code: 200 screening failed, 201 never redeemable in time, 255 not included.
+    std::uint8_t reason = 0;
+};
+
+struct ReorgRecord {
+    net::NodeId node = 0;
+    Time time;
+    std::uint32_t depth = 0;
+    Hash32 old_head;
+    Hash32 new_head;
+};
+
+struct Sample {
+    Time time;
+    double txpool_pending_mean = 0;
+    double txpool_queued_mean = 0;
+    std::vector<std::uint64_t> pool_remaining;  // per tier, at the head of the reference chain
+    std::uint64_t head_spread = 0;              // max − min head number over running nodes
+    std::uint32_t distinct_heads = 0;
+};
+
+struct MessageCounters {
+    std::string type;
+    std::uint64_t messages = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t dropped = 0;
+};
+
+struct WorldResults {
+    std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
+    std::vector<RequestRecord> requests;
+    std::vector<TransferRecord> transfers;
+    std::vector<RenewalRecord> renewals;
+    std::vector<RedemptionRecord> redemptions;
+    std::vector<ReorgRecord> reorgs;
+    std::vector<Sample> samples;
+    std::vector<std::uint64_t> final_pool_remaining;  // per tier, at the reference head at the end
+    std::vector<MessageCounters> network;
+    std::uint64_t events = 0;
+    Duration simulated;
+    // The end state, for the safety checks.
+    std::vector<Hash32> final_heads;  // per node
+    std::vector<std::uint64_t> final_numbers;
+    // Safety: each node's canonical block at check_height = (lowest final head) − 3.
+    std::uint64_t check_height = 0;
+    std::vector<Hash32> hashes_at_check;
+    std::vector<clique::ForkChoiceRule> fork_choices;  // per node: the rule it applied
+    std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
+    std::uint64_t execution_requests = 0;
+    std::vector<NodeInfo> nodes;  // WorldConfig::nodes
+};
+
+}  // namespace cl::sim::world
