@@ -64,12 +64,43 @@ ImportResult Chain::insert(std::shared_ptr<const Header> header, Verified verifi
     meta_.emplace(hash, Meta{std::move(verified.snapshot), verified.signer});
 
     ImportResult result{block, false, false, std::nullopt};
+    if (final_ && !checkpoint::may_choose(final_relation(hash))) {
+        result.conflicts_final_checkpoint = true;  // checkpoint §4: never chosen, whatever its TD
+        return result;
+    }
     if (prefer_candidate(config_, head_view(tree_.head()), head_view(*block), rng)) {
         Reorg reorg = tree_.set_head(hash);
         result.new_head = true;
         if (reorg.depth() > 0) result.reorg = std::move(reorg);
     }
     return result;
+}
+
+checkpoint::Relation Chain::final_relation(const Hash32& block) const {
+    CL_ASSERT(final_.has_value());
+    const checkpoint::TreeChainView chain(tree_, block);
+    const BlockEntry* cp = tree_.find(final_->block_hash);
+    if (cp == nullptr || cp->header.number != final_->height)
+        return checkpoint::relation(*final_, chain, nullptr);
+    const checkpoint::TreeChainView cp_chain(tree_, cp->hash);
+    return checkpoint::relation(*final_, chain, &cp_chain);
+}
+
+std::optional<Reorg> Chain::set_final_checkpoint(const checkpoint::FinalCheckpoint& final) {
+    final_ = final;
+    if (checkpoint::may_choose(final_relation(tree_.head().hash))) return std::nullopt;
+    // The best block fork choice may take: highest TD, then first seen. A strict total
+    // order, so the result does not depend on meta_'s iteration order. Genesis always
+    // qualifies (it is on every checkpoint's path).
+    const BlockEntry* best = &tree_.genesis();
+    for (const auto& entry : meta_) {
+        const BlockEntry* b = tree_.find(entry.first);
+        if (b->total_difficulty < best->total_difficulty ||
+            (b->total_difficulty == best->total_difficulty && b->arrival >= best->arrival))
+            continue;
+        if (checkpoint::may_choose(final_relation(b->hash))) best = b;
+    }
+    return tree_.set_head(best->hash);
 }
 
 }  // namespace cl::clique

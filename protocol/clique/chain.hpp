@@ -4,7 +4,14 @@
 // import() runs the whole pipeline for one header — §4 verification against its parent,
 // §6 Snapshot.apply, insertion into the tree, fork choice against the current head —
 // and reports a reorganisation if the head moved off its branch. Rejected headers leave
-// the chain unchanged. Not thread-safe.
+// the chain unchanged.
+//
+// Finality (shared/spec/checkpoint.md §4): once set_final_checkpoint() was called, fork
+// choice never moves the head to a block that conflicts with the latest final
+// checkpoint (checkpoint::relation()), whatever its difficulty; such a block is stored
+// (so it is neither fetched again nor its descendants kept as orphans) and reported by
+// insert(), but never becomes the head. Unset by default: the chain behaves exactly as
+// without checkpoints (not even a random draw differs). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +21,7 @@
 #include <unordered_map>
 
 #include "protocol/chain/block_tree.hpp"
+#include "protocol/checkpoint/finality.hpp"
 #include "protocol/clique/config.hpp"
 #include "protocol/clique/errors.hpp"
 #include "protocol/clique/fork_choice.hpp"
@@ -28,6 +36,8 @@ struct ImportResult {
     bool already_known = false;  // the header was stored before; nothing changed
     bool new_head = false;       // the block became the canonical head
     std::optional<Reorg> reorg;  // set when the head moved to another branch (depth ≥ 1)
+    // checkpoint §4: the block conflicts with the final checkpoint; stored, never the head.
+    bool conflicts_final_checkpoint = false;
 };
 
 // What a caller may already have computed from a header (pure values, shared across
@@ -67,6 +77,17 @@ class Chain {
         return insert(std::make_shared<const Header>(std::move(header)), std::move(verified), rng);
     }
 
+    // checkpoint §4: from now on `final` is the latest final checkpoint (it replaces any
+    // earlier one). When the head conflicts with it, the head moves to the stored block
+    // of highest total difficulty (first seen among equals) that does not, and the
+    // reorganisation is returned (its dropped blocks are the rolled-back history).
+    // Cost: O(1) tree walks normally; a scan of the stored blocks when the head moves.
+    std::optional<Reorg> set_final_checkpoint(const checkpoint::FinalCheckpoint& final);
+    const std::optional<checkpoint::FinalCheckpoint>& final_checkpoint() const { return final_; }
+    // How the chain ending at a stored block relates to the final checkpoint.
+    // REQUIRES: final_checkpoint() is set and the block is stored.
+    checkpoint::Relation final_relation(const Hash32& block) const;
+
     const Config& config() const { return config_; }
     const BlockTree& tree() const { return tree_; }
     const BlockEntry& head() const { return tree_.head(); }
@@ -84,6 +105,7 @@ class Chain {
 
     Config config_;
     BlockTree tree_;
+    std::optional<checkpoint::FinalCheckpoint> final_;
     std::unordered_map<Hash32, Meta> meta_;  // lookup only; never iterated
 };
 

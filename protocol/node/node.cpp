@@ -181,6 +181,20 @@ Effects Node::on_local_tx(Nanos now, const TxRef& tx) {
     return effects;
 }
 
+Effects Node::set_final_checkpoint(Nanos now, const checkpoint::FinalCheckpoint& final) {
+    Effects effects;
+    Context ctx(now, effects);
+    const BlockRef old_head = blocks_.at(chain_.head().hash);
+    const std::optional<Reorg> reorg = chain_.set_final_checkpoint(final);
+    if (!reorg) return effects;
+    conflicting_.insert(old_head->hash);
+    ctx.effects.events.push_back(
+        CheckpointConflict{old_head, final, static_cast<std::uint32_t>(reorg->depth())});
+    on_new_head(ctx, reorg->depth() > 0 ? reorg : std::nullopt);
+    sync_check(ctx);  // the history that contains the checkpoint may still be missing
+    return effects;
+}
+
 // ---- blocks ----
 
 void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
@@ -198,8 +212,9 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
         fetch_towards(ctx, parent, from);
         return;
     }
-    if (!import_block(ctx, block)) return;
-    relay_block(ctx, block, from);
+    const Imported imported = import_block(ctx, block);
+    if (imported == Imported::kRejected) return;
+    if (imported == Imported::kStored) relay_block(ctx, block, from);
     // Children that were waiting for this block, breadth first in arrival order.
     std::vector<Hash32> ready{block->hash};
     for (std::size_t i = 0; i < ready.size(); ++i) {
@@ -209,20 +224,21 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
         orphans_.erase(it);
         for (const BlockRef& child : children) {
             orphan_blocks_.erase(child->hash);
-            if (!import_block(ctx, child)) continue;
-            relay_block(ctx, child, std::nullopt);
+            const Imported child_imported = import_block(ctx, child);
+            if (child_imported == Imported::kRejected) continue;
+            if (child_imported == Imported::kStored) relay_block(ctx, child, std::nullopt);
             ready.push_back(child->hash);
         }
     }
 }
 
-bool Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
+Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
     if (!own_seal) ctx.effects.work.headers_verified += 1;
     const clique::ImportHints hints{&block->hash, &block->sealer};
     auto verified = chain_.verify(block->header, ctx.now_seconds(), hints);
     if (!verified) {
         ctx.effects.events.push_back(BlockRejected{block->hash, clique::name(verified.error())});
-        return false;
+        return Imported::kRejected;
     }
     // The snapshot after a block is a function of its hash: keep the one copy all share.
     verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
@@ -231,7 +247,7 @@ bool Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
     const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot->signers());
     if (!executed) {
         ctx.effects.events.push_back(BlockRejected{block->hash, name(executed.error())});
-        return false;
+        return Imported::kRejected;
     }
     const Hash32 old_head = chain_.head().hash;
     // The tree keeps the block's own header (aliasing the shared block): no copy per node.
@@ -239,10 +255,15 @@ bool Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
         chain_.insert(std::shared_ptr<const Header>(block, &block->header), std::move(*verified), rng_);
     blocks_.emplace(block->hash, block);
     states_.emplace(block->hash, executed->state);
+    if (result.conflicts_final_checkpoint) {
+        conflicting_.insert(block->hash);
+        ctx.effects.events.push_back(CheckpointConflict{block, *chain_.final_checkpoint(), 0});
+        return Imported::kConflicting;
+    }
     const auto depth = static_cast<std::uint32_t>(result.reorg ? result.reorg->depth() : 0);
     ctx.effects.events.push_back(BlockImported{block, result.new_head, depth, old_head});
     if (result.new_head) on_new_head(ctx, result.reorg);
-    return true;
+    return Imported::kStored;
 }
 
 void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except) {
@@ -544,8 +565,11 @@ void Node::sync_check(Context& ctx) {
     if (connected == 0 || connected < (sync_forced_ ? 1 : config_.min_sync_peers)) return;
     const Peer* best = nullptr;
     for (const Peer& p : peers_) {
+        // checkpoint §4: a peer whose head is known to conflict is not synced from.
+        if (!conflicting_.empty() && conflicting_.contains(p.head)) continue;
         if (p.connected && (best == nullptr || p.total_difficulty > best->total_difficulty)) best = &p;
     }
+    if (best == nullptr) return;
     if (best->total_difficulty <= chain_.head().total_difficulty) return;  // in sync
     if (blocks_.contains(best->head)) return;  // stored, yet lighter than the head: nothing to fetch
     sync_ = SyncOp{best->id, best->head};
@@ -665,7 +689,7 @@ void Node::seal(Context& ctx) {
     // (miner/worker.go resultLoop → BlockChain.WriteBlockAndSetHead), without InsertChain's
     // VerifyHeaders and Process. import_block still runs the checks — an invalid block of
     // its own would be a bug here, not work a node does — and finds the execution cached.
-    if (import_block(ctx, block, true)) relay_block(ctx, block, std::nullopt);
+    if (import_block(ctx, block, true) == Imported::kStored) relay_block(ctx, block, std::nullopt);
 }
 
 }  // namespace cl::node

@@ -53,6 +53,13 @@
 // longer current (an abandoned seal, an answered fetch, a timer from before a restart)
 // is ignored.
 //
+// Checkpoint finality (shared/spec/checkpoint.md §4), off until the driver calls
+// set_final_checkpoint() with what the node read from the mainchain: from then on a
+// received block that conflicts with the latest final checkpoint is stored but never
+// chosen, relayed or synced towards, and reported as a CheckpointConflict (a detection);
+// a head that conflicts with a newly final checkpoint is rolled back to the best block
+// that does not. Without a final checkpoint nothing of this runs.
+//
 // Determinism: hash maps are used for lookup only; every output order follows input
 // order or the tree. Not thread-safe.
 #pragma once
@@ -63,9 +70,11 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
+#include "protocol/checkpoint/finality.hpp"
 #include "protocol/clique/chain.hpp"
 #include "protocol/clique/sealer.hpp"
 #include "protocol/core/assert.hpp"
@@ -168,7 +177,16 @@ struct TxRefused {
     Hash32 hash;
     txpool::Refusal reason = txpool::Refusal::kAlreadyKnown;
 };
-using MetricEvent = std::variant<BlockSealed, BlockImported, BlockRejected, TxRefused>;
+// checkpoint §4, a detection. rolled_back == 0: `block` was received and conflicts with
+// the final checkpoint (stored, never chosen, not relayed). rolled_back > 0: the node's
+// head `block` conflicted with a checkpoint that became final, and the head moved back
+// to a block that does not, leaving `rolled_back` blocks of the canonical chain.
+struct CheckpointConflict {
+    BlockRef block;
+    checkpoint::FinalCheckpoint checkpoint;
+    std::uint32_t rolled_back = 0;
+};
+using MetricEvent = std::variant<BlockSealed, BlockImported, BlockRejected, TxRefused, CheckpointConflict>;
 
 // Work done while handling one input, for the driver's CPU-time model.
 // A block this node sealed counts once, as executed, and never as verified (see seal()).
@@ -203,6 +221,9 @@ class Node {
     Effects on_message(Nanos now, PeerId from, const Message& message);
     Effects on_timer(Nanos now, std::uint64_t token);
     Effects on_local_tx(Nanos now, const TxRef& tx);
+    // checkpoint §4: `final` is now the latest final checkpoint the node knows (read from
+    // the mainchain). Replaces an earlier one.
+    Effects set_final_checkpoint(Nanos now, const checkpoint::FinalCheckpoint& final);
 
     // ---- queries ----
     const BlockEntry& head() const { return chain_.head(); }
@@ -223,8 +244,9 @@ class Node {
     class Context;  // the effects being built and the input's time
 
     void receive_block(Context& ctx, PeerId from, const BlockRef& block);
+    enum class Imported { kRejected, kStored, kConflicting };  // kConflicting: stored, not to relay
     // `own_seal`: the block was sealed here (seal()), which already executed it; see seal().
-    bool import_block(Context& ctx, const BlockRef& block, bool own_seal = false);
+    Imported import_block(Context& ctx, const BlockRef& block, bool own_seal = false);
     void relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except);
     void on_new_head(Context& ctx, const std::optional<Reorg>& reorg);
     void receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source);
@@ -290,6 +312,8 @@ class Node {
     std::unordered_map<std::uint64_t, Hash32> fetch_timers_;    // pending fetch timer token -> block
     std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
     RecentSet recent_txs_{1024};                                // transaction hashes seen lately
+    std::unordered_set<Hash32>
+        conflicting_;  // stored blocks that conflict with a final checkpoint (lookup only)
 
     std::vector<Peer> peers_;                             // configuration order
     std::unordered_map<PeerId, std::size_t> peer_index_;  // lookup only

@@ -74,6 +74,9 @@ class Net {
         if (!down) apply(i, node(i).start(now_));
     }
     void submit(int i, const TxRef& tx) { apply(i, node(i).on_local_tx(now_, tx)); }
+    void set_final_checkpoint(int i, const checkpoint::FinalCheckpoint& cp) {
+        apply(i, node(i).set_final_checkpoint(now_, cp));
+    }
     bool is_down(int i) const { return down_[static_cast<std::size_t>(i)]; }
     const Genesis& genesis() const { return genesis_; }
     // Node i's canonical chain, genesis first: element k is block k.
@@ -85,6 +88,7 @@ class Net {
         return blocks;
     }
     std::map<std::string, int> rejected;
+    std::map<int, std::vector<CheckpointConflict>> conflicts;  // by node
     std::size_t messages = 0;
     std::size_t dropped = 0;
     Filter drop_if;
@@ -115,6 +119,7 @@ class Net {
     void apply(int from, const Effects& effects) {
         for (const auto& ev : effects.events) {
             if (const auto* r = std::get_if<BlockRejected>(&ev)) ++rejected[r->reason];
+            if (const auto* c = std::get_if<CheckpointConflict>(&ev)) conflicts[from].push_back(*c);
         }
         for (const Send& s : effects.sends) {
             ++messages;
@@ -854,6 +859,57 @@ TEST(NodeSplit, SidesStalledAtEqualTdStaySplitAfterTheHeal) {
     EXPECT_EQ(net.node(s.b[1]).head().hash, b.head().hash);
     for (int i = 0; i < 4; ++i)
         EXPECT_EQ(net.node(i).connected_count(), 3u) << "node " << i << " reconnected";
+}
+
+// ---- checkpoint finality (spec/checkpoint.md §4) ----
+
+// Five validators split 3 | 2 from genesis, full node 5 on the side of two. Side a
+// ({0, 1, 2}) seals on (three signers rotate under the recent-signer limit of 3); side b
+// ({3, 4}) seals blocks 1 and 2 and stalls. Node 5 learns that b's block 2 is final (as it
+// would from the mainchain); node 3 does not. After the heal a's chain is far heavier:
+// node 3 switches to it, node 5 refuses every block of it and counts each as a detection.
+// Told of the checkpoint afterwards, node 3 rolls its head back to b's block 2.
+TEST(NodeCheckpoint, FinalCheckpointKeepsTheNodeOffAHeavierChainThatLacksIt) {
+    Net net(5, 1);
+    const std::vector<int> side_a{0, 1, 2};
+    bool split = true;
+    auto side = [&](int n) { return std::find(side_a.begin(), side_a.end(), n) != side_a.end(); };
+    net.drop_if = [&](int from, int to, const Message&) { return split && side(from) != side(to); };
+    net.run_for(minutes(3));
+    const BlockEntry& b_head = net.node(5).head();
+    ASSERT_EQ(b_head.header.number, 2u) << "premise: side b stalls after two blocks";
+    ASSERT_EQ(net.node(3).head().hash, b_head.hash);
+    ASSERT_GT(net.node(0).head().total_difficulty, b_head.total_difficulty + 4) << "premise: a is heavier";
+    const Hash32 final_hash = b_head.hash;
+    const checkpoint::FinalCheckpoint cp{2, final_hash};
+    net.set_final_checkpoint(5, cp);
+    EXPECT_TRUE(net.conflicts[5].empty()) << "node 5's head contains the checkpoint";
+
+    split = false;
+    net.run_for(minutes(3) + seconds(5));  // not at a block boundary: every block has arrived
+    EXPECT_EQ(net.node(3).head().hash, net.node(0).head().hash) << "without the checkpoint: a's chain";
+    EXPECT_EQ(net.node(5).head().hash, final_hash) << "with it: a's heavier chain is refused";
+    EXPECT_GT(net.node(0).head().total_difficulty, net.node(5).head().total_difficulty);
+    ASSERT_FALSE(net.conflicts[5].empty());
+    for (const CheckpointConflict& c : net.conflicts[5]) {
+        EXPECT_EQ(c.checkpoint, cp);
+        EXPECT_EQ(c.rolled_back, 0u);
+        EXPECT_TRUE(net.node(5).block(c.block->hash)) << "stored, so never fetched again";
+        EXPECT_EQ(net.node(5).chain().final_relation(c.block->hash), checkpoint::Relation::kConflicts);
+    }
+    // Each of a's blocks counted once, a's head among them.
+    std::set<Hash32> counted;
+    for (const CheckpointConflict& c : net.conflicts[5]) EXPECT_TRUE(counted.insert(c.block->hash).second);
+    EXPECT_TRUE(counted.contains(net.node(0).head().hash));
+    EXPECT_TRUE(net.conflicts[3].empty());
+
+    const Hash32 a_head = net.node(3).head().hash;
+    const std::uint64_t a_number = net.node(3).head().header.number;
+    net.set_final_checkpoint(3, cp);
+    ASSERT_EQ(net.conflicts[3].size(), 1u);
+    EXPECT_EQ(net.conflicts[3][0].block->hash, a_head);
+    EXPECT_EQ(net.conflicts[3][0].rolled_back, a_number) << "a forked at genesis";
+    EXPECT_EQ(net.node(3).head().hash, final_hash);
 }
 
 // ---- sealing and relay ----
