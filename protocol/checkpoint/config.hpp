@@ -19,7 +19,7 @@ struct Config {
     // §1: a validator votes for h once the block at h is `depth` blocks deep in its
     // canonical chain (the head is at h + depth). Unset: floor(N/2) + 1.
     std::optional<std::uint64_t> depth;
-    // §1, §3: votes a submission needs. Unset: floor(2N/3) + 1 of the current set.
+    // §1, §3: votes a submission needs (≥ 1 when set). Unset: floor(2N/3) + 1 of the current set.
     std::optional<std::uint64_t> threshold;
     // §1: when no checkpoint for h is on the mainchain this long after a submitter's
     // turn began, the next validator in order submits. Default 1000 s. > 0.

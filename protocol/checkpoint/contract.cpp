@@ -41,7 +41,7 @@ CheckpointContract::CheckpointContract(const Config& config, std::uint64_t chain
     : config_(config),
       chain_id_(chain_id),
       current_(std::make_shared<const std::vector<Address>>(std::move(genesis_validators))) {
-    CL_ASSERT(config_.interval > 0);
+    CL_ASSERT(config_.interval > 0 && config_.threshold.value_or(1) >= 1);
     CL_ASSERT(!current_->empty() && is_strictly_sorted(*current_));
 }
 

@@ -80,7 +80,8 @@ struct Accepted {
 
 class CheckpointContract {
   public:
-    // REQUIRES: genesis_validators non-empty and strictly ascending; config.interval > 0.
+    // REQUIRES: genesis_validators non-empty and strictly ascending; config.interval > 0;
+    // a fixed config.threshold ≥ 1.
     CheckpointContract(const Config& config, std::uint64_t chain_id, std::vector<Address> genesis_validators);
 
     std::expected<Accepted, Reason> submit(std::uint64_t height, const Hash32& block_hash,
