@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "protocol/checkpoint/collector.hpp"
+#include "protocol/checkpoint/contract.hpp"
+#include "protocol/checkpoint/schedule.hpp"
 #include "tests/checkpoint/fixture.hpp"
 
 namespace cl::checkpoint {
@@ -86,6 +88,40 @@ TEST(Collector, VotersAreTheCurrentSetWhileThePayloadCommitsToTheSetAtH) {
     EXPECT_EQ(c.add(sign_vote(p, added[0].key)).error(), VoteError::kNotVoter);
     for (std::size_t i = 0; i < 3; ++i) ASSERT_TRUE(c.add(sign_vote(p, vs[i].key)).has_value());
     EXPECT_EQ(c.certificate()->signer_set, at_h);
+}
+
+// The protocol path end to end: every validator votes for 120 and 240, each height's
+// submitter (its rotation slot) collects until the threshold, and the contract accepts
+// the certificates as they are; a fall-back submitter's second certificate is harmless.
+TEST(Collector, CertificatesAreAcceptedByTheContract) {
+    const Config config;
+    const auto vs = test::make_validators(5);  // threshold 4
+    const auto set = test::addresses(vs);
+    CheckpointContract contract(config, kChainId, set);
+    for (std::uint64_t h : {std::uint64_t{120}, std::uint64_t{240}}) {
+        const Payload p = test::payload(h, label("block-" + std::to_string(h)), label("root"), set);
+        const std::uint64_t submitter = submitter_index(config, h, set.size());
+        VoteCollector first(config, kChainId, h, set, contract.validators());
+        VoteCollector fallback(config, kChainId, h, set, contract.validators());
+        for (std::size_t i = vs.size(); i-- > 0;) {  // arrival order: highest address first
+            if (!first.certificate()) {
+                ASSERT_TRUE(first.add(sign_vote(p, vs[i].key)).has_value());
+            }
+            ASSERT_TRUE(fallback.add(sign_vote(p, vs[i].key)).has_value());
+        }
+        const Certificate c = first.certificate().value();
+        EXPECT_EQ(c.signatures.size(), 4u) << "the submitter " << submitter << " stops at the threshold";
+        const auto accepted =
+            contract.submit(c.height, c.block_hash, c.state_root, c.signer_set, c.signatures);
+        ASSERT_TRUE(accepted.has_value()) << name(accepted.error());
+        const Certificate late = fallback.certificate().value();
+        EXPECT_EQ(late.signatures.size(), 5u);
+        EXPECT_EQ(
+            contract.submit(late.height, late.block_hash, late.state_root, late.signer_set, late.signatures)
+                .error(),
+            Reason::kAlreadyCheckpointed);
+    }
+    EXPECT_EQ(contract.last_height(), 240u);
 }
 
 }  // namespace

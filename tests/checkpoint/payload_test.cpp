@@ -6,6 +6,7 @@
 #include "protocol/checkpoint/vote.hpp"
 #include "protocol/core/keccak.hpp"
 #include "protocol/core/rlp.hpp"
+#include "protocol/core/split_mix64.hpp"
 #include "tests/checkpoint/fixture.hpp"
 
 namespace cl::checkpoint {
@@ -124,6 +125,50 @@ TEST(CheckpointVote, DecoderIsStrict) {
     EXPECT_EQ(decode_vote(rebuild(65, false, true)).error(), rlp::Error::kMissingItem);
     EXPECT_EQ(decode_vote(rebuild(64, false, false)).error(), rlp::Error::kWrongSize);
     EXPECT_EQ(decode_vote(rebuild(65, true, false)).error(), rlp::Error::kTooManyItems);
+}
+
+// Bounded, deterministic randomised testing of the vote decoder (untrusted bytes, STYLE.md
+// §12): 200 000 byte-level mutations of valid encodings (overwrites with RLP boundary
+// bytes or random bytes, truncations, insertions). Oracles: nothing crashes, and a
+// decoded vote re-encodes to exactly the input (the decoder accepts canonical input only).
+TEST(CheckpointVote, MutatedEncodingsDecodeOnlyWhenCanonical) {
+    const auto vs = test::make_validators(1);
+    constexpr std::uint8_t kInteresting[] = {0x00, 0x01, 0x7f, 0x80, 0x81, 0xa0, 0xb7, 0xb8,
+                                             0xbf, 0xc0, 0xf7, 0xf8, 0xf9, 0xff, 0x41, 0xa9};
+    SplitMix64 rng(2024);
+    std::size_t decoded = 0;
+    for (int round = 0; round < 200'000; ++round) {
+        const std::uint64_t h = (round % 4 == 0) ? rng.next_u64() : 120 * (rng.next_u64() % 1000 + 1);
+        Vote v;
+        v.height = h;
+        v.block_hash.bytes[0] = static_cast<std::uint8_t>(round);
+        v.signature.bytes[64] = static_cast<std::uint8_t>(round & 1);
+        Bytes in = encode_vote(v);
+        const int edits = 1 + static_cast<int>(rng.next_u64() % 3);
+        for (int e = 0; e < edits && !in.empty(); ++e) {
+            const std::size_t at = rng.next_u64() % in.size();
+            switch (rng.next_u64() % 4) {
+                case 0:
+                    in[at] = kInteresting[rng.next_u64() % sizeof kInteresting];
+                    break;
+                case 1:
+                    in[at] = static_cast<std::uint8_t>(rng.next_u64());
+                    break;
+                case 2:
+                    in.resize(at);
+                    break;
+                default:
+                    in.insert(in.begin() + static_cast<std::ptrdiff_t>(at),
+                              static_cast<std::uint8_t>(rng.next_u64()));
+            }
+        }
+        auto out = decode_vote(in);
+        if (!out) continue;
+        ++decoded;
+        ASSERT_EQ(encode_vote(*out), in) << "round " << round;
+        ASSERT_EQ(wire_size(*out), in.size() + kFrameSize);
+    }
+    EXPECT_GT(decoded, 1000u) << "some mutations (inside the hashes) stay valid";
 }
 
 }  // namespace
