@@ -106,7 +106,8 @@ class Chain {
     Config config_;
     BlockTree tree_;
     std::optional<checkpoint::FinalCheckpoint> final_;
-    std::unordered_map<Hash32, Meta> meta_;  // lookup only; never iterated
+    // Lookup; iterated only by set_final_checkpoint(), whose result does not depend on the order.
+    std::unordered_map<Hash32, Meta> meta_;
 };
 
 }  // namespace cl::clique
