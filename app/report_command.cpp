@@ -32,7 +32,8 @@ constexpr std::string_view kReportHelp =
     "  -o, --output OUT       write the report to OUT instead of stdout\n"
     "  -h, --help             show this text\n"
     "\n"
-    "Exit codes: 0 ok, 1 the report could not be written, 2 bad usage or an unreadable file.\n";
+    "Exit codes: 0 ok, 1 the report could not be written, 2 bad usage, an unwritable OUT or an\n"
+    "unreadable results file.\n";
 
 }  // namespace
 
@@ -90,6 +91,13 @@ int run_report(std::span<const std::string> args, std::ostream& out, std::ostrea
     }
     if (path.empty()) return usage_error(err, "no results file given", kReportUsage, "report");
 
+    // An output that cannot be written is bad usage, found before any work (as `run` does).
+    if (output) {
+        if (auto writable = analysis::check_output_path(*output); !writable) {
+            err << "error: -o " << writable.error() << "\n";
+            return 2;
+        }
+    }
     auto file = analysis::read_results_file(path);
     if (!file) {
         err << "error: " << file.error() << "\n";

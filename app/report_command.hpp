@@ -6,7 +6,8 @@
 // Output contract: the report on `out` (or in OUT, written whole under a temporary name
 // and renamed into place), nothing else on `out`. A file that cannot be read as a results
 // file (missing, not HDF5, wrong schema, altered, no runs) is bad input: `error: FILE:
-// message` on `err`, exit 2, nothing written. Bad usage exits 2 too.
+// message` on `err`, exit 2, nothing written. Bad usage, and an OUT that cannot be
+// created (analysis::check_output_path, checked first), exit 2 too.
 #pragma once
 
 #include <expected>

@@ -205,6 +205,17 @@ std::string json(const ReportInput& in) {
              {"error", r.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.error)}});
     }
     j["sensitivity"] = sens;
+    if (!in.is_sweep_file) {
+        j["runs"] = nlohmann::ordered_json::array();
+        for (const RunResults& run : in.runs) {
+            nlohmann::ordered_json summary = nlohmann::ordered_json::object();
+            for (const SummaryEntry& e : run.summary) summary[e.name.str()] = json_number(e.value);
+            j["runs"].push_back({{"run", run.provenance.run_id},
+                                 {"seed", run.provenance.seed},
+                                 {"replication", run.provenance.replication},
+                                 {"summary", summary}});
+        }
+    }
     return j.dump(2) + "\n";
 }
 

@@ -16,7 +16,8 @@
 //         bootstrap_resamples, parameters, points [{point, overrides {key: value}, runs
 //         [ids]}], aggregates [{point, metric, unit, n, mean, sd, ci_low, ci_high, min, max,
 //         boot_low, boot_high}], sensitivity {parameters, rows [{metric, unit, n,
-//         intercept, coefficients, r_squared, error}]}. NaN is null.
+//         intercept, coefficients, r_squared, error}]}; for a plain run file also runs
+//         [{run, seed, replication, summary {metric: value}}]. NaN is null.
 //
 // The text depends only on its inputs (locale-independent).
 // Thread-safety: pure functions.

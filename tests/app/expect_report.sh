@@ -70,6 +70,9 @@ has "run file, aggregated as one point: 2 runs"
 has "| 0 | (none) | 2 |"
 has "## runs"
 has "| metric | run-b | empty |"
+expect_ok "$dir/runs.h5" --format json
+has '"kind": "runs"'
+has '"run": "run-b"'
 
 printf 'not hdf5\n' >"$dir/text.h5"
 head -c 2000 "$dir/sweep.h5" >"$dir/truncated.h5"
@@ -80,4 +83,8 @@ expect_bad "$dir/sweep.h5" --format xml
 expect_bad "$dir/sweep.h5" --bogus
 expect_bad
 expect_bad "$dir/sweep.h5" "$dir/runs.h5"
+# An output that cannot be created: exit 2 before reading.
+"$bin" report "$dir/sweep.h5" -o "$dir/no/such/dir/r.md" >"$dir/out" 2>"$dir/err"
+[ $? -eq 2 ] || fail "unwritable -o: expected exit 2"
+grep -q '^error: -o ' "$dir/err" || fail "unwritable -o: no error line"
 echo "ok"
