@@ -607,7 +607,7 @@ void write_sweep(hid_t file, const SweepTables& sweep) {
         for (const auto& [key, value] : sweep.points[i].overrides)
             overrides.push_back({point, FixedString<64>(key), FixedString<128>(value)});
         for (const std::string& id : sweep.points[i].run_ids)
-            point_runs.push_back({point, FixedString<64>(id)});
+            point_runs.push_back({point, FixedString<128>(id)});
     }
     write_table(group.get(), "point_overrides", overrides, 0);
     write_table(group.get(), "point_runs", point_runs, 0);
@@ -1062,8 +1062,8 @@ std::expected<void, std::string> validate_sweep(std::span<const RunResults> runs
                                        ": value empty, over 128 bytes or holds NUL");
         }
         for (const std::string& id : sweep.points[i].run_ids) {
-            if (!text_ok(id, 64))
-                return std::unexpected(where + "run id '" + id + "': empty, over 64 bytes or holds NUL");
+            if (!text_ok(id, 128))
+                return std::unexpected(where + "run id '" + id + "': empty, over 128 bytes or holds NUL");
             if (!run_ids.contains(id))
                 return std::unexpected(where + "run '" + id + "' is not among the file's runs");
             if (!assigned.insert(id).second)

@@ -13,7 +13,7 @@
 //                           order then override order: point (u32), key (64-byte string),
 //                           value (128-byte string) — `--set key=value` as the point applies it
 //     point_runs            compound table, one row per run of a point: point (u32),
-//                           run_id (64-byte string; names /runs/<run_id>)
+//                           run_id (128-byte string; names /runs/<run_id>)
 //     aggregates            compound table, one row per (point, metric), in point order then
 //                           metric order: point (u32), metric (64), unit (16), n (u64), mean,
 //                           sd, ci_low, ci_high, min, max, boot_low, boot_high (f64)
@@ -71,7 +71,7 @@ struct PointOverrideRow {
 // Table `point_runs`, one row per run.
 struct PointRunRow {
     std::uint32_t point = 0;
-    FixedString<64> run_id;
+    FixedString<128> run_id;
 
     friend bool operator==(const PointRunRow&, const PointRunRow&) = default;
 };
