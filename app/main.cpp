@@ -11,6 +11,8 @@
 #include "app/check_command.hpp"
 #include "app/command_line.hpp"
 #include "app/conformance/runners.hpp"
+#include "app/plot_command.hpp"
+#include "app/report_command.hpp"
 #include "app/run_command.hpp"
 #include "sim/net/import.hpp"
 
@@ -27,6 +29,9 @@ constexpr std::string_view kUsage =
     "                                        scenarios/passport.yaml), write HDF5 results\n"
     "  check SCENARIO.yaml [--set KEY=VALUE]...\n"
     "                                        validate a scenario, report every error\n"
+    "  report FILE.h5 [--format md|csv|json] [-o OUT]\n"
+    "                                        aggregate a run or sweep file (mean, CI, ...)\n"
+    "  plot FILE.h5 [-o DIR]                 standard figures of a run or sweep file (PNG, SVG)\n"
     "  conformance clique-votes FILE.json    run Clique voting vectors through the engine\n"
     "  conformance clique-headers FILE.json  verify real Clique headers (hash, seal, signer)\n"
     "  topology FILE.graphml|FILE.dot        load a topology file and summarise it\n"
@@ -108,6 +113,8 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "run") return cl::app::run_scenario(rest, std::cout, std::cerr);
     if (args[0] == "check") return cl::app::run_check(rest, std::cout, std::cerr);
+    if (args[0] == "report") return cl::app::run_report(rest, std::cout, std::cerr);
+    if (args[0] == "plot") return cl::app::run_plot(rest, std::cout, std::cerr);
     if (args[0] == "conformance") {
         // These commands take no option values, so a -h/--help anywhere is a request for help.
         if (any_help(rest)) {

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <string_view>
 #include <type_traits>
@@ -22,6 +23,7 @@
 
 #include "analysis/results/digest.hpp"
 #include "analysis/results/fields.hpp"
+#include "analysis/results/sweep_fields.hpp"
 
 namespace cl::analysis {
 namespace {
@@ -588,10 +590,34 @@ void write_run(hid_t runs_group, const RunResults& run) {
     write_string_list_attribute(table("nodes"), "region_names", run.codes.regions);
 }
 
+// The `/sweep` group (sweep_schema.hpp).
+void write_sweep(hid_t file, const SweepTables& sweep) {
+    const Id group = create_group(file, "sweep", false);
+    write_number_attribute(group.get(), "sweep_schema_version", kSweepSchemaVersion);
+    write_string_attribute(group.get(), "name", sweep.name);
+    write_number_attribute(group.get(), "seed", sweep.seed);
+    write_number_attribute(group.get(), "confidence", sweep.confidence);
+    write_number_attribute(group.get(), "bootstrap_resamples", sweep.bootstrap_resamples);
+    write_number_attribute(group.get(), "point_count", static_cast<std::uint32_t>(sweep.points.size()));
+    write_string_list_attribute(group.get(), "parameters", sweep.parameters);
+    std::vector<PointOverrideRow> overrides;
+    std::vector<PointRunRow> point_runs;
+    for (std::size_t i = 0; i < sweep.points.size(); ++i) {
+        const auto point = static_cast<std::uint32_t>(i);
+        for (const auto& [key, value] : sweep.points[i].overrides)
+            overrides.push_back({point, FixedString<64>(key), FixedString<128>(value)});
+        for (const std::string& id : sweep.points[i].run_ids)
+            point_runs.push_back({point, FixedString<128>(id)});
+    }
+    write_table(group.get(), "point_overrides", overrides, 0);
+    write_table(group.get(), "point_runs", point_runs, 0);
+    write_table(group.get(), "aggregates", sweep.aggregates, 0);
+}
+
 // Builds the whole file in memory (HDF5's core driver, no backing store) and returns its
 // bytes: nothing touches the file system until the file is complete, so a run killed while
 // HDF5 works leaves nothing behind.
-std::vector<unsigned char> build_image(std::span<const RunResults> runs) {
+std::vector<unsigned char> build_image(std::span<const RunResults> runs, const SweepTables* sweep) {
     const Id fapl = plist_id(H5Pcreate(H5P_FILE_ACCESS), "create file access properties");
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "set close degree");
     check(H5Pset_fapl_core(fapl.get(), std::size_t{1} << 20, /*backing_store=*/false),
@@ -609,6 +635,7 @@ std::vector<unsigned char> build_image(std::span<const RunResults> runs) {
         write_string_attribute(file.get(), "digest", results_file_digest(runs));
         const Id runs_group = create_group(file.get(), "runs", true);
         for (const RunResults& run : runs) write_run(runs_group.get(), run);
+        if (sweep != nullptr) write_sweep(file.get(), *sweep);
     }
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot complete the file");
     const ssize_t size = check(H5Fget_file_image(file.get(), nullptr, 0), "cannot size the file image");
@@ -848,7 +875,39 @@ RunResults read_run(hid_t runs_group, const std::string& id) {
     return run;
 }
 
-std::vector<RunResults> read_file(const std::string& path) {
+SweepTables read_sweep(hid_t file) {
+    const Id group = group_id(H5Gopen2(file, "sweep", H5P_DEFAULT), "open /sweep");
+    const auto version = read_number<std::uint32_t>(group.get(), "sweep_schema_version");
+    if (version != kSweepSchemaVersion) {
+        fail("sweep schema version " + std::to_string(version) + " is not supported (this program reads " +
+             std::to_string(kSweepSchemaVersion) + ")");
+    }
+    SweepTables sweep;
+    sweep.name = read_string(group.get(), "name");
+    sweep.seed = read_number<std::uint64_t>(group.get(), "seed");
+    sweep.confidence = read_number<double>(group.get(), "confidence");
+    sweep.bootstrap_resamples = read_number<std::uint32_t>(group.get(), "bootstrap_resamples");
+    const auto point_count = read_number<std::uint32_t>(group.get(), "point_count");
+    sweep.parameters = read_strings(group.get(), "parameters");
+    std::vector<PointOverrideRow> overrides;
+    std::vector<PointRunRow> point_runs;
+    read_table(group.get(), "point_overrides", overrides, 0);
+    read_table(group.get(), "point_runs", point_runs, 0);
+    read_table(group.get(), "aggregates", sweep.aggregates, 0);
+    sweep.points.resize(point_count);
+    for (const PointOverrideRow& r : overrides) {
+        if (r.point >= point_count)
+            fail("point_overrides: point " + std::to_string(r.point) + " out of range");
+        sweep.points[r.point].overrides.emplace_back(r.key.str(), r.value.str());
+    }
+    for (const PointRunRow& r : point_runs) {
+        if (r.point >= point_count) fail("point_runs: point " + std::to_string(r.point) + " out of range");
+        sweep.points[r.point].run_ids.push_back(r.run_id.str());
+    }
+    return sweep;
+}
+
+ResultsFile read_file(const std::string& path) {
     const Id fapl = plist_id(H5Pcreate(H5P_FILE_ACCESS), "create file access properties");
     check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "set close degree");
     if (::access(path.c_str(), R_OK) != 0) fail(std::strerror(errno));
@@ -890,7 +949,16 @@ std::vector<RunResults> read_file(const std::string& path) {
     if (read_string(file.get(), "digest") != results_file_digest(runs)) {
         fail("stored file digest does not match the runs (file altered?)");
     }
-    return runs;
+    ResultsFile out{std::move(runs), std::nullopt};
+    if (check(H5Lexists(file.get(), "sweep", H5P_DEFAULT), "look up /sweep") > 0) {
+        try {
+            out.sweep = read_sweep(file.get());
+        } catch (const Failure& f) {
+            fail("/sweep: " + f.message);
+        }
+        if (auto ok = validate_sweep(out.runs, *out.sweep); !ok) fail("/sweep: " + ok.error());
+    }
+    return out;
 }
 
 }  // namespace
@@ -935,12 +1003,19 @@ std::expected<void, std::string> check_output_path(const std::string& path) {
     return {};
 }
 
-std::expected<void, std::string> write_results(const std::string& path, std::span<const RunResults> runs) {
+namespace {
+
+std::expected<void, std::string> write_file(const std::string& path, std::span<const RunResults> runs,
+                                            const SweepTables* sweep) {
     if (auto ok = validate_results(runs); !ok) return std::unexpected(path + ": " + ok.error());
+    if (sweep != nullptr) {
+        if (auto ok = validate_sweep(runs, *sweep); !ok)
+            return std::unexpected(path + ": /sweep: " + ok.error());
+    }
     const QuietHdf5 quiet;
     try {
         split_path(path);  // before the work of building the file
-        const std::vector<unsigned char> image = build_image(runs);
+        const std::vector<unsigned char> image = build_image(runs, sweep);
         publish(path, image);
     } catch (const Failure& f) {
         return std::unexpected(path + ": " + f.message);
@@ -950,7 +1025,77 @@ std::expected<void, std::string> write_results(const std::string& path, std::spa
     return {};
 }
 
+}  // namespace
+
+std::expected<void, std::string> write_results(const std::string& path, std::span<const RunResults> runs) {
+    return write_file(path, runs, nullptr);
+}
+
+std::expected<void, std::string> write_sweep_results(const std::string& path,
+                                                     std::span<const RunResults> runs,
+                                                     const SweepTables& sweep) {
+    return write_file(path, runs, &sweep);
+}
+
+std::expected<void, std::string> validate_sweep(std::span<const RunResults> runs, const SweepTables& sweep) {
+    auto text_ok = [](const std::string& s, std::size_t capacity) {
+        return !s.empty() && s.size() <= capacity && !has_nul(s);
+    };
+    if (has_nul(sweep.name)) return std::unexpected("the sweep name holds a NUL byte");
+    for (const std::string& p : sweep.parameters) {
+        if (!text_ok(p, 64))
+            return std::unexpected("parameter '" + p + "': empty, over 64 bytes or holds NUL");
+    }
+    if (sweep.points.size() > std::numeric_limits<std::uint32_t>::max())
+        return std::unexpected("too many points");
+    std::set<std::string_view> run_ids;
+    for (const RunResults& run : runs) run_ids.insert(run.provenance.run_id);
+    std::set<std::string_view> assigned;
+    for (std::size_t i = 0; i < sweep.points.size(); ++i) {
+        const std::string where = "point " + std::to_string(i) + ": ";
+        for (const auto& [key, value] : sweep.points[i].overrides) {
+            if (!text_ok(key, 64))
+                return std::unexpected(where + "override key '" + key +
+                                       "': empty, over 64 bytes or holds NUL");
+            if (!text_ok(value, 128))
+                return std::unexpected(where + "override " + key +
+                                       ": value empty, over 128 bytes or holds NUL");
+        }
+        for (const std::string& id : sweep.points[i].run_ids) {
+            if (!text_ok(id, 128))
+                return std::unexpected(where + "run id '" + id + "': empty, over 128 bytes or holds NUL");
+            if (!run_ids.contains(id))
+                return std::unexpected(where + "run '" + id + "' is not among the file's runs");
+            if (!assigned.insert(id).second)
+                return std::unexpected(where + "run '" + id + "' belongs to two points");
+        }
+    }
+    std::set<std::pair<std::uint32_t, std::string_view>> seen;
+    for (std::size_t r = 0; r < sweep.aggregates.size(); ++r) {
+        const AggregateRow& a = sweep.aggregates[r];
+        const std::string where = "aggregates row " + std::to_string(r) + ": ";
+        if (a.point >= sweep.points.size())
+            return std::unexpected(where + "point " + std::to_string(a.point) + " does not exist");
+        if (a.metric.view().empty()) return std::unexpected(where + "empty metric name");
+        if (!seen.insert({a.point, a.metric.view()}).second)
+            return std::unexpected(where + "metric " + a.metric.str() + " of point " +
+                                   std::to_string(a.point) + " repeated");
+    }
+    return {};
+}
+
 std::expected<std::vector<RunResults>, std::string> read_results(const std::string& path) {
+    const QuietHdf5 quiet;
+    try {
+        return read_file(path).runs;
+    } catch (const Failure& f) {
+        return std::unexpected(path + ": " + f.message);
+    } catch (const std::exception& e) {
+        return std::unexpected(path + ": " + e.what());
+    }
+}
+
+std::expected<ResultsFile, std::string> read_results_file(const std::string& path) {
     const QuietHdf5 quiet;
     try {
         return read_file(path);

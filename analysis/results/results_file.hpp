@@ -37,11 +37,13 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "analysis/results/schema.hpp"
+#include "analysis/results/sweep_schema.hpp"
 
 namespace cl::analysis {
 
@@ -91,5 +93,29 @@ void remove_unfinished_results_files() noexcept;
 // mismatch means the file was altered). Unknown extra columns, attributes and objects
 // are ignored.
 std::expected<std::vector<RunResults>, std::string> read_results(const std::string& path);
+
+// ---------------------------------------------------------------------------------------
+// Sweep files: the runs as above plus the `/sweep` group (sweep_schema.hpp). The file
+// digest covers the runs only; the `/sweep` tables are derived from them (the aggregates
+// can be recomputed from the runs' summary tables, analysis/report/aggregate.hpp).
+
+// Checks the invariants of sweep_schema.hpp against `runs`; the error names the point,
+// row or run id.
+std::expected<void, std::string> validate_sweep(std::span<const RunResults> runs, const SweepTables& sweep);
+
+// As write_results, with the `/sweep` group; validate_results and validate_sweep first.
+std::expected<void, std::string> write_sweep_results(const std::string& path,
+                                                     std::span<const RunResults> runs,
+                                                     const SweepTables& sweep);
+
+// A results file as read: its runs, and its `/sweep` group when it has one.
+struct ResultsFile {
+    std::vector<RunResults> runs;
+    std::optional<SweepTables> sweep;
+};
+
+// As read_results, plus the `/sweep` group when present: its sweep_schema_version must be
+// kSweepSchemaVersion, its tables and attributes present, and validate_sweep must pass.
+std::expected<ResultsFile, std::string> read_results_file(const std::string& path);
 
 }  // namespace cl::analysis

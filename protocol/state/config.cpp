@@ -97,6 +97,13 @@ std::optional<ConfigError> validate(const GenesisConfig& config) {
             if (ttl.exponent > 16) return error("pool.ttl.exponent", "must be at most 16");
             break;
     }
+    if (const auto& refill = config.pool.refill) {
+        if (refill->every_blocks == 0) return error("pool.refill.every", "must be at least 1 block");
+        if (refill->every_blocks > kMaxTtlBlocks)
+            return error("pool.refill.every", "must be at most 2^40 blocks");
+        if (refill->kind == RefillAmount::kAbsolute && refill->amount == 0)
+            return error("pool.refill.amount", "must be at least 1 (or `initial`)");
+    }
     return std::nullopt;
 }
 
@@ -146,6 +153,15 @@ Bytes encode(const GenesisConfig& config) {
     rlp::append_uint(out, p.max_transfers);
     rlp::append_uint(out, p.reward_per_redeem);
     rlp::append_uint(out, p.reclaim ? 1 : 0);
+    // Only when set, so that the encoding (and every genesis state root) of a chain
+    // without refills is what it was before refills existed.
+    if (p.refill) {
+        const std::size_t refill = rlp::begin_list(out);
+        rlp::append_uint(out, p.refill->every_blocks);
+        rlp::append_uint(out, static_cast<std::uint64_t>(p.refill->kind));
+        rlp::append_uint(out, p.refill->kind == RefillAmount::kAbsolute ? p.refill->amount : 0);
+        rlp::end_list(out, refill);
+    }
     rlp::end_list(out, pool);
 
     rlp::end_list(out, list);

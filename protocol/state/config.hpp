@@ -51,6 +51,20 @@ struct TtlConfig {
     std::uint64_t exponent = 1;                  // adaptive: the k of (1 − utilisation)^k, 0 ≤ k ≤ 16
 };
 
+// Pool budgets that refill (docs/ledger.md "Refilling quotas"; issue 14): at the end of
+// every block whose number is a positive multiple of `every_blocks`, the quota of every
+// active cloud in every tier grows by the amount — `amount` units (kAbsolute), or the
+// cloud's genesis quota of that tier (kInitial; 0 for a cloud registered after genesis) —
+// and the tier's capacity with it, saturating at 2^64 − 1. Heights, not timestamps, so
+// every fork at the same height has refilled the same number of times.
+enum class RefillAmount : std::uint8_t { kAbsolute, kInitial };
+
+struct RefillConfig {
+    std::uint64_t every_blocks = 5760;  // one day at 15 s; in [1, kMaxTtlBlocks]
+    RefillAmount kind = RefillAmount::kAbsolute;
+    std::uint64_t amount = 0;  // kAbsolute: units per cloud and tier, >= 1; ignored for kInitial
+};
+
 struct PoolConfig {
     TtlConfig ttl;
     std::optional<std::uint64_t> per_user_live = 3;    // live codes a user may hold (nullopt: off)
@@ -59,7 +73,8 @@ struct PoolConfig {
     std::optional<std::uint64_t> max_txs_per_block;    // transactions per block (off)
     std::uint64_t max_transfers = 1;
     std::uint64_t reward_per_redeem = 1;
-    bool reclaim = true;  // false: an expired code's unit is burned, not returned (§3)
+    bool reclaim = true;                 // false: an expired code's unit is burned, not returned (§3)
+    std::optional<RefillConfig> refill;  // quotas that refill (off: the spec's fixed quotas)
 };
 
 struct GenesisConfig {
@@ -79,7 +94,8 @@ struct ConfigError {
 // Checks what the contracts rely on: at least one tier, ttl values in [1, kMaxTtlBlocks],
 // per_tier sized to the tiers, min_ttl ≤ base_ttl, exponent ≤ 16, unique cloud names,
 // validators and operators, quotas no longer than the tier list, and each tier's capacity
-// Σc quota[c][t] (§3) at most 2^64 − 1.
+// Σc quota[c][t] (§3) at most 2^64 − 1; a refill every 1 … kMaxTtlBlocks blocks, by at
+// least one unit when absolute.
 std::optional<ConfigError> validate(const GenesisConfig& config);
 
 // A canonical RLP encoding of the whole configuration.

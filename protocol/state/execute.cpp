@@ -1,6 +1,7 @@
 #include "protocol/state/execute.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <variant>
 
 #include "protocol/core/assert.hpp"
@@ -61,6 +62,7 @@ class BlockExecutor {
         }
         update_cloud_status();
         expire_codes();
+        refill_quotas();
         LedgerState state(parent_.rules_, std::move(store_).commit(), context_.number);
         return BlockResult{std::move(state), std::move(receipts), std::move(block_events_)};
     }
@@ -141,6 +143,40 @@ class BlockExecutor {
             block_events_.push_back(Event{EventKind::kExpired, id, code.owner, Address{}, code.tier, height});
         }
         store_.clear_expiry(height);
+    }
+
+    // Pool budgets that refill (config.hpp RefillConfig, docs/ledger.md "Refilling quotas"):
+    // at the end of block n with n a multiple of every_blocks, after membership changes and
+    // expiries, each cloud active after this block gets its amount in each tier, clouds in
+    // index order, tiers ascending. The addition saturates so the tier's capacity stays
+    // <= 2^64 − 1; a cloud's quota is at most its tier's capacity, so it cannot wrap either.
+    // Quotas only grow, so the §3 invariant live + Σ redeemed (+ burned) <= Σ quota holds.
+    void refill_quotas() {
+        const auto& refill = rules_.config.pool.refill;
+        if (!refill || context_.number % refill->every_blocks != 0) return;
+        const std::uint64_t clouds = store_.globals().cloud_count;
+        const std::size_t tiers = rules_.config.tiers.size();
+        const auto& genesis = rules_.config.clouds;
+        for (std::uint64_t c = 0; c < clouds; ++c) {
+            const CloudEntry cloud = store_.cloud(c).value();
+            if (cloud.status != CloudStatus::kActive) continue;
+            for (std::uint64_t t = 0; t < tiers; ++t) {
+                std::uint64_t add = refill->amount;
+                if (refill->kind == RefillAmount::kInitial) {
+                    add = c < genesis.size() && t < genesis[c].quotas.size() ? genesis[c].quotas[t] : 0;
+                }
+                TierEntry tier = store_.tier(t);
+                add = std::min(add, std::numeric_limits<std::uint64_t>::max() - tier.capacity);
+                if (add == 0) continue;
+                QuotaEntry quota = store_.quota(c, t);
+                quota.quota += add;
+                tier.capacity += add;
+                store_.set_quota(c, t, quota);
+                store_.set_tier(t, tier);
+                block_events_.push_back(
+                    Event{EventKind::kQuotaRefilled, Hash32{}, cloud.operator_address, Address{}, t, add});
+            }
+        }
     }
 
     const LedgerState& parent_;

@@ -82,6 +82,8 @@ const char* name(EventKind k) {
             return "cloud_removed";
         case EventKind::kQuotaSet:
             return "quota_set";
+        case EventKind::kQuotaRefilled:
+            return "quota_refilled";
     }
     return "unknown_event";
 }

@@ -58,6 +58,7 @@ enum class EventKind : std::uint8_t {
     kCloudActivated,   // validator = to (end of block)
     kCloudRemoved,     // validator = to (end of block)
     kQuotaSet,         // operator = from, tier, amount
+    kQuotaRefilled,    // operator = from, tier, amount = units added (end of block; pool.refill)
 };
 const char* name(EventKind k);
 

@@ -38,9 +38,10 @@ struct Block {
 
 class RandomChain {
   public:
+    // Seeds from kRefillSeeds on also turn on refilling quotas (pool.refill, issue 14).
     explicit RandomChain(std::uint64_t seed)
         : rng_(seed),
-          config_(make_config()),
+          config_(make_config(seed >= kRefillSeeds)),
           registration_{"cloud-d", kValidatorD.address,
                         sign(attestation_hash(kChainId, "cloud-d", kValidatorD.address), kNotary.key)} {
         for (int i = 0; i < 8; ++i) users_.push_back(actor("user-" + std::to_string(i)));
@@ -49,8 +50,11 @@ class RandomChain {
         for (const Actor& c : clouds_) everyone_.push_back(c);
     }
 
-    static GenesisConfig make_config() {
+    static constexpr std::uint64_t kRefillSeeds = 100;
+
+    static GenesisConfig make_config(bool refill) {
         GenesisConfig c = test_config();
+        if (refill) c.pool.refill = RefillConfig{9, RefillAmount::kInitial, 0};
         c.pool.ttl.kind = TtlKind::kRenewable;
         c.pool.ttl.ttl_blocks = 6;
         c.pool.ttl.max_renewals = 2;
@@ -341,6 +345,8 @@ TEST_P(LedgerProperty, InvariantsHoldAndRootsDependOnlyOnTheBlockSequence) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, LedgerProperty, ::testing::Values(1, 2, 3, 4));
+// With quotas that refill every 9 blocks by the genesis quotas (forks and reorgs included).
+INSTANTIATE_TEST_SUITE_P(RefillSeeds, LedgerProperty, ::testing::Values(101, 102));
 
 }  // namespace
 }  // namespace cl::state
