@@ -45,7 +45,7 @@ struct TtlConfig {
     TtlKind kind = TtlKind::kFixed;
     std::uint64_t ttl_blocks = 5760;             // fixed, renewable: one day at 15 s
     std::vector<std::uint64_t> per_tier_blocks;  // per_tier: ttl of tier t
-    std::uint64_t max_renewals = 0;              // renewable
+    std::uint64_t max_renewals = 1;              // renewable (the default of scenarios)
     std::uint64_t base_ttl = 5760;               // adaptive
     std::uint64_t min_ttl = 240;                 // adaptive
     std::uint64_t exponent = 1;                  // adaptive: the k of (1 − utilisation)^k, 0 ≤ k ≤ 16

@@ -46,7 +46,7 @@ constexpr std::array<ConsensusKey, 6> kConsensusKeys{{
                      "must be a whole number of seconds (Clique header timestamps are in seconds), got " +
                          excerpt(period.node->text));
              } else {
-                 k.period = *d;
+                 k.period = static_cast<std::uint64_t>(*d / seconds(1));
              }
          }
      }},

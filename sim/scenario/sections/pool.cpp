@@ -128,7 +128,7 @@ std::optional<std::uint64_t> read_ttl_value(Load& l, const Field& f) {
         return read_uint(l.c, f, 1, state::kMaxTtlBlocks);
     }
     const Duration d = *parse_duration(f.node->text);
-    const Duration period = l.s.consensus.period;
+    const Duration period = block_period(l.s);
     if (d <= Duration::zero()) {
         l.c.error(f.node->pos, f.key, "must be > 0, got " + f.node->text);
         return std::nullopt;
@@ -155,17 +155,17 @@ void get_ttl(Load& l, const Field& f, std::uint64_t& out) {
     if (const auto v = read_ttl_value(l, f)) out = *v;
 }
 
-using TtlKey = Key<Load, TtlSpec>;
+using TtlKey = Key<Load, state::TtlConfig>;
 
 // Bounded as state::validate() bounds them, so that `check` reports it.
 constexpr std::array<TtlKey, 7> kTtlKeys{{
-    {"policy",
-     [](Load& l, const Field& f, const MapReader&, TtlSpec& t) { get_enum(l.c, f, t.policy, kTtlPolicies); }},
+    {"policy", [](Load& l, const Field& f, const MapReader&,
+                  state::TtlConfig& t) { get_enum(l.c, f, t.kind, kTtlPolicies); }},
     {"ttl_blocks",
-     [](Load& l, const Field& f, const MapReader&, TtlSpec& t) { get_ttl(l, f, t.ttl_blocks); }},
+     [](Load& l, const Field& f, const MapReader&, state::TtlConfig& t) { get_ttl(l, f, t.ttl_blocks); }},
     // A tier it does not name has ttl_blocks: read last (stage 1).
     {"per_tier",
-     [](Load& l, const Field& f, const MapReader&, TtlSpec& t) {
+     [](Load& l, const Field& f, const MapReader&, state::TtlConfig& t) {
          std::vector<std::optional<std::uint64_t>> per_tier(l.tier_names.size());
          read_named_map<std::optional<std::uint64_t>>(
              l.c, f, l.tier_names, "tier", per_tier,
@@ -178,11 +178,12 @@ constexpr std::array<TtlKey, 7> kTtlKeys{{
          for (const auto& v : per_tier) t.per_tier_blocks.push_back(v.value_or(t.ttl_blocks));
      },
      false, 1},
-    {"max_renewals",
-     [](Load& l, const Field& f, const MapReader&, TtlSpec& t) { get_uint(l.c, f, t.max_renewals); }},
-    {"base_ttl", [](Load& l, const Field& f, const MapReader&, TtlSpec& t) { get_ttl(l, f, t.base_ttl); }},
+    {"max_renewals", [](Load& l, const Field& f, const MapReader&,
+                        state::TtlConfig& t) { get_uint(l.c, f, t.max_renewals); }},
+    {"base_ttl",
+     [](Load& l, const Field& f, const MapReader&, state::TtlConfig& t) { get_ttl(l, f, t.base_ttl); }},
     {"min_ttl",
-     [](Load& l, const Field& f, const MapReader&, TtlSpec& t) {
+     [](Load& l, const Field& f, const MapReader&, state::TtlConfig& t) {
          get_ttl(l, f, t.min_ttl);
          if (t.min_ttl > t.base_ttl) {
              l.c.error(f.pos, f.key,
@@ -190,8 +191,8 @@ constexpr std::array<TtlKey, 7> kTtlKeys{{
                            std::to_string(t.base_ttl) + ")");
          }
      }},
-    {"exponent",
-     [](Load& l, const Field& f, const MapReader&, TtlSpec& t) { get_uint(l.c, f, t.exponent, 0, 16); }},
+    {"exponent", [](Load& l, const Field& f, const MapReader&,
+                    state::TtlConfig& t) { get_uint(l.c, f, t.exponent, 0, 16); }},
 }};
 
 }  // namespace

@@ -112,10 +112,10 @@ void check_run_size(Load& l, const MapReader& top) {
                        " (each link holds its own state and relays every message)");
     }
 
-    const long double blocks = dur / static_cast<long double>(l.s.consensus.period.nanos());
+    const long double blocks = dur / static_cast<long double>(block_period(l.s).nanos());
     if (blocks > static_cast<long double>(kMaxBlocks)) {
         size_error(l, {&duration, &period, &top_field},
-                   run + " at one block per " + format_duration(l.s.consensus.period) + " seals " +
+                   run + " at one block per " + format_duration(block_period(l.s)) + " seals " +
                        count_text(blocks) + " blocks; at most " + std::to_string(kMaxBlocks) +
                        " (the run keeps every block): shorten duration or lengthen consensus.period");
     } else if (blocks * nodes > static_cast<long double>(kMaxBlockNodePairs)) {
@@ -140,20 +140,23 @@ void check_run_size(Load& l, const MapReader& top) {
     }
 
     long double per_ns = 0;  // expected new users per nanosecond
+    const UserArrivals& arrivals = l.s.workload.arrivals;
     const UserWorkload& u = l.s.workload.users;
-    if (!u.per_region.empty()) {
-        for (const RegionRate& r : u.per_region) {
+    if (!arrivals.per_region.empty()) {
+        for (const RegionRate& r : arrivals.per_region) {
             per_ns += static_cast<long double>(r.rate.count) / static_cast<long double>(r.rate.per.nanos());
         }
     } else {
-        per_ns = static_cast<long double>(u.total.count) / static_cast<long double>(u.total.per.nanos());
+        per_ns = static_cast<long double>(arrivals.total.count) /
+                 static_cast<long double>(arrivals.total.per.nanos());
     }
     const long double users = per_ns * dur;
     if (users > static_cast<long double>(kMaxExpectedUsers)) {
         size_error(l, {&rate, &duration, &top_field},
                    run + " at arrival_rate " +
-                       (u.per_region.empty() ? format_rate(u.total) : "(per region)") + " brings " +
-                       count_text(users) + " users on average; at most " + std::to_string(kMaxExpectedUsers) +
+                       (arrivals.per_region.empty() ? format_rate(arrivals.total) : "(per region)") +
+                       " brings " + count_text(users) + " users on average; at most " +
+                       std::to_string(kMaxExpectedUsers) +
                        " (each user is a key pair and signed transactions every node verifies)");
     } else if (users * nodes > static_cast<long double>(kMaxUserNodePairs)) {
         size_error(l, {&rate, &duration, &full, &top_field},
@@ -165,8 +168,8 @@ void check_run_size(Load& l, const MapReader& top) {
     const Field attempts = find(root, {"workload", "users", "rerequest", "max_attempts"});
     const Field delay = find(root, {"workload", "users", "rerequest", "delay"});
     long double per_user = static_cast<long double>(u.max_attempts);
-    if (u.rerequest_delay > Duration::zero()) {
-        per_user = std::min(per_user, 1 + dur / static_cast<long double>(u.rerequest_delay.nanos()));
+    if (u.rerequest_delay_mean > Duration::zero()) {
+        per_user = std::min(per_user, 1 + dur / static_cast<long double>(u.rerequest_delay_mean.nanos()));
     }
     if (users <= static_cast<long double>(kMaxExpectedUsers) && u.rerequest_probability > 0 &&
         users * per_user > static_cast<long double>(kMaxExpectedRequests)) {
@@ -174,7 +177,7 @@ void check_run_size(Load& l, const MapReader& top) {
                    run + " brings " + count_text(users) + " users on average, each making up to " +
                        count_text(per_user) + " requests (rerequest.max_attempts " +
                        std::to_string(u.max_attempts) + ", rerequest.delay " +
-                       format_duration(u.rerequest_delay) + "): " + count_text(users * per_user) +
+                       format_duration(u.rerequest_delay_mean) + "): " + count_text(users * per_user) +
                        "; at most " + std::to_string(kMaxExpectedRequests));
     }
 }

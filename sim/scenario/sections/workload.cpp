@@ -8,18 +8,19 @@ namespace {
 // Simulated users compute real request stamps (docs/scenarios.md "How the workload
 // behaves"): a hash rate in (0, 10^12/s], and stamp_bits at most kMaxUserStampBits
 // while any user arrives.
-void check_stamp_work(Load& l, const Field& hash_rate, UserWorkload& u) {
+void check_stamp_work(Load& l, const Field& hash_rate, WorkloadSpec& w) {
     if (const auto r = read_rate(l.c, hash_rate)) {
         if (r->is_zero() || r->per_second() > 1e12) {
             l.c.error(hash_rate.pos, hash_rate.key,
                       "must be > 0 and at most 1000000000000/s (hashes per unit time), got " +
                           hash_rate.node->text);
         } else {
-            u.hash_rate = *r;
+            w.users.hash_rate = r->per_second();
         }
     }
-    bool users_arrive = !u.total.is_zero() && u.per_region.empty();
-    for (const RegionRate& r : u.per_region) users_arrive = users_arrive || !r.rate.is_zero();
+    const UserArrivals& a = w.arrivals;
+    bool users_arrive = !a.total.is_zero() && a.per_region.empty();
+    for (const RegionRate& r : a.per_region) users_arrive = users_arrive || !r.rate.is_zero();
     if (users_arrive && l.stamp_bits_field && l.s.txpool.stamp_bits &&
         *l.s.txpool.stamp_bits > kMaxUserStampBits) {
         l.c.error(l.stamp_bits_field.pos, l.stamp_bits_field.key,
@@ -31,7 +32,7 @@ void check_stamp_work(Load& l, const Field& hash_rate, UserWorkload& u) {
 }
 
 // `arrival_rate` with `region_weights`: one total rate split by weights, or a rate per region.
-void read_arrivals(Load& l, const Field& rate, const Field& weights, UserWorkload& u) {
+void read_arrivals(Load& l, const Field& rate, const Field& weights, UserArrivals& u) {
     const auto& regions = l.s.network.regions.names;
     if (rate && rate.node->is_map()) {
         std::vector<std::optional<Rate>> per(regions.size());
@@ -76,53 +77,53 @@ constexpr std::array<RerequestKey, 3> kRerequestKeys{{
     {"probability", [](Load& l, const Field& f, const MapReader&,
                        UserWorkload& u) { get_probability(l.c, f, u.rerequest_probability); }},
     {"delay", [](Load& l, const Field& f, const MapReader&,
-                 UserWorkload& u) { get_duration(l.c, f, u.rerequest_delay); }},
+                 UserWorkload& u) { get_duration(l.c, f, u.rerequest_delay_mean); }},
     {"max_attempts", [](Load& l, const Field& f, const MapReader&,
                         UserWorkload& u) { get_uint(l.c, f, u.max_attempts, 1, 1'000'000); }},
 }};
 
-using UserKey = Key<Load, UserWorkload>;
+using UserKey = Key<Load, WorkloadSpec>;
 
 constexpr std::array<UserKey, 11> kUserKeys{{
     {"arrival_rate", [](Load& l, const Field& rate, const MapReader& m,
-                        UserWorkload& u) { read_arrivals(l, rate, m.get("region_weights"), u); }},
+                        WorkloadSpec& w) { read_arrivals(l, rate, m.get("region_weights"), w.arrivals); }},
     {"region_weights", nullptr},  // read with arrival_rate
     {"tier_mix",
-     [](Load& l, const Field& mix, const MapReader&, UserWorkload& u) {
-         u.tier_mix.assign(l.tier_names.size(), 1.0);
+     [](Load& l, const Field& mix, const MapReader&, WorkloadSpec& w) {
+         w.users.tier_mix.assign(l.tier_names.size(), 1.0);
          if (mix) {
-             std::vector<double> w(l.tier_names.size(), 0.0);
-             read_named_map<double>(l.c, mix, l.tier_names, "tier", w,
+             std::vector<double> weights(l.tier_names.size(), 0.0);
+             read_named_map<double>(l.c, mix, l.tier_names, "tier", weights,
                                     [&](const Field& vf) { return read_number(l.c, vf, 0.0, false); });
              if (mix.node->is_map()) {
                  double sum = 0;
-                 for (double x : w) sum += x;
+                 for (double x : weights) sum += x;
                  if (!(sum > 0)) l.c.error(mix.pos, mix.key, "the weights must not all be 0");
-                 u.tier_mix = w;
+                 w.users.tier_mix = weights;
              }
          }
      }},
     {"transfer_probability", [](Load& l, const Field& f, const MapReader&,
-                                UserWorkload& u) { get_probability(l.c, f, u.transfer_probability); }},
+                                WorkloadSpec& w) { get_probability(l.c, f, w.users.transfer_probability); }},
     {"redeem_probability", [](Load& l, const Field& f, const MapReader&,
-                              UserWorkload& u) { get_probability(l.c, f, u.redeem_probability); }},
+                              WorkloadSpec& w) { get_probability(l.c, f, w.users.redeem_probability); }},
     {"double_present_probability",
-     [](Load& l, const Field& f, const MapReader&, UserWorkload& u) {
-         get_probability(l.c, f, u.double_present_probability);
+     [](Load& l, const Field& f, const MapReader&, WorkloadSpec& w) {
+         get_probability(l.c, f, w.users.double_present_probability);
      }},
     {"redeem_delay", [](Load& l, const Field& f, const MapReader&,
-                        UserWorkload& u) { get_duration(l.c, f, u.redeem_delay); }},
+                        WorkloadSpec& w) { get_duration(l.c, f, w.users.redeem_delay_mean); }},
     {"rerequest",
-     [](Load& l, const Field& f, const MapReader&, UserWorkload& u) {
+     [](Load& l, const Field& f, const MapReader&, WorkloadSpec& w) {
          const MapReader rr = map_reader(l.c, f, kRerequestKeys);
-         read_keys(l, rr, kRerequestKeys, u);
+         read_keys(l, rr, kRerequestKeys, w.users);
      }},
     {"hash_rate",
-     [](Load& l, const Field& f, const MapReader&, UserWorkload& u) { check_stamp_work(l, f, u); }},
+     [](Load& l, const Field& f, const MapReader&, WorkloadSpec& w) { check_stamp_work(l, f, w); }},
     {"renew_probability", [](Load& l, const Field& f, const MapReader&,
-                             UserWorkload& u) { get_probability(l.c, f, u.renew_probability); }},
+                             WorkloadSpec& w) { get_probability(l.c, f, w.users.renew_probability); }},
     {"renew_margin", [](Load& l, const Field& f, const MapReader&,
-                        UserWorkload& u) { get_duration(l.c, f, u.renew_margin); }},
+                        WorkloadSpec& w) { get_duration(l.c, f, w.users.renew_margin); }},
 }};
 
 using CloudWorkloadKey = Key<Load, CloudWorkload>;
@@ -142,7 +143,7 @@ constexpr std::array<WorkloadKey, 2> kWorkloadKeys{{
     {"users",
      [](Load& l, const Field& f, const MapReader&, WorkloadSpec& w) {
          const MapReader m = map_reader(l.c, f, kUserKeys);
-         read_keys(l, m, kUserKeys, w.users);
+         read_keys(l, m, kUserKeys, w);
      }},
     {"clouds",
      [](Load& l, const Field& f, const MapReader&, WorkloadSpec& w) {
