@@ -62,6 +62,10 @@ struct PoolConfig {
     bool reclaim = true;  // false: an expired code's unit is burned, not returned (§3)
 };
 
+// The chain id of the simulated chain (§1 replay protection): the GenesisConfig::chain_id
+// and txpool chain id the world gives its nodes, and what benches and tests sign for.
+inline constexpr std::uint64_t kSimulatedChainId = 61'777;
+
 struct GenesisConfig {
     std::uint64_t chain_id = 0;
     Address notary;

@@ -23,15 +23,7 @@ using detail::Source;
 // One line whatever the parts hold: control characters are escaped (docs/scenarios.md
 // "Checking and errors"; the messages already quote values with detail::quote).
 std::string ScenarioError::to_string() const {
-    std::string s = detail::escape(file);
-    if (line != 0) {
-        s += ':';
-        s += std::to_string(line);
-        if (column != 0) {
-            s += ':';
-            s += std::to_string(column);
-        }
-    }
+    std::string s = input::location(detail::escape(file), line, column);
     s += ": ";
     if (!key.empty()) {
         s += detail::escape(key);
@@ -39,6 +31,11 @@ std::string ScenarioError::to_string() const {
     }
     s += detail::escape(message);
     return s;
+}
+
+ScenarioError error_at(std::string file, const SourcePos& pos, std::string key, std::string message) {
+    return ScenarioError{pos.from_set ? std::string(kSetSource) : std::move(file), pos.line, pos.column,
+                         std::move(key), std::move(message)};
 }
 
 std::string_view default_scenario_text() { return detail::embedded_passport_yaml(); }

@@ -8,28 +8,6 @@
 
 namespace cl::sim::scenario {
 
-const char* to_string(TopologyKind kind) {
-    switch (kind) {
-        case TopologyKind::kRegions:
-            return "regions";
-        case TopologyKind::kRandomRegular:
-            return "random_regular";
-        case TopologyKind::kBarabasiAlbert:
-            return "barabasi_albert";
-        case TopologyKind::kErdosRenyi:
-            return "erdos_renyi";
-        case TopologyKind::kWattsStrogatz:
-            return "watts_strogatz";
-        case TopologyKind::kComplete:
-            return "complete";
-        case TopologyKind::kRing:
-            return "ring";
-        case TopologyKind::kFile:
-            return "file";
-    }
-    return "?";
-}
-
 net::NetworkConfig to_network_config(const Scenario& s) {
     net::NetworkConfig c;
     c.upload_bps = s.network.upload_bps;

@@ -34,6 +34,7 @@
 #include "protocol/state/config.hpp"
 #include "protocol/txpool/txpool.hpp"
 #include "sim/kernel/time.hpp"
+#include "sim/net/generators.hpp"
 #include "sim/net/network.hpp"
 #include "sim/scenario/units.hpp"
 #include "sim/world/config.hpp"
@@ -42,17 +43,9 @@ namespace cl::sim::scenario {
 
 // ---- network ----------------------------------------------------------------------------
 
-enum class TopologyKind : std::uint8_t {
-    kRegions,         // each node placed in a region, dials `degree` random peers (default)
-    kRandomRegular,   // every node has exactly `degree` links
-    kBarabasiAlbert,  // preferential attachment, `degree` = m links per new node
-    kErdosRenyi,      // every pair linked with `probability`
-    kWattsStrogatz,   // ring lattice of even `degree`, rewired with `probability`
-    kComplete,        // every pair linked
-    kRing,            // node i linked to i+1
-    kFile,            // GraphML or DOT file (`file`)
-};
-const char* to_string(TopologyKind kind);
+// The topology kinds are sim/net's (generators.hpp): every generator and `file`.
+using TopologyKind = net::TopologyKind;
+using net::to_string;
 
 struct TopologySpec {
     TopologyKind kind = TopologyKind::kRegions;

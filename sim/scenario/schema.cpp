@@ -90,8 +90,7 @@ bool is_name(std::string_view text) {
 
 void Checker::error(const Pos& p, std::string key, std::string message) {
     const int rank = p.source == Source::kFile ? 0 : 1;
-    add(rank, ScenarioError{p.source == Source::kFile ? file_ : std::string(kSetSource), p.line, p.column,
-                            std::move(key), std::move(message)});
+    add(rank, error_at(file_, source_pos(p), std::move(key), std::move(message)));
 }
 
 void Checker::error_in(std::string file, std::size_t line, std::size_t column, std::string key,

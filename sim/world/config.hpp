@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -148,12 +147,5 @@ struct WorldConfig {
     // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).
     bool started_together = false;
 };
-
-// Builds the regions topology for a world: validator i in its cloud's region, full nodes
-// placed by `full_region_weights` (equal when empty), every node dialling `degree` random
-// peers; link latency from the region matrix. Deterministic for a given stream.
-net::Topology make_world_topology(std::size_t validators, std::span<const std::uint16_t> validator_regions,
-                                  std::size_t full_nodes, std::span<const double> full_region_weights,
-                                  std::size_t degree, const net::RegionModel& model, RandomStream& rng);
 
 }  // namespace cl::sim::world

@@ -41,9 +41,8 @@ std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const
     if (t.kind == scenario::TopologyKind::kRegions) {
         std::vector<std::uint16_t> validator_regions;
         for (const auto& c : s.clouds) validator_regions.push_back(region_index(model, c.region));
-        std::vector<double> weights = model.node_share;
-        return make_world_topology(s.clouds.size(), validator_regions, s.network.full_nodes, weights,
-                                   t.degree, model, rng);
+        // Validators in their clouds' regions, full nodes by the dataset's node shares.
+        return net::regions_graph(n, t.degree, model, validator_regions, model.node_share, rng);
     }
     if (t.kind == scenario::TopologyKind::kFile) {
         // docs/scenarios.md: link_latency is the latency of links the file gives none (nor
@@ -61,25 +60,7 @@ std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const
         topo = std::move(*loaded);
     } else {
         net::TopologySpec spec;
-        switch (t.kind) {
-            case scenario::TopologyKind::kRandomRegular:
-                spec.kind = net::TopologyKind::kRandomRegular;
-                break;
-            case scenario::TopologyKind::kBarabasiAlbert:
-                spec.kind = net::TopologyKind::kBarabasiAlbert;
-                break;
-            case scenario::TopologyKind::kErdosRenyi:
-                spec.kind = net::TopologyKind::kErdosRenyi;
-                break;
-            case scenario::TopologyKind::kWattsStrogatz:
-                spec.kind = net::TopologyKind::kWattsStrogatz;
-                break;
-            case scenario::TopologyKind::kComplete:
-                spec.kind = net::TopologyKind::kComplete;
-                break;
-            default:
-                spec.kind = net::TopologyKind::kRing;
-        }
+        spec.kind = t.kind;
         spec.nodes = n;
         spec.degree = t.degree;
         spec.probability = t.probability;
@@ -250,9 +231,8 @@ std::expected<std::vector<clique::ForkChoiceRule>, WorldConfigError> fork_choice
 }  // namespace
 
 scenario::ScenarioError to_scenario_error(const Scenario& s, const WorldConfigError& e) {
-    std::string file = e.pos.from_set ? std::string(scenario::kSetSource)
-                                      : (s.source_file.empty() ? "scenario '" + s.name + "'" : s.source_file);
-    return scenario::ScenarioError{std::move(file), e.pos.line, e.pos.column, e.key, e.message};
+    return scenario::error_at(s.source_file.empty() ? "scenario '" + s.name + "'" : s.source_file, e.pos,
+                              e.key, e.message);
 }
 
 std::expected<void, WorldConfigError> check_world(const Scenario& s) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/net/generators.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/from_scenario.hpp"
 
@@ -311,6 +312,34 @@ TEST(FromScenario, DefaultsAreTheWorldsAndTheLedgers) {
     EXPECT_EQ(u.max_attempts, 3u);
     EXPECT_EQ(CpuCosts{}.admit_tx, micros(40));
     EXPECT_EQ(state::TtlConfig{}.max_renewals, 1u);
+}
+
+// One regions builder (issue 10): a scenario's `regions` topology is net::regions_graph
+// with the validators placed in their clouds' regions and full nodes by the dataset's
+// shares, drawn from the replication's "topology" stream.
+TEST(FromScenario, RegionsTopologyIsTheNetBuilderWithValidatorsPlaced) {
+    const auto s = scenario::load_default_scenario({{"network.full_nodes", "30"}});
+    ASSERT_TRUE(s.has_value());
+    const auto c = world_config(*s, 1);
+    ASSERT_TRUE(c.has_value());
+    const auto model =
+        net::load_region_model_text(scenario::embedded_regions_text(), "regions", s->network.regions.dataset);
+    ASSERT_TRUE(model.has_value());
+    std::vector<std::uint16_t> placed;
+    for (const auto& cloud : s->clouds) {
+        const auto it = std::find(model->regions.begin(), model->regions.end(), cloud.region);
+        placed.push_back(static_cast<std::uint16_t>(it - model->regions.begin()));
+    }
+    RandomStream rng = RandomStreams(s->seed, 1).stream("topology");
+    const net::Topology t = net::regions_graph(s->node_count(), s->network.topology.degree, *model, placed,
+                                               model->node_share, rng);
+    EXPECT_EQ(c->topology.node_regions(), t.node_regions());
+    ASSERT_EQ(c->topology.node_count(), t.node_count());
+    for (net::NodeId v = 0; v < t.node_count(); ++v) {
+        ASSERT_EQ(c->topology.degree(v), t.degree(v));
+        for (std::size_t i = 0; i < t.degree(v); ++i)
+            EXPECT_EQ(c->topology.neighbours(v)[i], t.neighbours(v)[i]);
+    }
 }
 
 }  // namespace

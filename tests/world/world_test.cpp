@@ -51,7 +51,7 @@ WorldConfig small_world(std::uint64_t seed, Duration duration = hours(1)) {
         c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {400, 400}});
     }
     RandomStream rng = RandomStreams(seed, 0).stream("topology");
-    c.topology = make_world_topology(4, validator_regions, 20, {}, 6, regions(), rng);
+    c.topology = net::regions_graph(24, 6, regions(), validator_regions, {}, rng);
     c.network.upload_bps = 100'000'000;
     c.network.latency = net::LatencyModel{net::JitterKind::kUniform, millis(5), 5.0};
     c.tiers = {state::Tier{"small", 2, 4, 50, 24}, state::Tier{"large", 16, 64, 500, 24}};
@@ -773,7 +773,7 @@ TEST(WorldClients, EachNodeAppliesItsOwnForkChoiceRule) {
     for (std::size_t i = 0; i < validator_regions.size(); ++i)
         c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {400}});
     RandomStream rng = RandomStreams(c.seed, 0).stream("topology");
-    c.topology = make_world_topology(6, validator_regions, 24, {}, 4, regions(), rng);
+    c.topology = net::regions_graph(30, 4, regions(), validator_regions, {}, rng);
     c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
     c.users.requests_per_second = 0.1;
     c.crashes.push_back(Crash{0, Time::at(seconds(1)), std::nullopt});

@@ -292,30 +292,9 @@ void check_topology(Load& l) {
         }
         return;
     }
+    // kRegions returned above, kFile before.
     net::TopologySpec spec;
-    switch (t.kind) {
-        case TopologyKind::kRandomRegular:
-            spec.kind = net::TopologyKind::kRandomRegular;
-            break;
-        case TopologyKind::kBarabasiAlbert:
-            spec.kind = net::TopologyKind::kBarabasiAlbert;
-            break;
-        case TopologyKind::kErdosRenyi:
-            spec.kind = net::TopologyKind::kErdosRenyi;
-            break;
-        case TopologyKind::kWattsStrogatz:
-            spec.kind = net::TopologyKind::kWattsStrogatz;
-            break;
-        case TopologyKind::kComplete:
-            spec.kind = net::TopologyKind::kComplete;
-            break;
-        case TopologyKind::kRing:
-            spec.kind = net::TopologyKind::kRing;
-            break;
-        case TopologyKind::kRegions:
-        case TopologyKind::kFile:
-            return;
-    }
+    spec.kind = t.kind;
     spec.nodes = nodes;
     spec.degree = t.degree;
     spec.probability = t.probability;
