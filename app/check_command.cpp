@@ -86,7 +86,7 @@ int run_check(std::span<const std::string> args, std::ostream& out, std::ostream
     out << path << ": ok: scenario '" << s.name << "', " << plural(s.clouds.size(), "cloud") << ", "
         << plural(s.network.full_nodes, "full node") << ", " << sc::to_string(s.network.topology.kind)
         << " topology, " << sc::format_duration(s.duration) << " at "
-        << sc::format_duration(s.consensus.period) << " blocks, seed " << s.seed << ", "
+        << sc::format_duration(sc::block_period(s)) << " blocks, seed " << s.seed << ", "
         << plural(s.replications, "replication") << ", " << plural(s.faults.size(), "fault") << "\n";
     return 0;
 }

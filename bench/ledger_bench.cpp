@@ -37,7 +37,7 @@ namespace cl::state {
 namespace {
 
 constexpr std::size_t kBlockTxs = 500;
-constexpr std::uint64_t kChainId = 61'777;
+constexpr std::uint64_t kChainId = state::kSimulatedChainId;
 constexpr std::uint64_t kBaseHeight = 1'000;
 
 std::size_t heap_in_use() { return mallinfo2().uordblks; }

@@ -45,7 +45,7 @@ struct TtlConfig {
     TtlKind kind = TtlKind::kFixed;
     std::uint64_t ttl_blocks = 5760;             // fixed, renewable: one day at 15 s
     std::vector<std::uint64_t> per_tier_blocks;  // per_tier: ttl of tier t
-    std::uint64_t max_renewals = 0;              // renewable
+    std::uint64_t max_renewals = 1;              // renewable (the default of scenarios)
     std::uint64_t base_ttl = 5760;               // adaptive
     std::uint64_t min_ttl = 240;                 // adaptive
     std::uint64_t exponent = 1;                  // adaptive: the k of (1 − utilisation)^k, 0 ≤ k ≤ 16
@@ -76,6 +76,10 @@ struct PoolConfig {
     bool reclaim = true;                 // false: an expired code's unit is burned, not returned (§3)
     std::optional<RefillConfig> refill;  // quotas that refill (off: the spec's fixed quotas)
 };
+
+// The chain id of the simulated chain (§1 replay protection): the GenesisConfig::chain_id
+// and txpool chain id the world gives its nodes, and what benches and tests sign for.
+inline constexpr std::uint64_t kSimulatedChainId = 61'777;
 
 struct GenesisConfig {
     std::uint64_t chain_id = 0;

@@ -42,6 +42,11 @@ std::string quote(std::string_view text);
 // what an error's to_string() applies so that every error is one line.
 std::string escape(std::string_view text);
 
+// Where an error is, as every input error of sim/ names it: `FILE:LINE:COLUMN`,
+// `FILE:LINE` when column is 0, `FILE` when line is 0 (lines and columns 1-based). The one
+// formatter of positions: net::InputError and scenario::ScenarioError both use it.
+std::string location(std::string_view file, std::size_t line, std::size_t column);
+
 struct BadText {
     std::size_t line = 1;    // 1-based
     std::size_t column = 1;  // 1-based, in bytes of the line (as yaml-cpp counts columns)

@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <string>
 
+#include "sim/input/text_file.hpp"
+
 namespace cl::sim::net {
 
 enum class [[nodiscard]] InputErrorKind{
@@ -34,18 +36,9 @@ struct InputError {
     std::size_t column = 0;  // 1-based, in characters (UTF-8 code points); 0 when unknown
     std::string message;
 
-    // "file:line:column: message", "file:line: message" or "file: message".
-    // Appended piecewise: GCC 12 at -O3 misreads `":" + std::to_string(n)` (-Wrestrict).
+    // "file:line:column: message", "file:line: message" or "file: message" (input::location).
     std::string to_string() const {
-        std::string s = file;
-        if (line != 0) {
-            s += ':';
-            s += std::to_string(line);
-            if (column != 0) {
-                s += ':';
-                s += std::to_string(column);
-            }
-        }
+        std::string s = input::location(file, line, column);
         s += ": ";
         s += message;
         return s;
@@ -72,6 +65,7 @@ enum class [[nodiscard]] ConfigErrorCode{
     kOddStubCount,           // random regular: n·d is even
     kOddLatticeDegree,       // Watts–Strogatz: k is even
     kBadRegionModel,         // a region model is consistent (sizes, non-negative values, shares)
+    kNotGenerated,           // make_topology: TopologyKind::kFile is loaded (load_topology), not generated
 };
 
 struct ConfigError {

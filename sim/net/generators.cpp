@@ -220,45 +220,71 @@ Topology watts_strogatz_graph(std::size_t n, std::size_t k, double beta, RandomS
     return from_sets(adj, link);
 }
 
-Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, RandomStream& rng,
-                       LinkParams link) {
-    CL_ASSERT(n >= 1 && n < kMaxGeneratedNodes && validate(model).has_value());
-    const std::size_t r = model.regions.size();
-    std::vector<std::uint16_t> region(n);
-    std::optional<WeightedChoice> choice;
-    if (!model.node_share.empty()) choice = WeightedChoice::from_weights(model.node_share);
-    for (std::size_t i = 0; i < n; ++i) {
-        region[i] = static_cast<std::uint16_t>(choice ? choice->pick(rng) : i % r);
-    }
-    AdjacencySets adj(n);
-    const std::size_t want = std::min(d, n - 1);
-    for (std::size_t i = 0; i < n; ++i) {
-        std::size_t dialled = 0;
-        while (dialled < want && adj.sets[i].size() < n - 1) {
-            const std::size_t j = pick(rng, n);
-            if (j == i || adj.linked(i, j)) continue;
-            adj.link(i, j);
-            ++dialled;
-        }
-    }
+Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model,
+                       std::span<const std::uint16_t> placed, std::span<const double> weights,
+                       RandomStream& rng, LinkParams link) {
+    CL_ASSERT(n >= 1 && placed.size() <= n && !model.regions.empty());
+    std::vector<std::uint16_t> region(placed.begin(), placed.end());
+    std::vector<double> equal(model.regions.size(), 1.0);
+    const auto choice =
+        WeightedChoice::from_weights(weights.empty() ? std::span<const double>(equal) : weights);
+    CL_ASSERT(choice.has_value());
+    for (std::size_t i = placed.size(); i < n; ++i)
+        region.push_back(static_cast<std::uint16_t>(choice->pick(rng)));
+    for (std::uint16_t r : region) CL_ASSERT(r < model.regions.size());
+
+    std::vector<std::vector<NodeId>> adjacent(n);
     std::vector<Edge> edges;
+    const std::size_t want = std::min(d, n - 1);
     for (std::size_t a = 0; a < n; ++a) {
-        for (const NodeId b : adj.sets[a]) {
-            if (a < b) {
-                LinkParams p = link;
-                p.latency = model.one_way_latency[region[a]][region[b]];
-                edges.push_back({node_id(a), b, p});
-            }
+        std::size_t attempts = 0;
+        while (adjacent[a].size() < want && attempts++ < 64 * (want + 1)) {
+            const auto b = node_id(pick(rng, n));
+            if (b == a || std::find(adjacent[a].begin(), adjacent[a].end(), b) != adjacent[a].end()) continue;
+            adjacent[a].push_back(b);
+            adjacent[b].push_back(node_id(a));
+            LinkParams p = link;
+            p.latency = model.one_way_latency[region[a]][region[b]];
+            edges.push_back(Edge{node_id(a), b, p});
         }
     }
     Topology t = Topology::from_edges(n, edges);
-    if (!model.upload_bps.empty()) {
-        std::vector<std::uint64_t> upload(n);
-        for (std::size_t i = 0; i < n; ++i) upload[i] = model.upload_bps[region[i]];
-        t.set_node_upload_bps(std::move(upload));
-    }
     t.set_regions(model.regions, std::move(region));
     return t;
+}
+
+Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, RandomStream& rng,
+                       LinkParams link) {
+    CL_ASSERT(n >= 1 && n < kMaxGeneratedNodes && validate(model).has_value());
+    Topology t = regions_graph(n, d, model, {}, model.node_share, rng, link);
+    if (!model.upload_bps.empty()) {
+        std::vector<std::uint64_t> upload(n);
+        for (std::size_t i = 0; i < n; ++i) upload[i] = model.upload_bps[t.node_regions()[i]];
+        t.set_node_upload_bps(std::move(upload));
+    }
+    return t;
+}
+
+const char* to_string(TopologyKind kind) {
+    switch (kind) {
+        case TopologyKind::kRegions:
+            return "regions";
+        case TopologyKind::kRandomRegular:
+            return "random_regular";
+        case TopologyKind::kBarabasiAlbert:
+            return "barabasi_albert";
+        case TopologyKind::kErdosRenyi:
+            return "erdos_renyi";
+        case TopologyKind::kWattsStrogatz:
+            return "watts_strogatz";
+        case TopologyKind::kComplete:
+            return "complete";
+        case TopologyKind::kRing:
+            return "ring";
+        case TopologyKind::kFile:
+            return "file";
+    }
+    return "?";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -380,6 +406,9 @@ std::expected<void, ConfigError> validate(const TopologySpec& spec) {
                 return spec_error(ConfigErrorCode::kBadRegionModel, "regions", "no region model given");
             }
             return validate(*spec.regions);
+        case TopologyKind::kFile:
+            return spec_error(ConfigErrorCode::kNotGenerated, "kind",
+                              "a file topology is loaded (load_topology), not generated");
     }
     return {};
 }
@@ -401,6 +430,8 @@ std::expected<Topology, ConfigError> make_topology(const TopologySpec& spec, Ran
             return watts_strogatz_graph(spec.nodes, spec.degree, spec.probability, rng, spec.link);
         case TopologyKind::kRegions:
             return regions_graph(spec.nodes, spec.degree, *spec.regions, rng, spec.link);
+        case TopologyKind::kFile:
+            break;  // refused by validate()
     }
     CL_ASSERT(false);  // every kind is handled above
     return Topology{};

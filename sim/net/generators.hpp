@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,13 +74,24 @@ std::expected<RegionModel, InputError> load_region_model(const std::string& path
 std::expected<RegionModel, InputError> load_region_model_text(std::string_view text, const std::string& name,
                                                               std::string_view dataset);
 
-// Regions topology: each node is placed in a region (drawn by the model's node shares,
-// or round-robin when it has none), then dials `d` distinct random peers it is not yet
-// linked to (as an Ethereum node fills its outbound slots), so every node has degree
-// >= min(d, n-1). A link's latency is the region matrix entry [region(a)][region(b)];
-// bandwidth_bps comes from `link`. Node regions, region names and (when the model has
-// them) per-node upload bandwidths are recorded on the Topology.
-// REQUIRES: model has at least one region; n >= 1.
+// Regions topology — the one builder of it (make_topology's kRegions, and the world for
+// a scenario's `regions` kind). Nodes [0, placed.size()) are in the regions `placed`
+// gives (a world's validators, in their clouds' regions); each other node, in order, is
+// placed by a draw from `weights` (one per region; empty: equal). Then node by node, each
+// dials uniformly random peers it is not yet linked to until it is linked to min(d, n-1)
+// nodes (as an Ethereum node fills its outbound slots; at most 64·(min(d, n-1)+1) draws
+// per node). Links in the order dialled; a link's latency is the region matrix entry
+// [region(a)][region(b)], its bandwidth_bps `link`'s. Node regions and region names are
+// recorded on the Topology.
+// REQUIRES: n >= max(1, placed.size()); model has at least one region and every entry of
+// `placed` is one of them; weights empty or a valid WeightedChoice over the regions.
+Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model,
+                       std::span<const std::uint16_t> placed, std::span<const double> weights,
+                       RandomStream& rng, LinkParams link = {});
+
+// The same with no placed nodes, every node drawn by the model's node shares, and the
+// per-node upload bandwidths of the model's regions when it has them.
+// REQUIRES: a valid model (validate); 1 <= n < kMaxGeneratedNodes.
 Topology regions_graph(std::size_t n, std::size_t d, const RegionModel& model, RandomStream& rng,
                        LinkParams link = {});
 
@@ -93,7 +105,10 @@ enum class TopologyKind : std::uint8_t {
     kBarabasiAlbert,  // nodes, degree = m
     kWattsStrogatz,   // nodes, degree = k, probability = beta
     kRegions,         // nodes, degree = d, regions
+    kFile,            // a GraphML or DOT file (import.hpp load_topology), not generated
 };
+// The kind's name in scenarios ("regions", "random_regular", ..., "file").
+const char* to_string(TopologyKind kind);
 
 struct TopologySpec {
     TopologyKind kind = TopologyKind::kRandomRegular;

@@ -54,6 +54,11 @@ struct ScenarioError {
     std::string to_string() const;
 };
 
+// The error at `pos` of the scenario file `file`: FILE is `--set` for a value from an
+// override (pos.from_set). What the loader reports, and what sim/world reports for a
+// value it finds wrong once the world is built (to_scenario_error).
+ScenarioError error_at(std::string file, const SourcePos& pos, std::string key, std::string message);
+
 // REQUIRES: nothing; any text is accepted and judged.
 std::expected<Scenario, std::vector<ScenarioError>> load_scenario(std::string_view text, std::string filename,
                                                                   const std::vector<Override>& sets = {});

@@ -8,84 +8,6 @@
 
 namespace cl::sim::scenario {
 
-const char* to_string(TopologyKind kind) {
-    switch (kind) {
-        case TopologyKind::kRegions:
-            return "regions";
-        case TopologyKind::kRandomRegular:
-            return "random_regular";
-        case TopologyKind::kBarabasiAlbert:
-            return "barabasi_albert";
-        case TopologyKind::kErdosRenyi:
-            return "erdos_renyi";
-        case TopologyKind::kWattsStrogatz:
-            return "watts_strogatz";
-        case TopologyKind::kComplete:
-            return "complete";
-        case TopologyKind::kRing:
-            return "ring";
-        case TopologyKind::kFile:
-            return "file";
-    }
-    return "?";
-}
-
-clique::Config to_clique_config(const Scenario& s) {
-    clique::Config c;
-    c.period = static_cast<std::uint64_t>(s.consensus.period / seconds(1));
-    c.epoch = s.consensus.epoch;
-    c.fork_choice = s.consensus.fork_choice;
-    c.rule3 = s.consensus.rule3;
-    c.out_of_turn_delay = s.consensus.out_of_turn_delay;
-    return c;
-}
-
-txpool::Config to_txpool_config(const Scenario& s) {
-    const TxpoolSpec& t = s.txpool;
-    txpool::Config c;
-    c.chain_id.reset();
-    auto size = [](const std::optional<std::uint64_t>& v) -> std::optional<std::size_t> {
-        if (!v) return std::nullopt;
-        return static_cast<std::size_t>(*v);
-    };
-    c.account_slots = size(t.account_slots);
-    c.global_slots = size(t.global_slots);
-    c.account_queue = size(t.account_queue);
-    c.global_queue = size(t.global_queue);
-    c.lifetime.reset();
-    if (t.lifetime) c.lifetime = t.lifetime->to_chrono();
-    c.rate_limit.reset();
-    if (t.burst && t.refill) c.rate_limit = txpool::RateLimit{*t.burst, t.refill->to_chrono()};
-    c.exempt_members = t.exempt_members;
-    c.stamp_bits.reset();
-    if (t.stamp_bits) c.stamp_bits = static_cast<unsigned>(*t.stamp_bits);
-    std::optional<std::uint64_t> cap = t.max_txs_per_block;
-    if (s.pool.max_txs_per_block)
-        cap = cap ? std::min(*cap, *s.pool.max_txs_per_block) : *s.pool.max_txs_per_block;
-    c.max_txs_per_block = size(cap);
-    return c;
-}
-
-state::PoolConfig to_pool_config(const Scenario& s) {
-    const PoolSpec& p = s.pool;
-    state::PoolConfig c;
-    c.ttl.kind = p.ttl.policy;
-    c.ttl.ttl_blocks = p.ttl.ttl_blocks;
-    c.ttl.per_tier_blocks = p.ttl.per_tier_blocks;
-    c.ttl.max_renewals = p.ttl.max_renewals;
-    c.ttl.base_ttl = p.ttl.base_ttl;
-    c.ttl.min_ttl = p.ttl.min_ttl;
-    c.ttl.exponent = p.ttl.exponent;
-    c.per_user_live = p.per_user_live;
-    c.per_user_lifetime = p.per_user_lifetime;
-    c.per_block_issue_cap = p.per_block_issue_cap;
-    c.max_txs_per_block = p.max_txs_per_block;
-    c.max_transfers = p.max_transfers;
-    c.reward_per_redeem = p.reward_per_redeem;
-    c.reclaim = p.reclaim;
-    return c;
-}
-
 net::NetworkConfig to_network_config(const Scenario& s) {
     net::NetworkConfig c;
     c.upload_bps = s.network.upload_bps;
@@ -97,7 +19,7 @@ net::NetworkConfig to_network_config(const Scenario& s) {
 
 std::vector<double> arrival_rates_per_second(const Scenario& s) {
     const auto& names = s.network.regions.names;
-    const UserWorkload& u = s.workload.users;
+    const UserArrivals& u = s.workload.arrivals;
     std::vector<double> rates(names.size(), 0.0);
     if (!u.per_region.empty()) {
         for (const RegionRate& rr : u.per_region) {

@@ -16,6 +16,12 @@
 //   - tier_mix and per_tier_ttl are indexed like pool.tiers; probabilities are in [0, 1].
 // A default-constructed Scenario is NOT valid (it has no clouds); use the loader.
 //
+// One set of config types: where the protocol or the world has a config struct, the
+// scenario holds it as it is (clique::Config, state::PoolConfig with its TtlConfig,
+// txpool::Config, world::CpuCosts, world::UserWorkload, world::CloudWorkload), with the
+// defaults written there; what only a scenario has (names, regions as written,
+// selectors, source positions, arrivals per region) is declared here.
+//
 // Plain value types: copyable, no shared state, thread-safe to read.
 #pragma once
 
@@ -28,24 +34,18 @@
 #include "protocol/state/config.hpp"
 #include "protocol/txpool/txpool.hpp"
 #include "sim/kernel/time.hpp"
+#include "sim/net/generators.hpp"
 #include "sim/net/network.hpp"
 #include "sim/scenario/units.hpp"
+#include "sim/world/config.hpp"
 
 namespace cl::sim::scenario {
 
 // ---- network ----------------------------------------------------------------------------
 
-enum class TopologyKind : std::uint8_t {
-    kRegions,         // each node placed in a region, dials `degree` random peers (default)
-    kRandomRegular,   // every node has exactly `degree` links
-    kBarabasiAlbert,  // preferential attachment, `degree` = m links per new node
-    kErdosRenyi,      // every pair linked with `probability`
-    kWattsStrogatz,   // ring lattice of even `degree`, rewired with `probability`
-    kComplete,        // every pair linked
-    kRing,            // node i linked to i+1
-    kFile,            // GraphML or DOT file (`file`)
-};
-const char* to_string(TopologyKind kind);
+// The topology kinds are sim/net's (generators.hpp): every generator and `file`.
+using TopologyKind = net::TopologyKind;
+using net::to_string;
 
 struct TopologySpec {
     TopologyKind kind = TopologyKind::kRegions;
@@ -85,44 +85,19 @@ struct CloudSpec {
     std::optional<clique::ForkChoiceRule> fork_choice;
 };
 
-struct ConsensusSpec {
-    Duration period = seconds(15);  // whole seconds, >= 1 s (header timestamps are seconds)
-    std::uint64_t epoch = clique::kDefaultEpoch;
-    clique::ForkChoiceRule fork_choice = clique::ForkChoiceRule::kEip3436;
-    clique::Rule3Direction rule3 = clique::Rule3Direction::kSmallest;
-    clique::OutOfTurnDelay out_of_turn_delay = clique::OutOfTurnDelay::kGeth;
-};
-
-// Simulated CPU time charged per operation (DESIGN.md §5: modelled, not measured).
-struct CpuSpec {
-    Duration verify_header = micros(60);  // seal recovery (secp256k1 ≈ 31 µs) + hashing + rules
-    Duration verify_tx = micros(40);      // signature recovery + admission
-    Duration execute_tx = micros(20);     // contract execution + state update
-};
+// consensus: Clique's own settings (period in whole seconds, >= 1 in a scenario).
+using ConsensusSpec = clique::Config;
+// cpu: the world's CPU costs (key verify_tx is CpuCosts::admit_tx).
+using world::CpuCosts;
 
 // ---- pool and txpool --------------------------------------------------------------------
 
-struct TtlSpec {
-    state::TtlKind policy = state::TtlKind::kFixed;
-    std::uint64_t ttl_blocks = 5760;             // fixed, renewable; default one day at 15 s
-    std::vector<std::uint64_t> per_tier_blocks;  // per_tier: one per tier (ttl_blocks where unset)
-    std::uint64_t max_renewals = 1;              // renewable
-    std::uint64_t base_ttl = 5760;               // adaptive
-    std::uint64_t min_ttl = 240;                 // adaptive
-    std::uint64_t exponent = 1;                  // adaptive, 0..16
-};
-
-struct PoolSpec {
+// pool: the ledger's pool rules (state::PoolConfig, its `ttl` the TtlConfig; key
+// ttl.policy is TtlConfig::kind, ttl.per_tier fills per_tier_blocks, one per tier) and the
+// tiers and quotas a scenario gives the genesis.
+struct PoolSpec : state::PoolConfig {
     std::vector<state::Tier> tiers;      // the loader fills the three default tiers when absent
     std::uint64_t default_quota = 1000;  // quota of a tier a cloud does not list
-    TtlSpec ttl;
-    std::optional<std::uint64_t> per_user_live = 3;
-    std::optional<std::uint64_t> per_user_lifetime;
-    std::optional<std::uint64_t> per_block_issue_cap;
-    std::optional<std::uint64_t> max_txs_per_block;  // consensus: larger blocks are invalid
-    std::uint64_t max_transfers = 1;
-    std::uint64_t reward_per_redeem = 1;
-    bool reclaim = true;
 };
 
 // The largest txpool.stamp_bits a scenario with users may set: simulated users compute
@@ -130,19 +105,10 @@ struct PoolSpec {
 // each on the machine running the simulation), so 24 bits already cost seconds per request.
 inline constexpr std::uint64_t kMaxUserStampBits = 24;
 
-// Node policy (docs/txpool.md); nullopt = off.
-struct TxpoolSpec {
-    std::optional<std::uint64_t> account_slots = 16;
-    std::optional<std::uint64_t> global_slots = 5120;
-    std::optional<std::uint64_t> account_queue = 64;
-    std::optional<std::uint64_t> global_queue = 1024;
-    std::optional<Duration> lifetime = hours(3);
-    std::optional<std::uint64_t> burst = 5;          // token bucket; off (either) = no bucket
-    std::optional<Duration> refill = seconds(60);    // one token per `refill`
-    std::optional<std::uint64_t> stamp_bits;         // 0..64
-    std::optional<std::uint64_t> max_txs_per_block;  // sealer's selection cap
-    bool exempt_members = true;                      // member clouds' operators skip the bucket
-};
+// txpool: node policy (docs/txpool.md), txpool::Config as written (keys burst and refill
+// make its rate_limit: off when either is off; chain_id is left off, the world sets it;
+// max_txs_per_block is the key's value, the world caps it by pool.max_txs_per_block).
+using TxpoolSpec = txpool::Config;
 
 // ---- workload ---------------------------------------------------------------------------
 
@@ -151,34 +117,25 @@ struct RegionRate {
     Rate rate;
 };
 
-struct UserWorkload {
-    // Arrivals of new users, a Poisson process per region. Either `per_region` is
-    // non-empty (explicit rates), or `total` is split by `region_weights` (one weight per
-    // entry of network.regions.names; all equal by default).
-    Rate total = Rate{1, seconds(1)};
+// Arrivals of new users as written (workload.users.arrival_rate, region_weights), a
+// Poisson process per region. Either `per_region` is non-empty (explicit rates), or
+// `total` is split by `region_weights` (one weight per entry of network.regions.names; all
+// equal by default). world_config() turns them into UserWorkload::requests_per_second and
+// region_weights (arrival_rates_per_second()).
+struct UserArrivals {
+    Rate total = Rate{1, seconds(1)};  // world::UserWorkload::requests_per_second's default
     std::vector<double> region_weights;
     std::vector<RegionRate> per_region;
-    std::vector<double> tier_mix;           // one weight per tier, not all 0
-    double transfer_probability = 0.05;     // a served user transfers the code once
-    double redeem_probability = 0.9;        // a served user presents the code to a cloud
-    double double_present_probability = 0;  // ... and to a second cloud at once (an attack)
-    Duration redeem_delay = minutes(30);    // mean time from issue to presenting it
-    double rerequest_probability = 0.5;     // a refused user asks again ...
-    Duration rerequest_delay = minutes(5);  // ... after this mean delay ...
-    std::uint64_t max_attempts = 3;         // ... at most this many requests in all
-    // Stamp hashes a user's device computes per unit time (txpool.stamp_bits), > 0.
-    Rate hash_rate = Rate{1'000'000, seconds(1)};
-    double renew_probability = 0;         // renewable TTL: a holder renews before expiry ...
-    Duration renew_margin = minutes(30);  // ... when the expiry is this close
 };
 
-struct CloudWorkload {
-    Duration screening_delay = seconds(30);  // mean time to screen a user
-    double pass_probability = 0.95;
-    std::uint64_t confirmations = 6;  // k: a code counts once its block has k confirmations
-};
+using world::CloudWorkload;
+using world::UserWorkload;
 
+// workload: what users and clouds do. `users` is the world's UserWorkload as the keys
+// set it (tier_mix one weight per tier; requests_per_second and region_weights unused:
+// see `arrivals`).
 struct WorkloadSpec {
+    UserArrivals arrivals;
     UserWorkload users;
     CloudWorkload clouds;
 };
@@ -268,7 +225,7 @@ struct Scenario {
     std::vector<CloudSpec> clouds;
     ConsensusSpec consensus;
     std::vector<ClientAssignment> clients;  // consensus.clients
-    CpuSpec cpu;
+    CpuCosts cpu;
     PoolSpec pool;
     TxpoolSpec txpool;
     WorkloadSpec workload;
@@ -283,14 +240,13 @@ struct Scenario {
     std::size_t node_count() const { return clouds.size() + network.full_nodes; }
 };
 
+// consensus.period as a duration.
+inline Duration block_period(const Scenario& s) {
+    return seconds(static_cast<std::int64_t>(s.consensus.period));
+}
+
 // ---- conversions to the engines' configurations ------------------------------------------
 
-clique::Config to_clique_config(const Scenario& s);
-// select() cap = min(txpool.max_txs_per_block, pool.max_txs_per_block) so a sealer never
-// builds a block the pool rule would reject. chain_id is left off (the builder sets it).
-txpool::Config to_txpool_config(const Scenario& s);
-// Pool rules for GenesisConfig::pool.
-state::PoolConfig to_pool_config(const Scenario& s);
 // NetworkConfig for sim/net (upload_bps, latency, loss, reordering).
 net::NetworkConfig to_network_config(const Scenario& s);
 // Arrival rate of new users per region, per second, in network.regions.names order

@@ -2,11 +2,14 @@
 // run — topology, network, faults, clouds, ledger rules, node policy, CPU costs and
 // workloads. sim/world/from_scenario.hpp builds it from a scenario; tests build it in code.
 // Plain value types: copyable, no shared state.
+//
+// Header-only (library sim_world_config, below sim/scenario): a scenario holds CpuCosts,
+// UserWorkload and CloudWorkload as they are, so their defaults here are the defaults of
+// a scenario too (docs/scenarios.md "Reference" lists them; keep both in step).
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -21,10 +24,12 @@
 
 namespace cl::sim::world {
 
+// Simulated CPU time charged per operation (DESIGN.md §5: modelled, not measured);
+// scenario keys cpu.verify_header, cpu.execute_tx, cpu.verify_tx.
 struct CpuCosts {
-    Duration verify_header = micros(60);  // seal recovery + checks, per block header
+    Duration verify_header = micros(60);  // seal recovery (secp256k1 ≈ 31 µs) + hashing + rules, per header
     Duration execute_tx = micros(20);     // per transaction of an executed block
-    Duration admit_tx = micros(55);       // per transaction checked for admission (sender recovery)
+    Duration admit_tx = micros(40);       // per transaction checked for admission (sender recovery)
 };
 
 struct CloudSpec {
@@ -39,16 +44,19 @@ struct CloudSpec {
 // for the user (a success: the code is confirmed; a failure: the request was refused). A
 // transaction the node's txpool refuses is refused at once.
 struct UserWorkload {
-    double requests_per_second = 0.5;            // Poisson arrivals of new users, all regions together
+    // Poisson arrivals of new users, all regions together. A scenario writes its arrivals
+    // as scenario::UserArrivals (per region as written); world_config() derives this and
+    // region_weights from them.
+    double requests_per_second = 1.0;
     std::vector<double> region_weights;          // per region; empty: proportional to full nodes
     std::vector<double> tier_mix;                // per tier; empty: uniform
-    double transfer_probability = 0;             // a user with a confirmed code gives it to a new user
-    double redeem_probability = 1.0;             // a holder of a confirmed code presents it to a cloud
+    double transfer_probability = 0.05;          // a user with a confirmed code gives it to a new user
+    double redeem_probability = 0.9;             // a holder of a confirmed code presents it to a cloud
     double double_present_probability = 0;       // ... and also to a second cloud at once (an attack)
-    Duration redeem_delay_mean = seconds(120);   // mean, from holding a confirmed code to presenting it
-    double rerequest_probability = 0;            // a refused user asks again ...
+    Duration redeem_delay_mean = minutes(30);    // mean, from holding a confirmed code to presenting it
+    double rerequest_probability = 0.5;          // a refused user asks again ...
     Duration rerequest_delay_mean = minutes(5);  // ... after an exponential delay of this mean ...
-    std::uint64_t max_attempts = 1;              // ... making at most this many requests in all
+    std::uint64_t max_attempts = 3;              // ... making at most this many requests in all
     // With txpool.stamp_bits set, a user computes the request's hashcash stamp (the real
     // search, txpool::find_stamp) before sending it, and is charged the hashes the search
     // took at this many per second: it sends ceil(hashes · 1e9 / hash_rate) ns later.
@@ -139,12 +147,5 @@ struct WorldConfig {
     // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).
     bool started_together = false;
 };
-
-// Builds the regions topology for a world: validator i in its cloud's region, full nodes
-// placed by `full_region_weights` (equal when empty), every node dialling `degree` random
-// peers; link latency from the region matrix. Deterministic for a given stream.
-net::Topology make_world_topology(std::size_t validators, std::span<const std::uint16_t> validator_regions,
-                                  std::size_t full_nodes, std::span<const double> full_region_weights,
-                                  std::size_t degree, const net::RegionModel& model, RandomStream& rng);
 
 }  // namespace cl::sim::world

@@ -41,9 +41,8 @@ std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const
     if (t.kind == scenario::TopologyKind::kRegions) {
         std::vector<std::uint16_t> validator_regions;
         for (const auto& c : s.clouds) validator_regions.push_back(region_index(model, c.region));
-        std::vector<double> weights = model.node_share;
-        return make_world_topology(s.clouds.size(), validator_regions, s.network.full_nodes, weights,
-                                   t.degree, model, rng);
+        // Validators in their clouds' regions, full nodes by the dataset's node shares.
+        return net::regions_graph(n, t.degree, model, validator_regions, model.node_share, rng);
     }
     if (t.kind == scenario::TopologyKind::kFile) {
         // docs/scenarios.md: link_latency is the latency of links the file gives none (nor
@@ -61,25 +60,7 @@ std::expected<net::Topology, WorldConfigError> topology(const Scenario& s, const
         topo = std::move(*loaded);
     } else {
         net::TopologySpec spec;
-        switch (t.kind) {
-            case scenario::TopologyKind::kRandomRegular:
-                spec.kind = net::TopologyKind::kRandomRegular;
-                break;
-            case scenario::TopologyKind::kBarabasiAlbert:
-                spec.kind = net::TopologyKind::kBarabasiAlbert;
-                break;
-            case scenario::TopologyKind::kErdosRenyi:
-                spec.kind = net::TopologyKind::kErdosRenyi;
-                break;
-            case scenario::TopologyKind::kWattsStrogatz:
-                spec.kind = net::TopologyKind::kWattsStrogatz;
-                break;
-            case scenario::TopologyKind::kComplete:
-                spec.kind = net::TopologyKind::kComplete;
-                break;
-            default:
-                spec.kind = net::TopologyKind::kRing;
-        }
+        spec.kind = t.kind;
         spec.nodes = n;
         spec.degree = t.degree;
         spec.probability = t.probability;
@@ -250,9 +231,8 @@ std::expected<std::vector<clique::ForkChoiceRule>, WorldConfigError> fork_choice
 }  // namespace
 
 scenario::ScenarioError to_scenario_error(const Scenario& s, const WorldConfigError& e) {
-    std::string file = e.pos.from_set ? std::string(scenario::kSetSource)
-                                      : (s.source_file.empty() ? "scenario '" + s.name + "'" : s.source_file);
-    return scenario::ScenarioError{std::move(file), e.pos.line, e.pos.column, e.key, e.message};
+    return scenario::error_at(s.source_file.empty() ? "scenario '" + s.name + "'" : s.source_file, e.pos,
+                              e.key, e.message);
 }
 
 std::expected<void, WorldConfigError> check_world(const Scenario& s) {
@@ -352,32 +332,29 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     for (const auto& cloud : s.clouds)
         c.clouds.push_back(CloudSpec{cloud.name, region_index(*model, cloud.region), cloud.quotas});
     c.tiers = s.pool.tiers;
-    c.pool = scenario::to_pool_config(s);
-    c.clique = scenario::to_clique_config(s);
-    c.txpool = scenario::to_txpool_config(s);
-    c.cpu = CpuCosts{s.cpu.verify_header, s.cpu.execute_tx, s.cpu.verify_tx};
+    // The scenario holds the engines' own config types (scenario.hpp): copied as they are.
+    c.pool = s.pool;  // its state::PoolConfig part
+    c.clique = s.consensus;
+    c.txpool = s.txpool;
+    // The sealer's select() cap: min(txpool.max_txs_per_block, pool.max_txs_per_block), so
+    // a sealer never builds a block the pool rule would reject.
+    if (s.pool.max_txs_per_block) {
+        const auto pool_cap = static_cast<std::size_t>(*s.pool.max_txs_per_block);
+        c.txpool.max_txs_per_block =
+            c.txpool.max_txs_per_block ? std::min(*c.txpool.max_txs_per_block, pool_cap) : pool_cap;
+    }
+    c.cpu = s.cpu;
 
+    c.users = s.workload.users;
     const std::vector<double> rates = scenario::arrival_rates_per_second(s);
     double total = 0;
     for (double r : rates) total += r;
     c.users.requests_per_second = total;
+    c.users.region_weights.clear();
     if (c.topology.region_names().size() == rates.size()) {
         c.users.region_weights = rates;
     }
-    c.users.tier_mix = s.workload.users.tier_mix;
-    c.users.transfer_probability = s.workload.users.transfer_probability;
-    c.users.redeem_delay_mean = s.workload.users.redeem_delay;
-    c.users.redeem_probability = s.workload.users.redeem_probability;
-    c.users.double_present_probability = s.workload.users.double_present_probability;
-    c.users.rerequest_probability = s.workload.users.rerequest_probability;
-    c.users.rerequest_delay_mean = s.workload.users.rerequest_delay;
-    c.users.max_attempts = s.workload.users.max_attempts;
-    c.users.hash_rate = s.workload.users.hash_rate.per_second();
-    c.users.renew_probability = s.workload.users.renew_probability;
-    c.users.renew_margin = s.workload.users.renew_margin;
-    c.cloud_behaviour.screening_delay = s.workload.clouds.screening_delay;
-    c.cloud_behaviour.pass_probability = s.workload.clouds.pass_probability;
-    c.cloud_behaviour.confirmations = s.workload.clouds.confirmations;
+    c.cloud_behaviour = s.workload.clouds;
     c.sample_interval = s.outputs.sample_interval;
     return c;
 }

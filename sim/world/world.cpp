@@ -36,7 +36,7 @@ struct Host {
     bool up = true;
 };
 
-constexpr std::uint64_t kChainId = 61'777;
+constexpr std::uint64_t kChainId = state::kSimulatedChainId;
 
 // The genesis of the world's chain: keys derived from the seed, one cloud per CloudSpec.
 state::GenesisConfig genesis_config(const WorldConfig& config, std::vector<PrivateKey>& validator_keys,

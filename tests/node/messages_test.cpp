@@ -6,6 +6,7 @@
 #include "protocol/core/secp256k1.hpp"
 #include "protocol/node/messages.hpp"
 #include "protocol/state/call.hpp"
+#include "protocol/state/config.hpp"
 
 namespace cl::node {
 namespace {
@@ -16,7 +17,7 @@ void append_raw(Bytes& out, const Bytes& rlp) { out.insert(out.end(), rlp.begin(
 
 TxRef signed_request(std::uint64_t nonce) {
     Transaction t;
-    t.chain_id = 61'777;
+    t.chain_id = state::kSimulatedChainId;
     t.nonce = nonce;
     const state::Call call = state::RequestCall{0, {}};
     t.to = state::contract_of(call);
@@ -105,7 +106,7 @@ TEST(WireSize, EveryMessageIsItsEthRlpPlusTheFrame) {
 TEST(WireSize, ConnectionMessagesAreTheirDevp2pAndEthRlpPlusTheFrame) {
     const BlockRef b = sample_block(0);
     for (std::uint64_t td : {1ULL, 127ULL, 128ULL, 599ULL, 1ULL << 40}) {
-        for (std::uint64_t network : {1ULL, 61'777ULL}) {
+        for (std::uint64_t network : {std::uint64_t{1}, state::kSimulatedChainId}) {
             Bytes m;
             const std::size_t l = rlp::begin_list(m);
             rlp::append_uint(m, 66);

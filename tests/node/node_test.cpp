@@ -23,7 +23,7 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-constexpr std::uint64_t kChainId = 61'777;
+constexpr std::uint64_t kChainId = state::kSimulatedChainId;
 constexpr std::uint64_t kGenesisTime = 1'700'000'000;
 
 PrivateKey key(const std::string& name) { return derive_private_key(11, name); }

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "sim/net/error.hpp"
 #include "sim/scenario/input.hpp"
 #include "sim/scenario/limits.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/schema.hpp"
 #include "tests/scenario/mutation.hpp"
 
 namespace cl::sim::scenario {
@@ -77,6 +79,21 @@ TEST(InputText, FindBadTextGivesLineAndColumn) {
     EXPECT_NE(bad->message.find("invalid UTF-8"), std::string::npos);
 }
 
+// One formatter of positions (issue 10): input::location, used by the topology and region
+// file errors (net::InputError) and by scenario errors, from the loader or from the world.
+TEST(InputText, OneLocationFormatForEveryInputError) {
+    EXPECT_EQ(input::location("a.yaml", 3, 7), "a.yaml:3:7");
+    EXPECT_EQ(input::location("a.yaml", 3, 0), "a.yaml:3");
+    EXPECT_EQ(input::location("a.yaml", 0, 7), "a.yaml");
+    EXPECT_EQ((net::InputError{net::InputErrorKind::kSyntax, "t.dot", 2, 5, "bad"}).to_string(),
+              "t.dot:2:5: bad");
+    EXPECT_EQ((ScenarioError{"s.yaml", 4, 0, "pool.x", "m"}).to_string(), "s.yaml:4: pool.x: m");
+    // A value from --set is placed in the override, whatever the file.
+    EXPECT_EQ(error_at("s.yaml", SourcePos{true, 2, 9}, "duration", "m").to_string(),
+              "--set:2:9: duration: m");
+    EXPECT_EQ(error_at("s.yaml", SourcePos{false, 5, 1}, "", "m").to_string(), "s.yaml:5:1: m");
+}
+
 TEST(InputText, RejectsOverlongSurrogatesAndControls) {
     EXPECT_TRUE(detail::find_bad_text("\xc0\xaf"));          // overlong '/'
     EXPECT_TRUE(detail::find_bad_text("\xed\xa0\x80"));      // U+D800
@@ -86,6 +103,40 @@ TEST(InputText, RejectsOverlongSurrogatesAndControls) {
     EXPECT_TRUE(detail::find_bad_text("a\x7f"));
     EXPECT_TRUE(detail::find_bad_text("a\nb", false));
     EXPECT_FALSE(detail::find_bad_text("\xf0\x9f\x98\x80"));  // U+1F600
+}
+
+// The loader's key tables (schema.hpp): a mapping's known keys, required keys and reads
+// come from one table; reading a key the table does not declare is a programming error.
+TEST(ScenarioSchema, KeysComeFromOneTable) {
+    struct Out {
+        std::uint64_t a = 0;
+    };
+    struct L {
+        detail::Checker& c;
+    };
+    static constexpr std::array<detail::Key<L, Out>, 2> kKeys{{
+        {"alpha",
+         [](L& l, const detail::Field& f, const detail::MapReader&, Out& o) {
+             detail::get_uint(l.c, f, o.a);
+         },
+         true},
+        {"beta", nullptr},
+    }};
+    std::vector<detail::ParseError> perr;
+    const auto root = detail::parse_yaml("alpah: 1\nbeta: 2\n", detail::Source::kFile, 0, 0, perr);
+    ASSERT_TRUE(root.has_value());
+    detail::Checker c("k.yaml");
+    const detail::Field f{&*root, "m", root->pos};
+    const detail::MapReader m = detail::map_reader(c, f, kKeys);
+    L l{c};
+    Out out;
+    detail::read_keys(l, m, kKeys, out);
+    const auto errors = c.take_sorted();
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].to_string(), "k.yaml:1:1: m.alpah: unknown key 'alpah' in m (did you mean 'alpha'?)");
+    EXPECT_EQ(errors[1].to_string(), "k.yaml:1:1: m.alpha: missing required key 'alpha'");
+    EXPECT_TRUE(m.get("beta"));
+    EXPECT_DEATH((void)m.get("gamma"), "assertion failed");
 }
 
 TEST(ScenarioInput, InvalidUtf8IsAnErrorAtItsPosition) {

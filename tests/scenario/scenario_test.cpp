@@ -63,7 +63,7 @@ TEST(DefaultScenario, LoadsCleanly) {
     EXPECT_EQ(s->network.full_nodes, 200u);
     EXPECT_EQ(s->node_count(), 210u);
     EXPECT_EQ(s->duration, hours(6));
-    EXPECT_EQ(s->consensus.period, seconds(15));
+    EXPECT_EQ(block_period(*s), seconds(15));
     EXPECT_EQ(s->network.topology.kind, TopologyKind::kRegions);
     EXPECT_EQ(s->pool.tiers.size(), 3u);
     EXPECT_TRUE(s->faults.empty());
@@ -134,7 +134,8 @@ TEST(ScenarioDefaults, MinimalScenarioNeedsOnlyClouds) {
     EXPECT_EQ(s.network.regions.names.size(), 10u);
     EXPECT_EQ(s.network.upload_bps, 100'000'000u);
     EXPECT_FALSE(s.network.validator_upload_bps.has_value());
-    EXPECT_EQ(s.consensus.period, seconds(15));
+    EXPECT_EQ(s.consensus.period, 15u);
+    EXPECT_EQ(block_period(s), seconds(15));
     EXPECT_EQ(s.consensus.epoch, 30000u);
     EXPECT_EQ(s.consensus.fork_choice, clique::ForkChoiceRule::kEip3436);
     EXPECT_EQ(s.cpu.verify_header, micros(60));
@@ -143,10 +144,10 @@ TEST(ScenarioDefaults, MinimalScenarioNeedsOnlyClouds) {
     EXPECT_EQ(s.clouds[0].quotas, (std::vector<std::uint64_t>{1000, 1000, 1000}));
     EXPECT_EQ(s.pool.ttl.per_tier_blocks, (std::vector<std::uint64_t>{5760, 5760, 5760}));
     EXPECT_EQ(s.workload.users.tier_mix, (std::vector<double>{1, 1, 1}));
-    EXPECT_EQ(s.workload.users.region_weights.size(), 10u);
+    EXPECT_EQ(s.workload.arrivals.region_weights.size(), 10u);
     EXPECT_EQ(s.outputs.file, "results.h5");
     // The txpool defaults are go-ethereum's (docs/txpool.md).
-    const txpool::Config t = to_txpool_config(s);
+    const txpool::Config& t = s.txpool;
     const txpool::Config geth;
     EXPECT_EQ(t.account_slots, geth.account_slots);
     EXPECT_EQ(t.global_slots, geth.global_slots);
@@ -158,7 +159,7 @@ TEST(ScenarioDefaults, MinimalScenarioNeedsOnlyClouds) {
     EXPECT_EQ(t.rate_limit->refill_interval, std::chrono::seconds(60));
     EXPECT_FALSE(t.stamp_bits.has_value());
     // The pool defaults are the state library's.
-    const state::PoolConfig p = to_pool_config(s);
+    const state::PoolConfig& p = s.pool;
     const state::PoolConfig def;
     EXPECT_EQ(p.ttl.ttl_blocks, def.ttl.ttl_blocks);
     EXPECT_EQ(p.per_user_live, def.per_user_live);
@@ -235,8 +236,8 @@ TEST(ScenarioValues, EverySectionReadsIntoTheStruct) {
     EXPECT_EQ(s.network.loss, 0.01);
     EXPECT_TRUE(s.network.allow_reordering);
     EXPECT_EQ(s.cpu.verify_header, nanos(1500));
-    EXPECT_EQ(s.cpu.verify_tx, Duration::zero());
-    const clique::Config cc = to_clique_config(s);
+    EXPECT_EQ(s.cpu.admit_tx, Duration::zero());  // key verify_tx
+    const clique::Config& cc = s.consensus;
     EXPECT_EQ(cc.period, 5u);
     EXPECT_EQ(cc.epoch, 100u);
     EXPECT_EQ(cc.fork_choice, clique::ForkChoiceRule::kTdFirstSeen);
@@ -244,23 +245,24 @@ TEST(ScenarioValues, EverySectionReadsIntoTheStruct) {
     EXPECT_EQ(cc.out_of_turn_delay, clique::OutOfTurnDelay::kBesu);
     EXPECT_EQ(s.pool.ttl.per_tier_blocks, (std::vector<std::uint64_t>{10, 99}));
     EXPECT_EQ(s.clouds[0].quotas.size(), 2u);
-    const state::PoolConfig pc = to_pool_config(s);
+    const state::PoolConfig& pc = s.pool;
     EXPECT_EQ(pc.ttl.kind, state::TtlKind::kPerTier);
     EXPECT_FALSE(pc.per_user_live.has_value());
     EXPECT_EQ(pc.per_block_issue_cap, std::optional<std::uint64_t>(4));
     EXPECT_FALSE(pc.reclaim);
-    const txpool::Config tc = to_txpool_config(s);
+    const txpool::Config& tc = s.txpool;
     EXPECT_FALSE(tc.lifetime.has_value());
     ASSERT_TRUE(tc.rate_limit.has_value());
     EXPECT_EQ(tc.rate_limit->burst, 2u);
     EXPECT_EQ(tc.rate_limit->refill_interval, std::chrono::milliseconds(1500));
     EXPECT_EQ(tc.stamp_bits, std::optional<unsigned>(12));
-    EXPECT_EQ(tc.max_txs_per_block, std::optional<std::size_t>(50));  // min(txpool 80, pool 50)
+    // As written; the world caps it by pool.max_txs_per_block (from_scenario_test).
+    EXPECT_EQ(tc.max_txs_per_block, std::optional<std::size_t>(80));
     const net::NetworkConfig nc = to_network_config(s);
     EXPECT_EQ(nc.upload_bps, 20'000'000u);
     EXPECT_EQ(nc.loss, 0.01);
     EXPECT_TRUE(nc.allow_reordering);
-    EXPECT_EQ(s.workload.users.total, (Rate{1, seconds(2)}));
+    EXPECT_EQ(s.workload.arrivals.total, (Rate{1, seconds(2)}));
     EXPECT_EQ(s.workload.users.tier_mix, (std::vector<double>{1, 0}));
     const auto rates = arrival_rates_per_second(s);
     const auto& names = s.network.regions.names;
@@ -275,7 +277,7 @@ TEST(ScenarioValues, EverySectionReadsIntoTheStruct) {
 TEST(ScenarioValues, PerRegionArrivalRates) {
     const Scenario s =
         load_ok(std::string(kTwoClouds) + "workload: {users: {arrival_rate: {london: 1/s, tokyo: 100/h}}}\n");
-    ASSERT_EQ(s.workload.users.per_region.size(), 2u);
+    ASSERT_EQ(s.workload.arrivals.per_region.size(), 2u);
     const auto rates = arrival_rates_per_second(s);
     double total = 0;
     for (double r : rates) total += r;
@@ -463,7 +465,7 @@ TEST(ScenarioOverrides, SetScalarsListItemsAndNewSections) {
     EXPECT_EQ(s.duration, hours(2));
     EXPECT_EQ(s.clouds[1].quotas[0], 50u);
     EXPECT_EQ(s.clouds[1].region, "tokyo");
-    EXPECT_EQ(s.pool.ttl.policy, state::TtlKind::kAdaptive);
+    EXPECT_EQ(s.pool.ttl.kind, state::TtlKind::kAdaptive);
     EXPECT_EQ(s.network.topology.kind, TopologyKind::kComplete);
     ASSERT_EQ(s.clouds.size(), 3u);  // index == size appends
     EXPECT_EQ(s.clouds[2].name, "vexxhost");
@@ -706,13 +708,13 @@ TEST(ScenarioTtl, BadTtlsAreErrorsWithPositions) {
 // The users' stamp work and renewals (issue 9).
 TEST(ScenarioWorkload, HashRateRenewalsAndTheStampBound) {
     const Scenario d = load_ok(kTwoClouds);
-    EXPECT_EQ(d.workload.users.hash_rate, (Rate{1'000'000, seconds(1)}));
+    EXPECT_EQ(d.workload.users.hash_rate, 1e6);
     EXPECT_EQ(d.workload.users.renew_probability, 0.0);
     EXPECT_EQ(d.workload.users.renew_margin, minutes(30));
     const Scenario s = load_ok(std::string(kTwoClouds) +
                                "workload: {users: {hash_rate: 30000/min, renew_probability: 80%, "
                                "renew_margin: 1h}}\n");
-    EXPECT_EQ(s.workload.users.hash_rate.per_second(), 500.0);
+    EXPECT_EQ(s.workload.users.hash_rate, 500.0);
     EXPECT_EQ(s.workload.users.renew_probability, 0.8);
     EXPECT_EQ(s.workload.users.renew_margin, hours(1));
 

@@ -217,8 +217,52 @@ TEST(Regions, GraphUsesMatrixLatencyAndDialsDPeers) {
     EXPECT_LT(count(2), 30);
 }
 
+// The one regions builder (issue 10): the first nodes in the regions given (a world's
+// validators), the others drawn by the weights; no uploads in this form.
+TEST(Regions, PlacedNodesKeepTheirRegionsAndTheOthersFollowTheWeights) {
+    const auto m = load_region_model(kRegions, "simblock_2019");
+    ASSERT_TRUE(m.has_value());
+    auto rng = stream();
+    const std::vector<std::uint16_t> placed{5, 5, 0};
+    std::vector<double> weights(m->regions.size(), 0.0);
+    weights[2] = 1;
+    const Topology t = regions_graph(40, 4, *m, placed, weights, rng);
+    expect_invariants(t);
+    ASSERT_EQ(t.node_regions().size(), 40u);
+    EXPECT_EQ(t.node_regions()[0], 5u);
+    EXPECT_EQ(t.node_regions()[1], 5u);
+    EXPECT_EQ(t.node_regions()[2], 0u);
+    for (NodeId v = 3; v < 40; ++v) EXPECT_EQ(t.node_regions()[v], 2u);
+    for (NodeId v = 0; v < 40; ++v) EXPECT_GE(t.degree(v), 4u);
+    EXPECT_TRUE(t.node_upload_bps().empty());
+    // Deterministic for a given stream.
+    auto again = stream();
+    const Topology u = regions_graph(40, 4, *m, placed, weights, again);
+    EXPECT_EQ(u.edge_count(), t.edge_count());
+    for (NodeId v = 0; v < 40; ++v) {
+        ASSERT_EQ(u.degree(v), t.degree(v));
+        for (std::size_t i = 0; i < t.degree(v); ++i) EXPECT_EQ(u.neighbours(v)[i], t.neighbours(v)[i]);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // make_topology: user parameters are checked and rejected as values.
+
+// One TopologyKind for sim/net and scenarios: `file` is a kind, loaded, not generated.
+TEST(Generators, FileKindIsLoadedNotGenerated) {
+    TopologySpec s;
+    s.kind = TopologyKind::kFile;
+    s.nodes = 5;
+    const auto ok = validate(s);
+    ASSERT_FALSE(ok.has_value());
+    EXPECT_EQ(ok.error().code, ConfigErrorCode::kNotGenerated);
+    EXPECT_EQ(ok.error().field, "kind");
+    auto rng = stream();
+    EXPECT_FALSE(make_topology(s, rng).has_value());
+    EXPECT_STREQ(to_string(TopologyKind::kFile), "file");
+    EXPECT_STREQ(to_string(TopologyKind::kRegions), "regions");
+    EXPECT_STREQ(to_string(TopologyKind::kRandomRegular), "random_regular");
+}
 
 TopologySpec spec(TopologyKind kind, std::size_t nodes, std::size_t degree = 0, double probability = 0) {
     TopologySpec s;

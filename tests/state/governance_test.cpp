@@ -517,7 +517,7 @@ TEST(Genesis, EverySettingIsCommittedByTheRoot) {
             c.pool.ttl.per_tier_blocks = {10, 10};
         },
         [](GenesisConfig& c) { c.pool.ttl.ttl_blocks = 11; },
-        [](GenesisConfig& c) { c.pool.ttl.max_renewals = 1; },
+        [](GenesisConfig& c) { c.pool.ttl.max_renewals += 1; },
         [](GenesisConfig& c) { c.pool.ttl.base_ttl += 1; },
         [](GenesisConfig& c) { c.pool.ttl.min_ttl += 1; },
         [](GenesisConfig& c) { c.pool.ttl.exponent = 2; },

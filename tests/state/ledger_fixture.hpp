@@ -37,7 +37,7 @@ inline const Actor kValidatorA = actor("cloud-a/validator");
 inline const Actor kValidatorB = actor("cloud-b/validator");
 inline const Actor kValidatorC = actor("cloud-c/validator");
 
-constexpr std::uint64_t kChainId = 61'777;
+constexpr std::uint64_t kChainId = kSimulatedChainId;
 constexpr std::uint64_t kSmall = 0;  // tier indexes
 constexpr std::uint64_t kLarge = 1;
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/net/generators.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/from_scenario.hpp"
 
@@ -255,6 +256,90 @@ TEST(FromScenario, HashRateAndRenewalsReachTheWorld) {
     EXPECT_DOUBLE_EQ(c->users.hash_rate, 250000.0);
     EXPECT_EQ(c->users.renew_probability, 0.25);
     EXPECT_EQ(c->users.renew_margin, hours(2));
+}
+
+// The scenario holds the engines' own config types; the world gets them as written, the
+// sealer's cap lowered to the pool rule's: min(txpool 80, pool 50) = 50.
+TEST(FromScenario, EngineConfigsReachTheWorldAsWritten) {
+    const auto s = scenario::load_default_scenario({{"txpool.max_txs_per_block", "80"},
+                                                    {"pool.max_txs_per_block", "50"},
+                                                    {"txpool.burst", "2"},
+                                                    {"consensus.period", "5s"},
+                                                    {"cpu.verify_tx", "7us"},
+                                                    {"workload.users.redeem_delay", "3min"},
+                                                    {"workload.clouds.confirmations", "2"}});
+    ASSERT_TRUE(s.has_value());
+    const auto c = world_config(*s, 0);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->txpool.max_txs_per_block, std::optional<std::size_t>(50));
+    EXPECT_EQ(c->pool.max_txs_per_block, std::optional<std::uint64_t>(50));
+    ASSERT_TRUE(c->txpool.rate_limit.has_value());
+    EXPECT_EQ(c->txpool.rate_limit->burst, 2u);
+    EXPECT_EQ(c->clique.period, 5u);
+    EXPECT_EQ(c->cpu.admit_tx, micros(7));
+    EXPECT_EQ(c->users.redeem_delay_mean, minutes(3));
+    EXPECT_EQ(c->cloud_behaviour.confirmations, 2u);
+    // Only txpool.max_txs_per_block: the cap as written.
+    const auto t = scenario::load_default_scenario({{"txpool.max_txs_per_block", "80"}});
+    ASSERT_TRUE(t.has_value());
+    EXPECT_EQ(world_config(*t, 0)->txpool.max_txs_per_block, std::optional<std::size_t>(80));
+}
+
+// One set of defaults: a scenario that writes no workload or CPU keys gets the world's
+// own defaults (sim/world/config.hpp), and the TTL's max_renewals is the ledger's.
+TEST(FromScenario, DefaultsAreTheWorldsAndTheLedgers) {
+    const auto s = scenario::load_scenario(
+        "clouds: [{name: a, region: london}, {name: b, region: tokyo}]\nnetwork: {full_nodes: 10}\n",
+        "d.yaml");
+    ASSERT_TRUE(s.has_value());
+    const auto c = world_config(*s, 0);
+    ASSERT_TRUE(c.has_value());
+    const UserWorkload u;
+    EXPECT_EQ(c->users.transfer_probability, u.transfer_probability);
+    EXPECT_EQ(c->users.redeem_probability, u.redeem_probability);
+    EXPECT_EQ(c->users.redeem_delay_mean, u.redeem_delay_mean);
+    EXPECT_EQ(c->users.rerequest_probability, u.rerequest_probability);
+    EXPECT_EQ(c->users.max_attempts, u.max_attempts);
+    EXPECT_DOUBLE_EQ(c->users.requests_per_second, u.requests_per_second);
+    EXPECT_EQ(c->cpu.admit_tx, CpuCosts{}.admit_tx);
+    EXPECT_EQ(c->cpu.verify_header, CpuCosts{}.verify_header);
+    EXPECT_EQ(c->pool.ttl.max_renewals, state::TtlConfig{}.max_renewals);
+    EXPECT_EQ(c->cloud_behaviour.screening_delay, CloudWorkload{}.screening_delay);
+    // The values users of scenarios always got (docs/scenarios.md "Reference").
+    EXPECT_EQ(u.transfer_probability, 0.05);
+    EXPECT_EQ(u.redeem_probability, 0.9);
+    EXPECT_EQ(u.redeem_delay_mean, minutes(30));
+    EXPECT_EQ(u.max_attempts, 3u);
+    EXPECT_EQ(CpuCosts{}.admit_tx, micros(40));
+    EXPECT_EQ(state::TtlConfig{}.max_renewals, 1u);
+}
+
+// One regions builder (issue 10): a scenario's `regions` topology is net::regions_graph
+// with the validators placed in their clouds' regions and full nodes by the dataset's
+// shares, drawn from the replication's "topology" stream.
+TEST(FromScenario, RegionsTopologyIsTheNetBuilderWithValidatorsPlaced) {
+    const auto s = scenario::load_default_scenario({{"network.full_nodes", "30"}});
+    ASSERT_TRUE(s.has_value());
+    const auto c = world_config(*s, 1);
+    ASSERT_TRUE(c.has_value());
+    const auto model =
+        net::load_region_model_text(scenario::embedded_regions_text(), "regions", s->network.regions.dataset);
+    ASSERT_TRUE(model.has_value());
+    std::vector<std::uint16_t> placed;
+    for (const auto& cloud : s->clouds) {
+        const auto it = std::find(model->regions.begin(), model->regions.end(), cloud.region);
+        placed.push_back(static_cast<std::uint16_t>(it - model->regions.begin()));
+    }
+    RandomStream rng = RandomStreams(s->seed, 1).stream("topology");
+    const net::Topology t = net::regions_graph(s->node_count(), s->network.topology.degree, *model, placed,
+                                               model->node_share, rng);
+    EXPECT_EQ(c->topology.node_regions(), t.node_regions());
+    ASSERT_EQ(c->topology.node_count(), t.node_count());
+    for (net::NodeId v = 0; v < t.node_count(); ++v) {
+        ASSERT_EQ(c->topology.degree(v), t.degree(v));
+        for (std::size_t i = 0; i < t.degree(v); ++i)
+            EXPECT_EQ(c->topology.neighbours(v)[i], t.neighbours(v)[i]);
+    }
 }
 
 }  // namespace

@@ -1,0 +1,132 @@
+// Node selectors (docs/scenarios.md "Node selectors") and times of the run, as the
+// faults and consensus.clients read them; what a selector covers, for overlap checks.
+#include <algorithm>
+
+#include "sim/scenario/sections/sections.hpp"
+
+namespace cl::sim::scenario::detail {
+
+std::optional<NodeSelector> check_selector(Load& l, const Field& f) {
+    const std::string* t = scalar(l.c, f, "a node selector (e.g. validator:NAME, full:N, region:NAME)");
+    if (t == nullptr) return std::nullopt;
+    std::string error;
+    auto sel = parse_selector(*t, &error);
+    if (!sel) {
+        l.c.error(f.pos, f.key, error);
+        return std::nullopt;
+    }
+    sel->pos = source_pos(f.pos);
+    const std::size_t clouds = l.s.clouds.size();
+    const std::size_t full = l.s.network.full_nodes;
+    switch (sel->kind) {
+        case NodeSelector::Kind::kValidator: {
+            std::vector<std::string> names;
+            for (const auto& c : l.s.clouds) {
+                if (!c.name.empty() && std::find(names.begin(), names.end(), c.name) == names.end()) {
+                    names.push_back(c.name);
+                }
+            }
+            if (std::find(names.begin(), names.end(), sel->name) == names.end()) {
+                l.c.error(f.pos, f.key,
+                          "no cloud named " + quote(sel->name) + " (clouds: " + join(names) + ")" +
+                              did_you_mean(sel->name, names));
+                return std::nullopt;
+            }
+            break;
+        }
+        case NodeSelector::Kind::kFull:
+            if (sel->last >= full && l.node_count_ok) {
+                l.c.error(
+                    f.pos, f.key,
+                    "full node " + std::to_string(sel->last) + " does not exist (" + std::to_string(full) +
+                        " full nodes: full:0 to full:" + std::to_string(full == 0 ? 0 : full - 1) + ")");
+                return std::nullopt;
+            }
+            break;
+        case NodeSelector::Kind::kNode:
+            if (sel->last >= clouds + full && l.node_count_ok) {
+                l.c.error(f.pos, f.key,
+                          "node " + std::to_string(sel->last) + " does not exist (" +
+                              std::to_string(clouds + full) +
+                              " nodes: node:0 to node:" + std::to_string(clouds + full - 1) + ")");
+                return std::nullopt;
+            }
+            break;
+        case NodeSelector::Kind::kRegion: {
+            if (!check_region_name(l, f, sel->name)) return std::nullopt;
+            break;
+        }
+        case NodeSelector::Kind::kAllValidators:
+        case NodeSelector::Kind::kAllFull:
+            break;
+    }
+    return sel;
+}
+
+std::optional<Time> read_time(Load& l, const Field& f, bool end_allowed) {
+    const auto d = read_duration(l.c, f);
+    if (!d) return std::nullopt;
+    if (!l.duration_ok) return Time::at(*d);  // the run's end is itself in error
+    const bool outside = end_allowed ? *d > l.s.duration : *d >= l.s.duration;
+    if (outside) {
+        l.c.error(f.pos, f.key,
+                  "time " + excerpt(f.node->text) + " is " + (*d == l.s.duration ? "at" : "after") +
+                      " the end of the run (duration " + format_duration(l.s.duration) + ")");
+        return std::nullopt;
+    }
+    return Time::at(*d);
+}
+
+Members members(const Load& l, const NodeSelector& sel) {
+    Members m;
+    const std::size_t clouds = l.s.clouds.size();
+    m.validators.assign(clouds, false);
+    switch (sel.kind) {
+        case NodeSelector::Kind::kValidator:
+            for (std::size_t c = 0; c < clouds; ++c) m.validators[c] = l.s.clouds[c].name == sel.name;
+            break;
+        case NodeSelector::Kind::kAllValidators:
+            m.validators.assign(clouds, true);
+            break;
+        case NodeSelector::Kind::kFull:
+            m.full.emplace_back(sel.first, sel.last);
+            break;
+        case NodeSelector::Kind::kAllFull:
+            m.all_full = true;
+            break;
+        case NodeSelector::Kind::kNode:
+            for (std::uint64_t v = sel.first; v <= sel.last && v < clouds; ++v) m.validators[v] = true;
+            if (sel.last >= clouds)
+                m.full.emplace_back(std::max<std::uint64_t>(sel.first, clouds) - clouds, sel.last - clouds);
+            break;
+        case NodeSelector::Kind::kRegion:
+            for (std::size_t c = 0; c < clouds; ++c) m.validators[c] = l.s.clouds[c].region == sel.name;
+            m.regions.push_back(sel.name);
+            break;
+    }
+    return m;
+}
+
+std::string overlap(const Load& l, const Members& a, const Members& b) {
+    for (std::size_t c = 0; c < a.validators.size(); ++c) {
+        if (a.validators[c] && b.validators[c]) return "validator:" + l.s.clouds[c].name;
+    }
+    for (const auto& ra : a.full) {
+        for (const auto& rb : b.full) {
+            if (ra.first <= rb.second && rb.first <= ra.second) {
+                return "full:" + std::to_string(std::max(ra.first, rb.first));
+            }
+        }
+    }
+    const std::size_t full = l.s.network.full_nodes;
+    if ((a.all_full && (b.all_full || !b.full.empty() || !b.regions.empty())) ||
+        (b.all_full && (!a.full.empty() || !a.regions.empty()))) {
+        return full > 0 ? "full nodes" : "";
+    }
+    for (const auto& r : a.regions) {
+        if (std::find(b.regions.begin(), b.regions.end(), r) != b.regions.end()) return "region:" + r;
+    }
+    return "";
+}
+
+}  // namespace cl::sim::scenario::detail
