@@ -26,8 +26,10 @@ Hash32 request(Ledger& l, const Actor& user, std::uint64_t tier = kSmall) {
 
 TEST(PoolRefill, OffByDefaultAndTheGenesisRootIsUnchanged) {
     EXPECT_FALSE(PoolConfig{}.refill.has_value());
-    const GenesisConfig plain = test_config();
+    GenesisConfig plain = test_config();
+    plain.pool.ttl.max_renewals = 0;  // the default when the root below was pinned
     GenesisConfig refilling = refill_config(5, RefillAmount::kAbsolute, 2);
+    refilling.pool.ttl.max_renewals = 0;
     // No refill: the configuration encodes exactly as before refills existed (the pool
     // list ends with `reclaim`), so no existing state root changes.
     // The refill adds one item, [5, 0, 2] (4 bytes), to the pool list.
