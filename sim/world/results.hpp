@@ -12,6 +12,7 @@
 #include "sim/kernel/time.hpp"
 #include "sim/net/topology.hpp"
 #include "sim/world/config.hpp"
+#include "sim/world/outcome.hpp"
 
 namespace cl::sim::world {
 
@@ -46,7 +47,9 @@ struct RequestRecord {
     std::optional<Time> included;   // seal time of the block holding it on the reference chain
     std::optional<Time> confirmed;  // when the user's node showed it succeeded, k blocks on top
     bool success = false;           // on the reference chain
-    std::uint8_t reason = 0;        // state::Reason (or the txpool refusal + 100 when never included)
+    // The receipt's reason on the reference chain; a txpool refusal when the node refused it;
+    // WorldReason::kNotIncluded when it never made it onto the reference chain.
+    OutcomeReason reason;
     // The hashes the user's stamp search took (0: no stamp required) and the time they cost
     // the user, spent before `submitted`.
     std::uint64_t stamp_hashes = 0;
@@ -62,7 +65,7 @@ struct RenewalRecord {
     std::optional<Time> included;   // as RequestRecord
     std::optional<Time> confirmed;  // when the holder's node showed it succeeded, k blocks on top
     bool success = false;
-    std::uint8_t reason = 0;  // as RequestRecord
+    OutcomeReason reason;  // as RequestRecord
 };
 
 // A user giving its confirmed code to a new user (`transfer(code, to)`).
@@ -75,7 +78,7 @@ struct TransferRecord {
     std::optional<Time> included;   // as RequestRecord
     std::optional<Time> confirmed;  // when the recipient's node showed it succeeded, k blocks on top
     bool success = false;
-    std::uint8_t reason = 0;  // as RequestRecord
+    OutcomeReason reason;  // as RequestRecord
 };
 
 struct RedemptionRecord {
@@ -92,8 +95,8 @@ struct RedemptionRecord {
     bool success = false;
     // Included: the receipt's state::Reason. Not included: a state::Reason when the cloud
     // refused the code on its own node's view before redeeming (kExpired, kAlreadyRedeemed),
-    // or a world code: 200 screening failed, 201 never redeemable in time, 255 not included.
-    std::uint8_t reason = 0;
+    // else a WorldReason (screening failed, never redeemable in time, not included).
+    OutcomeReason reason;
 };
 
 struct ReorgRecord {

@@ -25,9 +25,9 @@ using node::TxRef;
 
 namespace {
 
-constexpr std::uint8_t kScreeningFailed = 200;  // RedemptionRecord::reason: the user failed screening
-constexpr std::uint8_t kNeverConfirmed = 201;   // the code never became redeemable for the cloud
-constexpr std::uint8_t kNotIncluded = 255;      // submitted but not on the reference chain at the end
+constexpr WorldReason kScreeningFailed = WorldReason::kScreeningFailed;
+constexpr WorldReason kNeverConfirmed = WorldReason::kNeverConfirmed;
+constexpr WorldReason kNotIncluded = WorldReason::kNotIncluded;
 
 struct Host {
     std::unique_ptr<node::Node> node;
@@ -545,7 +545,7 @@ struct World::Impl final : net::DeliveryHandler {
 
     // A node's txpool refused a transaction a user submitted there (known at once).
     void tx_refused(const Hash32& tx, txpool::Refusal reason, Time at) {
-        const auto code = static_cast<std::uint8_t>(100 + static_cast<int>(reason));
+        const OutcomeReason code = reason;
         if (auto it = request_index.find(tx); it != request_index.end())
             results.requests[it->second].reason = code;
         if (auto it = transfer_index.find(tx); it != transfer_index.end())
@@ -743,9 +743,8 @@ struct World::Impl final : net::DeliveryHandler {
                            view->code->owner == user_states[r.user].address;
         if (view && view->code && view->code->status != state::CodeStatus::kIssued) {
             // The cloud refuses the code as its node shows it: expired, or already redeemed.
-            r.reason = static_cast<std::uint8_t>(view->code->status == state::CodeStatus::kExpired
-                                                     ? state::Reason::kExpired
-                                                     : state::Reason::kAlreadyRedeemed);
+            r.reason = view->code->status == state::CodeStatus::kExpired ? state::Reason::kExpired
+                                                                         : state::Reason::kAlreadyRedeemed;
             return;
         }
         if (!ready) {
@@ -913,7 +912,7 @@ struct World::Impl final : net::DeliveryHandler {
             for (std::size_t t = 0; t < b.txs.size(); ++t) {
                 const state::Receipt& receipt = (*executed)->receipts[t];
                 const bool success = receipt.status == state::Status::kSuccess;
-                const auto reason = static_cast<std::uint8_t>(receipt.reason);
+                const state::Reason reason = receipt.reason;
                 if (auto it = request_index.find(b.txs[t]->hash); it != request_index.end()) {
                     RequestRecord& r = results.requests[it->second];
                     r.included = included;

@@ -47,6 +47,15 @@ WorldConfig small_world(std::uint64_t seed, Duration duration = hours(1)) {
     return c;
 }
 
+// A reason as one byte, for the digests below: state::Reason as is, a txpool refusal 100 +
+// its value, a WorldReason 200 + its value.
+std::uint8_t code(const OutcomeReason& reason) {
+    if (const auto* r = std::get_if<state::Reason>(&reason)) return static_cast<std::uint8_t>(*r);
+    if (const auto* r = std::get_if<txpool::Refusal>(&reason))
+        return static_cast<std::uint8_t>(100 + static_cast<int>(*r));
+    return static_cast<std::uint8_t>(200 + static_cast<int>(std::get<WorldReason>(reason)));
+}
+
 Hash32 digest(const WorldResults& r) {
     Bytes out;
     auto put = [&](std::uint64_t v) {
@@ -61,11 +70,11 @@ Hash32 digest(const WorldResults& r) {
     for (const RequestRecord& q : r.requests) {
         put_hash(q.tx);
         put(q.included ? static_cast<std::uint64_t>(q.included->nanos()) : 0);
-        put(q.reason);
+        put(code(q.reason));
     }
     for (const RedemptionRecord& q : r.redemptions) {
         put_hash(q.code);
-        put(q.reason);
+        put(code(q.reason));
     }
     for (const MessageCounters& m : r.network) put(m.bytes);
     put(r.events);
@@ -625,7 +634,7 @@ TEST(WorldWorkload, RefusedUsersRequestAgain) {
         for (std::size_t i = 0; i < rows.size(); ++i) {
             EXPECT_EQ(rows[i]->attempt, i + 1);
             EXPECT_FALSE(rows[i]->included);
-            EXPECT_GE(rows[i]->reason, 100) << "a txpool refusal";
+            EXPECT_TRUE(std::holds_alternative<txpool::Refusal>(rows[i]->reason)) << "a txpool refusal";
             // The nonce was not used, so the same transaction is sent again.
             EXPECT_EQ(rows[i]->tx, rows[0]->tx);
             if (i > 0) delays.push_back((rows[i]->submitted - rows[i - 1]->submitted).to_seconds_f64());
@@ -813,9 +822,7 @@ TEST(World, DoublePresentedCodesAreRedeemedOnce) {
     for (const RedemptionRecord& q : r.redemptions) {
         ++presentations[q.code];
         if (q.success) ++successes[q.code];
-        if (q.included && !q.success &&
-            q.reason == static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed))
-            ++blocked;
+        if (q.included && !q.success && q.reason == OutcomeReason{state::Reason::kAlreadyRedeemed}) ++blocked;
     }
     ASSERT_FALSE(presentations.empty());
     for (const auto& [code, n] : presentations) EXPECT_EQ(n, 2u) << "each code presented twice";
@@ -908,8 +915,8 @@ TEST(WorldWorkload, UsersComputeRealStampsAndAreChargedTheHashes) {
     std::size_t confirmed = 0;
     double hashes = 0;
     for (const RequestRecord& q : r.requests) {
-        EXPECT_NE(q.reason, 100 + static_cast<int>(txpool::Refusal::kMissingStamp)) << "stamp missing";
-        EXPECT_NE(q.reason, 100 + static_cast<int>(txpool::Refusal::kBadStamp)) << "stamp too weak";
+        EXPECT_NE(q.reason, OutcomeReason{txpool::Refusal::kMissingStamp}) << "stamp missing";
+        EXPECT_NE(q.reason, OutcomeReason{txpool::Refusal::kBadStamp}) << "stamp too weak";
         // The real search over the user's address and the nonce (0: its first request).
         const Address sender = address_of(derive_private_key(c.seed, "user/" + std::to_string(q.user)));
         ASSERT_EQ(q.attempt, 1u);
@@ -948,11 +955,11 @@ TEST(WorldWorkload, CodesPresentedAfterExpiryAreRecordedExpired) {
     const WorldResults r = World(c).run();
     std::size_t expired = 0;
     for (const RedemptionRecord& d : r.redemptions) {
-        if (d.reason == static_cast<std::uint8_t>(state::Reason::kExpired) && !d.included) {
+        if (d.reason == OutcomeReason{state::Reason::kExpired} && !d.included) {
             ++expired;
             EXPECT_FALSE(d.submitted) << "the cloud sends no redeem for an expired code";
         }
-        EXPECT_NE(d.reason, 201) << "never_confirmed";
+        EXPECT_NE(d.reason, OutcomeReason{WorldReason::kNeverConfirmed}) << "never_confirmed";
     }
     EXPECT_GT(expired, r.redemptions.size() / 2);
 }
@@ -960,7 +967,7 @@ TEST(WorldWorkload, CodesPresentedAfterExpiryAreRecordedExpired) {
 std::size_t expired_presentations(const WorldResults& r) {
     std::size_t n = 0;
     for (const RedemptionRecord& d : r.redemptions)
-        n += d.reason == static_cast<std::uint8_t>(state::Reason::kExpired) ? 1 : 0;
+        n += d.reason == OutcomeReason{state::Reason::kExpired} ? 1 : 0;
     return n;
 }
 
@@ -1026,7 +1033,7 @@ TEST(WorldWorkload, SameSeedSameStampsAndRenewals) {
         }
         for (const RenewalRecord& n : r.renewals) {
             out.insert(out.end(), n.tx.bytes.begin(), n.tx.bytes.end());
-            out.push_back(n.reason);
+            out.push_back(code(n.reason));
         }
         return keccak256(out);
     };
