@@ -155,7 +155,7 @@ struct World::Impl final : net::DeliveryHandler {
     }
 
     // ---- set-up ----
-    // REQUIRES: World::validate(config) succeeded.
+    // REQUIRES: World::check(config) succeeded.
     void build() {
         std::vector<PrivateKey> validator_keys;
         const state::GenesisConfig g = genesis_config(config, validator_keys, operator_keys);
@@ -961,7 +961,7 @@ struct World::Impl final : net::DeliveryHandler {
     }
 };
 
-std::expected<void, std::string> World::validate(const WorldConfig& config) {
+std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
     const std::size_t n = config.topology.node_count();
     if (config.clouds.empty()) return std::unexpected("clouds: at least one cloud is required");
     if (!config.fork_choices.empty() && config.fork_choices.size() != n) {
@@ -1024,16 +1024,16 @@ std::expected<void, std::string> World::validate(const WorldConfig& config) {
         if (auto ok = (*network)->add_link_loss(f.a, f.b, f.probability, f.from, f.to); !ok)
             return std::unexpected(fault_error("link_losses", i, ok.error()));
     }
-    return {};
+    return CheckedConfig(std::move(config));
 }
 
 std::expected<World, std::string> World::create(WorldConfig config) {
-    if (auto ok = validate(config); !ok) return std::unexpected(std::move(ok.error()));
-    return World(std::move(config));
+    auto checked = check(std::move(config));
+    if (!checked) return std::unexpected(std::move(checked.error()));
+    return World(std::move(*checked));
 }
 
-World::World(WorldConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {
-    CL_ASSERT(validate(impl_->config).has_value());
+World::World(CheckedConfig config) : impl_(std::make_unique<Impl>(std::move(config.config_))) {
     impl_->build();
 }
 World::~World() = default;

@@ -28,21 +28,34 @@
 
 namespace cl::sim::world {
 
+// A WorldConfig that World::check accepted: the only way to build a World. Only
+// World::check makes one, so holding one proves the configuration was validated (once).
+// A plain value: copyable, movable, no shared state.
+class CheckedConfig {
+  public:
+    const WorldConfig& config() const { return config_; }
+
+  private:
+    friend class World;
+    explicit CheckedConfig(WorldConfig config) : config_(std::move(config)) {}
+    WorldConfig config_;
+};
+
 class World {
   public:
-    // Checks what building the world would otherwise assert: the network configuration,
-    // every fault schedule against the topology (partition groups non-empty and
-    // disjoint, nodes that exist, failed or lossy links that exist, times in order), at
-    // least as many nodes as clouds, and workload weights that can be drawn from. The
+    // The one gate. Checks what building the world would otherwise assert: the network
+    // configuration, every fault schedule against the topology (partition groups non-empty
+    // and disjoint, nodes that exist, failed or lossy links that exist, times in order),
+    // at least as many nodes as clouds, and workload weights that can be drawn from. The
     // message names the value, e.g. "partition 'faults[2]'.groups[1][0]: node 3 is
     // already in groups[0]". Cost: a scratch Network, O(nodes + links + faults).
-    [[nodiscard]] static std::expected<void, std::string> validate(const WorldConfig& config);
+    [[nodiscard]] static std::expected<CheckedConfig, std::string> check(WorldConfig config);
 
-    // validate(), then the world: bad configuration is a value, never an abort.
+    // check(), then the world: bad configuration is a value, never an abort.
     [[nodiscard]] static std::expected<World, std::string> create(WorldConfig config);
 
-    // REQUIRES: validate(config) succeeds (asserted: skipping it is a programming error).
-    explicit World(WorldConfig config);
+    // Builds the world of a checked configuration (no second validation).
+    explicit World(CheckedConfig config);
     ~World();
     World(World&&) noexcept;
     World& operator=(World&&) noexcept;
