@@ -136,6 +136,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     add(run, "max_reorg_depth", max_depth, "blocks");
     add(run, "events_processed", static_cast<double>(world.events), "count");
     add(run, "sim_seconds", world.simulated.to_seconds_f64(), "s");
+    // What workloads contributed (WorldResults::metrics), after the built-in ones.
+    for (const sim::world::Metric& m : world.metrics) add(run, m.name, m.value, m.unit);
     return run;
 }
 

@@ -123,6 +123,15 @@ struct MessageCounters {
     std::uint64_t dropped = 0;
 };
 
+// A summary metric a workload contributes (Workload::finish), after the built-in ones
+// (docs/metrics.md "summary"). REQUIRES (a workload's bug otherwise, which aborts when the
+// results are mapped): the name unique within the run, at most 64 bytes; the unit at most 16.
+struct Metric {
+    std::string name;
+    double value = 0;
+    std::string unit;  // as the built-in ones: "count", "s", "1", ...
+};
+
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
@@ -145,6 +154,9 @@ struct WorldResults {
     std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
     std::uint64_t execution_requests = 0;
     std::vector<NodeInfo> nodes;  // WorldConfig::nodes
+    std::vector<Metric> metrics;  // contributed by workloads, in workload order
+    // What a workload's check() found wrong ("<workload>: <sentence>"); empty: sound.
+    std::vector<std::string> check_failures;
 };
 
 }  // namespace cl::sim::world
