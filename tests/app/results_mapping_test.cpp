@@ -361,3 +361,25 @@ TEST(ResultsMapping, PoolUtilisationIsTheFinalReferenceState) {
 
 }  // namespace
 }  // namespace cl::app
+
+namespace cl::app {
+namespace {
+
+// A workload's summary metrics (WorldResults::metrics, Workload::finish) follow the
+// built-in ones, in order.
+TEST(ResultsMapping, WorkloadMetricsFollowTheBuiltInSummary) {
+    sim::world::WorldResults w;
+    w.metrics.push_back(sim::world::Metric{"heartbeat_timers", 9, "count"});
+    w.metrics.push_back(sim::world::Metric{"heartbeat_request_included", 1, "1"});
+    const analysis::RunResults run = to_run_results(sim::scenario::load_default_scenario({}).value(), 0, w);
+    ASSERT_GE(run.summary.size(), 3u);
+    const std::size_t n = run.summary.size();
+    EXPECT_EQ(run.summary[n - 3].name.view(), "sim_seconds");
+    EXPECT_EQ(run.summary[n - 2].name.view(), "heartbeat_timers");
+    EXPECT_EQ(run.summary[n - 2].value, 9);
+    EXPECT_EQ(run.summary[n - 2].unit.view(), "count");
+    EXPECT_EQ(run.summary[n - 1].name.view(), "heartbeat_request_included");
+}
+
+}  // namespace
+}  // namespace cl::app
