@@ -43,6 +43,12 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     apply(d.to, s.host->on_message(node_time(), d.from, m));
 }
 
+void Hosts::on_drop(const net::Delivery& d, net::DropReason) noexcept {
+    const auto h = handle(d);
+    { const node::Message dropped = std::move(in_flight_[h]); }  // the payload is freed now, not at reuse
+    in_flight_.release(h);
+}
+
 void Hosts::apply(net::NodeId n, node::Effects effects) {
     Slot& s = slots_[n];
     const Duration cost = cpu_.verify_header * effects.work.headers_verified +

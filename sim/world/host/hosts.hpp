@@ -62,7 +62,7 @@ class Hosts final : public net::DeliveryHandler {
     void submit(net::NodeId n, const node::TxRef& tx);
 
     void on_deliver(const net::Delivery& d) noexcept override;
-    void on_drop(const net::Delivery& d, net::DropReason) noexcept override { in_flight_.release(handle(d)); }
+    void on_drop(const net::Delivery& d, net::DropReason) noexcept override;
 
   private:
     struct Slot {
