@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <vector>
@@ -15,7 +14,7 @@
 #include "analysis/results/summary_table.hpp"
 #include "app/command_line.hpp"
 #include "app/progress.hpp"
-#include "app/results_mapping.hpp"
+#include "app/replication.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/from_scenario.hpp"
 
@@ -157,9 +156,11 @@ int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostr
         return 2;
     }
     // What only the built world shows (selectors resolved against each replication's
-    // topology) is bad input too: reported before any run, so nothing is written.
-    if (auto ok = sim::world::check_world(*scenario); !ok) {
-        err << sim::world::to_scenario_error(*scenario, ok.error()).to_string() << "\n";
+    // topology) is bad input too: reported before any run, so nothing is written. Each
+    // replication is checked here once; its world is built from the checked config.
+    auto checked = sim::world::check_world(*scenario);
+    if (!checked) {
+        err << sim::world::to_scenario_error(*scenario, checked.error()).to_string() << "\n";
         return 2;
     }
     // A results file that cannot be written is bad input, found before the simulation.
@@ -179,40 +180,22 @@ int run_scenario(std::span<const std::string> args, std::ostream& out, std::ostr
 
     std::vector<analysis::RunResults> runs;
     for (std::uint64_t rep = 0; rep < scenario->replications; ++rep) {
-        auto config = sim::world::world_config(*scenario, rep);
-        if (!config) {  // check_world() passed: cannot happen, but never abort on input
-            err << sim::world::to_scenario_error(*scenario, config.error()).to_string() << "\n";
-            return 2;
-        }
         const double total = scenario->duration.to_seconds_f64();
-        const auto start = std::chrono::steady_clock::now();
-        auto created = sim::world::World::create(std::move(*config));
-        if (!created) {
-            err << sim::world::to_scenario_error(*scenario, {"", created.error(), {}}).to_string() << "\n";
-            return 2;
-        }
-        sim::world::World& world = *created;
-        auto report = [&](sim::Time now, std::uint64_t events) {
+        auto report = [&](sim::Time now, std::uint64_t events, double wall_s) {
             const Progress p{
                 .scenario = scenario->name,
                 .replication = rep,
                 .replications = scenario->replications,
                 .simulated_s = now.since_start().to_seconds_f64(),
                 .total_s = total,
-                .wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                .wall_s = wall_s,
                 .events = events,
             };
             std::fputs(format_progress(p).c_str(), stderr);
         };
-        const sim::world::WorldResults results = progress ? world.run(report) : world.run();
-        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        analysis::RunResults run = progress ? run_replication(*scenario, std::move((*checked)[rep]), report)
+                                            : run_replication(*scenario, std::move((*checked)[rep]));
         if (progress) std::fprintf(stderr, "\n");
-
-        analysis::RunResults run = to_run_results(*scenario, rep, results);
-        run.wall_clock.wall_seconds = wall;
-        run.wall_clock.events = results.events;
-        run.wall_clock.events_per_s = static_cast<double>(results.events) / wall;
-        run.wall_clock.sim_seconds_per_wall_second = total / wall;
         run.wall_clock.peak_rss_bytes = peak_rss_bytes();
         out << analysis::format_summary(run) << "\n";
         runs.push_back(std::move(run));

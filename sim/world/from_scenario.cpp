@@ -235,21 +235,28 @@ scenario::ScenarioError to_scenario_error(const Scenario& s, const WorldConfigEr
                               e.key, e.message);
 }
 
-std::expected<void, WorldConfigError> check_world(const Scenario& s) {
+std::expected<CheckedConfig, WorldConfigError> checked_world_config(const Scenario& s,
+                                                                    std::uint64_t replication) {
+    auto config = world_config(s, replication);
+    if (!config) return std::unexpected(std::move(config.error()));
+    auto checked = World::check(std::move(*config));
+    if (!checked) return std::unexpected(WorldConfigError{"", std::move(checked.error()), {}});
+    return std::move(*checked);
+}
+
+std::expected<std::vector<CheckedConfig>, WorldConfigError> check_world(const Scenario& s) {
+    std::vector<CheckedConfig> checked;
+    checked.reserve(s.replications);
     for (std::uint64_t rep = 0; rep < s.replications; ++rep) {
-        auto config = world_config(s, rep);
-        std::optional<WorldConfigError> failed;
+        auto config = checked_world_config(s, rep);
         if (!config) {
-            failed = std::move(config.error());
-        } else if (auto ok = World::validate(*config); !ok) {
-            failed = WorldConfigError{"", std::move(ok.error()), {}};
+            WorldConfigError failed = std::move(config.error());
+            if (s.replications > 1) failed.message += " (replication " + std::to_string(rep) + ")";
+            return std::unexpected(std::move(failed));
         }
-        if (failed) {
-            if (s.replications > 1) failed->message += " (replication " + std::to_string(rep) + ")";
-            return std::unexpected(std::move(*failed));
-        }
+        checked.push_back(std::move(*config));
     }
-    return {};
+    return checked;
 }
 
 std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std::uint64_t replication) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <vector>
 
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -31,10 +32,17 @@ scenario::ScenarioError to_scenario_error(const scenario::Scenario& s, const Wor
 std::expected<WorldConfig, WorldConfigError> world_config(const scenario::Scenario& s,
                                                           std::uint64_t replication);
 
-// world_config() and World::validate() for every replication (topologies and node
-// placement differ per replication): the first error, "(replication r)" added to the
-// message when there are several. What `cloudledger check` runs after loading, and
-// `cloudledger run` before it starts.
-std::expected<void, WorldConfigError> check_world(const scenario::Scenario& s);
+// world_config() and World::check() for every replication (topologies and node
+// placement differ per replication), each done once: the checked configurations in
+// replication order, or the first error, "(replication r)" added to the message when there
+// are several. What `cloudledger check` runs after loading, and `cloudledger run` before
+// it starts (it then builds each World from its CheckedConfig, without checking again).
+// Cost: every replication's topology (a topology file is read once per replication).
+std::expected<std::vector<CheckedConfig>, WorldConfigError> check_world(const scenario::Scenario& s);
+
+// One replication's world_config() and World::check(): for a runner that checks each
+// replication just before running it. Errors as check_world (no replication suffix).
+std::expected<CheckedConfig, WorldConfigError> checked_world_config(const scenario::Scenario& s,
+                                                                    std::uint64_t replication);
 
 }  // namespace cl::sim::world

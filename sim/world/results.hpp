@@ -12,6 +12,7 @@
 #include "sim/kernel/time.hpp"
 #include "sim/net/topology.hpp"
 #include "sim/world/config.hpp"
+#include "sim/world/outcome.hpp"
 
 namespace cl::sim::world {
 
@@ -46,7 +47,9 @@ struct RequestRecord {
     std::optional<Time> included;   // seal time of the block holding it on the reference chain
     std::optional<Time> confirmed;  // when the user's node showed it succeeded, k blocks on top
     bool success = false;           // on the reference chain
-    std::uint8_t reason = 0;        // state::Reason (or the txpool refusal + 100 when never included)
+    // The receipt's reason on the reference chain; a txpool refusal when the node refused it;
+    // WorldReason::kNotIncluded when it never made it onto the reference chain.
+    OutcomeReason reason;
     // The hashes the user's stamp search took (0: no stamp required) and the time they cost
     // the user, spent before `submitted`.
     std::uint64_t stamp_hashes = 0;
@@ -62,7 +65,7 @@ struct RenewalRecord {
     std::optional<Time> included;   // as RequestRecord
     std::optional<Time> confirmed;  // when the holder's node showed it succeeded, k blocks on top
     bool success = false;
-    std::uint8_t reason = 0;  // as RequestRecord
+    OutcomeReason reason;  // as RequestRecord
 };
 
 // A user giving its confirmed code to a new user (`transfer(code, to)`).
@@ -75,7 +78,7 @@ struct TransferRecord {
     std::optional<Time> included;   // as RequestRecord
     std::optional<Time> confirmed;  // when the recipient's node showed it succeeded, k blocks on top
     bool success = false;
-    std::uint8_t reason = 0;  // as RequestRecord
+    OutcomeReason reason;  // as RequestRecord
 };
 
 struct RedemptionRecord {
@@ -92,8 +95,8 @@ struct RedemptionRecord {
     bool success = false;
     // Included: the receipt's state::Reason. Not included: a state::Reason when the cloud
     // refused the code on its own node's view before redeeming (kExpired, kAlreadyRedeemed),
-    // or a world code: 200 screening failed, 201 never redeemable in time, 255 not included.
-    std::uint8_t reason = 0;
+    // else a WorldReason (screening failed, never redeemable in time, not included).
+    OutcomeReason reason;
 };
 
 struct ReorgRecord {
@@ -120,6 +123,15 @@ struct MessageCounters {
     std::uint64_t dropped = 0;
 };
 
+// A summary metric a workload contributes (Workload::finish), after the built-in ones
+// (docs/metrics.md "summary"). REQUIRES (a workload's bug otherwise, which aborts when the
+// results are mapped): the name unique within the run, at most 64 bytes; the unit at most 16.
+struct Metric {
+    std::string name;
+    double value = 0;
+    std::string unit;  // as the built-in ones: "count", "s", "1", ...
+};
+
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
@@ -142,6 +154,9 @@ struct WorldResults {
     std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
     std::uint64_t execution_requests = 0;
     std::vector<NodeInfo> nodes;  // WorldConfig::nodes
+    std::vector<Metric> metrics;  // contributed by workloads, in workload order
+    // What a workload's check() found wrong ("<workload>: <sentence>"); empty: sound.
+    std::vector<std::string> check_failures;
 };
 
 }  // namespace cl::sim::world

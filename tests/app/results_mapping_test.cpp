@@ -168,7 +168,7 @@ TEST(ResultsMapping, PropagationCountsNodesOnlineAtSealing) {
 TEST(ResultsMapping, RequestsServedAreConfirmedSuccesses) {
     WorldResults w;
     auto request = [&](std::uint8_t id, std::uint64_t user, std::uint32_t attempt, bool included,
-                       bool success, bool confirmed, std::uint8_t reason) {
+                       bool success, bool confirmed, sim::world::OutcomeReason reason) {
         sim::world::RequestRecord q;
         q.tx = hash(id);
         q.user = user;
@@ -180,12 +180,12 @@ TEST(ResultsMapping, RequestsServedAreConfirmedSuccesses) {
         q.reason = reason;
         w.requests.push_back(q);
     };
-    request(1, 0, 1, true, true, true, 0);   // served
-    request(2, 1, 1, true, true, false, 0);  // included, not (yet) confirmed to the user
-    request(3, 2, 1, true, false, false, static_cast<std::uint8_t>(state::Reason::kPoolExhausted));
-    request(4, 2, 2, false, false, false, static_cast<std::uint8_t>(100 + 0));  // txpool refusal
-    request(5, 2, 3, true, true, true, 0);                                      // served on the third attempt
-    request(6, 3, 1, false, false, false, 255);                                 // never included
+    request(1, 0, 1, true, true, true, state::Reason::kNone);   // served
+    request(2, 1, 1, true, true, false, state::Reason::kNone);  // included, not (yet) confirmed to the user
+    request(3, 2, 1, true, false, false, state::Reason::kPoolExhausted);
+    request(4, 2, 2, false, false, false, txpool::Refusal{0});  // txpool refusal
+    request(5, 2, 3, true, true, true, state::Reason::kNone);   // served on the third attempt
+    request(6, 3, 1, false, false, false, sim::world::WorldReason::kNotIncluded);  // never included
     const analysis::RunResults run = to_run_results(scenario(), 0, w);
     ASSERT_EQ(run.requests.size(), 6u);
     EXPECT_EQ(run.requests[0].status, 2);
@@ -221,9 +221,9 @@ TEST(ResultsMapping, RedemptionsCountSuccessesAndTransfersAreMapped) {
         r.submitted = at(130);
         if (i < 2) r.included = at(135);
         r.success = i == 0;  // i == 1: included but failed (already redeemed)
-        r.reason = i == 0   ? 0
-                   : i == 1 ? static_cast<std::uint8_t>(state::Reason::kAlreadyRedeemed)
-                            : 255;  // i == 2: not included
+        r.reason = i == 0   ? sim::world::OutcomeReason{state::Reason::kNone}
+                   : i == 1 ? sim::world::OutcomeReason{state::Reason::kAlreadyRedeemed}
+                            : sim::world::OutcomeReason{sim::world::WorldReason::kNotIncluded};  // i == 2
         w.redemptions.push_back(r);
     }
     sim::world::TransferRecord t;
@@ -240,7 +240,7 @@ TEST(ResultsMapping, RedemptionsCountSuccessesAndTransfersAreMapped) {
     t.included.reset();
     t.confirmed.reset();
     t.success = false;
-    t.reason = 255;
+    t.reason = sim::world::WorldReason::kNotIncluded;
     w.transfers.push_back(t);
     const analysis::RunResults run = to_run_results(scenario(), 0, w);
     EXPECT_EQ(summary(run).at("redemptions"), 1);
@@ -270,7 +270,7 @@ TEST(ResultsMapping, SummarySplitsIssuedRedeemedAndRefusalsByReason) {
         w.requests.push_back(q);
     }
     auto redemption = [&](std::uint8_t code, std::uint64_t user, bool included, bool success,
-                          std::uint8_t reason) {
+                          sim::world::OutcomeReason reason) {
         sim::world::RedemptionRecord r;
         r.code = hash(code);
         r.user = user;
@@ -284,13 +284,14 @@ TEST(ResultsMapping, SummarySplitsIssuedRedeemedAndRefusalsByReason) {
         r.reason = reason;
         w.redemptions.push_back(r);
     };
-    const auto quota = static_cast<std::uint8_t>(state::Reason::kCloudQuotaExhausted);
-    const auto expired = static_cast<std::uint8_t>(state::Reason::kExpired);
-    redemption(0, 0, true, true, 0);       // user 0: redeemed
-    redemption(1, 1, true, false, quota);  // user 1: every cloud refused for its quota
+    const auto quota = state::Reason::kCloudQuotaExhausted;
+    const auto expired = state::Reason::kExpired;
+    redemption(0, 0, true, true, state::Reason::kNone);  // user 0: redeemed
+    redemption(1, 1, true, false, quota);                // user 1: every cloud refused for its quota
     redemption(1, 1, true, false, quota);
     redemption(2, 2, false, false, expired);  // user 2: presented after expiry (no redeem sent)
-    redemption(2, 2, false, false, 200);      // ... and failed a screening elsewhere
+    redemption(2, 2, false, false,
+               sim::world::WorldReason::kScreeningFailed);  // ... and failed a screening elsewhere
     const analysis::RunResults run = to_run_results(scenario(), 0, w);
     EXPECT_EQ(run.redemptions[3].status, 2) << "an expired code is a rejection, not pending";
     EXPECT_EQ(run.codes.redemption_reason[run.redemptions[3].reason], "expired");
@@ -330,7 +331,7 @@ TEST(ResultsMapping, RenewalsAndStampTimesAreRecorded) {
     n.included = at(525);
     n.confirmed.reset();
     n.success = false;
-    n.reason = static_cast<std::uint8_t>(state::Reason::kRenewalLimit);
+    n.reason = state::Reason::kRenewalLimit;
     w.renewals.push_back(n);
     const analysis::RunResults run = to_run_results(scenario(), 0, w);
     ASSERT_EQ(run.renewals.size(), 2u);
@@ -356,6 +357,28 @@ TEST(ResultsMapping, PoolUtilisationIsTheFinalReferenceState) {
     EXPECT_DOUBLE_EQ(m.at("pool_utilisation_small"), 0.25);
     EXPECT_DOUBLE_EQ(m.at("pool_utilisation_medium"), 0.0);
     EXPECT_DOUBLE_EQ(m.at("pool_utilisation_large"), 1.0);
+}
+
+}  // namespace
+}  // namespace cl::app
+
+namespace cl::app {
+namespace {
+
+// A workload's summary metrics (WorldResults::metrics, Workload::finish) follow the
+// built-in ones, in order.
+TEST(ResultsMapping, WorkloadMetricsFollowTheBuiltInSummary) {
+    sim::world::WorldResults w;
+    w.metrics.push_back(sim::world::Metric{"heartbeat_timers", 9, "count"});
+    w.metrics.push_back(sim::world::Metric{"heartbeat_request_included", 1, "1"});
+    const analysis::RunResults run = to_run_results(sim::scenario::load_default_scenario({}).value(), 0, w);
+    ASSERT_GE(run.summary.size(), 3u);
+    const std::size_t n = run.summary.size();
+    EXPECT_EQ(run.summary[n - 3].name.view(), "sim_seconds");
+    EXPECT_EQ(run.summary[n - 2].name.view(), "heartbeat_timers");
+    EXPECT_EQ(run.summary[n - 2].value, 9);
+    EXPECT_EQ(run.summary[n - 2].unit.view(), "count");
+    EXPECT_EQ(run.summary[n - 1].name.view(), "heartbeat_request_included");
 }
 
 }  // namespace

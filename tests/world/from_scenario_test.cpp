@@ -51,7 +51,7 @@ TEST(FromScenario, EveryFaultKindOfTheExampleIsSimulated) {
         EXPECT_EQ(l.from, Time::at(hours(1)));
         EXPECT_EQ(l.to, Time::at(hours(2)));
     }
-    EXPECT_TRUE(World::validate(*c).has_value());
+    EXPECT_TRUE(World::check(*c).has_value());
 }
 
 TEST(FromScenario, LinkLossOfOneIsALinkFailureAndBothWaysRoundCountOnce) {
@@ -97,7 +97,7 @@ TEST(FromScenario, FileTopologyLinksTakeTheScenarioLatencyAndBandwidthCap) {
     EXPECT_EQ(link(4, 0).latency, millis(13));            // cairo -- zurich: none in the file
     EXPECT_EQ(link(4, 0).bandwidth_bps, 1'000'000'000u);
     EXPECT_EQ(link(2, 3).latency, millis(13));  // New York -- berlin
-    EXPECT_TRUE(World::validate(*c).has_value());
+    EXPECT_TRUE(World::check(*c).has_value());
 }
 
 // The first C nodes the DOT file mentions run the validators, and node:N counts in the
@@ -163,7 +163,7 @@ TEST(FromScenario, EachNodesForkChoiceFollowsItsCloudThenClientsThenTheDefault) 
     const auto c = world_config(load("good/clients.yaml"), 0);
     ASSERT_TRUE(c.has_value()) << c.error().key << ": " << c.error().message;
     EXPECT_EQ(c->fork_choices, expected);
-    EXPECT_TRUE(World::validate(*c).has_value());
+    EXPECT_TRUE(World::check(*c).has_value());
     // The global rule is the default only: the others stay.
     const auto td = world_config(load("good/clients.yaml", {{"consensus.fork_choice", "td-first-seen"}}), 0);
     ASSERT_TRUE(td.has_value());
@@ -237,9 +237,8 @@ TEST(FromScenario, AZeroArrivalRateIsAWorldWithoutUsers) {
         ASSERT_TRUE(s.has_value()) << rate;
         const auto checked = check_world(*s);
         ASSERT_TRUE(checked.has_value()) << to_scenario_error(*s, checked.error()).to_string();
-        auto config = world_config(*s, 0);
-        ASSERT_TRUE(config.has_value()) << config.error().message;
-        const WorldResults r = World(std::move(*config)).run();
+        ASSERT_EQ(checked->size(), 1u);
+        const WorldResults r = World(std::move(checked->front())).run();
         EXPECT_GT(r.blocks.size(), 8u) << rate;
         EXPECT_TRUE(r.requests.empty());
     }

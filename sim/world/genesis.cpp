@@ -1,0 +1,46 @@
+#include "sim/world/genesis.hpp"
+
+#include <memory>
+
+#include "protocol/chain/transaction.hpp"
+
+namespace cl::sim::world {
+
+PrivateKey validator_key(const WorldConfig& config, std::size_t cloud) {
+    return derive_private_key(config.seed, "validator/" + config.clouds[cloud].name);
+}
+
+PrivateKey operator_key(const WorldConfig& config, std::size_t cloud) {
+    return derive_private_key(config.seed, "operator/" + config.clouds[cloud].name);
+}
+
+PrivateKey user_key(const WorldConfig& config, std::uint64_t user) {
+    return derive_private_key(config.seed, "user/" + std::to_string(user));
+}
+
+state::GenesisConfig genesis_config(const WorldConfig& config) {
+    state::GenesisConfig g;
+    g.chain_id = kChainId;
+    g.notary = address_of(derive_private_key(config.seed, "notary"));
+    g.tiers = config.tiers;
+    g.pool = config.pool;
+    const auto& regions = config.topology.region_names();
+    for (std::size_t i = 0; i < config.clouds.size(); ++i) {
+        const CloudSpec& c = config.clouds[i];
+        g.clouds.push_back(state::GenesisCloud{c.name, address_of(operator_key(config, i)),
+                                               address_of(validator_key(config, i)),
+                                               c.region < regions.size() ? regions[c.region] : "", c.quotas});
+    }
+    return g;
+}
+
+node::TxRef signed_tx(const PrivateKey& key, std::uint64_t nonce, const state::Call& call) {
+    Transaction t;
+    t.chain_id = kChainId;
+    t.nonce = nonce;
+    t.to = state::contract_of(call);
+    t.call = state::encode_call(call);
+    return std::make_shared<RecoveredTransaction>(recover_transaction(sign_transaction(t, key)).value());
+}
+
+}  // namespace cl::sim::world

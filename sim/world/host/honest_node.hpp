@@ -1,0 +1,37 @@
+// The honest host: protocol::node::Node as written, with its own random stream
+// ("node/<index>", DESIGN.md §6). Every node of today's worlds is one.
+#pragma once
+
+#include <memory>
+
+#include "protocol/node/genesis.hpp"
+#include "protocol/node/node.hpp"
+#include "sim/kernel/random.hpp"
+#include "sim/world/host/host.hpp"
+
+namespace cl::sim::world {
+
+class HonestNode final : public Host {
+  public:
+    // `cache` is the world's shared execution cache (DESIGN.md §5); it must outlive the host.
+    HonestNode(node::NodeConfig config, const node::Genesis& genesis, node::ExecutionCache& cache,
+               RandomStream rng);
+
+    node::Effects start(node::Nanos now) override { return node_->start(now); }
+    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) override {
+        return node_->on_message(now, from, message);
+    }
+    node::Effects on_timer(node::Nanos now, std::uint64_t token) override {
+        return node_->on_timer(now, token);
+    }
+    node::Effects on_local_tx(node::Nanos now, const node::TxRef& tx) override {
+        return node_->on_local_tx(now, tx);
+    }
+    const node::Node& node() const override { return *node_; }
+
+  private:
+    std::unique_ptr<RandomStream> rng_;  // the node keeps a reference: a stable address
+    std::unique_ptr<node::Node> node_;
+};
+
+}  // namespace cl::sim::world

@@ -1,0 +1,43 @@
+// A host: what runs on one node of the simulated network (DESIGN.md §3). The world feeds
+// it its inputs — start, a message from a peer, one of its timers, a transaction a local
+// client submits — and it answers each with node::Effects (messages, timers, metric
+// events, and the work done, which the CPU model charges). Hosts own no time and send
+// nothing themselves: sim/world/host/hosts.hpp applies the CPU model and releases the
+// effects, for every kind of host alike.
+//
+// Today's host is HonestNode (honest_node.hpp): protocol::node::Node as written. An
+// adversary is another implementation of this interface — e.g. a validator holding its
+// real key that runs modified protocol behaviour (a node::Node inside it, effects
+// rewritten) — installed with World::Parts::make_host.
+//
+// Contract: handlers are called in simulated-time order, only while the host is up
+// (crashes: sim/world/faults.hpp) and within the run; `now` is the host's wall clock
+// (ns since the Unix epoch). A host must be deterministic given its inputs and the
+// random stream it was built with. Thread-safety: none (one world, one thread).
+#pragma once
+
+#include <cstdint>
+
+#include "protocol/node/node.hpp"
+#include "sim/net/topology.hpp"
+
+namespace cl::sim::world {
+
+class Host {
+  public:
+    virtual ~Host() = default;
+
+    // At time 0, and again when the host restarts after a crash (with its stored state).
+    virtual node::Effects start(node::Nanos now) = 0;
+    virtual node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) = 0;
+    // A timer this host set (node::Timer::token).
+    virtual node::Effects on_timer(node::Nanos now, std::uint64_t token) = 0;
+    // A transaction a local client (a workload) submits to this host.
+    virtual node::Effects on_local_tx(node::Nanos now, const node::TxRef& tx) = 0;
+
+    // The protocol state others observe: the recorder, the reference chain, sampling, and
+    // workloads (a user reads its code, nonce and head on its own node). Read only.
+    virtual const node::Node& node() const = 0;
+};
+
+}  // namespace cl::sim::world

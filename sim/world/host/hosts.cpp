@@ -1,0 +1,89 @@
+#include "sim/world/host/hosts.hpp"
+
+#include <algorithm>
+
+#include "protocol/core/assert.hpp"
+
+namespace cl::sim::world {
+
+Hosts::Hosts(Simulator& sim, const CpuCosts& cpu, std::uint64_t genesis_time, Duration duration)
+    : sim_(sim), cpu_(cpu), genesis_(std::chrono::seconds(genesis_time)), end_(Time::zero() + duration) {}
+
+void Hosts::add(std::unique_ptr<Host> host) {
+    CL_ASSERT(network_ == nullptr);
+    slots_.push_back(Slot{std::move(host), Time::zero(), true});
+}
+
+void Hosts::connect(net::Network& network, Observer& observer) {
+    network_ = &network;
+    observer_ = &observer;
+}
+
+void Hosts::start(net::NodeId n) { apply(n, slots_[n].host->start(node_time())); }
+
+void Hosts::crash(net::NodeId n) { slots_[n].up = false; }
+
+void Hosts::restart(net::NodeId n) {
+    slots_[n].up = true;
+    slots_[n].busy_until = sim_.now();
+    apply(n, slots_[n].host->start(node_time()));
+}
+
+void Hosts::submit(net::NodeId n, const node::TxRef& tx) {
+    CL_ASSERT(slots_[n].up);
+    apply(n, slots_[n].host->on_local_tx(node_time(), tx));
+}
+
+void Hosts::on_deliver(const net::Delivery& d) noexcept {
+    const auto h = handle(d);
+    node::Message m = std::move(in_flight_[h]);
+    in_flight_.release(h);
+    Slot& s = slots_[d.to];
+    if (!s.up || !within_run()) return;
+    apply(d.to, s.host->on_message(node_time(), d.from, m));
+}
+
+void Hosts::on_drop(const net::Delivery& d, net::DropReason) noexcept {
+    const auto h = handle(d);
+    { const node::Message dropped = std::move(in_flight_[h]); }  // the payload is freed now, not at reuse
+    in_flight_.release(h);
+}
+
+void Hosts::apply(net::NodeId n, node::Effects effects) {
+    Slot& s = slots_[n];
+    const Duration cost = cpu_.verify_header * effects.work.headers_verified +
+                          cpu_.execute_tx * effects.work.txs_executed +
+                          cpu_.admit_tx * effects.work.txs_admitted;
+    const Time finish = std::max(sim_.now(), s.busy_until) + cost;
+    s.busy_until = finish;
+    if (finish >= end_) return;
+    if (!effects.events.empty()) observer_->on_effects(n, effects, finish);
+    for (const node::Timer& t : effects.timers) {
+        const Time at = std::max(finish, Time::from_nanos((t.at - genesis_).count()));
+        sim_.schedule_at(at, [this, n, token = t.token]() noexcept {
+            if (slots_[n].up && within_run()) apply(n, slots_[n].host->on_timer(node_time(), token));
+        });
+    }
+    if (effects.sends.empty()) return;
+    if (finish == sim_.now()) {
+        send_all(n, effects.sends);
+        return;
+    }
+    const auto slot = pending_sends_.acquire(std::move(effects.sends));
+    sim_.schedule_at(finish, [this, n, slot]() noexcept {
+        std::vector<node::Send> sends = std::move(pending_sends_[slot]);
+        pending_sends_.release(slot);
+        if (slots_[n].up) send_all(n, sends);
+    });
+}
+
+void Hosts::send_all(net::NodeId from, std::vector<node::Send>& sends) {
+    for (node::Send& s : sends) {
+        const auto type = static_cast<net::MessageType>(node::kind_of(s.message));
+        const auto size = static_cast<std::uint32_t>(node::wire_size(s.message));
+        const auto slot = in_flight_.acquire(std::move(s.message));
+        (void)network_->send(from, s.to, type, size, slot);  // a drop is reported to on_drop
+    }
+}
+
+}  // namespace cl::sim::world

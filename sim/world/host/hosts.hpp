@@ -1,0 +1,90 @@
+// The hosts of a world and the one place that runs them (DESIGN.md §3): it delivers
+// inputs, applies the CPU model and releases effects, for every kind of Host.
+//
+// CPU model: a host handles each input when it arrives (its protocol state changes then)
+// but the input's outputs — messages and timers — leave only when the host's single CPU
+// has finished this input and every earlier one: finish = max(now, busy_until) + cost,
+// cost from the configured CpuCosts and the input's node::Work. Effects the CPU finishes
+// at or after the end of the run do not happen within it: nothing of them is observed,
+// sent or scheduled. Messages in flight and sends waiting for their CPU are kept in
+// net::HandlePool slabs, so steady-state traffic allocates nothing (DESIGN.md §5).
+//
+// The metric events of released effects go to one Observer (the world), at `finish`.
+// Thread-safety: none (one world, one thread).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "protocol/node/node.hpp"
+#include "sim/kernel/simulator.hpp"
+#include "sim/net/network.hpp"
+#include "sim/net/pool.hpp"
+#include "sim/world/config.hpp"
+#include "sim/world/host/host.hpp"
+
+namespace cl::sim::world {
+
+class Hosts final : public net::DeliveryHandler {
+  public:
+    // Sees the metric events of every input's effects when the host's CPU releases them.
+    class Observer {
+      public:
+        virtual void on_effects(net::NodeId n, const node::Effects& effects, Time finish) = 0;
+
+      protected:
+        ~Observer() = default;
+    };
+
+    // `duration`: the run is [0, duration) (docs/metrics.md "The end of the run"): a
+    // host handles no input at or after its end.
+    Hosts(Simulator& sim, const CpuCosts& cpu, std::uint64_t genesis_time, Duration duration);
+
+    // Host i is node i. REQUIRES: before connect().
+    void add(std::unique_ptr<Host> host);
+    // REQUIRES: every host added; `network` delivers to *this; both outlive the hosts' run.
+    void connect(net::Network& network, Observer& observer);
+
+    std::size_t size() const { return slots_.size(); }
+    const node::Node& node(net::NodeId n) const { return slots_[n].host->node(); }
+    bool up(net::NodeId n) const { return slots_[n].up; }
+
+    // The hosts' wall clock now: genesis_time + simulated time, ns since the Unix epoch.
+    node::Nanos node_time() const { return genesis_ + std::chrono::nanoseconds(sim_.now().nanos()); }
+    Time end_of_run() const { return end_; }
+    bool within_run() const { return sim_.now() < end_; }
+
+    void start(net::NodeId n);    // at time 0
+    void crash(net::NodeId n);    // drops every input from now on
+    void restart(net::NodeId n);  // up again, CPU idle, start() with its stored state
+    // A local client submits `tx` to host n. REQUIRES: up(n).
+    void submit(net::NodeId n, const node::TxRef& tx);
+
+    void on_deliver(const net::Delivery& d) noexcept override;
+    void on_drop(const net::Delivery& d, net::DropReason) noexcept override;
+
+  private:
+    struct Slot {
+        std::unique_ptr<Host> host;
+        Time busy_until;
+        bool up = true;
+    };
+    static net::HandlePool<node::Message>::Handle handle(const net::Delivery& d) {
+        return static_cast<net::HandlePool<node::Message>::Handle>(d.payload);
+    }
+    void apply(net::NodeId n, node::Effects effects);
+    void send_all(net::NodeId from, std::vector<node::Send>& sends);
+
+    Simulator& sim_;
+    CpuCosts cpu_;
+    node::Nanos genesis_;
+    Time end_;
+    net::Network* network_ = nullptr;
+    Observer* observer_ = nullptr;
+    std::vector<Slot> slots_;
+    net::HandlePool<node::Message> in_flight_;                // by Delivery::payload
+    net::HandlePool<std::vector<node::Send>> pending_sends_;  // waiting for their host's CPU
+};
+
+}  // namespace cl::sim::world
