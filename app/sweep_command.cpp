@@ -114,9 +114,9 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
             bool found = false;
             for (const auto& entry : empty.summary) found = found || entry.name.view() == sweep.metrics[m];
             if (found) continue;
-            auto e = sweep.error_at_pos(sweep.metric_pos[m], "metrics[" + std::to_string(m) + "]",
-                                        "unknown metric '" + sweep.metrics[m] +
-                                            "' (the summary metrics of docs/metrics.md)");
+            auto e = sweep.error_at_pos(
+                sweep.metric_pos[m], "metrics[" + std::to_string(m) + "]",
+                "unknown metric '" + sweep.metrics[m] + "' (the summary metrics of docs/metrics.md)");
             if (seen.insert(e.to_string()).second) errors.push_back(std::move(e));
         }
     }
@@ -130,7 +130,8 @@ std::string format_sweep_progress(const std::string& name, std::size_t done, std
     const std::size_t left = total - done;
     std::string eta = "ETA ?";
     if (ran > 0) {
-        const auto s = static_cast<long long>(wall_s / static_cast<double>(ran) * static_cast<double>(left) + 0.5);
+        const auto s =
+            static_cast<long long>(wall_s / static_cast<double>(ran) * static_cast<double>(left) + 0.5);
         eta = s >= 60 ? "ETA " + std::to_string(s / 60) + " min " + std::to_string(s % 60) + " s"
                       : "ETA " + std::to_string(s) + " s";
     }
@@ -160,7 +161,9 @@ std::expected<std::string, std::string> assemble(const sim::scenario::SweepFile&
     }
     for (const SweepRun& run : all) {
         auto r = read_journal_run(sweep, dir, run);
-        if (!r) return std::unexpected("the finished run " + sweep_run_id(sweep, run) + " is missing from " + dir);
+        if (!r)
+            return std::unexpected("the finished run " + sweep_run_id(sweep, run) + " is missing from " +
+                                   dir);
         tables.points[run.point].run_ids.push_back(r->provenance.run_id);
         runs.push_back(std::move(*r));
     }
@@ -226,7 +229,8 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
         std::error_code ec;
         std::filesystem::create_directory(dir, ec);
         if (ec || !std::filesystem::is_directory(dir)) {
-            err << "cloudledger sweep: cannot create the journal directory " << dir << ": " << ec.message() << "\n";
+            err << "cloudledger sweep: cannot create the journal directory " << dir << ": " << ec.message()
+                << "\n";
             ok = false;
         } else {
             remove_journal_leftovers(dir);
@@ -254,14 +258,16 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
     const auto start = std::chrono::steady_clock::now();
     auto report = [&](std::size_t done) {
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fputs(format_sweep_progress(sweep->name, resumed + done, mine, resumed, done, wall).c_str(), stderr);
+        std::fputs(format_sweep_progress(sweep->name, resumed + done, mine, resumed, done, wall).c_str(),
+                   stderr);
     };
     if (progress) report(0);
     auto ran = run_sweep_runs(*sweep, todo, dir, jobs, progress ? SweepProgress(report) : SweepProgress{});
     if (progress) std::fputs("\n", stderr);
     if (!ran) err << "cloudledger sweep: " << ran.error() << "\n";
     if (!ranks.all(ran.has_value())) {
-        if (lead) err << "cloudledger sweep: stopped; the finished runs are kept in " << dir << " for a restart\n";
+        if (lead)
+            err << "cloudledger sweep: stopped; the finished runs are kept in " << dir << " for a restart\n";
         return 1;
     }
     if (!lead) return 0;

@@ -62,12 +62,12 @@ struct Written {
 struct SweepLoad {
     Checker& c;
     SweepFile& s;
-    Field scenario;                             // `scenario:`
-    std::optional<Pos> seed_key, reps_key;      // present: the sweep overrides them
+    Field scenario;                         // `scenario:`
+    std::optional<Pos> seed_key, reps_key;  // present: the sweep overrides them
     Field seed_value, reps_value;
     std::uint64_t reps = 1;
-    std::vector<std::vector<Written>> grid;     // per grid key: one Written per value
-    std::vector<std::vector<Written>> points;   // per `points` entry
+    std::vector<std::vector<Written>> grid;    // per grid key: one Written per value
+    std::vector<std::vector<Written>> points;  // per `points` entry
     std::vector<std::pair<std::string, Pos>> grid_keys;
 };
 
@@ -189,7 +189,8 @@ void read_points(SweepLoad& l, const Field& f) {
             continue;
         }
         if (pf.node->entries.empty()) {
-            l.c.error(pf.node->pos, pf.key, "an empty point (the base scenario): give it at least one override");
+            l.c.error(pf.node->pos, pf.key,
+                      "an empty point (the base scenario): give it at least one override");
             continue;
         }
         std::vector<Written> point;
@@ -220,9 +221,10 @@ void read_metrics(SweepLoad& l, const Field& f) {
         if (scalar(l.c, mf, "a metric name") == nullptr) continue;
         name = mf.node->text;
         if (name.empty() || name.size() > 64 || !is_name(name)) {
-            l.c.error(mf.node->pos, mf.key,
-                      "a metric name " + quote(name) +
-                          " is a summary name (letters, digits, '_', '-'; at most 64 bytes; docs/metrics.md)");
+            l.c.error(
+                mf.node->pos, mf.key,
+                "a metric name " + quote(name) +
+                    " is a summary name (letters, digits, '_', '-'; at most 64 bytes; docs/metrics.md)");
             continue;
         }
         if (!seen.insert(name).second) {
@@ -238,7 +240,8 @@ using SweepKey = Key<SweepLoad, SweepFile>;
 
 // The keys of a sweep file, in documented order (docs/experiments.md "The sweep file").
 constexpr std::array<SweepKey, 8> kSweepKeys{{
-    {"sweep", [](SweepLoad& l, const Field& f, const MapReader&, SweepFile&) { read_sweep_name(l, f); }, true},
+    {"sweep", [](SweepLoad& l, const Field& f, const MapReader&, SweepFile&) { read_sweep_name(l, f); },
+     true},
     {"description",
      [](SweepLoad& l, const Field& f, const MapReader&, SweepFile&) {
          std::string d;
@@ -342,7 +345,7 @@ std::expected<SweepFile, std::vector<ScenarioError>> load_sweep(std::string_view
     SweepFile s;
     s.source_file = filename;
     SweepLoad l{c, s, {}, {}, {}, {}, {}, 1, {}, {}, {}};
-    const MapReader top = map_reader(c, Field{&*root, "", root->pos}, kSweepKeys, "the sweep file", true);
+    const MapReader top = map_reader(c, Field{&*root, "", root->pos}, kSweepKeys, "in the sweep file", true);
     read_keys(l, top, kSweepKeys, s);
     // seed/replications: the mapping key's position for errors in the key itself.
     if (l.seed_value) l.seed_value = key_field(*root, "seed");
@@ -350,17 +353,17 @@ std::expected<SweepFile, std::vector<ScenarioError>> load_sweep(std::string_view
 
     // The points: the grid's cartesian product (first key slowest), then the explicit ones.
     std::uint64_t grid_points = l.grid.empty() ? 0 : 1;
-    for (const auto& values : l.grid) grid_points = std::min<std::uint64_t>(grid_points * values.size(), kMaxSweepPoints + 1);
-    const std::uint64_t total_points =
-        l.grid.empty() && l.points.empty() ? 1 : grid_points + l.points.size();
+    for (const auto& values : l.grid)
+        grid_points = std::min<std::uint64_t>(grid_points * values.size(), kMaxSweepPoints + 1);
+    const std::uint64_t total_points = l.grid.empty() && l.points.empty() ? 1 : grid_points + l.points.size();
     const std::uint64_t reps = l.reps;
     if (total_points > kMaxSweepPoints) {
         c.error(top.get("grid") ? top.get("grid").node->pos : Pos{}, "grid",
                 "the sweep has more than " + std::to_string(kMaxSweepPoints) + " points");
     } else if (total_points * reps > kMaxSweepRuns) {
         c.error(l.reps_value ? l.reps_value.node->pos : Pos{}, "replications",
-                std::to_string(total_points) + " points × " + std::to_string(reps) + " replications is more than " +
-                    std::to_string(kMaxSweepRuns) + " runs");
+                std::to_string(total_points) + " points × " + std::to_string(reps) +
+                    " replications is more than " + std::to_string(kMaxSweepRuns) + " runs");
     }
     if (c.has_errors()) return std::unexpected(c.take_sorted());
 
@@ -434,8 +437,8 @@ std::expected<SweepFile, std::vector<ScenarioError>> load_sweep(std::string_view
                         with += (with.empty() ? "" : ", ") + o.path + "=" + o.value;
                     }
                     c.error_in(e.file, e.line, e.column, e.key,
-                               e.message + " (sweep point " + std::to_string(i) + (with.empty() ? "" : ": " + with) +
-                                   ", " + filename + ")");
+                               e.message + " (sweep point " + std::to_string(i) +
+                                   (with.empty() ? "" : ": " + with) + ", " + filename + ")");
                 }
             }
             continue;

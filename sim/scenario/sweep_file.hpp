@@ -33,33 +33,33 @@ namespace cl::sim::scenario {
 // Bounds of a sweep (the /sweep columns of analysis/results/sweep_schema.hpp and the run
 // id `<sweep>-p<point>-rep<r>`, which must fit 128 bytes).
 inline constexpr std::size_t kMaxSweepNameBytes = 64;
-inline constexpr std::size_t kMaxSweepKeyBytes = 64;      // point_overrides.key
-inline constexpr std::size_t kMaxSweepValueBytes = 128;   // point_overrides.value
+inline constexpr std::size_t kMaxSweepKeyBytes = 64;     // point_overrides.key
+inline constexpr std::size_t kMaxSweepValueBytes = 128;  // point_overrides.value
 inline constexpr std::size_t kMaxSweepPoints = 100'000;
 inline constexpr std::uint64_t kMaxSweepRuns = 1'000'000;
 
 // One point: the overrides applied to the base scenario, and the scenario they give.
 struct SweepPointSpec {
-    std::vector<Override> overrides;        // as given to load_scenario, in order
-    std::vector<SourcePos> key_pos;         // where the sweep file wrote each override's key
-    std::vector<SourcePos> value_pos;       // ... and its value
-    std::vector<bool> value_plain;          // the value was a plain (unquoted) scalar
-    std::size_t swept = 0;                  // overrides[0, swept) are the point's own (not seed/replications)
-    Scenario scenario;                      // the base scenario with the overrides, checked
+    std::vector<Override> overrides;   // as given to load_scenario, in order
+    std::vector<SourcePos> key_pos;    // where the sweep file wrote each override's key
+    std::vector<SourcePos> value_pos;  // ... and its value
+    std::vector<bool> value_plain;     // the value was a plain (unquoted) scalar
+    std::size_t swept = 0;             // overrides[0, swept) are the point's own (not seed/replications)
+    Scenario scenario;                 // the base scenario with the overrides, checked
 };
 
 struct SweepFile {
-    std::string source_file;       // the sweep file as named
-    std::string name;              // `sweep:`
-    std::string scenario_file;     // the base scenario's path (resolved), or kDefaultScenarioName
+    std::string source_file;    // the sweep file as named
+    std::string name;           // `sweep:`
+    std::string scenario_file;  // the base scenario's path (resolved), or kDefaultScenarioName
     bool default_scenario = false;
-    std::uint64_t seed = 1;        // every point's seed (the scenario's when not written)
+    std::uint64_t seed = 1;  // every point's seed (the scenario's when not written)
     std::uint64_t replications = 1;
     std::vector<std::string> parameters;  // the swept keys: grid keys, then new keys of `points`
     std::vector<SweepPointSpec> points;
-    std::vector<std::string> metrics;     // empty: every metric
-    SourcePos metrics_pos;                // where `metrics` was written (for later checks)
-    std::vector<SourcePos> metric_pos;    // each metric name's position
+    std::vector<std::string> metrics;   // empty: every metric
+    SourcePos metrics_pos;              // where `metrics` was written (for later checks)
+    std::vector<SourcePos> metric_pos;  // each metric name's position
 
     std::uint64_t run_count() const { return replications * points.size(); }
 
