@@ -28,7 +28,7 @@ constexpr std::string_view kUsage =
     "  run [SCENARIO.yaml] [-o FILE.h5] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "                                        simulate a scenario (default: the embedded\n"
     "                                        scenarios/passport.yaml), write HDF5 results\n"
-    "  sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet]\n"
+    "  sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet] [--check]\n"
     "                                        run every point and replication of a sweep file\n"
     "                                        on N threads (or MPI ranks), resumable\n"
     "  check SCENARIO.yaml [--set KEY=VALUE]...\n"

@@ -25,7 +25,8 @@
 namespace cl::app {
 namespace {
 
-constexpr std::string_view kSweepUsage = "usage: cloudledger sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet]";
+constexpr std::string_view kSweepUsage =
+    "usage: cloudledger sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet] [--check]";
 
 constexpr std::string_view kSweepHelp =
     "\n"
@@ -42,6 +43,8 @@ constexpr std::string_view kSweepHelp =
     "  -o, --output FILE.h5   the results file (default: SWEEP-NAME.h5 in the working\n"
     "                         directory); checked before running\n"
     "  -q, --quiet            no progress line\n"
+    "  --check                check the sweep file and every run's world, print the\n"
+    "                         points, run nothing\n"
     "  -h, --help             show this text\n"
     "\n"
     "Exit codes: 0 ok, 1 runtime failure (finished runs kept for a restart), 2 bad usage\n"
@@ -52,6 +55,7 @@ struct Options {
     std::optional<unsigned> jobs;
     std::optional<std::string> output;
     bool quiet = false;
+    bool check = false;
     bool help = false;
 };
 
@@ -78,6 +82,8 @@ std::expected<Options, std::string> parse(std::span<const std::string> args) {
             o.jobs = n;
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
+        } else if (a == "--check") {
+            o.check = true;
         } else if (a.size() > 1 && a[0] == '-') {
             return std::unexpected("unknown option '" + a + "'");
         } else if (o.file.empty()) {
@@ -107,9 +113,13 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
             break;
         }
         if (sweep.metrics.empty()) continue;
-        // The summary's names do not depend on what the world recorded (docs/metrics.md):
-        // the mapping of an empty record lists them.
-        const analysis::RunResults empty = to_run_results(scenario, 0, sim::world::WorldResults{});
+        // The built-in summary's names depend on the scenario only (its tiers, the reason
+        // code books; docs/metrics.md): the mapping of an empty record with the scenario's
+        // tiers lists them. Names a workload contributes (WorldResults::metrics) are known
+        // only after a run and are not accepted here.
+        sim::world::WorldResults record;
+        record.final_pool_remaining.assign(scenario.pool.tiers.size(), 0);
+        const analysis::RunResults empty = to_run_results(scenario, 0, record);
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
             for (const auto& entry : empty.summary) found = found || entry.name.view() == sweep.metrics[m];
@@ -214,6 +224,22 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
             for (const auto& e : errors) err << e.to_string() << "\n";
         }
         return 2;
+    }
+    if (options->check) {
+        if (!lead) return 0;
+        out << "ok: sweep '" << sweep->name << "', scenario " << sweep->scenario_file << ", "
+            << sweep->points.size() << (sweep->points.size() == 1 ? " point" : " points") << " x "
+            << sweep->replications << (sweep->replications == 1 ? " replication" : " replications") << " = "
+            << sweep->run_count() << " runs, seed " << sweep->seed << "\n";
+        for (std::size_t p = 0; p < sweep->points.size(); ++p) {
+            out << "  point " << p << ":";
+            const auto& spec = sweep->points[p];
+            for (std::size_t k = 0; k < spec.swept; ++k) {
+                out << " " << spec.overrides[k].path << "=" << spec.overrides[k].value;
+            }
+            out << (spec.swept == 0 ? " (the base scenario)\n" : "\n");
+        }
+        return 0;
     }
     const std::string output = options->output.value_or(sweep->name + ".h5");
     if (auto writable = analysis::check_output_path(output); !writable) {

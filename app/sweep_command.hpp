@@ -1,4 +1,4 @@
-// `cloudledger sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet]` (shared/spec/experiments.md
+// `cloudledger sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet] [--check]` (shared/spec/experiments.md
 // §1–2; docs/experiments.md "Sweeps"): every run of every point of a sweep file, on N
 // worker threads (and on the ranks of an MPI job), resumable, into one results file with
 // /runs and /sweep.
