@@ -40,6 +40,16 @@ same() {
 }
 
 cd "$dir" || exit 1
+# Bad usage: exit 2, nothing run, nothing written.
+for args in "-j 0" "-j many" "-o missing-dir/x.h5" "--no-such-option" ""; do
+    # shellcheck disable=SC2086
+    "$bin" sweep $([ -n "$args" ] && echo "$sweep") $args --quiet >out 2>err
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "sweep ${args:-without a file}: exit $rc, expected 2"
+    [ -s out ] && fail "sweep $args: stdout not empty"
+    [ -z "$(ls | grep -v -x -e out -e err)" ] || fail "sweep $args: files created: $(ls)"
+done
+rm -f out err
 "$bin" sweep "$sweep" -j 1 -o one.h5 --quiet >one.h5.out 2>err || { cat err >&2; fail "sweep -j 1"; }
 fingerprint one.h5
 [ -e one.h5.partial ] && fail "the journal one.h5.partial is left after the sweep"
