@@ -296,6 +296,7 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
             err << "cloudledger sweep: stopped; the finished runs are kept in " << dir << " for a restart\n";
         return 1;
     }
+    const std::uint64_t resumed_total = ranks.sum(resumed);
     if (!lead) return 0;
     auto digest = assemble(*sweep, all, dir, output);
     if (!digest) {
@@ -304,7 +305,7 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
     }
     remove_journal(*sweep, all, dir);
     out << "sweep " << sweep->name << ": " << sweep->points.size() << " points x " << sweep->replications
-        << " replications = " << all.size() << " runs (" << resumed << " from before)"
+        << " replications = " << all.size() << " runs (" << resumed_total << " from before)"
         << (ranks.is_mpi() ? ", " + std::to_string(ranks.size()) + " ranks" : std::string()) << ", " << jobs
         << (jobs == 1 ? " worker" : " workers") << "\n";
     out << "results: " << output << " (digest " << *digest << ")\n";

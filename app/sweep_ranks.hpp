@@ -11,7 +11,7 @@
 // Thread-safety: call from the thread that created it only.
 #pragma once
 
-#include <memory>
+#include <cstdint>
 
 namespace cl::app {
 
@@ -31,6 +31,8 @@ class Ranks {
 
     // True when `ok` on every rank (a collective: every rank must call it).
     bool all(bool ok) const;
+    // The sum of `n` over the ranks (a collective).
+    std::uint64_t sum(std::uint64_t n) const;
 
   private:
     int rank_ = 0;

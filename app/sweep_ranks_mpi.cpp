@@ -44,6 +44,13 @@ bool Ranks::all(bool ok) const {
     return every != 0;
 }
 
+std::uint64_t Ranks::sum(std::uint64_t n) const {
+    if (!mpi_) return n;
+    std::uint64_t total = 0;
+    MPI_Allreduce(&n, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    return total;
+}
+
 bool have_mpi() { return true; }
 
 }  // namespace cl::app

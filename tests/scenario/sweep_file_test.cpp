@@ -31,8 +31,8 @@ TEST(SweepFile, GridIsCartesianFirstKeySlowestThenExplicitPoints) {
     ASSERT_TRUE(s.has_value()) << s.error().front().to_string();
     ASSERT_EQ(s->points.size(), 7U);
     EXPECT_EQ(s->run_count(), 14U);
-    EXPECT_EQ(overrides(s->points[0]),
-              (std::vector<std::string>{"duration=1h", "pool.default_quota=200", "seed=9", "replications=2"}));
+    EXPECT_EQ(overrides(s->points[0]), (std::vector<std::string>{"duration=1h", "pool.default_quota=200",
+                                                                 "seed=9", "replications=2"}));
     EXPECT_EQ(overrides(s->points[1]).at(1), "pool.default_quota=250");
     EXPECT_EQ(overrides(s->points[3]).at(0), "duration=2h");
     EXPECT_EQ(overrides(s->points[6]),
