@@ -120,9 +120,18 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
         sim::world::WorldResults record;
         record.final_pool_remaining.assign(scenario.pool.tiers.size(), 0);
         const analysis::RunResults empty = to_run_results(scenario, 0, record);
+        // Refusal counts appear in a run's summary only when non-zero (docs/metrics.md):
+        // one name per reason of the code books (a request's reason 0 is "none").
+        std::vector<std::string> names;
+        for (const auto& entry : empty.summary) names.push_back(entry.name.str());
+        for (std::size_t r = 1; r < empty.codes.request_reason.size(); ++r) {
+            names.push_back("requests_refused_" + empty.codes.request_reason[r]);
+        }
+        for (const auto& reason : empty.codes.redemption_reason)
+            names.push_back("redemptions_refused_" + reason);
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
-            for (const auto& entry : empty.summary) found = found || entry.name.view() == sweep.metrics[m];
+            for (const auto& name : names) found = found || name == sweep.metrics[m];
             if (found) continue;
             auto e = sweep.error_at_pos(
                 sweep.metric_pos[m], "metrics[" + std::to_string(m) + "]",
