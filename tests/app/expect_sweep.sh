@@ -11,8 +11,10 @@
 #      journal are skipped ("N from before" > 0) and the final file has the same digest,
 #      per-run digests and aggregate tables as the uninterrupted sweep. A journal file
 #      that is torn (truncated) is not trusted: that run is run again.
+#   3. On a terminal (through script(1) when present), the progress line says runs done
+#      of the total and an ETA.
 #   With MPIRUN (a command that launches MPI programs, e.g. `mpirun -n 2 --oversubscribe`):
-#   3. only the MPI case: K ranks give the same digests and tables as -j 1.
+#   4. only the MPI case: K ranks give the same digests and tables as -j 1.
 # The file itself is not byte-identical: /runs/<id>/wall_clock (not in the digest) holds
 # each run's own wall-clock figures.
 set -u
@@ -20,6 +22,7 @@ bin=$1
 reader=$2
 sweep=$3
 mpirun=${4:-}
+name=$(sed -n "s/^sweep: *//p" "$sweep")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() {
@@ -99,5 +102,13 @@ resumed=$(sed -n 's/.*runs (\([0-9]*\) from before).*/\1/p' cut.h5.out)
 [ -e cut.h5.partial ] && fail "the journal is left after the restarted sweep"
 fingerprint cut.h5
 same one.h5 cut.h5 "killed and restarted vs uninterrupted"
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$bin' sweep '$sweep' -j 2 -o tty.h5" /dev/null >tty.out 2>&1 || fail "sweep on a terminal"
+    tr '\r' '\n' <tty.out | grep -q "^sweep $name: $total/$total runs, .* s, ETA 0 s" ||
+        fail "the progress line does not say '$total/$total runs ... ETA': $(tr '\r' '\n' <tty.out | head -n 4)"
+    tr '\r' '\n' <tty.out | grep -q "^sweep $name: 1/$total runs" || fail "no progress line after the first run"
+else
+    echo "note: progress line not checked (no script(1))"
+fi
 echo "ok: -j 1 = -j 2 = killed (SIGKILL, SIGTERM) and restarted ($resumed of $total runs from before)"
 exit 0
