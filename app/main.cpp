@@ -14,6 +14,7 @@
 #include "app/plot_command.hpp"
 #include "app/report_command.hpp"
 #include "app/run_command.hpp"
+#include "app/sweep_command.hpp"
 #include "sim/net/import.hpp"
 
 namespace {
@@ -27,6 +28,9 @@ constexpr std::string_view kUsage =
     "  run [SCENARIO.yaml] [-o FILE.h5] [--seed N] [--set KEY=VALUE]... [--quiet]\n"
     "                                        simulate a scenario (default: the embedded\n"
     "                                        scenarios/passport.yaml), write HDF5 results\n"
+    "  sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet] [--check]\n"
+    "                                        run every point and replication of a sweep file\n"
+    "                                        on N threads (or MPI ranks), resumable\n"
     "  check SCENARIO.yaml [--set KEY=VALUE]...\n"
     "                                        validate a scenario, report every error\n"
     "  report FILE.h5 [--format md|csv|json] [-o OUT]\n"
@@ -112,6 +116,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (args[0] == "run") return cl::app::run_scenario(rest, std::cout, std::cerr);
+    if (args[0] == "sweep") return cl::app::run_sweep(rest, std::cout, std::cerr);
     if (args[0] == "check") return cl::app::run_check(rest, std::cout, std::cerr);
     if (args[0] == "report") return cl::app::run_report(rest, std::cout, std::cerr);
     if (args[0] == "plot") return cl::app::run_plot(rest, std::cout, std::cerr);

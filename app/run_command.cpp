@@ -3,9 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
-#include <csignal>
 #include <cstdio>
 #include <vector>
 
@@ -15,6 +13,7 @@
 #include "app/command_line.hpp"
 #include "app/progress.hpp"
 #include "app/replication.hpp"
+#include "app/termination.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/from_scenario.hpp"
 
@@ -108,28 +107,6 @@ std::uint64_t peak_rss_bytes() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
-}
-
-// SIGINT, SIGTERM, SIGHUP: remove the temporary name of a results file being written,
-// then die of the signal as if unhandled (the handler was reset by SA_RESETHAND; the
-// re-raised signal is delivered when the handler returns). Async-signal-safe.
-extern "C" void on_termination_signal(int sig) {
-    const int saved_errno = errno;
-    analysis::remove_unfinished_results_files();
-    ::raise(sig);
-    errno = saved_errno;
-}
-
-void install_termination_handlers() {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-        struct sigaction old {};
-        if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;  // e.g. nohup
-        struct sigaction sa {};
-        sa.sa_handler = on_termination_signal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND;
-        ::sigaction(sig, &sa, nullptr);
-    }
 }
 
 }  // namespace

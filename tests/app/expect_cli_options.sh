@@ -42,6 +42,7 @@ help conformance clique-votes
 help topology
 help report
 help plot
+help sweep
 "$bin" run --set duration=1m --help >"$dir/out" 2>"$dir/err" || fail "run with --help after other options"
 grep -q '^usage: cloudledger run' "$dir/out" || fail "run --help after other options printed no run usage"
 

@@ -1,12 +1,13 @@
 #!/bin/sh
-# expect_check_error.sh CLOUDLEDGER SCENARIO.yaml [run]
+# expect_check_error.sh CLOUDLEDGER SCENARIO.yaml [run|sweep]
 #
 # The bad-scenario corpus check (issue 5, "Checks"): runs `cloudledger check SCENARIO`
-# — or, with `run`, `cloudledger run SCENARIO -o out.h5` — in an empty temporary
+# — or, with `run`, `cloudledger run SCENARIO -o out.h5`; with `sweep`, `cloudledger
+# sweep SWEEP.yaml -o out.h5` (the bad sweep corpus, issue 14) — in an empty temporary
 # directory and requires
 #   - exit code 2,
 #   - nothing on stdout and no file created (with `run`: neither out.h5 nor its
-#     temporary out.h5.tmp-PID),
+#     temporary out.h5.tmp-PID; with `sweep`, nor its journal out.h5.partial),
 #   - a stderr line `FILE:LINE:COLUMN: ...` where FILE is the scenario path, or ends with
 #     the value of a `# expect-file: NAME` line in the scenario (e.g. `--set`, or another
 #     file the scenario names). An error the loader cannot place in a column (none in
@@ -39,7 +40,9 @@ case "$mode" in
     check) (cd "$dir" && "$bin" check "$file" $args >stdout.txt 2>stderr.txt) ;;
     # shellcheck disable=SC2086
     run) (cd "$dir" && "$bin" run "$file" $args --quiet -o out.h5 >stdout.txt 2>stderr.txt) ;;
-    *) echo "FAIL: unknown mode '$mode' (check or run)" >&2; exit 1 ;;
+    # shellcheck disable=SC2086
+    sweep) (cd "$dir" && "$bin" sweep "$file" $args --quiet -o out.h5 >stdout.txt 2>stderr.txt) ;;
+    *) echo "FAIL: unknown mode '$mode' (check, run or sweep)" >&2; exit 1 ;;
 esac
 rc=$?
 fail() {
