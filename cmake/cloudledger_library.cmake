@@ -3,7 +3,7 @@
 # One library target per folder (DESIGN.md §2). <name> is the folder path with '/'
 # replaced by '_' (protocol_core); the alias is cloudledger::<name>. Dependencies
 # are checked against the layer rules below: a target may only link the layers it
-# is allowed to know (protocol <- sim <- app; analysis knows neither).
+# is allowed to know (protocol <- sim <- app, protocol <- live <- app; analysis knows neither).
 function(cloudledger_add_library name)
     cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;EXTERNAL" ${ARGN})
     add_library(${name} ${ARG_SOURCES})
@@ -25,7 +25,8 @@ function(cloudledger_check_layer target dep)
     set(allowed_protocol protocol)
     set(allowed_sim protocol sim)
     set(allowed_analysis analysis)
-    set(allowed_app protocol sim analysis app)
+    set(allowed_live protocol live)
+    set(allowed_app protocol sim analysis live app)
     if(NOT dep_layer IN_LIST allowed_${target_layer})
         message(FATAL_ERROR "layer rule: ${target} (${target_layer}) may not link ${dep} (${dep_layer})")
     endif()
