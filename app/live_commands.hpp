@@ -14,5 +14,7 @@ int run_node(std::span<const std::string> args, std::ostream& out, std::ostream&
 int run_testnet(std::span<const std::string> args, const std::string& self, std::ostream& out,
                 std::ostream& err);
 int run_rpc(std::span<const std::string> args, std::ostream& out, std::ostream& err);
+// `tx`: signs a promo-pool transaction offline and prints its raw hex and hash.
+int run_tx(std::span<const std::string> args, std::ostream& out, std::ostream& err);
 
 }  // namespace cl::app

@@ -35,6 +35,8 @@ constexpr std::string_view kUsage =
     "  testnet --validators N [--full-nodes M] [--period 1s] [--duration 30s]\n"
     "                                        run a loopback testnet of node processes\n"
     "  rpc URL METHOD [PARAMS...]            call a live node's JSON-RPC API\n"
+    "  tx request TIER|redeem CODE|transfer CODE TO --seed S --key-name NAME\n"
+    "                                        sign a transaction for eth_sendRawTransaction\n"
     "  help                                  show this text\n"
     "\n"
     "`cloudledger COMMAND --help` describes a command. File formats: docs/scenarios.md,\n"
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
     if (args[0] == "node") return cl::app::run_node(rest, std::cout, std::cerr);
     if (args[0] == "testnet") return cl::app::run_testnet(rest, "/proc/self/exe", std::cout, std::cerr);
     if (args[0] == "rpc") return cl::app::run_rpc(rest, std::cout, std::cerr);
+    if (args[0] == "tx") return cl::app::run_tx(rest, std::cout, std::cerr);
     if (args[0] == "conformance") {
         // These commands take no option values, so a -h/--help anywhere is a request for help.
         if (any_help(rest)) {
