@@ -35,11 +35,12 @@ int run_live_node(asio::io_context& io, LiveNodeOptions options) {
     RpcServer server(io, std::move(*options.rpc),
                      [&runner](std::string_view name) { return node_method(runner, name); });
     asio::signal_set signals(io, SIGINT, SIGTERM);
+    // A signal closes every socket and cancels every timer; run() returns when the
+    // aborted handlers have run, so nothing outlives the runner and the server.
     signals.async_wait([&](const boost::system::error_code& ec, int) {
         if (ec) return;
         runner.stop();
         server.stop();
-        io.stop();
     });
     runner.start();
     server.start();

@@ -33,6 +33,7 @@ struct NodeRunner::Slot {
     std::size_t pending_bytes = 0;
     asio::steady_timer redial;
     bool dialling = false;
+    std::shared_ptr<Connection> connecting;  // the dial in progress (closed by stop())
 };
 
 NodeRunner::NodeRunner(asio::io_context& io, RunnerConfig config, const node::Genesis& genesis,
@@ -73,6 +74,7 @@ void NodeRunner::stop() {
     listener_.close(ignored);
     for (auto& s : slots_) {
         s->redial.cancel();
+        if (s->connecting) s->connecting->socket.close(ignored);
         if (s->conn) {
             s->conn->closed = true;
             s->conn->socket.close(ignored);
@@ -168,9 +170,11 @@ void NodeRunner::dial(std::size_t i) {
         return;  // the command line checked addresses; nothing to dial
     }
     auto c = std::make_shared<Connection>(io_);
+    s.connecting = c;
     c->socket.async_connect(tcp::endpoint(address, s.address.port), [this, c, i](const error_code& e) {
         Slot& slot = *slots_[i];
         slot.dialling = false;
+        slot.connecting.reset();
         if (stopped_) return;
         if (e) {
             schedule_redial(i);

@@ -166,7 +166,6 @@ std::optional<RpcMethod> node_method(NodeRunner& runner, std::string_view name) 
             if (!full.is_null() && !full.is_boolean()) invalid("full: expected a boolean");
             const BlockEntry* e = by_hash ? r->node().chain().tree().find(hash_param(p, 0, "hash"))
                                           : block_at(r->node(), param(p, 0, "block"));
-            if (by_hash && param(p, 0, "hash").is_null()) invalid("hash: required");
             if (!e) return nullptr;
             return block_json(r->node(), *e, full.is_boolean() && full.get<bool>());
         };
@@ -188,7 +187,9 @@ std::optional<RpcMethod> node_method(NodeRunner& runner, std::string_view name) 
             if (!a) invalid("address: expected 20 bytes of 0x-prefixed hex");
             const BlockEntry* e = block_at(r->node(), param(p, 1, "block"));
             if (!e) throw RpcError{kServerError, "unknown block"};
-            return quantity(r->node().state_of(e->hash)->account(*a).nonce);
+            const state::LedgerState* s = r->node().state_of(e->hash);
+            if (!s) throw RpcError{kServerError, "state of the block not available"};
+            return quantity(s->account(*a).nonce);
         };
     }
     if (name == "eth_sendRawTransaction") {

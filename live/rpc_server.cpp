@@ -18,6 +18,10 @@ class RpcServer::Session : public std::enable_shared_from_this<Session> {
         ++server_.sessions_;
     }
     ~Session() { --server_.sessions_; }
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().close(ignored);
+    }
 
     void read() {
         parser_.emplace();
@@ -80,6 +84,10 @@ void RpcServer::stop() {
     stopped_ = true;
     beast::error_code ignored;
     listener_.close(ignored);
+    for (auto& w : open_) {
+        if (auto session = w.lock()) session->close();
+    }
+    open_.clear();
 }
 
 void RpcServer::accept() {
@@ -90,7 +98,10 @@ void RpcServer::accept() {
                 beast::error_code ignored;
                 socket.close(ignored);
             } else {
-                std::make_shared<Session>(*this, std::move(socket))->read();
+                std::erase_if(open_, [](const auto& w) { return w.expired(); });
+                auto session = std::make_shared<Session>(*this, std::move(socket));
+                open_.push_back(session);
+                session->read();
             }
         }
         accept();

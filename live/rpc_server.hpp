@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
+#include <vector>
 #include "live/asio.hpp"
 
 #include "live/json_rpc.hpp"
@@ -23,6 +25,7 @@ class RpcServer {
 
     RpcServer(boost::asio::io_context& io, boost::asio::ip::tcp::acceptor listener, RpcLookup lookup);
     void start();
+    // Closes the listener and every session: the io_context then runs out of this server's work.
     void stop();
     std::size_t sessions() const { return sessions_; }
 
@@ -33,6 +36,7 @@ class RpcServer {
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor listener_;
     RpcLookup lookup_;
+    std::vector<std::weak_ptr<Session>> open_;  // for stop(); pruned on accept
     std::size_t sessions_ = 0;
     bool stopped_ = false;
 };
