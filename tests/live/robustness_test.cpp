@@ -118,21 +118,32 @@ TEST(LiveNode, SurvivesHostilePeersAndClients) {
         EXPECT_TRUE(peer.closed_by_node(5s));
     }
 
-    // 3. A slow peer: asks for the genesis block 60 000 times and never reads the answers;
-    // the node's send queue for it is bounded, so it drops the peer.
+    // 3. A slow peer: asks for the genesis block again and again and never reads the
+    // answers; the node's send queue for it is bounded, so it drops the peer, which the
+    // peer sees as its next write failing (a reset). Bounded: at most 60 s of requests.
     {
         Peer peer;
         ASSERT_TRUE(peer.connect(p2p));
         peer.send(hello);
         peer.send(frame(encode_message(status)));
-        Bytes burst;
+        Bytes batch;
         const Bytes get = frame(encode_message(node::GetBlockMsg{genesis_hash}));
-        for (int i = 0; i < 60000; ++i) burst.insert(burst.end(), get.begin(), get.end());
-        std::thread writer([&] { peer.send(burst); });
-        std::this_thread::sleep_for(3s);  // the answers pile up unread
-        EXPECT_TRUE(peer.closed_by_node(20s)) << "a peer that never reads was kept";
-        peer.socket.close();
-        writer.join();
+        for (int i = 0; i < 1000; ++i) batch.insert(batch.end(), get.begin(), get.end());
+        const auto t0 = std::chrono::steady_clock::now();
+        bool dropped = false;
+        std::size_t requests = 0;
+        while (!dropped && std::chrono::steady_clock::now() < t0 + 60s) {
+            boost::system::error_code ec;
+            asio::write(peer.socket, asio::buffer(batch), ec);
+            dropped = static_cast<bool>(ec);
+            requests += 1000;
+        }
+        EXPECT_TRUE(dropped) << "a peer that never reads was kept";
+        std::cout << "slow peer dropped after " << requests << " requests, "
+                  << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                           t0)
+                         .count()
+                  << " ms\n";
     }
 
     // 4. Bursts of connections to both ports, held open together.
@@ -198,7 +209,9 @@ TEST(LiveNode, SurvivesHostilePeersAndClients) {
     const std::size_t peak = peak_rss_kib(node.pid());
     std::cout << "peak RSS of the node: " << peak / 1024 << " MiB\n";
     RecordProperty("peak_rss_kib", std::to_string(peak));
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine keeps up to 256 MiB of freed memory
     EXPECT_LT(peak, 256u * 1024) << "KiB";
+#endif
     node.signal(SIGTERM);
     const auto status_code = node.wait(10s);
     ASSERT_TRUE(status_code.has_value());

@@ -86,22 +86,29 @@ TEST(LiveTestnet, FourValidatorsSealAgreeAndServeCodes) {
     // The period grid: an in-turn block is sealed at parent time + period (EIP-225).
     const json genesis = call(nodes[2], "eth_getBlockByNumber", {"0x0", false});
     ASSERT_TRUE(genesis.is_object());
-    std::uint64_t in_turn = 0, parent_time = q(genesis["timestamp"]);
+    // EIP-225: a block's time is at least its parent's + period; a sealer planning late
+    // (an overloaded machine) stamps the time it seals at, which leaves the grid — allowed,
+    // but rare here.
+    std::uint64_t in_turn = 0, on_grid = 0, parent_time = q(genesis["timestamp"]);
     std::uint64_t included_in = 0;
     for (std::uint64_t n = 1; n <= head; ++n) {
         const json b = call(nodes[2], "eth_getBlockByNumber", {quantity(n), false});
         ASSERT_TRUE(b.is_object()) << n;
         EXPECT_TRUE(b["signer"].is_string());
+        EXPECT_GE(q(b["timestamp"]), parent_time + 1) << "block " << n;
         if (b["difficulty"] == "0x2") {
             ++in_turn;
-            EXPECT_EQ(q(b["timestamp"]), parent_time + 1) << "block " << n;
+            if (q(b["timestamp"]) == parent_time + 1) ++on_grid;
         }
         for (const json& t : b["transactions"]) {
             if (t == code_id) included_in = n;
         }
         parent_time = q(b["timestamp"]);
     }
+    std::cout << in_turn << " of " << head << " blocks in turn, " << on_grid
+              << " of them on the period grid\n";
     EXPECT_GE(in_turn * 10, head * 9) << in_turn << " of " << head << " in turn";
+    EXPECT_GE(on_grid * 10, in_turn * 9) << on_grid << " of " << in_turn << " in-turn blocks on the grid";
     ASSERT_GT(included_in, 0u) << "the request was never included";
 
     // cl_getCode on every node.

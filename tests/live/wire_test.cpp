@@ -59,7 +59,8 @@ TEST(LiveWire, RoundTripsEveryMessageAtTheSimulatedSize) {
         ASSERT_EQ(back->index(), m.index());
         EXPECT_EQ(encode_message(*back), body) << node::name(node::kind_of(m));
     }
-    const auto& nb = std::get<node::NewBlockMsg>(decode_message(encode_message(samples()[0])).value());
+    const node::Message decoded = decode_message(encode_message(samples()[0])).value();
+    const auto& nb = std::get<node::NewBlockMsg>(decoded);
     EXPECT_EQ(nb.block->hash, std::get<node::NewBlockMsg>(samples()[0]).block->hash);
     EXPECT_EQ(nb.block->txs.size(), 2u);
     EXPECT_EQ(nb.total_difficulty, 12345u);
