@@ -218,5 +218,59 @@ TEST(LiveNode, SurvivesHostilePeersAndClients) {
     EXPECT_TRUE(WIFEXITED(*status_code) && WEXITSTATUS(*status_code) == 0);
 }
 
+// A TCP close is the DisconnectMsg protocol::Node models: a peer that reconnects (a
+// restart) and sends its Status is answered with the node's Status, as a new connection.
+// Without telling the node about the close, it would still count the peer as connected
+// and only note its head.
+TEST(LiveNode, ReconnectingPeerIsGreetedAgain) {
+    const std::uint16_t p2p = free_port(), rpc = free_port(), absent = free_port();
+    const auto genesis_time =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count() +
+        1;
+    Process node({kBinary, "node", "--index", "0", "--validators", "1", "--period", "1s", "--genesis-time",
+                  std::to_string(genesis_time), "--p2p-port", std::to_string(p2p), "--rpc-port",
+                  std::to_string(rpc), "--peer", "1@127.0.0.1:" + std::to_string(absent)});
+    auto line = node.read_line(20s);
+    ASSERT_TRUE(line.has_value());
+    const json genesis = call(url_of(*line), "eth_getBlockByNumber", {"0x0", false});
+    ASSERT_TRUE(genesis.is_object());
+    const Hash32 genesis_hash = Hash32::from_hex(genesis["hash"].get<std::string>()).value();
+    node::StatusMsg status{61'777, 1, genesis_hash, genesis_hash};
+    // Reads frames for up to `timeout`; true when one is a Status.
+    auto greeted = [](Peer& peer, std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        peer.socket.non_blocking(true);
+        Bytes in;
+        std::array<std::uint8_t, 4096> buf;
+        while (std::chrono::steady_clock::now() < end) {
+            boost::system::error_code ec;
+            const std::size_t n = peer.socket.read_some(asio::buffer(buf), ec);
+            if (ec == asio::error::would_block) {
+                std::this_thread::sleep_for(10ms);
+                continue;
+            }
+            if (ec) return false;
+            in.insert(in.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+            while (in.size() >= kLengthPrefix) {
+                const std::size_t len = frame_length(BytesView(in).first(kLengthPrefix));
+                if (in.size() < kLengthPrefix + len) break;
+                if (len > 0 && in[kLengthPrefix] == kCodeStatus) return true;
+                in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(kLengthPrefix + len));
+            }
+        }
+        return false;
+    };
+    for (int round = 0; round < 2; ++round) {
+        Peer peer;
+        ASSERT_TRUE(peer.connect(p2p));
+        peer.send(frame(encode_hello(Hello{1, genesis_hash})));
+        peer.send(frame(encode_message(status)));
+        EXPECT_TRUE(greeted(peer, 5s)) << "connection " << round + 1 << " got no Status";
+        peer.socket.close();
+        std::this_thread::sleep_for(300ms);
+    }
+}
+
 }  // namespace
 }  // namespace cl::live::test
