@@ -11,6 +11,7 @@
 #include "app/check_command.hpp"
 #include "app/command_line.hpp"
 #include "app/conformance/runners.hpp"
+#include "app/live_commands.hpp"
 #include "app/plot_command.hpp"
 #include "app/report_command.hpp"
 #include "app/run_command.hpp"
@@ -39,10 +40,16 @@ constexpr std::string_view kUsage =
     "  conformance clique-votes FILE.json    run Clique voting vectors through the engine\n"
     "  conformance clique-headers FILE.json  verify real Clique headers (hash, seal, signer)\n"
     "  topology FILE.graphml|FILE.dot        load a topology file and summarise it\n"
+    "  node --index I [--peer ID@IP:PORT]... run one live node on TCP with JSON-RPC\n"
+    "  testnet --validators N [--full-nodes M] [--period 1s] [--duration 30s]\n"
+    "                                        run a loopback testnet of node processes\n"
+    "  rpc URL METHOD [PARAMS...]            call a live node's JSON-RPC API\n"
+    "  tx request TIER|redeem CODE|transfer CODE TO --seed S --key-name NAME\n"
+    "                                        sign a transaction for eth_sendRawTransaction\n"
     "  help                                  show this text\n"
     "\n"
     "`cloudledger COMMAND --help` describes a command. File formats: docs/scenarios.md,\n"
-    "docs/conformance.md. Exit codes: 0 ok, 1 failures, 2 bad usage or input.\n";
+    "docs/conformance.md, docs/live.md. Exit codes: 0 ok, 1 failures, 2 bad usage or input.\n";
 
 constexpr std::string_view kConformanceUsage =
     "usage: cloudledger conformance clique-votes FILE.json\n"
@@ -120,6 +127,10 @@ int main(int argc, char** argv) {
     if (args[0] == "check") return cl::app::run_check(rest, std::cout, std::cerr);
     if (args[0] == "report") return cl::app::run_report(rest, std::cout, std::cerr);
     if (args[0] == "plot") return cl::app::run_plot(rest, std::cout, std::cerr);
+    if (args[0] == "node") return cl::app::run_node(rest, std::cout, std::cerr);
+    if (args[0] == "testnet") return cl::app::run_testnet(rest, "/proc/self/exe", std::cout, std::cerr);
+    if (args[0] == "rpc") return cl::app::run_rpc(rest, std::cout, std::cerr);
+    if (args[0] == "tx") return cl::app::run_tx(rest, std::cout, std::cerr);
     if (args[0] == "conformance") {
         // These commands take no option values, so a -h/--help anywhere is a request for help.
         if (any_help(rest)) {

@@ -146,4 +146,13 @@ bool matches(const NodeSelector& sel, const Scenario& s, std::uint32_t node, std
     return false;
 }
 
+txpool::Config node_txpool_config(const Scenario& s) {
+    txpool::Config c = s.txpool;
+    if (s.pool.max_txs_per_block) {
+        const auto pool_cap = static_cast<std::size_t>(*s.pool.max_txs_per_block);
+        c.max_txs_per_block = c.max_txs_per_block ? std::min(*c.max_txs_per_block, pool_cap) : pool_cap;
+    }
+    return c;
+}
+
 }  // namespace cl::sim::scenario

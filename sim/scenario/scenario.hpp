@@ -247,6 +247,10 @@ inline Duration block_period(const Scenario& s) {
 
 // ---- conversions to the engines' configurations ------------------------------------------
 
+// The txpool policy a node runs: txpool as written, with the sealer's select() cap
+// min(txpool.max_txs_per_block, pool.max_txs_per_block), so that a sealer never builds a
+// block the pool rule would reject. chain_id as written (the builder sets it).
+txpool::Config node_txpool_config(const Scenario& s);
 // NetworkConfig for sim/net (upload_bps, latency, loss, reordering).
 net::NetworkConfig to_network_config(const Scenario& s);
 // Arrival rate of new users per region, per second, in network.regions.names order

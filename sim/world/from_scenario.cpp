@@ -342,14 +342,7 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     // The scenario holds the engines' own config types (scenario.hpp): copied as they are.
     c.pool = s.pool;  // its state::PoolConfig part
     c.clique = s.consensus;
-    c.txpool = s.txpool;
-    // The sealer's select() cap: min(txpool.max_txs_per_block, pool.max_txs_per_block), so
-    // a sealer never builds a block the pool rule would reject.
-    if (s.pool.max_txs_per_block) {
-        const auto pool_cap = static_cast<std::size_t>(*s.pool.max_txs_per_block);
-        c.txpool.max_txs_per_block =
-            c.txpool.max_txs_per_block ? std::min(*c.txpool.max_txs_per_block, pool_cap) : pool_cap;
-    }
+    c.txpool = scenario::node_txpool_config(s);
     c.cpu = s.cpu;
 
     c.users = s.workload.users;
