@@ -41,21 +41,22 @@ struct Load {
 void read_scenario(Load& l, const Node& root);
 
 // ---- the sections (one file each) ----
-void read_pool(Load& l, const Field& f);         // pool.cpp
-void read_ttl(Load& l, const Field& f);          // pool.cpp: pool.ttl (after consensus)
-void read_network(Load& l, const Field& f);      // network.cpp
-void check_topology(Load& l);                    // network.cpp: once the clouds are known
-void read_clouds(Load& l, const Field& f);       // clouds.cpp
-void read_consensus(Load& l, const Field& f);    // consensus.cpp (with consensus.clients)
-void read_cpu(Load& l, const Field& f);          // txpool.cpp
-void read_txpool(Load& l, const Field& f);       // txpool.cpp
-void read_workload(Load& l, const Field& f);     // workload.cpp
-void read_faults(Load& l, const Field& f);       // faults.cpp
-void read_outputs(Load& l, const Field& f);      // top.cpp
-void read_adversaries(Load& l, const Field& f);  // adversaries.cpp: the list, dispatch by kind
+void read_pool(Load& l, const Field& f);             // pool.cpp
+void read_ttl(Load& l, const Field& f);              // pool.cpp: pool.ttl (after consensus)
+void read_network(Load& l, const Field& f);          // network.cpp
+void check_topology(Load& l);                        // network.cpp: once the clouds are known
+void read_clouds(Load& l, const Field& f);           // clouds.cpp
+void read_consensus(Load& l, const Field& f);        // consensus.cpp (with consensus.clients)
+void read_cpu(Load& l, const Field& f);              // txpool.cpp
+void read_txpool(Load& l, const Field& f);           // txpool.cpp
+void read_workload(Load& l, const Field& f);         // workload.cpp
+void read_faults(Load& l, const Field& f);           // faults.cpp
+void read_outputs(Load& l, const Field& f);          // top.cpp
+void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
+// adversaries.cpp: the list, dispatch by kind.
+void read_adversaries(Load& l, const Field& f);
 // adversary_spam.cpp: the keys of one `spam` item into a.spam; false when one is in error.
 bool read_spam(Load& l, const Field& f, AdversarySpec& a);
-void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
 
 // ---- shared by several sections ----
 
