@@ -166,12 +166,16 @@ void Spam::send(Kind kind) {
 }
 
 // Junk, in turn: a signature that does not recover, another chain's id, a used nonce (or,
-// for a sender with none used, one 2^32 ahead). None consumes the sender's nonce.
+// for a sender with none used, one 2^32 ahead). None consumes the sender's nonce. Draws:
+// the made-up code of its call.
 void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry) {
     const auto junk = static_cast<SpamJunk>(junk_turn_++ % kSpamJunkCount);
     const std::uint64_t head = ctx_.hosts.node(entry).head_state().account(id.address).nonce;
     const std::uint64_t nonce = std::max(id.next_nonce, head);
-    const state::Call call = state::RequestCall{0, {}};
+    // A redeem of a made-up code: a call no honest transaction shares, so every junk
+    // transaction has a hash of its own (a used nonce with the call it was used for would
+    // be that included transaction again).
+    const state::Call call = state::RedeemCall{made_up_code()};
     Transaction t;
     t.chain_id = kChainId;
     t.nonce = nonce;
@@ -208,7 +212,7 @@ std::size_t Spam::record(const Hash32& tx, Kind kind, std::uint64_t identity, st
     s.entry = entry;
     s.submitted = ctx_.sim.now();
     const std::size_t i = sent_.size();
-    index_.emplace(tx, i);
+    index_[tx] = i;  // a resent transaction (same hash, after a refusal) is its latest send
     sent_.push_back(s);
     return i;
 }
