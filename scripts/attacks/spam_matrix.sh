@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 field() { awk -v k="spam.flood.$2" '$1 == k {print $2}' "$1"; }
 echo "| scenario | honest served (flood) | latency s (flood) | honest served (no flood) | latency s (no flood) | attacker sent | refused | codes held | small tier dry at s | sim-s/wall-s |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-for f in none txpool-slots token-bucket per-user-live per-user-lifetime issue-cap max-txs stamp short-ttl recommended; do
+for f in ${SPAM_MATRIX:-none txpool-slots token-bucket per-user-live per-user-lifetime issue-cap max-txs stamp short-ttl recommended}; do
     "$bin" run "$dir/$f.yaml" -o "$tmp/$f.h5" > "$tmp/$f.txt"
     "$bin" run "$dir/$f.yaml" -o "$tmp/$f-quiet.h5" --set 'adversaries[0].rate=0/s' > "$tmp/$f-quiet.txt"
     speed=$(awk '$1 == "sim_seconds_per_wall_second" {print $2}' "$tmp/$f.txt")
