@@ -201,6 +201,24 @@ struct FaultSpec {
     SourcePos pos;  // of the fault's mapping
 };
 
+// adversaries[i] of kind `spam` (sections/adversary_spam.cpp; docs/attacks.md "Spam"):
+// the world's configuration (its `entry` left empty) and the entry selectors, which
+// world_config() resolves against the built topology.
+struct SpamSpec {
+    world::SpamConfig config;
+    std::vector<NodeSelector> entry;
+};
+
+// One item of `adversaries:` (sections/adversaries.cpp): a kind, a unique name, and the
+// kind's own settings.
+struct AdversarySpec {
+    enum class Kind : std::uint8_t { kSpam };
+    Kind kind = Kind::kSpam;
+    std::string name;
+    SourcePos pos;  // of the item's mapping
+    SpamSpec spam;  // kind kSpam
+};
+
 struct OutputSpec {
     // Relative to the working directory (like `run -o`), not to the scenario file: the
     // results go where the program runs, wherever the scenario lives (docs/scenarios.md).
@@ -230,6 +248,7 @@ struct Scenario {
     TxpoolSpec txpool;
     WorkloadSpec workload;
     std::vector<FaultSpec> faults;
+    std::vector<AdversarySpec> adversaries;
     OutputSpec outputs;
 
     // Provenance (DESIGN.md §6): what the scenario was made from.

@@ -21,6 +21,7 @@
 #include "sim/net/generators.hpp"
 #include "sim/net/network.hpp"
 #include "sim/net/topology.hpp"
+#include "sim/world/adversary/spam_config.hpp"
 
 namespace cl::sim::world {
 
@@ -142,6 +143,9 @@ struct WorldConfig {
     CloudWorkload cloud_behaviour;
     Duration sample_interval = seconds(60);
     std::vector<NodeInfo> nodes;  // one per node (or empty): descriptive only
+    // `spam` adversaries (sim/world/adversary/spam.hpp), each a workload after the users
+    // and clouds, in this order.
+    std::vector<SpamConfig> spam;
     // Every node started together at time 0, so every connection's first ping is exactly
     // node::NodeConfig::ping_interval after it opened (tests whose premises need the ping
     // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).

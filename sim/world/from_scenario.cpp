@@ -332,6 +332,24 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
         }
     }
 
+    for (std::size_t i = 0; i < s.adversaries.size(); ++i) {
+        const scenario::AdversarySpec& a = s.adversaries[i];
+        if (a.kind != scenario::AdversarySpec::Kind::kSpam) continue;
+        SpamConfig spam = a.spam.config;
+        for (std::size_t k = 0; k < a.spam.entry.size(); ++k) {
+            const scenario::NodeSelector& sel = a.spam.entry[k];
+            const auto nodes = select(s, c.topology, sel);
+            if (nodes.empty()) {
+                return error("adversaries[" + std::to_string(i) + "].entry[" + std::to_string(k) + "]",
+                             "'" + sel.text + "' matches no node" + no_node_note(s, sel), sel.pos);
+            }
+            spam.entry.insert(spam.entry.end(), nodes.begin(), nodes.end());
+        }
+        std::sort(spam.entry.begin(), spam.entry.end());
+        spam.entry.erase(std::unique(spam.entry.begin(), spam.entry.end()), spam.entry.end());
+        c.spam.push_back(std::move(spam));
+    }
+
     auto rules = fork_choices(s, c.topology);
     if (!rules) return std::unexpected(rules.error());
     c.fork_choices = std::move(*rules);

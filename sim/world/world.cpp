@@ -3,6 +3,8 @@
 // assembles the results at the end. The behaviour lives in the parts.
 #include "sim/world/world.hpp"
 
+#include <array>
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,6 +13,7 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/kernel/simulator.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/world/adversary/spam.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/host/honest_node.hpp"
@@ -82,6 +85,8 @@ struct World::Impl final : Hosts::Observer {
         auto users = std::make_unique<Users>(context(), *clouds);
         workloads.push_back(std::move(users));
         workloads.push_back(std::move(clouds));
+        for (const SpamConfig& spam : config.spam)
+            workloads.push_back(std::make_unique<Spam>(context(), spam));
     }
 
     // The metric events of an input's effects, released at `finish`: the recorder first,
@@ -175,6 +180,31 @@ std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
         return std::unexpected(config.users.tier_mix.empty()
                                    ? std::string("tiers: at least one tier is required")
                                    : std::string("users.tier_mix: need one > 0, none negative"));
+    }
+    for (std::size_t i = 0; i < config.spam.size(); ++i) {
+        const SpamConfig& a = config.spam[i];
+        const std::string key = "spam[" + std::to_string(i) + "] '" + a.name + "'";
+        const std::array<double, 4> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk};
+        if (!WeightedChoice::from_weights(mix))
+            return std::unexpected(key + ".mix: need one > 0, none negative");
+        if (a.entry.empty()) return std::unexpected(key + ".entry: at least one node");
+        for (const net::NodeId e : a.entry) {
+            if (e >= n) return std::unexpected(key + ".entry: node " + std::to_string(e) + " does not exist");
+        }
+        if (!(a.hash_rate > 0) || !std::isfinite(a.hash_rate))
+            return std::unexpected(key + ".hash_rate: must be a finite rate > 0");
+        if (!(a.rate_from >= 0) || !(a.rate_to >= 0) || !std::isfinite(a.rate_from) ||
+            !std::isfinite(a.rate_to))
+            return std::unexpected(key + ".rate: must be finite and >= 0");
+        if (a.identities && *a.identities == 0) return std::unexpected(key + ".identities: at least 1");
+        if (a.to < a.from) return std::unexpected(key + ".to: before from");
+        if (a.mix.request > 0 && config.txpool.stamp_bits &&
+            *config.txpool.stamp_bits > scenario::kMaxUserStampBits) {
+            return std::unexpected("txpool.stamp_bits: at most " +
+                                   std::to_string(scenario::kMaxUserStampBits) +
+                                   " while a spam adversary sends requests (it computes real stamps: 2^bits "
+                                   "hashes each)");
+        }
     }
     // The network and the fault schedules, checked by a scratch network exactly as the
     // world's own will add them.

@@ -53,6 +53,10 @@ void read_workload(Load& l, const Field& f);         // workload.cpp
 void read_faults(Load& l, const Field& f);           // faults.cpp
 void read_outputs(Load& l, const Field& f);          // top.cpp
 void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
+// adversaries.cpp: the list, dispatch by kind.
+void read_adversaries(Load& l, const Field& f);
+// adversary_spam.cpp: the keys of one `spam` item into a.spam; false when one is in error.
+bool read_spam(Load& l, const Field& f, AdversarySpec& a);
 
 // ---- shared by several sections ----
 

@@ -11,7 +11,7 @@ Hosts::Hosts(Simulator& sim, const CpuCosts& cpu, std::uint64_t genesis_time, Du
 
 void Hosts::add(std::unique_ptr<Host> host) {
     CL_ASSERT(network_ == nullptr);
-    slots_.push_back(Slot{std::move(host), Time::zero(), true});
+    slots_.push_back(Slot{std::move(host), Time::zero(), true, Duration::zero()});
 }
 
 void Hosts::connect(net::Network& network, Observer& observer) {
@@ -32,6 +32,19 @@ void Hosts::restart(net::NodeId n) {
 void Hosts::submit(net::NodeId n, const node::TxRef& tx) {
     CL_ASSERT(slots_[n].up);
     apply(n, slots_[n].host->on_local_tx(node_time(), tx));
+}
+
+bool Hosts::submit_raw(net::NodeId n, Transaction tx) {
+    CL_ASSERT(slots_[n].up);
+    auto recovered = recover_transaction(std::move(tx));
+    if (recovered) {
+        submit(n, std::make_shared<const RecoveredTransaction>(std::move(*recovered)));
+        return true;
+    }
+    node::Effects checked;
+    checked.work.txs_admitted = 1;
+    apply(n, std::move(checked));
+    return false;
 }
 
 void Hosts::on_deliver(const net::Delivery& d) noexcept {
@@ -56,6 +69,7 @@ void Hosts::apply(net::NodeId n, node::Effects effects) {
                           cpu_.admit_tx * effects.work.txs_admitted;
     const Time finish = std::max(sim_.now(), s.busy_until) + cost;
     s.busy_until = finish;
+    s.cpu += cost;
     if (finish >= end_) return;
     if (!effects.events.empty()) observer_->on_effects(n, effects, finish);
     for (const node::Timer& t : effects.timers) {

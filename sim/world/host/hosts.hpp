@@ -60,6 +60,17 @@ class Hosts final : public net::DeliveryHandler {
     void restart(net::NodeId n);  // up again, CPU idle, start() with its stored state
     // A local client submits `tx` to host n. REQUIRES: up(n).
     void submit(net::NodeId n, const node::TxRef& tx);
+    // A local client submits the raw transaction `tx` to host n, which recovers its sender
+    // first (DESIGN.md §5: the recovery is pure work computed here once; its cost is the
+    // admit_tx the node's CPU is charged for every transaction it checks). A transaction
+    // whose signature does not recover is dropped there — admit_tx charged, nothing
+    // relayed, nothing pooled (geth's ErrInvalidSender) — and submit_raw returns false;
+    // one that does goes on as submit(). REQUIRES: up(n).
+    bool submit_raw(net::NodeId n, Transaction tx);
+
+    // The simulated CPU time host n has been charged so far (the sum of every input's cost,
+    // whether or not its effects fell within the run).
+    Duration cpu_time(net::NodeId n) const { return slots_[n].cpu; }
 
     void on_deliver(const net::Delivery& d) noexcept override;
     void on_drop(const net::Delivery& d, net::DropReason) noexcept override;
@@ -69,6 +80,7 @@ class Hosts final : public net::DeliveryHandler {
         std::unique_ptr<Host> host;
         Time busy_until;
         bool up = true;
+        Duration cpu;  // charged so far (cpu_time)
     };
     static net::HandlePool<node::Message>::Handle handle(const net::Delivery& d) {
         return static_cast<net::HandlePool<node::Message>::Handle>(d.payload);

@@ -1,0 +1,211 @@
+// The spam adversary (sim/world/adversary/spam.hpp; docs/attacks.md "Spam"): per-identity
+// limits stop one identity's flood but not sybils'; the stamp's price is 2^bits / hash_rate
+// for attacker and users alike; junk is checked (and charged) and never enters a block.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/world/world.hpp"
+
+namespace cl::sim::world {
+namespace {
+
+const net::RegionModel& regions() {
+    static const net::RegionModel model =
+        net::load_region_model(std::string(CLOUDLEDGER_SOURCE_DIR) + "/data/regions.yaml",
+                               "ibm_cloud_2024_03")
+            .value();
+    return model;
+}
+
+// Four clouds, 12 full nodes, generous quotas, every limit off; users arrive slowly.
+WorldConfig small_world(Duration duration) {
+    WorldConfig c;
+    c.name = "spam";
+    c.seed = 5;
+    c.duration = duration;
+    const std::vector<std::uint16_t> validator_regions{0, 3, 6, 8};
+    for (std::size_t i = 0; i < validator_regions.size(); ++i)
+        c.clouds.push_back(CloudSpec{"cloud-" + std::to_string(i), validator_regions[i], {5000}});
+    RandomStream rng = RandomStreams(c.seed, 0).stream("topology");
+    c.topology = net::regions_graph(16, 4, regions(), validator_regions, {}, rng);
+    c.network.upload_bps = 100'000'000;
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    c.pool.per_user_live.reset();
+    c.txpool = txpool::Config::unlimited();
+    c.users.requests_per_second = 0.05;
+    c.cloud_behaviour.confirmations = 2;
+    return c;
+}
+
+SpamConfig flood(std::optional<std::uint64_t> identities, double rate = 2) {
+    SpamConfig s;
+    s.name = "flood";
+    s.from = Time::zero() + minutes(1);
+    s.to = Time::zero() + minutes(14);
+    s.rate_from = s.rate_to = rate;
+    s.identities = identities;
+    s.entry = {4, 5, 6};
+    return s;
+}
+
+double metric(const WorldResults& r, const std::string& name) {
+    for (const Metric& m : r.metrics) {
+        if (m.name == "spam.flood." + name) return m.value;
+    }
+    ADD_FAILURE() << "no metric spam.flood." << name;
+    return -1;
+}
+
+WorldResults run(WorldConfig c) {
+    auto world = World::create(std::move(c));
+    EXPECT_TRUE(world.has_value()) << world.error();
+    WorldResults r = world->run();
+    EXPECT_TRUE(r.check_failures.empty()) << r.check_failures.front();
+    return r;
+}
+
+// pool.per_user_live: one identity holds at most 3 codes; fresh identities hold one each.
+TEST(Spam, PerUserLiveStopsOneIdentityNotSybils) {
+    WorldConfig c = small_world(minutes(15));
+    c.pool.per_user_live = 3;
+    c.spam = {flood(1)};
+    const WorldResults single = run(c);
+    EXPECT_GT(metric(single, "included"), 1000) << "the flood reached the chain";
+    EXPECT_EQ(metric(single, "codes_held"), 3);
+    c.spam = {flood(std::nullopt)};
+    const WorldResults sybil = run(c);
+    EXPECT_GT(metric(sybil, "codes_held"), 1000) << "a new key per request: the limit never applies";
+    EXPECT_EQ(metric(sybil, "codes_held"), metric(sybil, "identities"));
+}
+
+// pool.per_user_lifetime: one identity makes at most 2 successful requests, ever.
+TEST(Spam, PerUserLifetimeStopsOneIdentityNotSybils) {
+    WorldConfig c = small_world(minutes(15));
+    c.pool.per_user_lifetime = 2;
+    c.spam = {flood(1)};
+    EXPECT_EQ(metric(run(c), "codes_held"), 2);
+    c.spam = {flood(std::nullopt)};
+    EXPECT_GT(metric(run(c), "codes_held"), 1000);
+}
+
+// The txpool's per-sender token bucket (burst 5, 1 per 60 s): one identity gets ~5 + 13
+// transactions admitted in 13 minutes; sybils are never limited.
+TEST(Spam, TokenBucketStopsOneIdentityNotSybils) {
+    WorldConfig c = small_world(minutes(15));
+    c.txpool.rate_limit = txpool::RateLimit{5, std::chrono::seconds(60)};
+    c.spam = {flood(1)};
+    const WorldResults single = run(c);
+    EXPECT_LE(metric(single, "admitted"), 5 + 14 * 3) << "one bucket per entry node at most";
+    EXPECT_GT(metric(single, "refused_rate_limited"), 1000);
+    c.spam = {flood(std::nullopt)};
+    const WorldResults sybil = run(c);
+    EXPECT_EQ(metric(sybil, "refused_rate_limited"), 0);
+    EXPECT_EQ(metric(sybil, "admitted"), metric(sybil, "sent"));
+}
+
+// account_slots / account_queue: one sender's flood overflows its slots; sybils' do not.
+TEST(Spam, AccountSlotsStopOneIdentityNotSybils) {
+    WorldConfig c = small_world(minutes(15));
+    c.txpool.account_slots = 16;
+    c.txpool.account_queue = 64;
+    c.spam = {flood(1, 10)};
+    const WorldResults single = run(c);
+    EXPECT_GT(metric(single, "refused_account_slots_full") + metric(single, "refused_account_queue_full"),
+              100);
+    c.spam = {flood(std::nullopt, 10)};
+    const WorldResults sybil = run(c);
+    EXPECT_EQ(metric(sybil, "refused_account_slots_full") + metric(sybil, "refused_account_queue_full"), 0);
+    EXPECT_EQ(metric(sybil, "admitted"), metric(sybil, "sent"));
+}
+
+// The stamp: the attacker's miner spends 2^bits / hash_rate per request on average (the
+// real search), so it sends at most hash_rate / 2^bits requests per second; users pay
+// 2^bits / users.hash_rate each.
+TEST(Spam, StampCostScalesWithBitsOverHashRateOnBothSides) {
+    std::vector<double> attacker_mean, user_mean, sent;
+    for (const unsigned bits : {8u, 10u}) {
+        WorldConfig c = small_world(minutes(15));
+        c.txpool.stamp_bits = bits;
+        c.users.requests_per_second = 0.5;
+        c.users.hash_rate = 2048;  // 2^bits / 2048 s per user request
+        c.spam = {flood(std::nullopt, 50)};
+        c.spam[0].hash_rate = 256;  // ~1 request/s at 8 bits, ~0.25/s at 10
+        const WorldResults r = run(c);
+        const double expected = std::ldexp(1.0, static_cast<int>(bits)) / 256;
+        attacker_mean.push_back(metric(r, "stamp_time_mean"));
+        EXPECT_NEAR(attacker_mean.back(), expected, 0.25 * expected) << bits << " bits";
+        EXPECT_NEAR(metric(r, "stamp_hashes") / metric(r, "stamps"), std::ldexp(1.0, static_cast<int>(bits)),
+                    0.25 * std::ldexp(1.0, static_cast<int>(bits)));
+        // The miner is the bottleneck: about 13 min of mining, nothing faster.
+        EXPECT_LE(metric(r, "sent"), 13 * 60 / expected * 1.3);
+        EXPECT_GT(metric(r, "stamps_unfinished"), 0) << "the flood wanted more than its miner could stamp";
+        double total = 0;
+        std::size_t n = 0;
+        for (const RequestRecord& q : r.requests) {
+            total += q.stamp_time.to_seconds_f64();
+            n += 1;
+        }
+        ASSERT_GT(n, 100u);
+        user_mean.push_back(total / static_cast<double>(n));
+        const double user_expected = std::ldexp(1.0, static_cast<int>(bits)) / 2048;
+        EXPECT_NEAR(user_mean.back(), user_expected, 0.25 * user_expected) << bits << " bits";
+        sent.push_back(metric(r, "sent"));
+        EXPECT_EQ(metric(r, "refused_bad_stamp") + metric(r, "refused_missing_stamp"), 0);
+    }
+    EXPECT_NEAR(attacker_mean[1] / attacker_mean[0], 4, 1.2);
+    EXPECT_NEAR(user_mean[1] / user_mean[0], 4, 1.2);
+    EXPECT_NEAR(sent[0] / sent[1], 4, 1.2);
+}
+
+// Junk: bad signatures are dropped by the entry node's sender recovery (charged admit_tx),
+// other chains' transactions and used nonces are refused by its txpool, far-future nonces
+// wait in the queue; none is ever in a block. It costs the entry nodes CPU.
+TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
+    WorldConfig c = small_world(minutes(15));
+    c.spam = {flood(3, 5)};
+    c.spam[0].mix = SpamMix{1, 0, 0, 3};  // requests advance the identities' nonces: used nonces exist
+    auto world = World::create(c);
+    ASSERT_TRUE(world.has_value());
+    const WorldResults r = world->run();
+    EXPECT_TRUE(r.check_failures.empty()) << r.check_failures.front();
+    EXPECT_GT(metric(r, "sent_junk"), 2000);
+    EXPECT_EQ(metric(r, "junk_included"), 0);
+    EXPECT_GT(metric(r, "refused_bad_signature"), 600);
+    EXPECT_GT(metric(r, "refused_wrong_chain_id"), 600);
+    EXPECT_GT(metric(r, "refused_nonce_too_low"), 300);
+    EXPECT_GT(metric(r, "included"), 500) << "its requests were included";
+    // The entry nodes checked every junk transaction: more CPU than with requests alone.
+    c.spam[0].mix = SpamMix{1, 0, 0, 0};
+    c.spam[0].rate_from = c.spam[0].rate_to = 5.0 / 4;
+    const WorldResults clean = run(c);
+    EXPECT_GT(metric(r, "entry_cpu_mean"), metric(clean, "entry_cpu_mean") + 2000 * 40e-6 / 3)
+        << metric(r, "sent_request") << " " << metric(clean, "sent_request") << " " << metric(r, "included")
+        << " " << metric(clean, "included");
+}
+
+// Same seed, same flood: the same run (its stream is "adversary/<name>").
+TEST(Spam, Deterministic) {
+    WorldConfig c = small_world(minutes(5));
+    c.spam = {flood(std::nullopt)};
+    c.spam[0].mix = SpamMix{1, 1, 1, 1};
+    const WorldResults a = run(c);
+    const WorldResults b = run(c);
+    ASSERT_EQ(a.blocks.size(), b.blocks.size());
+    for (std::size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].hash, b.blocks[i].hash);
+    EXPECT_EQ(a.events, b.events);
+    EXPECT_GT(metric(a, "sent_transfer"), 0);
+    EXPECT_GT(metric(a, "sent_redeem_unknown"), 0);
+}
+
+TEST(Spam, BadConfigurationIsAnError) {
+    WorldConfig c = small_world(minutes(5));
+    c.spam = {flood(1)};
+    c.spam[0].entry = {99};
+    const auto w = World::create(c);
+    ASSERT_FALSE(w.has_value());
+    EXPECT_EQ(w.error(), "spam[0] 'flood'.entry: node 99 does not exist");
+}
+
+}  // namespace
+}  // namespace cl::sim::world
