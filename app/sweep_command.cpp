@@ -115,8 +115,9 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
         if (sweep.metrics.empty()) continue;
         // The built-in summary's names depend on the scenario only (its tiers, the reason
         // code books; docs/metrics.md): the mapping of an empty record with the scenario's
-        // tiers lists them. Names a workload contributes (WorldResults::metrics) are known
-        // only after a run and are not accepted here.
+        // tiers lists them. The names an adversary's workload contributes
+        // (WorldResults::metrics: `spam.<name>.*`, docs/attacks.md) are known in full only
+        // after a run: a name under the prefix of one of the scenario's adversaries passes.
         sim::world::WorldResults record;
         record.final_pool_remaining.assign(scenario.pool.tiers.size(), 0);
         const analysis::RunResults empty = to_run_results(scenario, 0, record);
@@ -129,9 +130,12 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
         }
         for (const auto& reason : empty.codes.redemption_reason)
             names.push_back("redemptions_refused_" + reason);
+        std::vector<std::string> prefixes;
+        for (const auto& adversary : scenario.adversaries) prefixes.push_back("spam." + adversary.name + ".");
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
             for (const auto& name : names) found = found || name == sweep.metrics[m];
+            for (const auto& prefix : prefixes) found = found || sweep.metrics[m].starts_with(prefix);
             if (found) continue;
             auto e = sweep.error_at_pos(
                 sweep.metric_pos[m], "metrics[" + std::to_string(m) + "]",

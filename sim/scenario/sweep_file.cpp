@@ -220,11 +220,19 @@ void read_metrics(SweepLoad& l, const Field& f) {
         std::string name;
         if (scalar(l.c, mf, "a metric name") == nullptr) continue;
         name = mf.node->text;
-        if (name.empty() || name.size() > 64 || !is_name(name)) {
-            l.c.error(
-                mf.node->pos, mf.key,
-                "a metric name " + quote(name) +
-                    " is a summary name (letters, digits, '_', '-'; at most 64 bytes; docs/metrics.md)");
+        // Built-in names are one segment; an adversary's own are `<kind>.<name>.<metric>`.
+        bool segments_ok = true;
+        for (std::size_t start = 0; start <= name.size();) {
+            const std::size_t dot = std::min(name.find('.', start), name.size());
+            segments_ok =
+                segments_ok && dot > start && is_name(std::string_view(name).substr(start, dot - start));
+            start = dot + 1;
+        }
+        if (name.empty() || name.size() > 64 || !segments_ok) {
+            l.c.error(mf.node->pos, mf.key,
+                      "a metric name " + quote(name) +
+                          " is a summary name (letters, digits, '_', '-', and '.' between parts; at most 64 "
+                          "bytes; docs/metrics.md)");
             continue;
         }
         if (!seen.insert(name).second) {
