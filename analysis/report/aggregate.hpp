@@ -36,8 +36,8 @@ namespace cl::analysis {
 
 struct AggregateOptions {
     double confidence = 0.95;
-    std::uint64_t seed = 1;            // the bootstrap's seed (a sweep uses its own seed)
-    std::uint32_t resamples = 10'000;  // bootstrap resamples (analysis/stats/bootstrap.hpp)
+    std::uint64_t seed = 1;                 // the bootstrap's seed (a sweep uses its own seed)
+    std::uint32_t resamples = 10'000;       // bootstrap resamples (analysis/stats/bootstrap.hpp)
     std::vector<std::string> metrics = {};  // empty: every metric
 };
 
