@@ -92,7 +92,7 @@ void read_tiers(Load& l, const Field& tiers) {
 
 using PoolKey = Key<Load, PoolSpec>;
 
-constexpr std::array<PoolKey, 10> kPoolKeys{{
+constexpr std::array<PoolKey, 11> kPoolKeys{{
     {"tiers", [](Load& l, const Field& f, const MapReader&, PoolSpec&) { read_tiers(l, f); }},
     {"default_quota",
      [](Load& l, const Field& f, const MapReader&, PoolSpec& p) { get_uint(l.c, f, p.default_quota); }},
@@ -111,6 +111,8 @@ constexpr std::array<PoolKey, 10> kPoolKeys{{
     {"reward_per_redeem",
      [](Load& l, const Field& f, const MapReader&, PoolSpec& p) { get_uint(l.c, f, p.reward_per_redeem); }},
     {"reclaim", [](Load& l, const Field& f, const MapReader&, PoolSpec& p) { get_bool(l.c, f, p.reclaim); }},
+    // Read after consensus (read_refill): `every` as a duration needs the period.
+    {"refill", [](Load& l, const Field& f, const MapReader&, PoolSpec&) { l.refill_field = f; }},
 }};
 
 // A TTL: a number of blocks (`5760`) or a duration (`1d`) that is a whole number of
@@ -155,6 +157,34 @@ void get_ttl(Load& l, const Field& f, std::uint64_t& out) {
     if (const auto v = read_ttl_value(l, f)) out = *v;
 }
 
+// pool.refill (docs/ledger.md "Refilling quotas"): `every` a TTL-like value (blocks, or a
+// duration that is a whole number of blocks of consensus.period), in [1, kMaxTtlBlocks]
+// as state::validate() bounds it; `amount` an integer >= 1 or `initial` (the default).
+using RefillKey = Key<Load, state::RefillConfig>;
+
+constexpr std::array<RefillKey, 2> kRefillKeys{{
+    {"every",
+     [](Load& l, const Field& f, const MapReader&, state::RefillConfig& r) { get_ttl(l, f, r.every_blocks); },
+     true},
+    {"amount",
+     [](Load& l, const Field& f, const MapReader&, state::RefillConfig& r) {
+         if (!f) return;
+         if (f.node->is_scalar() && f.node->text == "initial") {
+             r.kind = state::RefillAmount::kInitial;
+             r.amount = 0;
+             return;
+         }
+         if (f.node->is_scalar() && !parse_unsigned(f.node->text) && !f.node->text.starts_with('-')) {
+             l.c.error(f.node->pos, f.key, "expected an integer >= 1 or initial, got " + quote(f.node->text));
+             return;
+         }
+         if (const auto v = read_uint(l.c, f, 1)) {
+             r.kind = state::RefillAmount::kAbsolute;
+             r.amount = *v;
+         }
+     }},
+}};
+
 using TtlKey = Key<Load, state::TtlConfig>;
 
 // Bounded as state::validate() bounds them, so that `check` reports it.
@@ -195,6 +225,27 @@ constexpr std::array<TtlKey, 7> kTtlKeys{{
                     state::TtlConfig& t) { get_uint(l.c, f, t.exponent, 0, 16); }},
 }};
 
+// pool.refill: absent or `off` (switches a base scenario's refill off: a sweep point,
+// --set pool.refill=off), or the mapping of kRefillKeys.
+void read_refill(Load& l, const Field& f) {
+    if (!f || f.node->is_null()) return;
+    if (f.node->is_scalar() && f.node->text == "off") {
+        l.s.pool.refill.reset();
+        return;
+    }
+    if (f.node->is_scalar()) {
+        l.c.error(f.node->pos, f.key,
+                  "expected a mapping {every, amount} or off, got " + quote(f.node->text));
+        return;
+    }
+    const MapReader m = map_reader(l.c, f, kRefillKeys);
+    if (!m.present()) return;
+    state::RefillConfig refill;  // amount: `initial` unless written
+    refill.kind = state::RefillAmount::kInitial;
+    read_keys(l, m, kRefillKeys, refill);
+    l.s.pool.refill = refill;
+}
+
 }  // namespace
 
 void read_pool(Load& l, const Field& f) {
@@ -205,6 +256,7 @@ void read_pool(Load& l, const Field& f) {
 void read_ttl(Load& l, const Field& f) {
     const MapReader m = map_reader(l.c, f, kTtlKeys);
     read_keys(l, m, kTtlKeys, l.s.pool.ttl);
+    read_refill(l, l.refill_field);
 }
 
 }  // namespace cl::sim::scenario::detail

@@ -33,6 +33,7 @@ struct Load {
     Field full_nodes_field;               // network.full_nodes
     Field degree_field;                   // network.topology.degree
     Field ttl_field;             // pool.ttl, read after consensus (a TTL as a duration needs the period)
+    Field refill_field;          // pool.refill, read with pool.ttl (`every` as a duration needs the period)
     Field stamp_bits_field;      // txpool.stamp_bits, bounded again once the workload is known
     std::size_t file_links = 0;  // links of a `file` topology, once loaded
 };
@@ -42,7 +43,7 @@ void read_scenario(Load& l, const Node& root);
 
 // ---- the sections (one file each) ----
 void read_pool(Load& l, const Field& f);             // pool.cpp
-void read_ttl(Load& l, const Field& f);              // pool.cpp: pool.ttl (after consensus)
+void read_ttl(Load& l, const Field& f);              // pool.cpp: pool.ttl, then pool.refill (after consensus)
 void read_network(Load& l, const Field& f);          // network.cpp
 void check_topology(Load& l);                        // network.cpp: once the clouds are known
 void read_clouds(Load& l, const Field& f);           // clouds.cpp
