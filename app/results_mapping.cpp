@@ -97,11 +97,12 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     add(run, "rerequests", static_cast<double>(rerequests), "count");
     add(run, "users_issued", static_cast<double>(users_issued.size()), "count");
     add(run, "users_redeemed", static_cast<double>(users_redeemed.size()), "count");
+    // Every refusal count, zeros included (docs/metrics.md): a reason left out of a run
+    // with none would be left out of n when replications are aggregated, and the mean
+    // over the runs that had some would overstate it (issue 14).
     for (std::size_t r = 1; r < by_reason.size(); ++r) {
-        if (by_reason[r] > 0) {
-            add(run, "requests_refused_" + run.codes.request_reason[r], static_cast<double>(by_reason[r]),
-                "count");
-        }
+        add(run, "requests_refused_" + run.codes.request_reason[r], static_cast<double>(by_reason[r]),
+            "count");
     }
     add(run, "stamp_time_mean_s",
         stamp_seconds.empty() ? NAN
@@ -113,8 +114,10 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     add(run, "renewals_submitted", static_cast<double>(world.renewals.size()), "count");
     add(run, "renewals", static_cast<double>(renewed), "count");
     add(run, "redemptions", static_cast<double>(redeemed), "count");
+    // As above, zeros included; code 0 (`none`: a rejection without a reason, which the
+    // world does not produce) only when it occurs.
     for (std::size_t r = 0; r < redemptions_by_reason.size(); ++r) {
-        if (redemptions_by_reason[r] > 0) {
+        if (r > 0 || redemptions_by_reason[r] > 0) {
             add(run, "redemptions_refused_" + run.codes.redemption_reason[r],
                 static_cast<double>(redemptions_by_reason[r]), "count");
         }

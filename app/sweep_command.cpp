@@ -115,21 +115,15 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
         if (sweep.metrics.empty()) continue;
         // The built-in summary's names depend on the scenario only (its tiers, the reason
         // code books; docs/metrics.md): the mapping of an empty record with the scenario's
-        // tiers lists them. The names an adversary's workload contributes
+        // tiers lists them, every refusal count included (they are zero-filled). The names
+        // an adversary's workload contributes
         // (WorldResults::metrics: `spam.<name>.*`, docs/attacks.md) are known in full only
         // after a run: a name under the prefix of one of the scenario's adversaries passes.
         sim::world::WorldResults record;
         record.final_pool_remaining.assign(scenario.pool.tiers.size(), 0);
         const analysis::RunResults empty = to_run_results(scenario, 0, record);
-        // Refusal counts appear in a run's summary only when non-zero (docs/metrics.md):
-        // one name per reason of the code books (a request's reason 0 is "none").
         std::vector<std::string> names;
         for (const auto& entry : empty.summary) names.push_back(entry.name.str());
-        for (std::size_t r = 1; r < empty.codes.request_reason.size(); ++r) {
-            names.push_back("requests_refused_" + empty.codes.request_reason[r]);
-        }
-        for (const auto& reason : empty.codes.redemption_reason)
-            names.push_back("redemptions_refused_" + reason);
         std::vector<std::string> prefixes;
         for (const auto& adversary : scenario.adversaries) prefixes.push_back("spam." + adversary.name + ".");
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {

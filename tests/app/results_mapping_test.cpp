@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "analysis/report/aggregate.hpp"
 #include "analysis/results/digest.hpp"
 #include "analysis/results/results_file.hpp"
 #include "protocol/state/receipt.hpp"
@@ -305,6 +306,58 @@ TEST(ResultsMapping, SummarySplitsIssuedRedeemedAndRefusalsByReason) {
     EXPECT_EQ(m.at("redemptions_refused_screening_failed"), 1);
     EXPECT_FALSE(m.contains("redemptions_refused_none"));
     EXPECT_TRUE(std::isnan(m.at("stamp_time_mean_s"))) << "no stamps required";
+}
+
+// Every refusal count is in every run's summary, zeros included (issue 14, zero-fill): the
+// mean over two replications, one with 2 requests refused for pool_exhausted and 2
+// redemptions for cloud_quota_exhausted, one with none, is 1 of each over n = 2 — not 2
+// over n = 1, as when a run without a reason left its count out.
+TEST(ResultsMapping, RefusalCountsAreZeroFilledSoAggregatesCountEveryRun) {
+    WorldResults refused;
+    for (std::uint8_t u = 0; u < 2; ++u) {
+        sim::world::RequestRecord q;
+        q.tx = hash(u);
+        q.user = u;
+        q.submitted = at(1);
+        q.included = at(15);
+        q.reason = state::Reason::kPoolExhausted;
+        refused.requests.push_back(q);
+        sim::world::RedemptionRecord r;
+        r.code = hash(static_cast<std::uint8_t>(10 + u));
+        r.user = u;
+        r.requested = at(100);
+        r.first_query = at(100);
+        r.submitted = at(130);
+        r.included = at(135);
+        r.reason = state::Reason::kCloudQuotaExhausted;
+        refused.redemptions.push_back(r);
+    }
+    std::vector<analysis::RunResults> runs{to_run_results(scenario(), 0, refused),
+                                           to_run_results(scenario(), 1, WorldResults{})};
+    runs[1].provenance.run_id += "-other";
+    const auto none = summary(runs[1]);
+    // Every reason of both code books (a request's code 0 is `none`, not a refusal).
+    for (std::size_t r = 1; r < runs[1].codes.request_reason.size(); ++r)
+        EXPECT_EQ(none.at("requests_refused_" + runs[1].codes.request_reason[r]), 0);
+    for (std::size_t r = 1; r < runs[1].codes.redemption_reason.size(); ++r)
+        EXPECT_EQ(none.at("redemptions_refused_" + runs[1].codes.redemption_reason[r]), 0);
+    EXPECT_FALSE(none.contains("redemptions_refused_none"));
+
+    const std::vector<analysis::SweepPoint> points{
+        {{}, {runs[0].provenance.run_id, runs[1].provenance.run_id}}};
+    analysis::AggregateOptions options;
+    options.metrics = {"requests_refused_pool_exhausted", "redemptions_refused_cloud_quota_exhausted",
+                       "requests_refused_user_limit"};
+    const auto rows = analysis::aggregate_points(runs, points, options);
+    ASSERT_TRUE(rows.has_value()) << rows.error();
+    ASSERT_EQ(rows->size(), 3u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ((*rows)[i].n, 2u) << (*rows)[i].metric.str();
+        EXPECT_DOUBLE_EQ((*rows)[i].mean, 1.0) << (*rows)[i].metric.str();
+        EXPECT_DOUBLE_EQ((*rows)[i].min, 0.0);
+    }
+    EXPECT_EQ((*rows)[2].n, 2u) << "a reason no run had: n = 2, mean 0";
+    EXPECT_DOUBLE_EQ((*rows)[2].mean, 0.0);
 }
 
 TEST(ResultsMapping, RenewalsAndStampTimesAreRecorded) {
