@@ -1,5 +1,7 @@
 #include "app/command_line.hpp"
 
+#include <charconv>
+
 namespace cl::app {
 
 bool is_help(std::string_view arg) { return arg == "-h" || arg == "--help"; }
@@ -19,6 +21,27 @@ std::optional<std::expected<std::string, std::string>> take_value(
         }
     }
     return std::nullopt;
+}
+
+std::expected<std::uint64_t, std::string> parse_count(std::string_view option, std::string_view text,
+                                                      std::uint64_t lo, std::uint64_t hi) {
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < lo || n > hi) {
+        return std::unexpected(std::string(option) + ": '" + std::string(text) +
+                               "' is not a whole number from " + std::to_string(lo) + " to " +
+                               std::to_string(hi));
+    }
+    return n;
+}
+
+std::expected<unsigned, std::string> parse_jobs(std::string_view text) {
+    unsigned n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > 1024) {
+        return std::unexpected("-j: '" + std::string(text) + "' is not a number of workers from 1 to 1024");
+    }
+    return n;
 }
 
 int usage_error(std::ostream& err, std::string_view message, std::string_view usage,

@@ -4,6 +4,7 @@
 // and a usage error is `error: MESSAGE` then the usage line on stderr, exit 2.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <initializer_list>
 #include <optional>
@@ -22,6 +23,14 @@ bool is_help(std::string_view arg);
 // the value is missing. Returns nullopt, leaving `i`, when args[i] is none of them.
 std::optional<std::expected<std::string, std::string>> take_value(
     std::span<const std::string> args, std::size_t& i, std::initializer_list<std::string_view> names);
+
+// The value of `-j N`: a number of worker threads from 1 to 1024, or the error to report.
+std::expected<unsigned, std::string> parse_jobs(std::string_view text);
+
+// An unsigned integer option value in [lo, hi] (`--replications 4`), or the error naming
+// `option`.
+std::expected<std::uint64_t, std::string> parse_count(std::string_view option, std::string_view text,
+                                                      std::uint64_t lo, std::uint64_t hi);
 
 // Prints `error: MESSAGE`, the usage line and a pointer to --help on `err`; returns 2.
 int usage_error(std::ostream& err, std::string_view message, std::string_view usage,

@@ -15,6 +15,7 @@
 #include "app/plot_command.hpp"
 #include "app/report_command.hpp"
 #include "app/run_command.hpp"
+#include "app/size_pool_command.hpp"
 #include "app/sweep_command.hpp"
 #include "sim/net/import.hpp"
 
@@ -32,6 +33,9 @@ constexpr std::string_view kUsage =
     "  sweep SWEEP.yaml [-j N] [-o FILE.h5] [--quiet] [--check]\n"
     "                                        run every point and replication of a sweep file\n"
     "                                        on N threads (or MPI ranks), resumable\n"
+    "  size-pool [SCENARIO.yaml] [--target P] [--ttl TTL]... [-j N] [--json FILE]\n"
+    "                                        the quota per tier each cloud must give so that\n"
+    "                                        P of users are served (simulated + analytic)\n"
     "  check SCENARIO.yaml [--set KEY=VALUE]...\n"
     "                                        validate a scenario, report every error\n"
     "  report FILE.h5 [--format md|csv|json] [-o OUT]\n"
@@ -124,6 +128,7 @@ int main(int argc, char** argv) {
     }
     if (args[0] == "run") return cl::app::run_scenario(rest, std::cout, std::cerr);
     if (args[0] == "sweep") return cl::app::run_sweep(rest, std::cout, std::cerr);
+    if (args[0] == "size-pool") return cl::app::run_size_pool(rest, std::cout, std::cerr);
     if (args[0] == "check") return cl::app::run_check(rest, std::cout, std::cerr);
     if (args[0] == "report") return cl::app::run_report(rest, std::cout, std::cerr);
     if (args[0] == "plot") return cl::app::run_plot(rest, std::cout, std::cerr);

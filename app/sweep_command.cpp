@@ -2,10 +2,8 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 #include <set>
 #include <thread>
@@ -73,13 +71,9 @@ std::expected<Options, std::string> parse(std::span<const std::string> args) {
             o.output = **v;
         } else if (auto j = take_value(args, i, {"-j", "--jobs"})) {
             if (!*j) return std::unexpected(j->error());
-            const std::string& text = **j;
-            unsigned n = 0;
-            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-            if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > 1024) {
-                return std::unexpected("-j: '" + text + "' is not a number of workers from 1 to 1024");
-            }
-            o.jobs = n;
+            auto n = parse_jobs(**j);
+            if (!n) return std::unexpected(n.error());
+            o.jobs = *n;
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
         } else if (a == "--check") {
@@ -198,15 +192,6 @@ std::expected<std::string, std::string> assemble(const sim::scenario::SweepFile&
     return analysis::results_file_digest(runs);
 }
 
-// Removes the journal once the results file holds its runs.
-void remove_journal(const sim::scenario::SweepFile& sweep, const std::vector<SweepRun>& all,
-                    const std::string& dir) {
-    std::error_code ec;
-    for (const SweepRun& run : all) std::filesystem::remove(journal_path(dir, sweep_run_id(sweep, run)), ec);
-    remove_journal_leftovers(dir);
-    std::filesystem::remove(dir, ec);  // only when empty: never another's files
-}
-
 }  // namespace
 
 int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream& err) {
@@ -259,14 +244,9 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
     // The journal: created by the lead rank, emptied of a killed writer's temporary names.
     bool ok = true;
     if (lead) {
-        std::error_code ec;
-        std::filesystem::create_directory(dir, ec);
-        if (ec || !std::filesystem::is_directory(dir)) {
-            err << "cloudledger sweep: cannot create the journal directory " << dir << ": " << ec.message()
-                << "\n";
+        if (auto opened = open_journal(dir); !opened) {
+            err << "cloudledger sweep: " << opened.error() << "\n";
             ok = false;
-        } else {
-            remove_journal_leftovers(dir);
         }
     }
     if (!ranks.all(ok)) return 1;
@@ -310,7 +290,10 @@ int run_sweep(std::span<const std::string> args, std::ostream& out, std::ostream
         err << "cloudledger sweep: " << digest.error() << "\n";
         return 1;
     }
-    remove_journal(*sweep, all, dir);
+    // The journal goes once the results file holds its runs.
+    std::vector<std::string> ids;
+    for (const SweepRun& run : all) ids.push_back(sweep_run_id(*sweep, run));
+    remove_journal(dir, ids);
     out << "sweep " << sweep->name << ": " << sweep->points.size() << " points x " << sweep->replications
         << " replications = " << all.size() << " runs (" << resumed_total << " from before)"
         << (ranks.is_mpi() ? ", " + std::to_string(ranks.size()) + " ranks" : std::string()) << ", " << jobs

@@ -77,9 +77,34 @@ void remove_journal_leftovers(const std::string& dir) {
     }
 }
 
+std::expected<void, std::string> open_journal(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::create_directory(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir)) {
+        return std::unexpected("cannot create the journal directory " + dir + ": " + ec.message());
+    }
+    remove_journal_leftovers(dir);
+    return {};
+}
+
+void remove_journal(const std::string& dir, std::span<const std::string> run_ids) {
+    std::error_code ec;
+    for (const std::string& id : run_ids) std::filesystem::remove(journal_path(dir, id), ec);
+    remove_journal_leftovers(dir);
+    std::filesystem::remove(dir, ec);  // only when empty: never another's files
+}
+
 std::expected<void, std::string> run_sweep_runs(const sim::scenario::SweepFile& sweep,
                                                 const std::vector<SweepRun>& runs, const std::string& dir,
                                                 unsigned jobs, const SweepProgress& progress) {
+    std::vector<SweepTask> tasks;
+    tasks.reserve(runs.size());
+    for (const SweepRun& run : runs) tasks.push_back(SweepTask{&sweep, run});
+    return run_sweep_tasks(tasks, dir, jobs, progress);
+}
+
+std::expected<void, std::string> run_sweep_tasks(std::span<const SweepTask> runs, const std::string& dir,
+                                                 unsigned jobs, const SweepProgress& progress) {
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex lock;  // guards error and done, and serialises `progress`
@@ -90,7 +115,8 @@ std::expected<void, std::string> run_sweep_runs(const sim::scenario::SweepFile& 
         while (!failed.load()) {
             const std::size_t i = next.fetch_add(1);
             if (i >= runs.size()) return;
-            const SweepRun& task = runs[i];
+            const SweepRun& task = runs[i].run;
+            const sim::scenario::SweepFile& sweep = *runs[i].sweep;
             const std::string id = sweep_run_id(sweep, task);
             auto result = run_replication(sweep.points[task.point].scenario, task.replication);
             std::expected<void, std::string> written;

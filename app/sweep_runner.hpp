@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,10 +57,27 @@ void remove_journal_leftovers(const std::string& dir);
 // serialised by a lock): runs finished so far by this process.
 using SweepProgress = std::function<void(std::size_t done)>;
 
+// Creates the journal directory `dir` (when missing) and removes a killed writer's
+// temporary names from it. The error says why it cannot be used.
+std::expected<void, std::string> open_journal(const std::string& dir);
+
+// Removes the journal files of `run_ids`, a killed writer's leftovers, and `dir` itself
+// when that leaves it empty (never another's files).
+void remove_journal(const std::string& dir, std::span<const std::string> run_ids);
+
 // Runs `runs` on `jobs` threads (taken in order from a shared counter), writing each to
 // the journal; stops starting new runs after the first failure. The error names the run.
 std::expected<void, std::string> run_sweep_runs(const sim::scenario::SweepFile& sweep,
                                                 const std::vector<SweepRun>& runs, const std::string& dir,
                                                 unsigned jobs, const SweepProgress& progress = {});
+
+// The same for runs of several sweeps at once (`cloudledger size-pool` runs the candidates
+// of a round together): each task names its sweep, which must outlive the call.
+struct SweepTask {
+    const sim::scenario::SweepFile* sweep = nullptr;
+    SweepRun run;
+};
+std::expected<void, std::string> run_sweep_tasks(std::span<const SweepTask> tasks, const std::string& dir,
+                                                 unsigned jobs, const SweepProgress& progress = {});
 
 }  // namespace cl::app
