@@ -8,6 +8,7 @@
 #     answer is the largest `codes_issued` over the 4 replications of a run with an ample
 #     quota; size-pool (4 replications per candidate, to the unit) must give it, served
 #     fraction 1 with the interval [1, 1], and --json must parse with the same numbers.
+#     The same with -j 1 (the search does not depend on the workers).
 #  2. Killed half-way (SIGKILL) and started again with the same journal, it finds runs from
 #     before and gives the same answer; the journal is gone afterwards.
 #  3. Bad arguments exit 2 with nothing written (no JSON, no journal).
@@ -58,6 +59,14 @@ assert t["model"]["users"] > 0
 PY
 grep -q "^  small  *$want  *$want  *1.0000 " table.txt || { cat table.txt >&2; fail "the table does not show quota $want"; }
 [ -e j ] && fail "the journal is left after a finished size-pool"
+
+# ---- 1b. the same answer with one worker ----
+"$bin" size-pool "$hand" --target 1 --replications 4 --max-replications 4 --precision 0 -j 1 --quiet \
+    --json one.json --journal j1 >/dev/null 2>&1 || fail "size-pool -j 1 failed"
+"$python" -c '
+import json
+a, b = json.load(open("hand.json")), json.load(open("one.json"))
+assert a["options"] == b["options"] and a["runs"] == b["runs"], "-j 1 and -j 2 differ"' || fail "-j 1 and -j 2 differ"
 
 # ---- 2. killed and started again: runs from before, the same answer ----
 # shellcheck disable=SC2086
