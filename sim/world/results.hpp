@@ -132,6 +132,28 @@ struct Metric {
     std::string unit;  // as the built-in ones: "count", "s", "1", ...
 };
 
+// One attack instance (shared/spec/adversaries.md §0): its kind, name, the window it
+// acted in, a digest of its parameters, whether it succeeded by its kind's rule, and the
+// kind's own figures (docs/attacks.md).
+struct AttackRecord {
+    std::string kind;
+    std::string name;
+    std::optional<Time> start;  // none: never triggered
+    std::optional<Time> end;
+    Hash32 parameters_digest;  // keccak256 of the attack's parameters (adversary/adversaries.hpp)
+    bool success = false;
+    std::vector<Metric> figures;  // names at most 64 bytes, units at most 16
+};
+
+// Who seals for whom: cloud ↔ validator node ↔ signer address ↔ position in the sorted
+// signer list at genesis (slot `number` is in turn for the signer at number mod N).
+struct SignerRecord {
+    std::size_t cloud = 0;
+    net::NodeId node = 0;
+    Address address;
+    std::uint32_t index = 0;
+};
+
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
@@ -153,8 +175,10 @@ struct WorldResults {
     std::vector<clique::ForkChoiceRule> fork_choices;  // per node: the rule it applied
     std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
     std::uint64_t execution_requests = 0;
-    std::vector<NodeInfo> nodes;  // WorldConfig::nodes
-    std::vector<Metric> metrics;  // contributed by workloads, in workload order
+    std::vector<NodeInfo> nodes;        // WorldConfig::nodes
+    std::vector<Metric> metrics;        // contributed by workloads, in workload order
+    std::vector<AttackRecord> attacks;  // one per adversary, in scenario order
+    std::vector<SignerRecord> signers;  // one per cloud, in cloud order
     // What a workload's check() found wrong ("<workload>: <sentence>"); empty: sound.
     std::vector<std::string> check_failures;
 };

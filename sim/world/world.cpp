@@ -11,6 +11,7 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/kernel/simulator.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/host/honest_node.hpp"
@@ -50,7 +51,8 @@ struct World::Impl final : Hosts::Observer {
     std::optional<net::NodeId> final_reference;  // set by finish()
     std::optional<Hash32> final_head;            // its end head (ReferenceChain::end_head), set by finish()
 
-    WorldContext context() { return WorldContext{config, sim, streams, hosts, cache}; }
+    // REQUIRES: the network is built (build()).
+    WorldContext context() { return WorldContext{config, sim, streams, hosts, cache, *network}; }
 
     // REQUIRES: World::check(config) succeeded.
     void build(const HostFactory& make_host) {
@@ -58,6 +60,7 @@ struct World::Impl final : Hosts::Observer {
         txpool::Config pool_config = config.txpool;
         pool_config.chain_id = kChainId;
         const std::size_t n = config.topology.node_count();
+        const Adversaries adversaries(config);
         for (std::size_t i = 0; i < n; ++i) {
             node::NodeConfig nc;
             nc.clique = config.clique;
@@ -70,6 +73,7 @@ struct World::Impl final : Hosts::Observer {
             HostSetup setup{static_cast<net::NodeId>(i), std::move(nc), *genesis, cache,
                             streams.stream("node/" + std::to_string(i))};
             std::unique_ptr<Host> host = make_host ? make_host(setup) : nullptr;
+            if (!host) host = adversaries.make_host(setup);
             if (!host)
                 host = std::make_unique<HonestNode>(std::move(setup.config), *genesis, cache,
                                                     std::move(setup.rng));
@@ -82,6 +86,23 @@ struct World::Impl final : Hosts::Observer {
         auto users = std::make_unique<Users>(context(), *clouds);
         workloads.push_back(std::move(users));
         workloads.push_back(std::move(clouds));
+        adversaries.add_workloads(context(), workloads);
+        results.signers = signer_records(config);
+    }
+
+    // Cloud ↔ validator node ↔ signer address ↔ position in the sorted genesis signers.
+    static std::vector<SignerRecord> signer_records(const WorldConfig& c) {
+        std::vector<SignerRecord> out;
+        std::vector<Address> sorted;
+        for (std::size_t i = 0; i < c.clouds.size(); ++i) {
+            out.push_back(SignerRecord{i, static_cast<net::NodeId>(i), address_of(validator_key(c, i)), 0});
+            sorted.push_back(out.back().address);
+        }
+        std::sort(sorted.begin(), sorted.end());
+        for (SignerRecord& r : out)
+            r.index = static_cast<std::uint32_t>(std::find(sorted.begin(), sorted.end(), r.address) -
+                                                 sorted.begin());
+        return out;
     }
 
     // The metric events of an input's effects, released at `finish`: the recorder first,
@@ -187,6 +208,7 @@ std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
                                         RandomStreams(config.seed, config.replication), handler);
     if (!network) return std::unexpected("network." + network.error().to_string());
     if (auto ok = check_faults(**network, config); !ok) return std::unexpected(std::move(ok.error()));
+    if (auto ok = Adversaries::check(config); !ok) return std::unexpected(std::move(ok.error()));
     return CheckedConfig(std::move(config));
 }
 

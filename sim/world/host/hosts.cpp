@@ -34,6 +34,11 @@ void Hosts::submit(net::NodeId n, const node::TxRef& tx) {
     apply(n, slots_[n].host->on_local_tx(node_time(), tx));
 }
 
+void Hosts::command(net::NodeId n, std::uint64_t command) {
+    if (!slots_[n].up || !within_run()) return;
+    apply(n, slots_[n].host->on_command(node_time(), command));
+}
+
 void Hosts::on_deliver(const net::Delivery& d) noexcept {
     const auto h = handle(d);
     node::Message m = std::move(in_flight_[h]);

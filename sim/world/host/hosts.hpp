@@ -60,6 +60,8 @@ class Hosts final : public net::DeliveryHandler {
     void restart(net::NodeId n);  // up again, CPU idle, start() with its stored state
     // A local client submits `tx` to host n. REQUIRES: up(n).
     void submit(net::NodeId n, const node::TxRef& tx);
+    // The operator of host n sends it `command` (Host::on_command). Nothing when n is down.
+    void command(net::NodeId n, std::uint64_t command);
 
     void on_deliver(const net::Delivery& d) noexcept override;
     void on_drop(const net::Delivery& d, net::DropReason) noexcept override;
