@@ -60,6 +60,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     const std::uint32_t max_depth = mapping::map_reorgs(world, run);
     mapping::map_network(world, run);
     mapping::map_samples(world, run);
+    mapping::map_signers(world, run);
+    const std::size_t attacks_succeeded = mapping::map_attacks(world, run);
     // Names the summary takes from the mappers' statistics.
     const std::size_t canonical = blocks.canonical, in_turn = blocks.in_turn;
     const auto& [first_canonical, last_canonical] = std::pair{blocks.first_canonical, blocks.last_canonical};
@@ -136,6 +138,15 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     add(run, "max_reorg_depth", max_depth, "blocks");
     add(run, "events_processed", static_cast<double>(world.events), "count");
     add(run, "sim_seconds", world.simulated.to_seconds_f64(), "s");
+    // The attack summary (docs/metrics.md "Attacks"): counts, then each attack's success and
+    // figures as attack.<name>.<figure>.
+    add(run, "attacks", static_cast<double>(world.attacks.size()), "count");
+    add(run, "attacks_succeeded", static_cast<double>(attacks_succeeded), "count");
+    for (const sim::world::AttackRecord& a : world.attacks) {
+        const std::string prefix = "attack." + a.name + ".";
+        add(run, prefix + "success", a.success ? 1.0 : 0.0, "1");
+        for (const sim::world::Metric& m : a.figures) add(run, prefix + m.name, m.value, m.unit);
+    }
     // What workloads contributed (WorldResults::metrics), after the built-in ones.
     for (const sim::world::Metric& m : world.metrics) add(run, m.name, m.value, m.unit);
     return run;

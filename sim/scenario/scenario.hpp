@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "protocol/clique/config.hpp"
@@ -201,6 +202,27 @@ struct FaultSpec {
     SourcePos pos;  // of the fault's mapping
 };
 
+// ---- adversaries (shared/spec/adversaries.md; docs/attacks.md) ---------------------------
+
+// `kind: clone` (§2.1): the cloud whose validator key runs twice, the split of the other
+// validators, the full node running the second instance, and the trigger and cut.
+struct CloneSpec {
+    std::string validator;                      // a cloud name
+    std::uint32_t next_in_turn = 0;             // split: {next_in_turn: m}; 0: the lists below
+    std::vector<std::string> attacker, victim;  // split: {attacker: [...], victim: [...]}
+    std::optional<std::uint64_t> clone_node;    // `full:N`: full node N; none: chosen by the world
+    Time from;                                  // start looking for the trigger
+    Duration duration = seconds(25);            // the adversary-made partition
+};
+
+// One item of the top-level `adversaries:` list: its kind, a unique name (its random
+// stream `adversary/<name>` and its row of the attacks table) and the kind's keys.
+struct AdversarySpec {
+    std::string name;
+    std::variant<CloneSpec> attack;
+    SourcePos pos;  // of the item's mapping
+};
+
 struct OutputSpec {
     // Relative to the working directory (like `run -o`), not to the scenario file: the
     // results go where the program runs, wherever the scenario lives (docs/scenarios.md).
@@ -230,6 +252,7 @@ struct Scenario {
     TxpoolSpec txpool;
     WorkloadSpec workload;
     std::vector<FaultSpec> faults;
+    std::vector<AdversarySpec> adversaries;
     OutputSpec outputs;
 
     // Provenance (DESIGN.md §6): what the scenario was made from.

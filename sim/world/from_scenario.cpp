@@ -5,9 +5,11 @@
 #include <optional>
 #include <tuple>
 
+#include "protocol/core/assert.hpp"
 #include "sim/net/generators.hpp"
 #include "sim/net/import.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/world/adversary/clone.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -259,6 +261,53 @@ std::expected<std::vector<CheckedConfig>, WorldConfigError> check_world(const Sc
     return checked;
 }
 
+namespace {
+
+std::size_t cloud_index(const Scenario& s, const std::string& name) {
+    for (std::size_t i = 0; i < s.clouds.size(); ++i)
+        if (s.clouds[i].name == name) return i;
+    CL_ASSERT(false && "the loader checked the cloud names");
+    return 0;
+}
+
+// The scenario's adversaries as the world runs them (names → indices), each planned once
+// against this replication's topology and keys (adversary/clone.hpp): an error names the
+// item (adversaries[i]) and its position.
+std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig& c) {
+    std::vector<net::NodeId> clone_nodes;
+    for (std::size_t i = 0; i < s.adversaries.size(); ++i) {
+        const scenario::AdversarySpec& spec = s.adversaries[i];
+        AdversaryConfig a;
+        a.name = spec.name;
+        if (const auto* clone = std::get_if<scenario::CloneSpec>(&spec.attack)) {
+            CloneAttack attack;
+            attack.validator = cloud_index(s, clone->validator);
+            attack.next_in_turn = clone->next_in_turn;
+            for (const std::string& n : clone->attacker) attack.attacker.push_back(cloud_index(s, n));
+            for (const std::string& n : clone->victim) attack.victim.push_back(cloud_index(s, n));
+            if (clone->clone_node) attack.clone_node = scenario::full_node(s, *clone->clone_node);
+            attack.from = clone->from;
+            attack.duration = clone->duration;
+            auto plan = plan_clone(c, a.name, attack);
+            if (!plan) {
+                return std::unexpected(WorldConfigError{"adversaries[" + std::to_string(i) + "]",
+                                                        std::move(plan.error()), spec.pos});
+            }
+            if (std::find(clone_nodes.begin(), clone_nodes.end(), plan->clone_node) != clone_nodes.end()) {
+                return std::unexpected(WorldConfigError{
+                    "adversaries[" + std::to_string(i) + "]",
+                    "node " + std::to_string(plan->clone_node) + " runs another clone already", spec.pos});
+            }
+            clone_nodes.push_back(plan->clone_node);
+            a.attack = attack;
+        }
+        c.adversaries.push_back(std::move(a));
+    }
+    return {};
+}
+
+}  // namespace
+
 std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std::uint64_t replication) {
     WorldConfig c;
     c.name = s.name;
@@ -363,6 +412,7 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     }
     c.cloud_behaviour = s.workload.clouds;
     c.sample_interval = s.outputs.sample_interval;
+    if (auto bad = adversaries(s, c); !bad) return std::unexpected(std::move(bad.error()));
     return c;
 }
 

@@ -51,6 +51,7 @@ void read_cpu(Load& l, const Field& f);              // txpool.cpp
 void read_txpool(Load& l, const Field& f);           // txpool.cpp
 void read_workload(Load& l, const Field& f);         // workload.cpp
 void read_faults(Load& l, const Field& f);           // faults.cpp
+void read_adversaries(Load& l, const Field& f);      // adversaries.cpp (each kind: adversary_<kind>.cpp)
 void read_outputs(Load& l, const Field& f);          // top.cpp
 void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
 
@@ -66,6 +67,10 @@ bool check_region_name(Load& l, const Field& f, const std::string& name);  // ne
 // `client` (a preset) or `fork_choice` (a rule) of a cloud or a consensus.clients
 // entry, not both; nullopt when neither is given or the one given is in error.
 std::optional<clique::ForkChoiceRule> read_client(Load& l, const MapReader& m);  // consensus.cpp
+
+// adversary_<kind>.cpp: one kind's keys, read from the item mapping at `f` (its `kind` and
+// `name` already read); nullopt when one of its values is in error (reported).
+std::optional<CloneSpec> read_clone(Load& l, const Field& f);  // adversary_clone.cpp
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);

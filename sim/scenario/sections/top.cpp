@@ -38,7 +38,7 @@ void read_name(Load& l, const Field& f, const Field& root) {
 using TopKey = Key<Load, Scenario>;
 
 // The top-level keys in documented order; `stage` is the order the sections are read in.
-constexpr std::array<TopKey, 14> kTopKeys{{
+constexpr std::array<TopKey, 15> kTopKeys{{
     {"name",
      [](Load& l, const Field& f, const MapReader& m, Scenario&) {
          read_name(l, f, Field{m.node(), "", m.pos()});
@@ -77,6 +77,8 @@ constexpr std::array<TopKey, 14> kTopKeys{{
     {"txpool", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_txpool(l, f); }, false, 6},
     {"workload", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_workload(l, f); }, false, 7},
     {"faults", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_faults(l, f); }, false, 8},
+    {"adversaries", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_adversaries(l, f); },
+     false, 8},
     {"outputs", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_outputs(l, f); }, false, 9},
 }};
 
