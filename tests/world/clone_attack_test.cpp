@@ -9,7 +9,10 @@
 
 #include "protocol/clique/verify.hpp"
 #include "protocol/core/assert.hpp"
+#include "protocol/node/genesis.hpp"
+#include "protocol/node/messages.hpp"
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
 
 namespace cl::sim::world {
@@ -82,6 +85,75 @@ TEST(CloneAttack, NeverSucceedsWhenTheCutIsShorterThanDecidingTx1) {
         EXPECT_EQ(figure(r.attacks[0], "tx1_decided"), 0) << seed;
         EXPECT_FALSE(r.attacks[0].success) << seed;
     }
+}
+
+TEST(CloneAttack, SameSeedSameResults) {
+    const WorldConfig c = ndss(seconds(30));
+    const WorldResults a = run(c), b = run(c);
+    ASSERT_EQ(a.attacks.size(), 1u);
+    ASSERT_EQ(b.attacks.size(), 1u);
+    EXPECT_EQ(a.attacks[0].start, b.attacks[0].start);
+    EXPECT_EQ(a.attacks[0].success, b.attacks[0].success);
+    EXPECT_EQ(a.attacks[0].parameters_digest, b.attacks[0].parameters_digest);
+    ASSERT_EQ(a.attacks[0].figures.size(), b.attacks[0].figures.size());
+    for (std::size_t i = 0; i < a.attacks[0].figures.size(); ++i)
+        EXPECT_EQ(a.attacks[0].figures[i].value, b.attacks[0].figures[i].value) << a.attacks[0].figures[i].name;
+    ASSERT_EQ(a.blocks.size(), b.blocks.size());
+    for (std::size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].hash, b.blocks[i].hash);
+    EXPECT_EQ(a.reorgs.size(), b.reorgs.size());
+}
+
+// Keeps every block sealed in the run, with its sealer node, in sealing order.
+class SealedBlocks final : public Workload {
+  public:
+    std::string_view name() const override { return "sealed-blocks"; }
+    void start() override {}
+    void on_block_sealed(net::NodeId sealer, const node::Block& block, Time) override {
+        blocks.emplace_back(sealer, std::make_shared<const node::Block>(block));
+    }
+    void finish(std::span<const Inclusion>, WorldResults&) override {}
+    std::vector<std::pair<net::NodeId, node::BlockRef>> blocks;
+};
+
+// §0: honest nodes verify what an adversary sends with every rule. Every block of the run
+// — the clone's included — goes, in sealing order, through a fresh honest node with every
+// check on: none is rejected, and the clone's blocks carry the cloned validator's seal.
+TEST(CloneAttack, HonestNodesAcceptOnlyValidBlocksFromTheClone) {
+    const WorldConfig c = ndss(seconds(40));
+    const ClonePlan plan = plan_clone(c, "c1", std::get<CloneAttack>(c.adversaries[0].attack)).value();
+    auto w = World::create(c);
+    ASSERT_TRUE(w.has_value());
+    auto& sealed = static_cast<SealedBlocks&>(
+        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    (void)w->run();
+
+    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
+    node::ExecutionCache cache;
+    RandomStream rng = RandomStreams(99, 0).stream("checker");
+    node::NodeConfig nc;
+    nc.clique = c.clique;
+    nc.txpool.chain_id = kChainId;
+    nc.peers = {7};
+    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
+    const node::Nanos now = std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
+    (void)checker.start(now);
+    (void)checker.on_message(now, 7, node::StatusMsg{kChainId, genesis.block->header.difficulty,
+                                                      genesis.block->hash, genesis.block->hash});
+    const Address cloned = address_of(validator_key(c, plan.validator));
+    std::size_t from_clone = 0;
+    for (const auto& [sealer, block] : sealed.blocks) {
+        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
+        for (const node::MetricEvent& ev : e.events) {
+            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
+                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
+        }
+        EXPECT_NE(checker.block(block->hash), nullptr) << "block " << block->header.number << " stored";
+        if (sealer == plan.clone_node) {
+            ++from_clone;
+            EXPECT_EQ(block->sealer.value_or(Address{}), cloned) << "the clone seals as the cloned validator";
+        }
+    }
+    EXPECT_GT(from_clone, 0u) << "the clone sealed";
 }
 
 }  // namespace
