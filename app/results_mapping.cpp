@@ -136,8 +136,21 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     }
     add(run, "reorgs", static_cast<double>(world.reorgs.size()), "count");
     add(run, "max_reorg_depth", max_depth, "blocks");
-    add(run, "events_processed", static_cast<double>(world.events), "count");
-    add(run, "sim_seconds", world.simulated.to_seconds_f64(), "s");
+    // Harm (docs/metrics.md "Harm"; shared/spec/adversaries.md §1), for every run.
+    const sim::world::Harm& harm = world.harm;
+    add(run, "unbacked_allocations", static_cast<double>(harm.unbacked_allocations), "count");
+    add(run, "unbacked_instance_hours", harm.unbacked_instance_hours, "h");
+    add(run, "double_allocations", static_cast<double>(harm.double_allocations), "count");
+    add(run, "double_allocation_instance_hours", harm.double_allocation_instance_hours, "h");
+    add(run, "erased_confirmations", static_cast<double>(harm.erased_confirmations), "count");
+    std::size_t reorganised = 0;
+    for (const std::uint32_t d : harm.deepest_reorg) reorganised += d > 0 ? 1 : 0;
+    add(run, "nodes_reorganised", static_cast<double>(reorganised), "count");
+    add(run, "blocks_decided", static_cast<double>(harm.blocks_decided), "count");
+    std::vector<double> decided;
+    for (const sim::Duration d : harm.decided_delays) decided.push_back(d.to_seconds_f64());
+    add(run, "decided_delay_p50_s", analysis::percentile(decided, 50), "s");
+    add(run, "decided_delay_max_s", analysis::percentile(decided, 100), "s");
     // The attack summary (docs/metrics.md "Attacks"): counts, then each attack's success and
     // figures as attack.<name>.<figure>.
     add(run, "attacks", static_cast<double>(world.attacks.size()), "count");
@@ -147,6 +160,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
         add(run, prefix + "success", a.success ? 1.0 : 0.0, "1");
         for (const sim::world::Metric& m : a.figures) add(run, prefix + m.name, m.value, m.unit);
     }
+    add(run, "events_processed", static_cast<double>(world.events), "count");
+    add(run, "sim_seconds", world.simulated.to_seconds_f64(), "s");
     // What workloads contributed (WorldResults::metrics), after the built-in ones.
     for (const sim::world::Metric& m : world.metrics) add(run, m.name, m.value, m.unit);
     return run;

@@ -29,6 +29,7 @@ constexpr void for_each_field(R& r, F&& f) {
     f("cloud", r.cloud);
     f("region", r.region);
     f("fork_choice", r.fork_choice);
+    f("deepest_reorg", r.deepest_reorg);
 }
 
 template <RowOf<BlockRow> R, class F>

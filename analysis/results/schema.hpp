@@ -113,11 +113,12 @@ struct CodeBook {
 // by `node:N` selectors (validators first, in cloud order, then full nodes).
 struct NodeRow {
     std::uint32_t node = 0;
-    FixedString<64> name;            // as the topology file names it, else "validator:CLOUD" / "full:I"
-    std::uint8_t role = 0;           // codes.node_roles: validator, full
-    std::uint16_t cloud = kNoCode;   // codes.clouds: the validator's cloud; kNoCode for a full node
-    std::uint16_t region = kNoCode;  // codes.regions: the region `region:NAME` selects it by; kNoCode: none
-    std::uint8_t fork_choice = 0;    // codes.fork_choices: the fork-choice rule the node applied
+    FixedString<64> name;             // as the topology file names it, else "validator:CLOUD" / "full:I"
+    std::uint8_t role = 0;            // codes.node_roles: validator, full
+    std::uint16_t cloud = kNoCode;    // codes.clouds: the validator's cloud; kNoCode for a full node
+    std::uint16_t region = kNoCode;   // codes.regions: the region `region:NAME` selects it by; kNoCode: none
+    std::uint8_t fork_choice = 0;     // codes.fork_choices: the fork-choice rule the node applied
+    std::uint32_t deepest_reorg = 0;  // blocks: the deepest reorg the node went through (0: none)
 
     friend bool operator==(const NodeRow&, const NodeRow&) = default;
 };

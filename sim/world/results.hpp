@@ -154,6 +154,19 @@ struct SignerRecord {
     std::uint32_t index = 0;
 };
 
+// Harm (shared/spec/adversaries.md §1; sim/world/harm.hpp, docs/metrics.md "Harm").
+struct Harm {
+    std::uint64_t allocations = 0;  // redemptions a cloud allocated for (k blocks on top on its node)
+    std::uint64_t unbacked_allocations = 0;  // ... whose redeem the final chain does not credit to that cloud
+    double unbacked_instance_hours = 0;      // their codes' tier hours
+    std::uint64_t double_allocations = 0;    // per code, allocating clouds beyond the first
+    double double_allocation_instance_hours = 0;
+    std::uint64_t erased_confirmations = 0;  // shown with k blocks on top, not successful on the final chain
+    std::vector<std::uint32_t> deepest_reorg;  // per node, blocks (0: none)
+    std::uint64_t blocks_decided = 0;          // canonical blocks decided by the end (NDSS rule)
+    std::vector<Duration> decided_delays;      // per decided block: seal to decided
+};
+
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
@@ -179,6 +192,7 @@ struct WorldResults {
     std::vector<Metric> metrics;        // contributed by workloads, in workload order
     std::vector<AttackRecord> attacks;  // one per adversary, in scenario order
     std::vector<SignerRecord> signers;  // one per cloud, in cloud order
+    Harm harm;
     // What a workload's check() found wrong ("<workload>: <sentence>"); empty: sound.
     std::vector<std::string> check_failures;
 };

@@ -14,6 +14,7 @@
 #include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/harm.hpp"
 #include "sim/world/host/honest_node.hpp"
 #include "sim/world/host/hosts.hpp"
 #include "sim/world/recorder.hpp"
@@ -151,6 +152,7 @@ struct World::Impl final : Hosts::Observer {
         for (auto& w : workloads) w->finish(included, results);
         results.final_pool_remaining = pool_remaining(*ref.state_of(*final_head), config.tiers.size());
         recorder.finish(hosts, *network, reference);
+        results.harm = measure_harm(config, *ref.state_of(*final_head), results);
         results.events = sim.events_run();
         results.simulated = config.duration;
         results.executions = cache.executions();

@@ -97,7 +97,8 @@ TEST(CloneAttack, SameSeedSameResults) {
     EXPECT_EQ(a.attacks[0].parameters_digest, b.attacks[0].parameters_digest);
     ASSERT_EQ(a.attacks[0].figures.size(), b.attacks[0].figures.size());
     for (std::size_t i = 0; i < a.attacks[0].figures.size(); ++i)
-        EXPECT_EQ(a.attacks[0].figures[i].value, b.attacks[0].figures[i].value) << a.attacks[0].figures[i].name;
+        EXPECT_EQ(a.attacks[0].figures[i].value, b.attacks[0].figures[i].value)
+            << a.attacks[0].figures[i].name;
     ASSERT_EQ(a.blocks.size(), b.blocks.size());
     for (std::size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].hash, b.blocks[i].hash);
     EXPECT_EQ(a.reorgs.size(), b.reorgs.size());
@@ -135,10 +136,12 @@ TEST(CloneAttack, HonestNodesAcceptOnlyValidBlocksFromTheClone) {
     nc.txpool.chain_id = kChainId;
     nc.peers = {7};
     node::Node checker(nc, genesis.block, genesis.state, cache, rng);
-    const node::Nanos now = std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
+    const node::Nanos now =
+        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
     (void)checker.start(now);
-    (void)checker.on_message(now, 7, node::StatusMsg{kChainId, genesis.block->header.difficulty,
-                                                      genesis.block->hash, genesis.block->hash});
+    (void)checker.on_message(now, 7,
+                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
+                                             genesis.block->hash});
     const Address cloned = address_of(validator_key(c, plan.validator));
     std::size_t from_clone = 0;
     for (const auto& [sealer, block] : sealed.blocks) {

@@ -232,6 +232,12 @@ void CloneAttackWorkload::on_head_changed(net::NodeId n, Time at) {
             if (ok && !tx1_allocated_) tx1_allocated_ = at;  // the victim cloud allocates
         if (!tx1_decided_ && at < *heal_at_ && tx1_decided_at_victim()) tx1_decided_ = at;
     }
+    if (tx2_redeem_ && n == plan_.attacker_cloud) {
+        settled.clear();
+        victim_watch_.settle_final(n, settled);
+        for (const auto& [w, ok] : settled)
+            if (ok && !tx2_allocated_) tx2_allocated_ = at;  // the attacker cloud allocates
+    }
     if (tx2_transfer_ && !tx2_redeem_ && n == plan_.attacker_cloud) {
         const node::CodeView view = ctx_.hosts.node(n).query_code(code_);
         if (view.code && view.code->status == state::CodeStatus::kIssued &&
@@ -286,7 +292,10 @@ void CloneAttackWorkload::heal() { ctx_.hosts.command(plan_.clone_node, kCloneSt
 
 void CloneAttackWorkload::submit_tx2_redeem() {
     const net::NodeId n = static_cast<net::NodeId>(plan_.attacker_cloud);
-    if (ctx_.hosts.up(n) && ctx_.hosts.within_run()) ctx_.hosts.submit(n, tx2_redeem_);
+    if (!ctx_.hosts.up(n) || !ctx_.hosts.within_run()) return;
+    tx2_submitted_ = ctx_.sim.now();
+    (void)victim_watch_.watch(tx2_redeem_->hash, n);
+    ctx_.hosts.submit(n, tx2_redeem_);
 }
 
 // The NDSS rule (§1 "Decided") on the victim cloud's node: a block holding TX1 is on its
@@ -313,6 +322,29 @@ bool CloneAttackWorkload::on_canonical_chain(net::NodeId n, const Hash32& block,
 
 void CloneAttackWorkload::finish(std::span<const Inclusion> reference_chain, WorldResults& results) {
     bool tx1_final = false, tx1_on_chain = false, tx2_final = false;
+    // The two redeems, as the clouds made them, in the redemptions table (kAdversaryUser).
+    auto redemption = [&](const node::TxRef& tx, std::size_t cloud, std::optional<Time> submitted,
+                          std::optional<Time> allocated) {
+        RedemptionRecord r;
+        r.code = code_;
+        r.user = kAdversaryUser;
+        r.cloud = static_cast<std::uint16_t>(cloud);
+        r.requested = r.first_query = submitted.value_or(Time::zero());
+        r.submitted = submitted;
+        r.allocated = allocated;
+        r.reason = WorldReason::kNotIncluded;
+        for (const Inclusion& i : reference_chain) {
+            if (i.tx != tx->hash) continue;
+            r.included = i.included;
+            r.success = i.success;
+            r.reason = i.reason;
+        }
+        return r;
+    };
+    if (tx1_) results.redemptions.push_back(redemption(tx1_, plan_.victim_cloud, cut_at_, tx1_allocated_));
+    if (tx2_redeem_ && tx2_submitted_)
+        results.redemptions.push_back(
+            redemption(tx2_redeem_, plan_.attacker_cloud, tx2_submitted_, tx2_allocated_));
     for (const Inclusion& i : reference_chain) {
         if (tx1_ && i.tx == tx1_->hash) {
             tx1_on_chain = true;

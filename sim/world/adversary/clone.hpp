@@ -85,6 +85,11 @@ class CloneHost final : public Host {
     std::unique_ptr<node::Node> node_;
 };
 
+// The attacker's user number in the redemptions table (RedemptionRecord::user): the two
+// redeems the attack makes clouds do are tagged with it (spec §0: adversarial traffic is
+// tagged).
+inline constexpr std::uint64_t kAdversaryUser = ~std::uint64_t{0};
+
 // The attack's actor. Timeline:
 //   0       identity A requests a code (tier drawn uniformly from the stream) at the
 //           cloned validator's node; it holds it once k blocks are on top there (k = the
@@ -123,7 +128,8 @@ class CloneAttackWorkload final : public Workload {
     std::size_t signer_count_ = 0;
     std::size_t own_slot_ = 0;  // the cloned validator's position in the sorted signer list
     TxWatcher code_watch_;      // the request, on the cloned validator's node
-    TxWatcher victim_watch_;    // TX1, on the victim cloud's node: it allocates at k
+    TxWatcher victim_watch_;    // TX1 on the victim cloud's node, TX2's redeem on the attacker cloud's: each
+                                // allocates at k
     Hash32 code_;
     bool code_held_ = false;
     bool code_refused_ = false;
@@ -131,7 +137,7 @@ class CloneAttackWorkload final : public Workload {
     bool cut_scheduled_ = false;
     node::TxRef tx1_, tx2_transfer_, tx2_redeem_;
     std::vector<std::pair<Hash32, std::uint64_t>> tx1_blocks_;  // blocks holding TX1 (hash, number)
-    std::optional<Time> tx1_decided_, tx1_allocated_;
+    std::optional<Time> tx1_decided_, tx1_allocated_, tx2_allocated_, tx2_submitted_;
     std::uint64_t blocks_attacker_ = 0, blocks_victim_ = 0;
     std::uint64_t difficulty_attacker_ = 0, difficulty_victim_ = 0;
     std::optional<std::pair<Hash32, std::uint64_t>> first_attacker_block_;  // sealed in the cut
