@@ -288,7 +288,12 @@ void CloneAttackWorkload::cut() {
     if (ends < ctx_.hosts.end_of_run()) ctx_.sim.schedule_at(ends, [this]() noexcept { heal(); });
 }
 
-void CloneAttackWorkload::heal() { ctx_.hosts.command(plan_.clone_node, kCloneStopSealing); }
+void CloneAttackWorkload::heal() {
+    // The attacker side's branch: its head as the cloned validator's node holds it at the heal.
+    const auto& head = ctx_.hosts.node(static_cast<net::NodeId>(plan_.validator)).head();
+    attacker_head_at_heal_.emplace(head.hash, head.header.number);
+    ctx_.hosts.command(plan_.clone_node, kCloneStopSealing);
+}
 
 void CloneAttackWorkload::submit_tx2_redeem() {
     const net::NodeId n = static_cast<net::NodeId>(plan_.attacker_cloud);
@@ -352,8 +357,10 @@ void CloneAttackWorkload::finish(std::span<const Inclusion> reference_chain, Wor
         }
         if (tx2_redeem_ && i.tx == tx2_redeem_->hash) tx2_final = tx2_final || i.success;
     }
-    // §2.1 success (2): the attacker side's branch is canonical on every honest node.
-    bool attacker_canonical = first_attacker_block_.has_value();
+    // §2.1 success (2): the attacker side's branch (its head at the heal) is canonical on
+    // every honest node.
+    const auto& branch = attacker_head_at_heal_;
+    bool attacker_canonical = branch.has_value() && first_attacker_block_.has_value();
     for (std::size_t i = 0; i < ctx_.hosts.size() && attacker_canonical; ++i) {
         const auto n = static_cast<net::NodeId>(i);
         if (n == plan_.clone_node) continue;

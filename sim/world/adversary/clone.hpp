@@ -140,7 +140,8 @@ class CloneAttackWorkload final : public Workload {
     std::optional<Time> tx1_decided_, tx1_allocated_, tx2_allocated_, tx2_submitted_;
     std::uint64_t blocks_attacker_ = 0, blocks_victim_ = 0;
     std::uint64_t difficulty_attacker_ = 0, difficulty_victim_ = 0;
-    std::optional<std::pair<Hash32, std::uint64_t>> first_attacker_block_;  // sealed in the cut
+    std::optional<std::pair<Hash32, std::uint64_t>> first_attacker_block_;   // sealed in the cut
+    std::optional<std::pair<Hash32, std::uint64_t>> attacker_head_at_heal_;  // the cloned validator's node's
     std::optional<Time> reconverged_;
 };
 
