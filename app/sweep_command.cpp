@@ -131,7 +131,11 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
         for (const auto& reason : empty.codes.redemption_reason)
             names.push_back("redemptions_refused_" + reason);
         std::vector<std::string> prefixes;
-        for (const auto& adversary : scenario.adversaries) prefixes.push_back("spam." + adversary.name + ".");
+        for (const auto& adversary : scenario.adversaries) {
+            prefixes.push_back("attack." + adversary.name + ".");  // every attack's figures
+            if (std::holds_alternative<sim::scenario::SpamSpec>(adversary.attack))
+                prefixes.push_back("spam." + adversary.name + ".");
+        }
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
             for (const auto& name : names) found = found || name == sweep.metrics[m];
