@@ -225,12 +225,21 @@ struct SpamSpec {
     std::vector<NodeSelector> entry;
 };
 
+// `kind: private_fork` (§2.2): the colluding clouds, when they start withholding, and the
+// release policy.
+struct PrivateForkSpec {
+    std::vector<std::string> validators;  // cloud names, unique, not all the clouds
+    Time from;
+    world::PrivateForkAttack::Release release = world::PrivateForkAttack::Release::kWhenHeavier;
+    Time release_at;  // release: {at: T}
+};
+
 // One item of the top-level `adversaries:` list: a unique name (its random stream
 // `adversary/<name>`, its row of the attacks table, the prefix of its summary metrics) and
 // the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
     std::string name;
-    std::variant<CloneSpec, SpamSpec> attack;
+    std::variant<CloneSpec, SpamSpec, PrivateForkSpec> attack;
     SourcePos pos;  // of the item's mapping
 };
 

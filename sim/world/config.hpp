@@ -133,13 +133,27 @@ struct CloneAttack {
     friend bool operator==(const CloneAttack&, const CloneAttack&) = default;
 };
 
+// §2.2 `private_fork`: the colluding clouds' validators stop publishing the blocks they
+// seal from `from` (once the attacker holds a confirmed code) and extend a private branch,
+// within the Recents rule; they release it (announce its head to their honest peers) by
+// `release`: kWhenHeavier — as soon as it outweighs the public head they see and the
+// public redemption has been allocated —, kAt `release_at`, or kNever.
+struct PrivateForkAttack {
+    enum class Release : std::uint8_t { kWhenHeavier, kAt, kNever };
+    std::vector<std::size_t> validators;  // cloud indices, sorted, unique, at least one
+    Time from;
+    Release release = Release::kWhenHeavier;
+    Time release_at;  // kAt only
+    friend bool operator==(const PrivateForkAttack&, const PrivateForkAttack&) = default;
+};
+
 // One adversary of the run: its unique name (its random stream is `adversary/<name>`,
 // its row of the attacks table, the prefix of its metrics) and what it does; the
 // alternative held is the kind (adversary/adversaries.hpp dispatches on it). §3 `spam`:
 // adversary/spam_config.hpp.
 struct AdversaryConfig {
     std::string name;
-    std::variant<CloneAttack, SpamConfig> attack;
+    std::variant<CloneAttack, SpamConfig, PrivateForkAttack> attack;
     friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
 };
 

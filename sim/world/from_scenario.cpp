@@ -10,6 +10,7 @@
 #include "sim/net/import.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/private_fork.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -325,6 +326,16 @@ std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig
             auto attack = clone_attack(s, c, spec.name, *clone, clone_nodes);
             if (!attack) return std::unexpected(WorldConfigError{key, std::move(attack.error()), spec.pos});
             a.attack = std::move(*attack);
+        } else if (const auto* fork = std::get_if<scenario::PrivateForkSpec>(&spec.attack)) {
+            PrivateForkAttack attack;
+            for (const std::string& v : fork->validators) attack.validators.push_back(cloud_index(s, v));
+            std::sort(attack.validators.begin(), attack.validators.end());
+            attack.from = fork->from;
+            attack.release = fork->release;
+            attack.release_at = fork->release_at;
+            if (auto plan = plan_private_fork(c, spec.name, attack); !plan)
+                return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
+            a.attack = std::move(attack);
         } else if (const auto* spam = std::get_if<scenario::SpamSpec>(&spec.attack)) {
             auto config = spam_config(s, c, key, *spam);
             if (!config) return std::unexpected(std::move(config.error()));

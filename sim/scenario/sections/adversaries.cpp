@@ -12,10 +12,11 @@
 namespace cl::sim::scenario::detail {
 namespace {
 
-enum class AdversaryKind : std::uint8_t { kClone, kSpam };
+enum class AdversaryKind : std::uint8_t { kClone, kPrivateFork, kSpam };
 
-constexpr std::array<EnumName<AdversaryKind>, 2> kKinds{{
+constexpr std::array<EnumName<AdversaryKind>, 3> kKinds{{
     {"clone", AdversaryKind::kClone},
+    {"private_fork", AdversaryKind::kPrivateFork},
     {"spam", AdversaryKind::kSpam},
 }};
 
@@ -55,6 +56,12 @@ bool read_kind(Load& l, const Field& item, AdversaryKind kind, AdversarySpec& sp
         case AdversaryKind::kClone:
             if (auto c = read_clone(l, item)) {
                 spec.attack = std::move(*c);
+                return true;
+            }
+            return false;
+        case AdversaryKind::kPrivateFork:
+            if (auto p = read_private_fork(l, item)) {
+                spec.attack = std::move(*p);
                 return true;
             }
             return false;

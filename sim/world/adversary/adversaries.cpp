@@ -22,6 +22,7 @@ std::string_view kind_name(const AdversaryConfig& adversary) {
             using A = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<A, CloneAttack>) return "clone";
             if constexpr (std::is_same_v<A, SpamConfig>) return "spam";
+            if constexpr (std::is_same_v<A, PrivateForkAttack>) return "private_fork";
         },
         adversary.attack);
 }
@@ -29,13 +30,16 @@ std::string_view kind_name(const AdversaryConfig& adversary) {
 namespace {
 
 // One adversary's plan: what make_host and add_workloads need, or why there is none.
-std::expected<std::variant<std::monostate, ClonePlan>, std::string> plan(const WorldConfig& config,
-                                                                         const AdversaryConfig& a) {
+std::expected<Adversaries::Plan, std::string> plan(const WorldConfig& config, const AdversaryConfig& a) {
     return std::visit(
-        [&](const auto& attack) -> std::expected<std::variant<std::monostate, ClonePlan>, std::string> {
+        [&](const auto& attack) -> std::expected<Adversaries::Plan, std::string> {
             using A = std::decay_t<decltype(attack)>;
             if constexpr (std::is_same_v<A, CloneAttack>) {
                 auto p = plan_clone(config, a.name, attack);
+                if (!p) return std::unexpected(std::move(p.error()));
+                return *p;
+            } else if constexpr (std::is_same_v<A, PrivateForkAttack>) {
+                auto p = plan_private_fork(config, a.name, attack);
                 if (!p) return std::unexpected(std::move(p.error()));
                 return *p;
             } else {
@@ -50,16 +54,26 @@ std::expected<std::variant<std::monostate, ClonePlan>, std::string> plan(const W
 
 std::expected<void, std::string> Adversaries::check(const WorldConfig& config) {
     std::set<std::string> names;
-    std::set<net::NodeId> clone_nodes;
+    std::set<net::NodeId> clone_nodes, colluders;
     for (const AdversaryConfig& a : config.adversaries) {
         if (!names.insert(a.name).second)
             return std::unexpected("adversaries[" + a.name + "].name: used by another adversary");
         auto p = plan(config, a);
         if (!p) return std::unexpected(std::move(p.error()));
-        // Two clones on one node is not a plan.
+        // One adversary's host per node: two clones on one node, or a validator in two
+        // private forks, is not a plan.
         if (const auto* c = std::get_if<ClonePlan>(&*p); c && !clone_nodes.insert(c->clone_node).second) {
             return std::unexpected("adversaries[" + a.name + "].clone_node: node " +
                                    std::to_string(c->clone_node) + " runs another clone already");
+        }
+        if (const auto* f = std::get_if<PrivateForkPlan>(&*p)) {
+            for (net::NodeId v : f->colluders) {
+                if (!colluders.insert(v).second) {
+                    return std::unexpected("adversaries[" + a.name +
+                                           "].validators: " + config.clouds[v].name +
+                                           " colludes in another private fork already");
+                }
+            }
         }
     }
     return {};
@@ -75,6 +89,10 @@ std::unique_ptr<Host> Adversaries::make_host(HostSetup& setup) const {
             return std::make_unique<CloneHost>(std::move(setup.config), validator_key(config_, c->validator),
                                                setup.genesis, setup.cache, std::move(setup.rng));
         }
+        if (const auto* f = std::get_if<PrivateForkPlan>(&p); f && f->colluder[setup.node]) {
+            return std::make_unique<PrivateForkHost>(std::move(setup.config), setup.genesis, setup.cache,
+                                                     std::move(setup.rng), f->colluder);
+        }
     }
     return nullptr;
 }
@@ -88,6 +106,9 @@ void Adversaries::add_workloads(const WorldContext& context,
                 std::make_unique<CloneAttackWorkload>(context, a.name, *c, std::get<ClonePlan>(plans_[i])));
         } else if (const auto* s = std::get_if<SpamConfig>(&a.attack)) {
             out.push_back(std::make_unique<Spam>(context, a.name, *s));
+        } else if (const auto* f = std::get_if<PrivateForkAttack>(&a.attack)) {
+            out.push_back(std::make_unique<PrivateForkWorkload>(context, a.name, *f,
+                                                                std::get<PrivateForkPlan>(plans_[i])));
         }
     }
 }

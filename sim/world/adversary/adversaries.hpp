@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/private_fork.hpp"
 #include "sim/world/adversary/spam.hpp"
 #include "sim/world/config.hpp"
 #include "sim/world/world.hpp"
@@ -30,6 +31,9 @@ std::string_view kind_name(const AdversaryConfig& adversary);
 
 class Adversaries {
   public:
+    // What one kind planned for a run (monostate: nothing to plan).
+    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan>;
+
     // What World::check adds for adversaries: unique names, each kind's own check and
     // plan against the topology and the clouds, and no node running two clones. The
     // message names the adversary's field ("adversaries[<name>].<key>: ...").
@@ -45,8 +49,7 @@ class Adversaries {
 
   private:
     const WorldConfig& config_;
-    // One per config_.adversaries entry: what the kind planned (monostate: nothing to plan).
-    std::vector<std::variant<std::monostate, ClonePlan>> plans_;
+    std::vector<Plan> plans_;  // one per config_.adversaries entry
 };
 
 }  // namespace cl::sim::world
