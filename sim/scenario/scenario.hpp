@@ -234,12 +234,19 @@ struct PrivateForkSpec {
     Time release_at;  // release: {at: T}
 };
 
+// `kind: equivocation` (§2.3): the validator that seals twice, how often, from when.
+struct EquivocationSpec {
+    std::string validator;   // a cloud name
+    double probability = 1;  // per block it seals
+    Time from;
+};
+
 // One item of the top-level `adversaries:` list: a unique name (its random stream
 // `adversary/<name>`, its row of the attacks table, the prefix of its summary metrics) and
 // the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
     std::string name;
-    std::variant<CloneSpec, SpamSpec, PrivateForkSpec> attack;
+    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec> attack;
     SourcePos pos;  // of the item's mapping
 };
 

@@ -147,13 +147,23 @@ struct PrivateForkAttack {
     friend bool operator==(const PrivateForkAttack&, const PrivateForkAttack&) = default;
 };
 
+// §2.3 `equivocation`: from `from`, each block cloud `validator`'s node seals is, with
+// `probability`, sealed twice on the same parent (a twin with another transaction set),
+// and each of the two goes to one half of its peers.
+struct EquivocationAttack {
+    std::size_t validator = 0;  // cloud index
+    double probability = 1;     // per own sealed block, in [0, 1]
+    Time from;
+    friend bool operator==(const EquivocationAttack&, const EquivocationAttack&) = default;
+};
+
 // One adversary of the run: its unique name (its random stream is `adversary/<name>`,
 // its row of the attacks table, the prefix of its metrics) and what it does; the
 // alternative held is the kind (adversary/adversaries.hpp dispatches on it). §3 `spam`:
 // adversary/spam_config.hpp.
 struct AdversaryConfig {
     std::string name;
-    std::variant<CloneAttack, SpamConfig, PrivateForkAttack> attack;
+    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack> attack;
     friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
 };
 

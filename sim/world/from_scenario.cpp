@@ -10,6 +10,7 @@
 #include "sim/net/import.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/private_fork.hpp"
 
 namespace cl::sim::world {
@@ -326,6 +327,11 @@ std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig
             auto attack = clone_attack(s, c, spec.name, *clone, clone_nodes);
             if (!attack) return std::unexpected(WorldConfigError{key, std::move(attack.error()), spec.pos});
             a.attack = std::move(*attack);
+        } else if (const auto* eq = std::get_if<scenario::EquivocationSpec>(&spec.attack)) {
+            const EquivocationAttack attack{cloud_index(s, eq->validator), eq->probability, eq->from};
+            if (auto plan = plan_equivocation(c, spec.name, attack); !plan)
+                return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
+            a.attack = attack;
         } else if (const auto* fork = std::get_if<scenario::PrivateForkSpec>(&spec.attack)) {
             PrivateForkAttack attack;
             for (const std::string& v : fork->validators) attack.validators.push_back(cloud_index(s, v));

@@ -12,10 +12,11 @@
 namespace cl::sim::scenario::detail {
 namespace {
 
-enum class AdversaryKind : std::uint8_t { kClone, kPrivateFork, kSpam };
+enum class AdversaryKind : std::uint8_t { kClone, kEquivocation, kPrivateFork, kSpam };
 
-constexpr std::array<EnumName<AdversaryKind>, 3> kKinds{{
+constexpr std::array<EnumName<AdversaryKind>, 4> kKinds{{
     {"clone", AdversaryKind::kClone},
+    {"equivocation", AdversaryKind::kEquivocation},
     {"private_fork", AdversaryKind::kPrivateFork},
     {"spam", AdversaryKind::kSpam},
 }};
@@ -56,6 +57,12 @@ bool read_kind(Load& l, const Field& item, AdversaryKind kind, AdversarySpec& sp
         case AdversaryKind::kClone:
             if (auto c = read_clone(l, item)) {
                 spec.attack = std::move(*c);
+                return true;
+            }
+            return false;
+        case AdversaryKind::kEquivocation:
+            if (auto e = read_equivocation(l, item)) {
+                spec.attack = std::move(*e);
                 return true;
             }
             return false;

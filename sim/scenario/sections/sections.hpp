@@ -70,9 +70,10 @@ std::optional<clique::ForkChoiceRule> read_client(Load& l, const MapReader& m); 
 
 // adversary_<kind>.cpp: one kind's keys, read from the item mapping at `f` (its `kind` and
 // `name` already read); nullopt when one of its values is in error (reported).
-std::optional<CloneSpec> read_clone(Load& l, const Field& f);               // adversary_clone.cpp
-std::optional<SpamSpec> read_spam(Load& l, const Field& f);                 // adversary_spam.cpp
-std::optional<PrivateForkSpec> read_private_fork(Load& l, const Field& f);  // adversary_private_fork.cpp
+std::optional<CloneSpec> read_clone(Load& l, const Field& f);                // adversary_clone.cpp
+std::optional<SpamSpec> read_spam(Load& l, const Field& f);                  // adversary_spam.cpp
+std::optional<PrivateForkSpec> read_private_fork(Load& l, const Field& f);   // adversary_private_fork.cpp
+std::optional<EquivocationSpec> read_equivocation(Load& l, const Field& f);  // adversary_equivocation.cpp
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);

@@ -23,6 +23,7 @@ std::string_view kind_name(const AdversaryConfig& adversary) {
             if constexpr (std::is_same_v<A, CloneAttack>) return "clone";
             if constexpr (std::is_same_v<A, SpamConfig>) return "spam";
             if constexpr (std::is_same_v<A, PrivateForkAttack>) return "private_fork";
+            if constexpr (std::is_same_v<A, EquivocationAttack>) return "equivocation";
         },
         adversary.attack);
 }
@@ -36,6 +37,10 @@ std::expected<Adversaries::Plan, std::string> plan(const WorldConfig& config, co
             using A = std::decay_t<decltype(attack)>;
             if constexpr (std::is_same_v<A, CloneAttack>) {
                 auto p = plan_clone(config, a.name, attack);
+                if (!p) return std::unexpected(std::move(p.error()));
+                return *p;
+            } else if constexpr (std::is_same_v<A, EquivocationAttack>) {
+                auto p = plan_equivocation(config, a.name, attack);
                 if (!p) return std::unexpected(std::move(p.error()));
                 return *p;
             } else if constexpr (std::is_same_v<A, PrivateForkAttack>) {
@@ -61,7 +66,7 @@ std::expected<void, std::string> Adversaries::check(const WorldConfig& config) {
         auto p = plan(config, a);
         if (!p) return std::unexpected(std::move(p.error()));
         // One adversary's host per node: two clones on one node, or a validator in two
-        // private forks, is not a plan.
+        // private forks or equivocating too, is not a plan.
         if (const auto* c = std::get_if<ClonePlan>(&*p); c && !clone_nodes.insert(c->clone_node).second) {
             return std::unexpected("adversaries[" + a.name + "].clone_node: node " +
                                    std::to_string(c->clone_node) + " runs another clone already");
@@ -69,11 +74,14 @@ std::expected<void, std::string> Adversaries::check(const WorldConfig& config) {
         if (const auto* f = std::get_if<PrivateForkPlan>(&*p)) {
             for (net::NodeId v : f->colluders) {
                 if (!colluders.insert(v).second) {
-                    return std::unexpected("adversaries[" + a.name +
-                                           "].validators: " + config.clouds[v].name +
-                                           " colludes in another private fork already");
+                    return std::unexpected("adversaries[" + a.name + "].validators: " +
+                                           config.clouds[v].name + " runs another adversary's host already");
                 }
             }
+        }
+        if (const auto* e = std::get_if<EquivocationPlan>(&*p); e && !colluders.insert(e->node).second) {
+            return std::unexpected("adversaries[" + a.name + "].validator: " + config.clouds[e->node].name +
+                                   " runs another adversary's host already");
         }
     }
     return {};
@@ -84,10 +92,21 @@ Adversaries::Adversaries(const WorldConfig& config) : config_(config) {
 }
 
 std::unique_ptr<Host> Adversaries::make_host(HostSetup& setup) const {
-    for (const auto& p : plans_) {
+    for (std::size_t i = 0; i < plans_.size(); ++i) {
+        const Plan& p = plans_[i];
         if (const auto* c = std::get_if<ClonePlan>(&p); c && c->clone_node == setup.node) {
             return std::make_unique<CloneHost>(std::move(setup.config), validator_key(config_, c->validator),
                                                setup.genesis, setup.cache, std::move(setup.rng));
+        }
+        if (const auto* e = std::get_if<EquivocationPlan>(&p); e && e->node == setup.node) {
+            const auto& attack = std::get<EquivocationAttack>(config_.adversaries[i].attack);
+            const node::Nanos from =
+                std::chrono::seconds(config_.genesis_time) + std::chrono::nanoseconds(attack.from.nanos());
+            return std::make_unique<EquivocatorHost>(std::move(setup.config), setup.genesis, setup.cache,
+                                                     std::move(setup.rng),
+                                                     RandomStreams(config_.seed, config_.replication)
+                                                         .stream("adversary/" + config_.adversaries[i].name),
+                                                     attack.probability, from);
         }
         if (const auto* f = std::get_if<PrivateForkPlan>(&p); f && f->colluder[setup.node]) {
             return std::make_unique<PrivateForkHost>(std::move(setup.config), setup.genesis, setup.cache,
@@ -106,6 +125,9 @@ void Adversaries::add_workloads(const WorldContext& context,
                 std::make_unique<CloneAttackWorkload>(context, a.name, *c, std::get<ClonePlan>(plans_[i])));
         } else if (const auto* s = std::get_if<SpamConfig>(&a.attack)) {
             out.push_back(std::make_unique<Spam>(context, a.name, *s));
+        } else if (const auto* e = std::get_if<EquivocationAttack>(&a.attack)) {
+            out.push_back(std::make_unique<EquivocationWorkload>(context, a.name, *e,
+                                                                 std::get<EquivocationPlan>(plans_[i])));
         } else if (const auto* f = std::get_if<PrivateForkAttack>(&a.attack)) {
             out.push_back(std::make_unique<PrivateForkWorkload>(context, a.name, *f,
                                                                 std::get<PrivateForkPlan>(plans_[i])));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/private_fork.hpp"
 #include "sim/world/adversary/spam.hpp"
 #include "sim/world/config.hpp"
@@ -32,7 +33,7 @@ std::string_view kind_name(const AdversaryConfig& adversary);
 class Adversaries {
   public:
     // What one kind planned for a run (monostate: nothing to plan).
-    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan>;
+    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan>;
 
     // What World::check adds for adversaries: unique names, each kind's own check and
     // plan against the topology and the clouds, and no node running two clones. The
