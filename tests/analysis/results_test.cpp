@@ -227,7 +227,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
                                   "pool_remaining_1", "pool_remaining_2", "head_spread", "distinct_heads"}));
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
     EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
-              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice", "deepest_reorg"}));
+              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice",
+                                        "deepest_reorg"}));
     EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
