@@ -60,6 +60,8 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     const std::uint32_t max_depth = mapping::map_reorgs(world, run);
     mapping::map_network(world, run);
     mapping::map_samples(world, run);
+    mapping::map_signers(world, run);
+    const std::size_t attacks_succeeded = mapping::map_attacks(world, run);
     // Names the summary takes from the mappers' statistics.
     const std::size_t canonical = blocks.canonical, in_turn = blocks.in_turn;
     const auto& [first_canonical, last_canonical] = std::pair{blocks.first_canonical, blocks.last_canonical};
@@ -137,6 +139,30 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     }
     add(run, "reorgs", static_cast<double>(world.reorgs.size()), "count");
     add(run, "max_reorg_depth", max_depth, "blocks");
+    // Harm (docs/metrics.md "Harm"; shared/spec/adversaries.md §1), for every run.
+    const sim::world::Harm& harm = world.harm;
+    add(run, "unbacked_allocations", static_cast<double>(harm.unbacked_allocations), "count");
+    add(run, "unbacked_instance_hours", harm.unbacked_instance_hours, "h");
+    add(run, "double_allocations", static_cast<double>(harm.double_allocations), "count");
+    add(run, "double_allocation_instance_hours", harm.double_allocation_instance_hours, "h");
+    add(run, "erased_confirmations", static_cast<double>(harm.erased_confirmations), "count");
+    std::size_t reorganised = 0;
+    for (const std::uint32_t d : harm.deepest_reorg) reorganised += d > 0 ? 1 : 0;
+    add(run, "nodes_reorganised", static_cast<double>(reorganised), "count");
+    add(run, "blocks_decided", static_cast<double>(harm.blocks_decided), "count");
+    std::vector<double> decided;
+    for (const sim::Duration d : harm.decided_delays) decided.push_back(d.to_seconds_f64());
+    add(run, "decided_delay_p50_s", analysis::percentile(decided, 50), "s");
+    add(run, "decided_delay_max_s", analysis::percentile(decided, 100), "s");
+    // The attack summary (docs/metrics.md "Attacks"): counts, then each attack's success and
+    // figures as attack.<name>.<figure>.
+    add(run, "attacks", static_cast<double>(world.attacks.size()), "count");
+    add(run, "attacks_succeeded", static_cast<double>(attacks_succeeded), "count");
+    for (const sim::world::AttackRecord& a : world.attacks) {
+        const std::string prefix = "attack." + a.name + ".";
+        add(run, prefix + "success", a.success ? 1.0 : 0.0, "1");
+        for (const sim::world::Metric& m : a.figures) add(run, prefix + m.name, m.value, m.unit);
+    }
     add(run, "events_processed", static_cast<double>(world.events), "count");
     add(run, "sim_seconds", world.simulated.to_seconds_f64(), "s");
     // What workloads contributed (WorldResults::metrics), after the built-in ones.

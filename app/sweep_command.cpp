@@ -119,7 +119,11 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
         std::vector<std::string> names;
         for (const auto& entry : empty.summary) names.push_back(entry.name.str());
         std::vector<std::string> prefixes;
-        for (const auto& adversary : scenario.adversaries) prefixes.push_back("spam." + adversary.name + ".");
+        for (const auto& adversary : scenario.adversaries) {
+            prefixes.push_back("attack." + adversary.name + ".");  // every attack's figures
+            if (std::holds_alternative<sim::scenario::SpamSpec>(adversary.attack))
+                prefixes.push_back("spam." + adversary.name + ".");
+        }
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
             for (const auto& name : names) found = found || name == sweep.metrics[m];

@@ -29,6 +29,7 @@ constexpr void for_each_field(R& r, F&& f) {
     f("cloud", r.cloud);
     f("region", r.region);
     f("fork_choice", r.fork_choice);
+    f("deepest_reorg", r.deepest_reorg);
 }
 
 template <RowOf<BlockRow> R, class F>
@@ -137,6 +138,32 @@ constexpr void for_each_field(R& r, F&& f) {
     f("distinct_heads", r.distinct_heads);
 }
 
+template <RowOf<SignerRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("cloud", r.cloud);
+    f("node", r.node);
+    f("address", r.address);
+    f("index", r.index);
+}
+
+template <RowOf<AttackRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("kind", r.kind);
+    f("name", r.name);
+    f("start_ns", r.start_ns);
+    f("end_ns", r.end_ns);
+    f("parameters_digest", r.parameters_digest);
+    f("success", r.success);
+}
+
+template <RowOf<AttackFigureRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("attack", r.attack);
+    f("figure", r.figure);
+    f("value", r.value);
+    f("unit", r.unit);
+}
+
 template <RowOf<SummaryEntry> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("name", r.name);
@@ -149,6 +176,7 @@ template <class Results, class F>
 requires std::same_as<std::remove_const_t<Results>, RunResults>
 constexpr void for_each_table(Results& run, F&& f) {
     f("nodes", run.nodes);
+    f("signers", run.signers);
     f("blocks", run.blocks);
     f("propagation", run.propagation);
     f("requests", run.requests);
@@ -158,6 +186,8 @@ constexpr void for_each_table(Results& run, F&& f) {
     f("reorgs", run.reorgs);
     f("network", run.network);
     f("samples", run.samples);
+    f("attacks", run.attacks);
+    f("attack_figures", run.attack_figures);
     f("summary", run.summary);
 }
 

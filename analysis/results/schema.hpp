@@ -113,11 +113,12 @@ struct CodeBook {
 // by `node:N` selectors (validators first, in cloud order, then full nodes).
 struct NodeRow {
     std::uint32_t node = 0;
-    FixedString<64> name;            // as the topology file names it, else "validator:CLOUD" / "full:I"
-    std::uint8_t role = 0;           // codes.node_roles: validator, full
-    std::uint16_t cloud = kNoCode;   // codes.clouds: the validator's cloud; kNoCode for a full node
-    std::uint16_t region = kNoCode;  // codes.regions: the region `region:NAME` selects it by; kNoCode: none
-    std::uint8_t fork_choice = 0;    // codes.fork_choices: the fork-choice rule the node applied
+    FixedString<64> name;             // as the topology file names it, else "validator:CLOUD" / "full:I"
+    std::uint8_t role = 0;            // codes.node_roles: validator, full
+    std::uint16_t cloud = kNoCode;    // codes.clouds: the validator's cloud; kNoCode for a full node
+    std::uint16_t region = kNoCode;   // codes.regions: the region `region:NAME` selects it by; kNoCode: none
+    std::uint8_t fork_choice = 0;     // codes.fork_choices: the fork-choice rule the node applied
+    std::uint32_t deepest_reorg = 0;  // blocks: the deepest reorg the node went through (0: none)
 
     friend bool operator==(const NodeRow&, const NodeRow&) = default;
 };
@@ -246,6 +247,38 @@ struct SampleRow {
     friend bool operator==(const SampleRow&, const SampleRow&) = default;
 };
 
+// Table `signers`: whose turn each slot is. One row per cloud: its validator node, its
+// signer address and its position in the sorted signer list at genesis (Clique: block
+// `number` is in turn for the signer at position number mod N).
+struct SignerRow {
+    std::uint16_t cloud = 0;  // codes.clouds
+    std::uint32_t node = 0;
+    Bytes20 address{};
+    std::uint32_t index = 0;
+    friend bool operator==(const SignerRow&, const SignerRow&) = default;
+};
+
+// Table `attacks`: one row per attack instance (shared/spec/adversaries.md §0); empty in a
+// run without adversaries. Its kind's own figures are rows of `attack_figures`.
+struct AttackRow {
+    FixedString<24> kind;
+    FixedString<32> name;
+    std::int64_t start_ns = kNever;  // when it acted (the clone's cut); kNever: never triggered
+    std::int64_t end_ns = kNever;
+    Bytes32 parameters_digest{};
+    std::uint8_t success = 0;  // 1: succeeded by its kind's rule (docs/attacks.md)
+    friend bool operator==(const AttackRow&, const AttackRow&) = default;
+};
+
+// Table `attack_figures`: an attack's own figures (docs/attacks.md), by attack name.
+struct AttackFigureRow {
+    FixedString<32> attack;
+    FixedString<32> figure;
+    double value = 0;
+    FixedString<16> unit;
+    friend bool operator==(const AttackFigureRow&, const AttackFigureRow&) = default;
+};
+
 // Table `summary`: ordered scalar metrics; names are unique within a run.
 struct SummaryEntry {
     FixedString<64> name;
@@ -271,6 +304,7 @@ struct RunResults {
     Provenance provenance;
     CodeBook codes;
     std::vector<NodeRow> nodes;
+    std::vector<SignerRow> signers;
     std::vector<BlockRow> blocks;
     std::vector<PropagationRow> propagation;
     std::vector<RequestRow> requests;
@@ -280,6 +314,8 @@ struct RunResults {
     std::vector<ReorgRow> reorgs;
     std::vector<NetCounterRow> network;
     std::vector<SampleRow> samples;
+    std::vector<AttackRow> attacks;
+    std::vector<AttackFigureRow> attack_figures;
     std::vector<SummaryEntry> summary;
     WallClock wall_clock;
 

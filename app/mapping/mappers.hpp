@@ -81,6 +81,10 @@ std::uint32_t map_reorgs(const sim::world::WorldResults& world, analysis::RunRes
 void map_network(const sim::world::WorldResults& world, analysis::RunResults& run);
 void map_samples(const sim::world::WorldResults& world, analysis::RunResults& run);
 
+// ---- signers, attacks, attack figures (attacks.cpp) ----
+void map_signers(const sim::world::WorldResults& world, analysis::RunResults& run);
+std::size_t map_attacks(const sim::world::WorldResults& world, analysis::RunResults& run);  // succeeded
+
 // ---- summary (results_mapping.cpp) ----
 void add_summary(analysis::RunResults& run, std::string_view name, double value, std::string_view unit);
 

@@ -51,6 +51,7 @@ void map_nodes(const sim::scenario::Scenario& scenario, const sim::world::WorldR
         // none for it (made by hand) mean the scenario's consensus.fork_choice.
         row.fork_choice = fork_choice_code(n < world.fork_choices.size() ? world.fork_choices[n]
                                                                          : scenario.consensus.fork_choice);
+        if (n < world.harm.deepest_reorg.size()) row.deepest_reorg = world.harm.deepest_reorg[n];
         run.nodes.push_back(row);
     }
 }

@@ -156,6 +156,14 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
     return effects;
 }
 
+Effects Node::set_sealing(Nanos now, bool on) {
+    Effects effects;
+    Context ctx(now, effects);
+    config_.sealing = on;
+    plan_seal(ctx);  // on: a seal on the head; off: the pending one abandoned
+    return effects;
+}
+
 Effects Node::on_timer(Nanos now, std::uint64_t token) {
     Effects effects;
     Context ctx(now, effects);
@@ -629,7 +637,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
 
 void Node::plan_seal(Context& ctx) {
     seal_token_ = 0;  // any pending seal is abandoned (§7: a better head arrived)
-    if (!self_) return;
+    if (!self_ || !config_.sealing) return;
     const BlockEntry& head = chain_.head();
     auto plan = clique::plan_seal(config_.clique, chain_.snapshot(head.hash), head.header, *self_,
                                   ctx.now_seconds(), true, rng_);

@@ -125,6 +125,9 @@ struct NodeConfig {
     clique::Config clique;
     txpool::Config txpool;
     std::optional<PrivateKey> signer_key;  // validators only
+    // Whether a validator seals (geth's miner.start / miner.stop); set_sealing switches it.
+    // A validator that does not seal still verifies, imports and relays like a full node.
+    bool sealing = true;
     std::vector<PeerId> peers;
     Nanos fetch_timeout = std::chrono::seconds(5);  // a block request unanswered after this is sent again
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
@@ -224,6 +227,10 @@ class Node {
     // checkpoint §4: `final` is now the latest final checkpoint the node knows (read from
     // the mainchain). Replaces an earlier one.
     Effects set_final_checkpoint(Nanos now, const checkpoint::FinalCheckpoint& final);
+    // The operator starts or stops sealing (geth miner.start / miner.stop): stopping
+    // abandons a pending seal; starting plans a seal on the current head at once.
+    Effects set_sealing(Nanos now, bool on);
+    bool sealing() const { return config_.sealing; }
 
     // ---- queries ----
     const BlockEntry& head() const { return chain_.head(); }

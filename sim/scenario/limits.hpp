@@ -90,6 +90,14 @@ inline constexpr std::uint64_t kMaxExpectedRequests = 100'000'000;
 // every node (the default scenario: 4,320 x 210; this is some 1,000 times that).
 inline constexpr std::uint64_t kMaxUserNodePairs = 1'000'000'000;
 
+// ---- adversaries -------------------------------------------------------------------------------
+
+// `adversaries`: attack instances of one run (each is planned and checked on its own).
+inline constexpr std::size_t kMaxAdversaries = 100;
+// An adversary's name: it prefixes its summary metrics (attack.<name>.<figure>, at most 64
+// bytes with the longest figure name, 26 bytes) and names its random stream.
+inline constexpr std::size_t kMaxAdversaryNameBytes = 24;
+
 // ---- faults ----------------------------------------------------------------------------------
 
 // `faults`: scheduled faults of one run.

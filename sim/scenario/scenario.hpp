@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "protocol/clique/config.hpp"
@@ -201,22 +202,52 @@ struct FaultSpec {
     SourcePos pos;  // of the fault's mapping
 };
 
-// adversaries[i] of kind `spam` (sections/adversary_spam.cpp; docs/attacks.md "Spam"):
-// the world's configuration (its `entry` left empty) and the entry selectors, which
-// world_config() resolves against the built topology.
+// ---- adversaries (shared/spec/adversaries.md; docs/attacks.md) ---------------------------
+// One file per kind reads its keys (sections/adversary_<kind>.cpp); world_config() turns
+// each into the world's AdversaryConfig (sim/world/config.hpp), resolving what needs the
+// topology.
+
+// `kind: clone` (§2.1): the cloud whose validator key runs twice, the split of the other
+// validators, the full node running the second instance, and the trigger and cut.
+struct CloneSpec {
+    std::string validator;                      // a cloud name
+    std::uint32_t next_in_turn = 0;             // split: {next_in_turn: m}; 0: the lists below
+    std::vector<std::string> attacker, victim;  // split: {attacker: [...], victim: [...]}
+    std::optional<std::uint64_t> clone_node;    // `full:N`: full node N; none: chosen by the world
+    Time from;                                  // start looking for the trigger
+    Duration duration = seconds(25);            // the adversary-made partition
+};
+
+// `kind: spam` (§3; docs/attacks.md "Spam"): the world's configuration (its `entry` left
+// empty) and the entry selectors, which world_config() resolves against the topology.
 struct SpamSpec {
     world::SpamConfig config;
     std::vector<NodeSelector> entry;
 };
 
-// One item of `adversaries:` (sections/adversaries.cpp): a kind, a unique name, and the
-// kind's own settings.
+// `kind: private_fork` (§2.2): the colluding clouds, when they start withholding, and the
+// release policy.
+struct PrivateForkSpec {
+    std::vector<std::string> validators;  // cloud names, unique, not all the clouds
+    Time from;
+    world::PrivateForkAttack::Release release = world::PrivateForkAttack::Release::kWhenHeavier;
+    Time release_at;  // release: {at: T}
+};
+
+// `kind: equivocation` (§2.3): the validator that seals twice, how often, from when.
+struct EquivocationSpec {
+    std::string validator;   // a cloud name
+    double probability = 1;  // per block it seals
+    Time from;
+};
+
+// One item of the top-level `adversaries:` list: a unique name (its random stream
+// `adversary/<name>`, its row of the attacks table, the prefix of its summary metrics) and
+// the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
-    enum class Kind : std::uint8_t { kSpam };
-    Kind kind = Kind::kSpam;
     std::string name;
+    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec> attack;
     SourcePos pos;  // of the item's mapping
-    SpamSpec spam;  // kind kSpam
 };
 
 struct OutputSpec {

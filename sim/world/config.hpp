@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "protocol/clique/config.hpp"
@@ -114,6 +115,58 @@ struct NodeInfo {
     friend bool operator==(const NodeInfo&, const NodeInfo&) = default;
 };
 
+// ---- adversaries (shared/spec/adversaries.md; sim/world/adversary/) ----
+
+// §2.1 `clone`: cloud `validator`'s key runs on its own node and on `clone_node`; the
+// sides are the sealers of the next `next_in_turn` in-turn slots (the cloned validator's
+// own first) against the rest, or the explicit cloud lists; full nodes go with the side
+// of most of their peers. From `from`, once the cloned validator's node holds the block
+// just before its own in-turn slot, the network between the sides is cut for `duration`.
+struct CloneAttack {
+    std::size_t validator = 0;          // cloud index
+    std::uint32_t next_in_turn = 0;     // > 0: the split by in-turn slots; 0: attacker / victim
+    std::vector<std::size_t> attacker;  // cloud indices (the cloned validator not among them)
+    std::vector<std::size_t> victim;
+    std::optional<net::NodeId> clone_node;  // a full node; none: chosen (adversary/clone.hpp)
+    Time from;
+    Duration duration = seconds(25);
+    friend bool operator==(const CloneAttack&, const CloneAttack&) = default;
+};
+
+// §2.2 `private_fork`: the colluding clouds' validators stop publishing the blocks they
+// seal from `from` (once the attacker holds a confirmed code) and extend a private branch,
+// within the Recents rule; they release it (announce its head to their honest peers) by
+// `release`: kWhenHeavier — as soon as it outweighs the public head they see and the
+// public redemption has been allocated —, kAt `release_at`, or kNever.
+struct PrivateForkAttack {
+    enum class Release : std::uint8_t { kWhenHeavier, kAt, kNever };
+    std::vector<std::size_t> validators;  // cloud indices, sorted, unique, at least one
+    Time from;
+    Release release = Release::kWhenHeavier;
+    Time release_at;  // kAt only
+    friend bool operator==(const PrivateForkAttack&, const PrivateForkAttack&) = default;
+};
+
+// §2.3 `equivocation`: from `from`, each block cloud `validator`'s node seals is, with
+// `probability`, sealed twice on the same parent (a twin with another transaction set),
+// and each of the two goes to one half of its peers.
+struct EquivocationAttack {
+    std::size_t validator = 0;  // cloud index
+    double probability = 1;     // per own sealed block, in [0, 1]
+    Time from;
+    friend bool operator==(const EquivocationAttack&, const EquivocationAttack&) = default;
+};
+
+// One adversary of the run: its unique name (its random stream is `adversary/<name>`,
+// its row of the attacks table, the prefix of its metrics) and what it does; the
+// alternative held is the kind (adversary/adversaries.hpp dispatches on it). §3 `spam`:
+// adversary/spam_config.hpp.
+struct AdversaryConfig {
+    std::string name;
+    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack> attack;
+    friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
+};
+
 struct WorldConfig {
     std::string name;
     std::uint64_t seed = 1;
@@ -143,13 +196,13 @@ struct WorldConfig {
     CloudWorkload cloud_behaviour;
     Duration sample_interval = seconds(60);
     std::vector<NodeInfo> nodes;  // one per node (or empty): descriptive only
-    // `spam` adversaries (sim/world/adversary/spam.hpp), each a workload after the users
-    // and clouds, in this order.
-    std::vector<SpamConfig> spam;
     // Every node started together at time 0, so every connection's first ping is exactly
     // node::NodeConfig::ping_interval after it opened (tests whose premises need the ping
     // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).
     bool started_together = false;
+    // The attacks (sim/world/adversary/), in scenario order: each adds its hosts and its
+    // workload (after the users and clouds, in this order).
+    std::vector<AdversaryConfig> adversaries;
 };
 
 }  // namespace cl::sim::world

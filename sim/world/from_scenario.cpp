@@ -5,9 +5,13 @@
 #include <optional>
 #include <tuple>
 
+#include "protocol/core/assert.hpp"
 #include "sim/net/generators.hpp"
 #include "sim/net/import.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/equivocation.hpp"
+#include "sim/world/adversary/private_fork.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -259,6 +263,97 @@ std::expected<std::vector<CheckedConfig>, WorldConfigError> check_world(const Sc
     return checked;
 }
 
+namespace {
+
+std::size_t cloud_index(const Scenario& s, const std::string& name) {
+    for (std::size_t i = 0; i < s.clouds.size(); ++i)
+        if (s.clouds[i].name == name) return i;
+    CL_ASSERT(false && "the loader checked the cloud names");
+    return 0;
+}
+
+// `clone`: names → indices, planned once against this replication's topology and keys
+// (adversary/clone.hpp). `clone_nodes` holds the nodes earlier clones run on.
+std::expected<CloneAttack, std::string> clone_attack(const Scenario& s, const WorldConfig& c,
+                                                     const std::string& name,
+                                                     const scenario::CloneSpec& clone,
+                                                     std::vector<net::NodeId>& clone_nodes) {
+    CloneAttack attack;
+    attack.validator = cloud_index(s, clone.validator);
+    attack.next_in_turn = clone.next_in_turn;
+    for (const std::string& n : clone.attacker) attack.attacker.push_back(cloud_index(s, n));
+    for (const std::string& n : clone.victim) attack.victim.push_back(cloud_index(s, n));
+    if (clone.clone_node) attack.clone_node = scenario::full_node(s, *clone.clone_node);
+    attack.from = clone.from;
+    attack.duration = clone.duration;
+    auto plan = plan_clone(c, name, attack);
+    if (!plan) return std::unexpected(std::move(plan.error()));
+    if (std::find(clone_nodes.begin(), clone_nodes.end(), plan->clone_node) != clone_nodes.end())
+        return std::unexpected("node " + std::to_string(plan->clone_node) + " runs another clone already");
+    clone_nodes.push_back(plan->clone_node);
+    return attack;
+}
+
+// `spam`: its entry selectors resolved against the topology (sorted, each node once).
+std::expected<SpamConfig, WorldConfigError> spam_config(const Scenario& s, const WorldConfig& c,
+                                                        const std::string& key,
+                                                        const scenario::SpamSpec& spam) {
+    SpamConfig out = spam.config;
+    for (std::size_t k = 0; k < spam.entry.size(); ++k) {
+        const scenario::NodeSelector& sel = spam.entry[k];
+        const auto nodes = select(s, c.topology, sel);
+        if (nodes.empty()) {
+            return std::unexpected(
+                WorldConfigError{key + ".entry[" + std::to_string(k) + "]",
+                                 "'" + sel.text + "' matches no node" + no_node_note(s, sel), sel.pos});
+        }
+        out.entry.insert(out.entry.end(), nodes.begin(), nodes.end());
+    }
+    std::sort(out.entry.begin(), out.entry.end());
+    out.entry.erase(std::unique(out.entry.begin(), out.entry.end()), out.entry.end());
+    return out;
+}
+
+// The scenario's adversaries as the world runs them, in scenario order: an error names the
+// item (adversaries[i]) and its position.
+std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig& c) {
+    std::vector<net::NodeId> clone_nodes;
+    for (std::size_t i = 0; i < s.adversaries.size(); ++i) {
+        const scenario::AdversarySpec& spec = s.adversaries[i];
+        const std::string key = "adversaries[" + std::to_string(i) + "]";
+        AdversaryConfig a;
+        a.name = spec.name;
+        if (const auto* clone = std::get_if<scenario::CloneSpec>(&spec.attack)) {
+            auto attack = clone_attack(s, c, spec.name, *clone, clone_nodes);
+            if (!attack) return std::unexpected(WorldConfigError{key, std::move(attack.error()), spec.pos});
+            a.attack = std::move(*attack);
+        } else if (const auto* eq = std::get_if<scenario::EquivocationSpec>(&spec.attack)) {
+            const EquivocationAttack attack{cloud_index(s, eq->validator), eq->probability, eq->from};
+            if (auto plan = plan_equivocation(c, spec.name, attack); !plan)
+                return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
+            a.attack = attack;
+        } else if (const auto* fork = std::get_if<scenario::PrivateForkSpec>(&spec.attack)) {
+            PrivateForkAttack attack;
+            for (const std::string& v : fork->validators) attack.validators.push_back(cloud_index(s, v));
+            std::sort(attack.validators.begin(), attack.validators.end());
+            attack.from = fork->from;
+            attack.release = fork->release;
+            attack.release_at = fork->release_at;
+            if (auto plan = plan_private_fork(c, spec.name, attack); !plan)
+                return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
+            a.attack = std::move(attack);
+        } else if (const auto* spam = std::get_if<scenario::SpamSpec>(&spec.attack)) {
+            auto config = spam_config(s, c, key, *spam);
+            if (!config) return std::unexpected(std::move(config.error()));
+            a.attack = std::move(*config);
+        }
+        c.adversaries.push_back(std::move(a));
+    }
+    return {};
+}
+
+}  // namespace
+
 std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std::uint64_t replication) {
     WorldConfig c;
     c.name = s.name;
@@ -332,24 +427,6 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
         }
     }
 
-    for (std::size_t i = 0; i < s.adversaries.size(); ++i) {
-        const scenario::AdversarySpec& a = s.adversaries[i];
-        if (a.kind != scenario::AdversarySpec::Kind::kSpam) continue;
-        SpamConfig spam = a.spam.config;
-        for (std::size_t k = 0; k < a.spam.entry.size(); ++k) {
-            const scenario::NodeSelector& sel = a.spam.entry[k];
-            const auto nodes = select(s, c.topology, sel);
-            if (nodes.empty()) {
-                return error("adversaries[" + std::to_string(i) + "].entry[" + std::to_string(k) + "]",
-                             "'" + sel.text + "' matches no node" + no_node_note(s, sel), sel.pos);
-            }
-            spam.entry.insert(spam.entry.end(), nodes.begin(), nodes.end());
-        }
-        std::sort(spam.entry.begin(), spam.entry.end());
-        spam.entry.erase(std::unique(spam.entry.begin(), spam.entry.end()), spam.entry.end());
-        c.spam.push_back(std::move(spam));
-    }
-
     auto rules = fork_choices(s, c.topology);
     if (!rules) return std::unexpected(rules.error());
     c.fork_choices = std::move(*rules);
@@ -374,6 +451,7 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     }
     c.cloud_behaviour = s.workload.clouds;
     c.sample_interval = s.outputs.sample_interval;
+    if (auto bad = adversaries(s, c); !bad) return std::unexpected(std::move(bad.error()));
     return c;
 }
 

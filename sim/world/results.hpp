@@ -132,6 +132,41 @@ struct Metric {
     std::string unit;  // as the built-in ones: "count", "s", "1", ...
 };
 
+// One attack instance (shared/spec/adversaries.md §0): its kind, name, the window it
+// acted in, a digest of its parameters, whether it succeeded by its kind's rule, and the
+// kind's own figures (docs/attacks.md).
+struct AttackRecord {
+    std::string kind;
+    std::string name;
+    std::optional<Time> start;  // none: never triggered
+    std::optional<Time> end;
+    Hash32 parameters_digest;  // keccak256 of the attack's parameters (adversary/adversaries.hpp)
+    bool success = false;
+    std::vector<Metric> figures;  // names at most 64 bytes, units at most 16
+};
+
+// Who seals for whom: cloud ↔ validator node ↔ signer address ↔ position in the sorted
+// signer list at genesis (slot `number` is in turn for the signer at number mod N).
+struct SignerRecord {
+    std::size_t cloud = 0;
+    net::NodeId node = 0;
+    Address address;
+    std::uint32_t index = 0;
+};
+
+// Harm (shared/spec/adversaries.md §1; sim/world/harm.hpp, docs/metrics.md "Harm").
+struct Harm {
+    std::uint64_t allocations = 0;  // redemptions a cloud allocated for (k blocks on top on its node)
+    std::uint64_t unbacked_allocations = 0;  // ... whose redeem the final chain does not credit to that cloud
+    double unbacked_instance_hours = 0;      // their codes' tier hours
+    std::uint64_t double_allocations = 0;    // per code, allocating clouds beyond the first
+    double double_allocation_instance_hours = 0;
+    std::uint64_t erased_confirmations = 0;  // shown with k blocks on top, not successful on the final chain
+    std::vector<std::uint32_t> deepest_reorg;  // per node, blocks (0: none)
+    std::uint64_t blocks_decided = 0;          // canonical blocks decided by the end (NDSS rule)
+    std::vector<Duration> decided_delays;      // per decided block: seal to decided
+};
+
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
@@ -153,8 +188,11 @@ struct WorldResults {
     std::vector<clique::ForkChoiceRule> fork_choices;  // per node: the rule it applied
     std::uint64_t executions = 0;  // distinct block executions (the shared cache's misses)
     std::uint64_t execution_requests = 0;
-    std::vector<NodeInfo> nodes;  // WorldConfig::nodes
-    std::vector<Metric> metrics;  // contributed by workloads, in workload order
+    std::vector<NodeInfo> nodes;        // WorldConfig::nodes
+    std::vector<Metric> metrics;        // contributed by workloads, in workload order
+    std::vector<AttackRecord> attacks;  // one per adversary, in scenario order
+    std::vector<SignerRecord> signers;  // one per cloud, in cloud order
+    Harm harm;
     // What a workload's check() found wrong ("<workload>: <sentence>"); empty: sound.
     std::vector<std::string> check_failures;
 };

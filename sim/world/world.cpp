@@ -3,8 +3,6 @@
 // assembles the results at the end. The behaviour lives in the parts.
 #include "sim/world/world.hpp"
 
-#include <array>
-
 #include <algorithm>
 #include <cmath>
 
@@ -13,9 +11,10 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/kernel/simulator.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/world/adversary/spam.hpp"
+#include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/harm.hpp"
 #include "sim/world/host/honest_node.hpp"
 #include "sim/world/host/hosts.hpp"
 #include "sim/world/recorder.hpp"
@@ -53,7 +52,8 @@ struct World::Impl final : Hosts::Observer {
     std::optional<net::NodeId> final_reference;  // set by finish()
     std::optional<Hash32> final_head;            // its end head (ReferenceChain::end_head), set by finish()
 
-    WorldContext context() { return WorldContext{config, sim, streams, hosts, cache}; }
+    // REQUIRES: the network is built (build()).
+    WorldContext context() { return WorldContext{config, sim, streams, hosts, cache, *network}; }
 
     // REQUIRES: World::check(config) succeeded.
     void build(const HostFactory& make_host) {
@@ -61,6 +61,7 @@ struct World::Impl final : Hosts::Observer {
         txpool::Config pool_config = config.txpool;
         pool_config.chain_id = kChainId;
         const std::size_t n = config.topology.node_count();
+        const Adversaries adversaries(config);
         for (std::size_t i = 0; i < n; ++i) {
             node::NodeConfig nc;
             nc.clique = config.clique;
@@ -73,6 +74,7 @@ struct World::Impl final : Hosts::Observer {
             HostSetup setup{static_cast<net::NodeId>(i), std::move(nc), *genesis, cache,
                             streams.stream("node/" + std::to_string(i))};
             std::unique_ptr<Host> host = make_host ? make_host(setup) : nullptr;
+            if (!host) host = adversaries.make_host(setup);
             if (!host)
                 host = std::make_unique<HonestNode>(std::move(setup.config), *genesis, cache,
                                                     std::move(setup.rng));
@@ -85,8 +87,23 @@ struct World::Impl final : Hosts::Observer {
         auto users = std::make_unique<Users>(context(), *clouds);
         workloads.push_back(std::move(users));
         workloads.push_back(std::move(clouds));
-        for (const SpamConfig& spam : config.spam)
-            workloads.push_back(std::make_unique<Spam>(context(), spam));
+        adversaries.add_workloads(context(), workloads);
+        results.signers = signer_records(config);
+    }
+
+    // Cloud ↔ validator node ↔ signer address ↔ position in the sorted genesis signers.
+    static std::vector<SignerRecord> signer_records(const WorldConfig& c) {
+        std::vector<SignerRecord> out;
+        std::vector<Address> sorted;
+        for (std::size_t i = 0; i < c.clouds.size(); ++i) {
+            out.push_back(SignerRecord{i, static_cast<net::NodeId>(i), address_of(validator_key(c, i)), 0});
+            sorted.push_back(out.back().address);
+        }
+        std::sort(sorted.begin(), sorted.end());
+        for (SignerRecord& r : out)
+            r.index = static_cast<std::uint32_t>(std::find(sorted.begin(), sorted.end(), r.address) -
+                                                 sorted.begin());
+        return out;
     }
 
     // The metric events of an input's effects, released at `finish`: the recorder first,
@@ -135,6 +152,7 @@ struct World::Impl final : Hosts::Observer {
         for (auto& w : workloads) w->finish(included, results);
         results.final_pool_remaining = pool_remaining(*ref.state_of(*final_head), config.tiers.size());
         recorder.finish(hosts, *network, reference);
+        results.harm = measure_harm(config, *ref.state_of(*final_head), results);
         results.events = sim.events_run();
         results.simulated = config.duration;
         results.executions = cache.executions();
@@ -181,31 +199,6 @@ std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
                                    ? std::string("tiers: at least one tier is required")
                                    : std::string("users.tier_mix: need one > 0, none negative"));
     }
-    for (std::size_t i = 0; i < config.spam.size(); ++i) {
-        const SpamConfig& a = config.spam[i];
-        const std::string key = "spam[" + std::to_string(i) + "] '" + a.name + "'";
-        const std::array<double, 4> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk};
-        if (!WeightedChoice::from_weights(mix))
-            return std::unexpected(key + ".mix: need one > 0, none negative");
-        if (a.entry.empty()) return std::unexpected(key + ".entry: at least one node");
-        for (const net::NodeId e : a.entry) {
-            if (e >= n) return std::unexpected(key + ".entry: node " + std::to_string(e) + " does not exist");
-        }
-        if (!(a.hash_rate > 0) || !std::isfinite(a.hash_rate))
-            return std::unexpected(key + ".hash_rate: must be a finite rate > 0");
-        if (!(a.rate_from >= 0) || !(a.rate_to >= 0) || !std::isfinite(a.rate_from) ||
-            !std::isfinite(a.rate_to))
-            return std::unexpected(key + ".rate: must be finite and >= 0");
-        if (a.identities && *a.identities == 0) return std::unexpected(key + ".identities: at least 1");
-        if (a.to < a.from) return std::unexpected(key + ".to: before from");
-        if (a.mix.request > 0 && config.txpool.stamp_bits &&
-            *config.txpool.stamp_bits > scenario::kMaxUserStampBits) {
-            return std::unexpected("txpool.stamp_bits: at most " +
-                                   std::to_string(scenario::kMaxUserStampBits) +
-                                   " while a spam adversary sends requests (it computes real stamps: 2^bits "
-                                   "hashes each)");
-        }
-    }
     // The network and the fault schedules, checked by a scratch network exactly as the
     // world's own will add them.
     struct Ignore final : net::DeliveryHandler {
@@ -217,6 +210,7 @@ std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
                                         RandomStreams(config.seed, config.replication), handler);
     if (!network) return std::unexpected("network." + network.error().to_string());
     if (auto ok = check_faults(**network, config); !ok) return std::unexpected(std::move(ok.error()));
+    if (auto ok = Adversaries::check(config); !ok) return std::unexpected(std::move(ok.error()));
     return CheckedConfig(std::move(config));
 }
 

@@ -74,7 +74,8 @@ def main(path):
         assert samples["pool_remaining_2"].tolist() == [10, 9]
 
         nodes = table(run, "nodes")
-        assert list(nodes.columns) == ["node", "name", "role", "cloud", "region", "fork_choice"], \
+        assert list(nodes.columns) == ["node", "name", "role", "cloud", "region", "fork_choice",
+                                       "deepest_reorg"], \
             list(nodes.columns)
         assert nodes["node"].tolist() == [0, 1, 2]
         assert nodes["name"].str.decode("utf-8").tolist() == ["Zürich", "full:0", "cairo"]
@@ -93,8 +94,8 @@ def main(path):
             "NewBlock", "NewBlockHashes", "Transactions"]
 
         empty = f["runs/empty"]
-        for name in ["nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
-                     "reorgs", "network", "samples", "summary"]:
+        for name in ["nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals",
+                     "redemptions", "reorgs", "network", "samples", "attacks", "attack_figures", "summary"]:
             assert empty[name].shape == (0,), name
             assert len(table(empty, name)) == 0
     print("ok")

@@ -227,7 +227,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
                                   "pool_remaining_1", "pool_remaining_2", "head_spread", "distinct_heads"}));
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
     EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
-              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice"}));
+              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice",
+                                        "deepest_reorg"}));
     EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
@@ -502,8 +503,9 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
-                              "redemptions", "reorgs", "network", "samples", "summary"}) {
+    for (const char* table :
+         {"nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
+          "reorgs", "network", "samples", "attacks", "attack_figures", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
@@ -513,7 +515,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint8_t{0});
             c.le(std::uint16_t{0xffff});
             c.le(std::uint16_t{1});
-            c.le(std::uint8_t{1});  // fork_choice
+            c.le(std::uint8_t{1});   // fork_choice
+            c.le(std::uint32_t{0});  // deepest_reorg
         } else if (t == "blocks") {
             c.le(std::uint64_t{5});
             c.raw(testing::bytes32(1));

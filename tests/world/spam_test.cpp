@@ -40,7 +40,6 @@ WorldConfig small_world(Duration duration) {
 
 SpamConfig flood(std::optional<std::uint64_t> identities, double rate = 2) {
     SpamConfig s;
-    s.name = "flood";
     s.from = Time::zero() + minutes(1);
     s.to = Time::zero() + minutes(14);
     s.rate_from = s.rate_to = rate;
@@ -48,6 +47,9 @@ SpamConfig flood(std::optional<std::uint64_t> identities, double rate = 2) {
     s.entry = {4, 5, 6};
     return s;
 }
+
+// The flood of a world configured with one (adversaries[0]).
+SpamConfig& spam(WorldConfig& c) { return std::get<SpamConfig>(c.adversaries[0].attack); }
 
 double metric(const WorldResults& r, const std::string& name) {
     for (const Metric& m : r.metrics) {
@@ -69,11 +71,11 @@ WorldResults run(WorldConfig c) {
 TEST(Spam, PerUserLiveStopsOneIdentityNotSybils) {
     WorldConfig c = small_world(minutes(15));
     c.pool.per_user_live = 3;
-    c.spam = {flood(1)};
+    c.adversaries = {AdversaryConfig{"flood", flood(1)}};
     const WorldResults single = run(c);
     EXPECT_GT(metric(single, "included"), 1000) << "the flood reached the chain";
     EXPECT_EQ(metric(single, "codes_held"), 3);
-    c.spam = {flood(std::nullopt)};
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt)}};
     const WorldResults sybil = run(c);
     EXPECT_GT(metric(sybil, "codes_held"), 1000) << "a new key per request: the limit never applies";
     EXPECT_EQ(metric(sybil, "codes_held"), metric(sybil, "identities"));
@@ -83,9 +85,9 @@ TEST(Spam, PerUserLiveStopsOneIdentityNotSybils) {
 TEST(Spam, PerUserLifetimeStopsOneIdentityNotSybils) {
     WorldConfig c = small_world(minutes(15));
     c.pool.per_user_lifetime = 2;
-    c.spam = {flood(1)};
+    c.adversaries = {AdversaryConfig{"flood", flood(1)}};
     EXPECT_EQ(metric(run(c), "codes_held"), 2);
-    c.spam = {flood(std::nullopt)};
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt)}};
     EXPECT_GT(metric(run(c), "codes_held"), 1000);
 }
 
@@ -94,11 +96,11 @@ TEST(Spam, PerUserLifetimeStopsOneIdentityNotSybils) {
 TEST(Spam, TokenBucketStopsOneIdentityNotSybils) {
     WorldConfig c = small_world(minutes(15));
     c.txpool.rate_limit = txpool::RateLimit{5, std::chrono::seconds(60)};
-    c.spam = {flood(1)};
+    c.adversaries = {AdversaryConfig{"flood", flood(1)}};
     const WorldResults single = run(c);
     EXPECT_LE(metric(single, "admitted"), 5 + 14 * 3) << "one bucket per entry node at most";
     EXPECT_GT(metric(single, "refused_rate_limited"), 1000);
-    c.spam = {flood(std::nullopt)};
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt)}};
     const WorldResults sybil = run(c);
     EXPECT_EQ(metric(sybil, "refused_rate_limited"), 0);
     EXPECT_EQ(metric(sybil, "admitted"), metric(sybil, "sent"));
@@ -109,11 +111,11 @@ TEST(Spam, AccountSlotsStopOneIdentityNotSybils) {
     WorldConfig c = small_world(minutes(15));
     c.txpool.account_slots = 16;
     c.txpool.account_queue = 64;
-    c.spam = {flood(1, 10)};
+    c.adversaries = {AdversaryConfig{"flood", flood(1, 10)}};
     const WorldResults single = run(c);
     EXPECT_GT(metric(single, "refused_account_slots_full") + metric(single, "refused_account_queue_full"),
               100);
-    c.spam = {flood(std::nullopt, 10)};
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 10)}};
     const WorldResults sybil = run(c);
     EXPECT_EQ(metric(sybil, "refused_account_slots_full") + metric(sybil, "refused_account_queue_full"), 0);
     EXPECT_EQ(metric(sybil, "admitted"), metric(sybil, "sent"));
@@ -129,8 +131,8 @@ TEST(Spam, StampCostScalesWithBitsOverHashRateOnBothSides) {
         c.txpool.stamp_bits = bits;
         c.users.requests_per_second = 0.5;
         c.users.hash_rate = 2048;  // 2^bits / 2048 s per user request
-        c.spam = {flood(std::nullopt, 50)};
-        c.spam[0].hash_rate = 256;  // ~1 request/s at 8 bits, ~0.25/s at 10
+        c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 50)}};
+        spam(c).hash_rate = 256;  // ~1 request/s at 8 bits, ~0.25/s at 10
         const WorldResults r = run(c);
         const double expected = std::ldexp(1.0, static_cast<int>(bits)) / 256;
         attacker_mean.push_back(metric(r, "stamp_time_mean"));
@@ -163,8 +165,8 @@ TEST(Spam, StampCostScalesWithBitsOverHashRateOnBothSides) {
 // wait in the queue; none is ever in a block. It costs the entry nodes CPU.
 TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
     WorldConfig c = small_world(minutes(15));
-    c.spam = {flood(3, 5)};
-    c.spam[0].mix = SpamMix{1, 0, 0, 3};  // requests advance the identities' nonces: used nonces exist
+    c.adversaries = {AdversaryConfig{"flood", flood(3, 5)}};
+    spam(c).mix = SpamMix{1, 0, 0, 3};  // requests advance the identities' nonces: used nonces exist
     auto world = World::create(c);
     ASSERT_TRUE(world.has_value());
     const WorldResults r = world->run();
@@ -176,8 +178,8 @@ TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
     EXPECT_GT(metric(r, "refused_nonce_too_low"), 300);
     EXPECT_GT(metric(r, "included"), 500) << "its requests were included";
     // The entry nodes checked every junk transaction: more CPU than with requests alone.
-    c.spam[0].mix = SpamMix{1, 0, 0, 0};
-    c.spam[0].rate_from = c.spam[0].rate_to = 5.0 / 4;
+    spam(c).mix = SpamMix{1, 0, 0, 0};
+    spam(c).rate_from = spam(c).rate_to = 5.0 / 4;
     const WorldResults clean = run(c);
     EXPECT_GT(metric(r, "entry_cpu_mean"), metric(clean, "entry_cpu_mean") + 2000 * 40e-6 / 3)
         << metric(r, "sent_request") << " " << metric(clean, "sent_request") << " " << metric(r, "included")
@@ -187,8 +189,8 @@ TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
 // Same seed, same flood: the same run (its stream is "adversary/<name>").
 TEST(Spam, Deterministic) {
     WorldConfig c = small_world(minutes(5));
-    c.spam = {flood(std::nullopt)};
-    c.spam[0].mix = SpamMix{1, 1, 1, 1};
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt)}};
+    spam(c).mix = SpamMix{1, 1, 1, 1};
     const WorldResults a = run(c);
     const WorldResults b = run(c);
     ASSERT_EQ(a.blocks.size(), b.blocks.size());
@@ -200,11 +202,11 @@ TEST(Spam, Deterministic) {
 
 TEST(Spam, BadConfigurationIsAnError) {
     WorldConfig c = small_world(minutes(5));
-    c.spam = {flood(1)};
-    c.spam[0].entry = {99};
+    c.adversaries = {AdversaryConfig{"flood", flood(1)}};
+    spam(c).entry = {99};
     const auto w = World::create(c);
     ASSERT_FALSE(w.has_value());
-    EXPECT_EQ(w.error(), "spam[0] 'flood'.entry: node 99 does not exist");
+    EXPECT_EQ(w.error(), "adversaries[flood].entry: node 99 does not exist");
 }
 
 }  // namespace

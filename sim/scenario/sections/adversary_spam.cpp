@@ -194,7 +194,7 @@ using SpamKey = Key<Load, SpamRead>;
 
 constexpr std::array<SpamKey, 9> kSpamKeys{{
     {"kind", nullptr},  // read by read_adversaries, which picks the table
-    {"name", [](Load&, const Field&, const MapReader&, SpamRead&) {}, true},  // read by read_adversaries
+    {"name", nullptr},  // read by read_adversaries
     {"from", [](Load& l, const Field&, const MapReader& m, SpamRead& r) { read_window(l, m, r); }},
     {"to", nullptr},  // read with `from` (read_window)
     {"rate", [](Load& l, const Field& f, const MapReader&, SpamRead& r) { read_rate_key(l, f, r); }},
@@ -206,15 +206,13 @@ constexpr std::array<SpamKey, 9> kSpamKeys{{
 
 }  // namespace
 
-bool read_spam(Load& l, const Field& f, AdversarySpec& a) {
+std::optional<SpamSpec> read_spam(Load& l, const Field& f) {
     const std::size_t before = l.c.count();
     const MapReader m = map_reader(l.c, f, kSpamKeys, "for a spam adversary");
     SpamRead r;
     read_keys(l, m, kSpamKeys, r);
-    if (!r.ok || l.c.count() != before) return false;
-    a.spam = std::move(r.spec);
-    a.spam.config.name = a.name;
-    return true;
+    if (!r.ok || l.c.count() != before) return std::nullopt;
+    return std::move(r.spec);
 }
 
 }  // namespace cl::sim::scenario::detail

@@ -52,12 +52,9 @@ void read_cpu(Load& l, const Field& f);              // txpool.cpp
 void read_txpool(Load& l, const Field& f);           // txpool.cpp
 void read_workload(Load& l, const Field& f);         // workload.cpp
 void read_faults(Load& l, const Field& f);           // faults.cpp
+void read_adversaries(Load& l, const Field& f);      // adversaries.cpp (each kind: adversary_<kind>.cpp)
 void read_outputs(Load& l, const Field& f);          // top.cpp
 void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
-// adversaries.cpp: the list, dispatch by kind.
-void read_adversaries(Load& l, const Field& f);
-// adversary_spam.cpp: the keys of one `spam` item into a.spam; false when one is in error.
-bool read_spam(Load& l, const Field& f, AdversarySpec& a);
 
 // ---- shared by several sections ----
 
@@ -71,6 +68,13 @@ bool check_region_name(Load& l, const Field& f, const std::string& name);  // ne
 // `client` (a preset) or `fork_choice` (a rule) of a cloud or a consensus.clients
 // entry, not both; nullopt when neither is given or the one given is in error.
 std::optional<clique::ForkChoiceRule> read_client(Load& l, const MapReader& m);  // consensus.cpp
+
+// adversary_<kind>.cpp: one kind's keys, read from the item mapping at `f` (its `kind` and
+// `name` already read); nullopt when one of its values is in error (reported).
+std::optional<CloneSpec> read_clone(Load& l, const Field& f);                // adversary_clone.cpp
+std::optional<SpamSpec> read_spam(Load& l, const Field& f);                  // adversary_spam.cpp
+std::optional<PrivateForkSpec> read_private_fork(Load& l, const Field& f);   // adversary_private_fork.cpp
+std::optional<EquivocationSpec> read_equivocation(Load& l, const Field& f);  // adversary_equivocation.cpp
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);

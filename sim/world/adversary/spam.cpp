@@ -5,20 +5,47 @@
 
 #include "protocol/core/assert.hpp"
 #include "protocol/txpool/stamp.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/world/genesis.hpp"
 
 namespace cl::sim::world {
 namespace {
 
+constexpr std::size_t kKinds = Spam::kKinds;
 constexpr std::array<const char*, Spam::kKinds> kKindNames{"request", "transfer", "redeem_unknown", "junk"};
 
 }  // namespace
 
-Spam::Spam(const WorldContext& context, const SpamConfig& config)
+std::optional<std::string> check_spam(const WorldConfig& config, const std::string& name,
+                                      const SpamConfig& a) {
+    const std::string key = "adversaries[" + name + "]";
+    const std::size_t n = config.topology.node_count();
+    const std::array<double, kKinds> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk};
+    if (!WeightedChoice::from_weights(mix)) return key + ".mix: need one > 0, none negative";
+    if (a.entry.empty()) return key + ".entry: at least one node";
+    for (const net::NodeId e : a.entry) {
+        if (e >= n) return key + ".entry: node " + std::to_string(e) + " does not exist";
+    }
+    if (!(a.hash_rate > 0) || !std::isfinite(a.hash_rate))
+        return key + ".hash_rate: must be a finite rate > 0";
+    if (!(a.rate_from >= 0) || !(a.rate_to >= 0) || !std::isfinite(a.rate_from) || !std::isfinite(a.rate_to))
+        return key + ".rate: must be finite and >= 0";
+    if (a.identities && *a.identities == 0) return key + ".identities: at least 1";
+    if (a.to < a.from) return key + ".to: before from";
+    if (a.mix.request > 0 && config.txpool.stamp_bits &&
+        *config.txpool.stamp_bits > scenario::kMaxUserStampBits) {
+        return "txpool.stamp_bits: at most " + std::to_string(scenario::kMaxUserStampBits) +
+               " while a spam adversary sends requests (it computes real stamps: 2^bits hashes each)";
+    }
+    return std::nullopt;
+}
+
+Spam::Spam(const WorldContext& context, std::string name, const SpamConfig& config)
     : ctx_(context),
       config_(config),
-      name_("spam." + config.name),
-      rng_(context.streams.stream("adversary/" + config.name)) {
+      adversary_(std::move(name)),
+      name_("spam." + adversary_),
+      rng_(context.streams.stream("adversary/" + adversary_)) {
     const std::array<double, kKinds> weights{config.mix.request, config.mix.transfer,
                                              config.mix.redeem_unknown, config.mix.junk};
     mix_ = WeightedChoice::from_weights(weights);
@@ -63,7 +90,7 @@ void Spam::arrive() {
 
 Spam::Identity Spam::make_identity(std::uint64_t i) const {
     Identity id;
-    id.key = derive_private_key(ctx_.config.seed, "adversary/" + config_.name + "/" + std::to_string(i));
+    id.key = derive_private_key(ctx_.config.seed, "adversary/" + adversary_ + "/" + std::to_string(i));
     id.address = address_of(id.key);
     return id;
 }

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -37,6 +38,12 @@
 #include "sim/world/workload/workload.hpp"
 
 namespace cl::sim::world {
+
+// What World::check requires of a spam adversary named `name` (entry nodes exist, the mix
+// has a positive weight, rates and the hash rate are finite, stamps are searchable):
+// nullopt, or the message ("adversaries[<name>].<key>: ...", or the global key at fault).
+std::optional<std::string> check_spam(const WorldConfig& config, const std::string& name,
+                                      const SpamConfig& spam);
 
 class Spam final : public Workload {
   public:
@@ -59,8 +66,9 @@ class Spam final : public Workload {
         bool success = false;
     };
 
-    // REQUIRES: `config` is one of context.config.spam (World::check accepted it).
-    Spam(const WorldContext& context, const SpamConfig& config);
+    // `name` is the adversary's (AdversaryConfig::name). REQUIRES: `config` is the attack of
+    // one of context.config.adversaries, which World::check accepted; it outlives the Spam.
+    Spam(const WorldContext& context, std::string name, const SpamConfig& config);
 
     std::string_view name() const override { return name_; }
     void start() override;
@@ -102,8 +110,9 @@ class Spam final : public Workload {
 
     WorldContext ctx_;
     const SpamConfig& config_;
-    std::string name_;
-    RandomStream rng_;  // "adversary/<name>"
+    std::string adversary_;  // the adversary's name
+    std::string name_;       // "spam.<name>": the workload's name, its metrics' prefix
+    RandomStream rng_;       // "adversary/<name>"
     std::optional<WeightedChoice> mix_;
     std::vector<Identity> identities_;  // counted identities (made at start); empty for fresh ones
     Identity fresh_identity_;           // the current fresh identity

@@ -37,8 +37,7 @@ enum class SpamJunk : std::uint8_t {
 inline constexpr std::size_t kSpamJunkCount = 3;
 
 struct SpamConfig {
-    std::string name;  // unique among the adversaries; names its stream "adversary/<name>" and keys
-    Time from;         // it sends in [from, to)
+    Time from;  // it sends in [from, to)
     Time to;
     // Requests per second: rate_from at `from`, rising (or falling) linearly to rate_to
     // over ramp_over, then constant (a constant rate: rate_from == rate_to, ramp_over 0).

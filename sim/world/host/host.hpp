@@ -34,6 +34,9 @@ class Host {
     virtual node::Effects on_timer(node::Nanos now, std::uint64_t token) = 0;
     // A transaction a local client (a workload) submits to this host.
     virtual node::Effects on_local_tx(node::Nanos now, const node::TxRef& tx) = 0;
+    // A command from whoever runs this host (its operator: an adversary's own control
+    // channel, e.g. a clone told to start sealing). Honest hosts take none.
+    virtual node::Effects on_command(node::Nanos /*now*/, std::uint64_t /*command*/) { return {}; }
 
     // The protocol state others observe: the recorder, the reference chain, sampling, and
     // workloads (a user reads its code, nonce and head on its own node). Read only.

@@ -47,6 +47,11 @@ bool Hosts::submit_raw(net::NodeId n, Transaction tx) {
     return false;
 }
 
+void Hosts::command(net::NodeId n, std::uint64_t command) {
+    if (!slots_[n].up || !within_run()) return;
+    apply(n, slots_[n].host->on_command(node_time(), command));
+}
+
 void Hosts::on_deliver(const net::Delivery& d) noexcept {
     const auto h = handle(d);
     node::Message m = std::move(in_flight_[h]);

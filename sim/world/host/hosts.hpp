@@ -71,6 +71,8 @@ class Hosts final : public net::DeliveryHandler {
     // The simulated CPU time host n has been charged so far (the sum of every input's cost,
     // whether or not its effects fell within the run).
     Duration cpu_time(net::NodeId n) const { return slots_[n].cpu; }
+    // The operator of host n sends it `command` (Host::on_command). Nothing when n is down.
+    void command(net::NodeId n, std::uint64_t command);
 
     void on_deliver(const net::Delivery& d) noexcept override;
     void on_drop(const net::Delivery& d, net::DropReason) noexcept override;

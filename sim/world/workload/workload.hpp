@@ -46,6 +46,9 @@ struct WorldContext {
     const RandomStreams& streams;
     Hosts& hosts;
     const node::ExecutionCache& cache;  // receipts of executed blocks (DESIGN.md §5)
+    // The network, for an adversary that controls links (spec adversaries.md §0): it may add
+    // partitions and link faults from now on (net::Network::add_partition), nothing else.
+    net::Network& network;
 };
 
 // A transaction on the reference chain at the end of the run (docs/metrics.md

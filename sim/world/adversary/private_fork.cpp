@@ -1,0 +1,347 @@
+#include "sim/world/adversary/private_fork.hpp"
+
+#include <algorithm>
+
+#include "protocol/core/assert.hpp"
+#include "protocol/core/secp256k1.hpp"
+#include "sim/kernel/distributions.hpp"
+#include "sim/world/adversary/adversaries.hpp"
+#include "sim/world/genesis.hpp"
+#include "sim/world/workload/transactions.hpp"
+
+namespace cl::sim::world {
+
+std::expected<PrivateForkPlan, std::string> plan_private_fork(const WorldConfig& config,
+                                                              const std::string& name,
+                                                              const PrivateForkAttack& a) {
+    const std::string field = "adversaries[" + name + "]";
+    const std::size_t clouds = config.clouds.size();
+    const std::size_t n = config.topology.node_count();
+    if (a.validators.empty()) return std::unexpected(field + ".validators: at least one colluding validator");
+    PrivateForkPlan plan;
+    plan.colluder.assign(n, false);
+    for (std::size_t c : a.validators) {
+        if (c >= clouds) return std::unexpected(field + ".validators: no cloud " + std::to_string(c));
+        if (plan.colluder[c])
+            return std::unexpected(field + ".validators: " + config.clouds[c].name + " twice");
+        plan.colluder[c] = true;
+        plan.colluders.push_back(static_cast<net::NodeId>(c));
+    }
+    std::sort(plan.colluders.begin(), plan.colluders.end());
+    std::optional<std::size_t> honest;
+    for (std::size_t c = 0; c < clouds && !honest; ++c)
+        if (!plan.colluder[c]) honest = c;
+    if (!honest) {
+        return std::unexpected(
+            field + ".validators: every validator colludes (no honest cloud to redeem the code at)");
+    }
+    plan.public_cloud = *honest;
+    plan.private_cloud = plan.colluders.front();
+    // The private branch travels only over the colluders' own links: they must reach each
+    // other through colluders (a breadth-first walk from the first).
+    std::vector<bool> reached(n, false);
+    std::vector<net::NodeId> queue{plan.colluders.front()};
+    reached[plan.colluders.front()] = true;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+        for (net::NodeId p : config.topology.neighbours(queue[i])) {
+            if (plan.colluder[p] && !reached[p]) {
+                reached[p] = true;
+                queue.push_back(p);
+            }
+        }
+    }
+    if (queue.size() != plan.colluders.size()) {
+        return std::unexpected(field +
+                               ".validators: the colluders' nodes are not connected among themselves "
+                               "in this topology (their private branch travels only over their own links)");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (plan.colluder[i]) continue;
+        for (net::NodeId p : config.topology.neighbours(static_cast<net::NodeId>(i))) {
+            if (plan.colluder[p]) {
+                plan.watch_peers.push_back(static_cast<net::NodeId>(i));
+                break;
+            }
+        }
+    }
+    if (plan.watch_peers.empty())
+        return std::unexpected(field + ".validators: no honest node peers with a colluder");
+    return plan;
+}
+
+Hash32 private_fork_parameters_digest(const WorldConfig& config, const std::string& name,
+                                      const PrivateForkAttack& a) {
+    std::string t = "name=" + name + ";validators=";
+    for (std::size_t c : a.validators) t += config.clouds[c].name + ",";
+    t += ";from_ns=" + std::to_string(a.from.nanos()) + ";release=";
+    switch (a.release) {
+        case PrivateForkAttack::Release::kWhenHeavier:
+            t += "when_heavier;";
+            break;
+        case PrivateForkAttack::Release::kAt:
+            t += "at:" + std::to_string(a.release_at.nanos()) + ";";
+            break;
+        case PrivateForkAttack::Release::kNever:
+            t += "never;";
+            break;
+    }
+    return parameters_digest("private_fork", t);
+}
+
+// ---- the colluder's host ----
+
+PrivateForkHost::PrivateForkHost(node::NodeConfig config, const node::Genesis& genesis,
+                                 node::ExecutionCache& cache, RandomStream rng, std::vector<bool> colluder)
+    : rng_(std::make_unique<RandomStream>(std::move(rng))), colluder_(std::move(colluder)) {
+    CL_ASSERT(config.signer_key.has_value());
+    peers_ = config.peers;
+    node_ = std::make_unique<node::Node>(std::move(config), genesis.block, genesis.state, cache, *rng_);
+}
+
+namespace {
+
+// What carries chain content: blocks (in full or announced) and transactions.
+bool carries_content(const node::Message& m) {
+    return std::holds_alternative<node::NewBlockMsg>(m) ||
+           std::holds_alternative<node::NewBlockHashesMsg>(m) ||
+           std::holds_alternative<node::TransactionsMsg>(m);
+}
+
+}  // namespace
+
+node::Effects PrivateForkHost::on_message(node::Nanos now, net::NodeId from, const node::Message& message) {
+    // While withholding, what honest peers publish stays out of the private branch: the
+    // colluders see it (the workload reads the public head of their honest peers) but do
+    // not build on it.
+    if (withholding_ && !colluder_[from] && carries_content(message)) return {};
+    return filter(node_->on_message(now, from, message));
+}
+
+node::Effects PrivateForkHost::on_command(node::Nanos, std::uint64_t command) {
+    node::Effects out;
+    if (command == kForkWithhold) {
+        withholding_ = true;
+    } else if (command == kForkRelease && withholding_) {
+        withholding_ = false;
+        const auto& head = node_->head();
+        const node::BlockRef block = node_->block(head.hash);
+        for (node::PeerId p : peers_) {
+            if (!colluder_[p])
+                out.sends.push_back(node::Send{p, node::NewBlockMsg{block, head.total_difficulty}});
+        }
+    }
+    return out;
+}
+
+node::Effects PrivateForkHost::filter(node::Effects effects) const {
+    if (!withholding_) return effects;
+    std::erase_if(effects.sends,
+                  [&](const node::Send& s) { return !colluder_[s.to] && carries_content(s.message); });
+    return effects;
+}
+
+// ---- the workload ----
+
+PrivateForkWorkload::PrivateForkWorkload(const WorldContext& context, std::string name,
+                                         PrivateForkAttack attack, PrivateForkPlan plan)
+    : ctx_(context),
+      name_(std::move(name)),
+      attack_(std::move(attack)),
+      plan_(std::move(plan)),
+      rng_(context.streams.stream("adversary/" + name_)),
+      identity_a_(derive_private_key(context.config.seed, "adversary/" + name_ + "/identity/0")),
+      identity_b_(derive_private_key(context.config.seed, "adversary/" + name_ + "/identity/1")),
+      code_watch_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations),
+      redeem_watch_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations) {}
+
+// The attacker's code: a real request by identity A at the first colluder's node.
+void PrivateForkWorkload::start() {
+    const auto tiers = static_cast<std::int64_t>(ctx_.config.tiers.size());
+    const auto tier = static_cast<std::uint64_t>(uniform_int(rng_, 0, tiers - 1));
+    const net::NodeId own = plan_.colluders.front();
+    const node::TxRef request = signed_tx(
+        identity_a_, next_nonce(ctx_.hosts.node(own), address_of(identity_a_)), state::RequestCall{tier, {}});
+    code_ = request->hash;
+    (void)code_watch_.watch(code_, own);
+    ctx_.hosts.submit(own, request);
+    if (attack_.release == PrivateForkAttack::Release::kAt && attack_.release_at < ctx_.hosts.end_of_run())
+        ctx_.sim.schedule_at(attack_.release_at, [this]() noexcept { release(); });
+}
+
+void PrivateForkWorkload::on_block_sealed(net::NodeId sealer, const node::Block& block, Time at) {
+    code_watch_.on_block_sealed(block);
+    redeem_watch_.on_block_sealed(block);
+    if (!started_ || released_ || at < *started_) return;
+    if (plan_.colluder[sealer]) {
+        ++private_blocks_;
+        private_difficulty_ += block.header.difficulty;
+        if (!first_private_block_) first_private_block_.emplace(block.hash, block.header.number);
+    } else {
+        ++public_blocks_;
+        public_difficulty_ += block.header.difficulty;
+    }
+}
+
+std::uint64_t PrivateForkWorkload::heaviest(const std::vector<net::NodeId>& nodes) const {
+    std::uint64_t td = 0;
+    for (net::NodeId n : nodes)
+        if (ctx_.hosts.up(n)) td = std::max(td, ctx_.hosts.node(n).head().total_difficulty);
+    return td;
+}
+
+void PrivateForkWorkload::on_head_changed(net::NodeId n, Time at) {
+    const net::NodeId own = plan_.colluders.front();
+    std::vector<std::pair<std::size_t, bool>> settled;
+    if (!code_held_ && !code_refused_ && n == own) {
+        code_watch_.settle_final(n, settled);
+        for (const auto& [w, ok] : settled) (ok ? code_held_ : code_refused_) = true;
+    }
+    if (code_held_ && !begin_scheduled_ && at >= attack_.from) {
+        begin_scheduled_ = true;
+        ctx_.sim.schedule_in(Duration{}, [this]() noexcept { begin(); });  // not inside a reaction
+    }
+    if (tx1_ && n == plan_.public_cloud) {
+        settled.clear();
+        redeem_watch_.settle_final(n, settled);
+        for (const auto& [w, ok] : settled)
+            if (ok && !tx1_allocated_) tx1_allocated_ = at;  // cloud A allocates
+    }
+    if (tx2_redeem_ && n == plan_.private_cloud) {
+        settled.clear();
+        redeem_watch_.settle_final(n, settled);
+        for (const auto& [w, ok] : settled)
+            if (ok && !tx2_allocated_) tx2_allocated_ = at;  // cloud B allocates
+    }
+    if (tx2_transfer_ && !tx2_redeem_ && n == plan_.private_cloud) {
+        const node::CodeView view = ctx_.hosts.node(n).query_code(code_);
+        if (view.code && view.code->status == state::CodeStatus::kIssued &&
+            view.code->owner == address_of(identity_b_)) {
+            const PrivateKey key = operator_key(ctx_.config, plan_.private_cloud);
+            tx2_redeem_ =
+                signed_tx(key, next_nonce(ctx_.hosts.node(n), address_of(key)), state::RedeemCall{code_});
+            ctx_.sim.schedule_in(Duration{}, [this]() noexcept { submit_tx2_redeem(); });
+        }
+    }
+    // §2.2 when_heavier: cloud A has allocated and the private branch outweighs the public
+    // head the colluders see.
+    if (attack_.release == PrivateForkAttack::Release::kWhenHeavier && started_ && !released_ &&
+        !release_scheduled_ && tx1_allocated_ && heaviest(plan_.colluders) > heaviest(plan_.watch_peers)) {
+        release_scheduled_ = true;
+        ctx_.sim.schedule_in(Duration{}, [this]() noexcept { release(); });
+    }
+}
+
+void PrivateForkWorkload::on_tx_refused(net::NodeId, const Hash32& tx, txpool::Refusal, Time) {
+    if (tx == code_ && code_watch_.settle_refused(tx)) code_refused_ = true;
+    (void)redeem_watch_.settle_refused(tx);
+}
+
+void PrivateForkWorkload::begin() {
+    if (!ctx_.hosts.within_run() || started_) return;
+    started_ = ctx_.sim.now();
+    const net::NodeId own = plan_.colluders.front();
+    fork_number_ = ctx_.hosts.node(own).head().header.number;
+    for (net::NodeId c : plan_.colluders) ctx_.hosts.command(c, kForkWithhold);
+    // TX1: cloud A, shown the held code, redeems it on its own node (the public chain).
+    const auto a = static_cast<net::NodeId>(plan_.public_cloud);
+    const PrivateKey a_key = operator_key(ctx_.config, plan_.public_cloud);
+    tx1_ = signed_tx(a_key, next_nonce(ctx_.hosts.node(a), address_of(a_key)), state::RedeemCall{code_});
+    (void)redeem_watch_.watch(tx1_->hash, a);
+    if (ctx_.hosts.up(a)) ctx_.hosts.submit(a, tx1_);
+    // TX2, first half: A gives the code to B on the private branch.
+    tx2_transfer_ = signed_tx(identity_a_, next_nonce(ctx_.hosts.node(own), address_of(identity_a_)),
+                              state::TransferCodeCall{code_, address_of(identity_b_)});
+    if (ctx_.hosts.up(own)) ctx_.hosts.submit(own, tx2_transfer_);
+}
+
+void PrivateForkWorkload::release() {
+    if (!started_ || released_ || !ctx_.hosts.within_run()) return;
+    released_ = ctx_.sim.now();
+    for (net::NodeId c : plan_.colluders) ctx_.hosts.command(c, kForkRelease);
+}
+
+void PrivateForkWorkload::submit_tx2_redeem() {
+    const auto n = static_cast<net::NodeId>(plan_.private_cloud);
+    if (!ctx_.hosts.up(n) || !ctx_.hosts.within_run()) return;
+    tx2_submitted_ = ctx_.sim.now();
+    (void)redeem_watch_.watch(tx2_redeem_->hash, n);
+    ctx_.hosts.submit(n, tx2_redeem_);
+}
+
+void PrivateForkWorkload::finish(std::span<const Inclusion> reference_chain, WorldResults& results) {
+    bool tx1_final = false, tx2_final = false;
+    auto redemption = [&](const node::TxRef& tx, std::size_t cloud, std::optional<Time> submitted,
+                          std::optional<Time> allocated) {
+        RedemptionRecord r;
+        r.code = code_;
+        r.user = kAdversaryUser;
+        r.cloud = static_cast<std::uint16_t>(cloud);
+        r.requested = r.first_query = submitted.value_or(Time::zero());
+        r.submitted = submitted;
+        r.allocated = allocated;
+        r.reason = WorldReason::kNotIncluded;
+        for (const Inclusion& i : reference_chain) {
+            if (i.tx != tx->hash) continue;
+            r.included = i.included;
+            r.success = i.success;
+            r.reason = i.reason;
+        }
+        return r;
+    };
+    if (tx1_) results.redemptions.push_back(redemption(tx1_, plan_.public_cloud, started_, tx1_allocated_));
+    if (tx2_redeem_ && tx2_submitted_)
+        results.redemptions.push_back(
+            redemption(tx2_redeem_, plan_.private_cloud, tx2_submitted_, tx2_allocated_));
+    for (const Inclusion& i : reference_chain) {
+        if (tx1_ && i.tx == tx1_->hash) tx1_final = tx1_final || i.success;
+        if (tx2_redeem_ && i.tx == tx2_redeem_->hash) tx2_final = tx2_final || i.success;
+    }
+    // The private branch is canonical when its first block is on every honest node's chain.
+    bool canonical = first_private_block_.has_value();
+    for (std::size_t i = 0; i < ctx_.hosts.size() && canonical; ++i) {
+        const auto n = static_cast<net::NodeId>(i);
+        if (plan_.colluder[n]) continue;
+        canonical = ctx_.hosts.node(n).chain().tree().canonical_hash(first_private_block_->second) ==
+                    first_private_block_->first;
+    }
+    // The depth rewritten: the deepest reorg an honest node went through after the release.
+    std::uint32_t depth = 0;
+    if (released_) {
+        for (const ReorgRecord& r : results.reorgs)
+            if (r.time >= *released_ && !plan_.colluder[r.node]) depth = std::max(depth, r.depth);
+    }
+    const Time withheld_until = released_.value_or(ctx_.hosts.end_of_run());
+    const double minutes = started_ ? (withheld_until - *started_).to_seconds_f64() / 60.0 : 0.0;
+    auto secs = [](std::optional<Time> t, std::optional<Time> from) {
+        return t && from ? (*t - *from).to_seconds_f64() : -1.0;
+    };
+    auto flag = [](bool b) { return b ? 1.0 : 0.0; };
+    AttackRecord rec;
+    rec.kind = "private_fork";
+    rec.name = name_;
+    rec.start = started_;
+    rec.end = released_;
+    rec.parameters_digest = private_fork_parameters_digest(ctx_.config, name_, attack_);
+    rec.success = released_.has_value() && canonical && !tx1_final;
+    rec.figures = {
+        {"code_held", flag(code_held_), "1"},
+        {"colluders", static_cast<double>(plan_.colluders.size()), "count"},
+        {"private_blocks", static_cast<double>(private_blocks_), "count"},
+        {"private_difficulty", static_cast<double>(private_difficulty_), "difficulty"},
+        {"public_blocks", static_cast<double>(public_blocks_), "count"},
+        {"public_difficulty", static_cast<double>(public_difficulty_), "difficulty"},
+        {"private_blocks_per_min", minutes > 0 ? static_cast<double>(private_blocks_) / minutes : 0.0,
+         "1/min"},
+        {"released", flag(released_.has_value()), "1"},
+        {"released_after_start_s", secs(released_, started_), "s"},
+        {"tx1_allocated", flag(tx1_allocated_.has_value()), "1"},
+        {"tx1_effective_on_final_chain", flag(tx1_final), "1"},
+        {"tx2_redeem_on_final_chain", flag(tx2_final), "1"},
+        {"private_branch_canonical", flag(canonical), "1"},
+        {"depth_rewritten", static_cast<double>(depth), "blocks"},
+        {"unbacked_allocations", flag(tx1_allocated_.has_value() && !tx1_final), "count"},
+    };
+    results.attacks.push_back(std::move(rec));
+}
+
+}  // namespace cl::sim::world

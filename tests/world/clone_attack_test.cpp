@@ -1,0 +1,163 @@
+// The clone attack (shared/spec/adversaries.md §2.1) in the NDSS 2020 setting: nine
+// validators, a 5 s period, the split {next_in_turn: 5} (the cloned validator and the
+// sealers of the next four in-turn slots against the other four and the clone), a
+// complete graph of 50 ms links with one full node running the clone.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "protocol/clique/verify.hpp"
+#include "protocol/core/assert.hpp"
+#include "protocol/node/genesis.hpp"
+#include "protocol/node/messages.hpp"
+#include "sim/world/adversary/clone.hpp"
+#include "sim/world/genesis.hpp"
+#include "sim/world/world.hpp"
+
+namespace cl::sim::world {
+namespace {
+
+WorldConfig ndss(Duration cut, std::uint64_t seed = 21) {
+    WorldConfig c;
+    c.name = "clone-ndss";
+    c.seed = seed;
+    c.duration = minutes(6);
+    c.users.requests_per_second = 0;  // only the attacker transacts
+    c.users.region_weights = {1.0};
+    c.cloud_behaviour.confirmations = 2;
+    c.pool.ttl.max_renewals = 0;
+    c.clique.period = 5;
+    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {400}});
+    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
+    c.network.upload_bps = 100'000'000;
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    CloneAttack a;
+    a.validator = 0;
+    a.next_in_turn = 5;
+    a.from = Time::at(minutes(2));
+    a.duration = cut;
+    c.adversaries.push_back(AdversaryConfig{"c1", a});
+    return c;
+}
+
+double figure(const AttackRecord& r, std::string_view name) {
+    for (const Metric& m : r.figures)
+        if (m.name == name) return m.value;
+    ADD_FAILURE() << "no figure " << name;
+    return -2;
+}
+
+WorldResults run(const WorldConfig& c) {
+    auto w = World::create(c);
+    CL_ASSERT(w.has_value());
+    return w->run();
+}
+
+TEST(CloneAttack, PlansTheNdssSplit) {
+    const WorldConfig c = ndss(seconds(25));
+    const ClonePlan p = plan_clone(c, "c1", std::get<CloneAttack>(c.adversaries[0].attack)).value();
+    EXPECT_EQ(p.clone_node, 9u);
+    EXPECT_EQ(p.attacker_nodes.size(), 5u);
+    EXPECT_EQ(p.victim_nodes.size(), 5u);  // four honest validators and the clone
+    EXPECT_FALSE(p.attacker_side[p.victim_cloud]);
+    EXPECT_TRUE(p.attacker_side[p.attacker_cloud]);
+}
+
+TEST(CloneAttack, SucceedsWithALongEnoughCut) {
+    const WorldResults r = run(ndss(seconds(40)));
+    ASSERT_EQ(r.attacks.size(), 1u);
+    const AttackRecord& a = r.attacks[0];
+    for (const Metric& m : a.figures) std::cout << m.name << " = " << m.value << "\n";
+    ASSERT_TRUE(a.start.has_value());
+    EXPECT_GT(figure(a, "blocks_victim_side"), 0);
+    EXPECT_GT(figure(a, "blocks_attacker_side"), 0);
+    EXPECT_EQ(figure(a, "tx1_decided"), 1);
+    EXPECT_TRUE(a.success);
+}
+
+TEST(CloneAttack, NeverSucceedsWhenTheCutIsShorterThanDecidingTx1) {
+    // Deciding TX1 needs its block and four more by distinct sealers on the victim side:
+    // five 5 s slots at least. A 10 s cut is too short, whatever the seed.
+    for (std::uint64_t seed : {21u, 22u, 23u}) {
+        const WorldResults r = run(ndss(seconds(10), seed));
+        ASSERT_EQ(r.attacks.size(), 1u);
+        EXPECT_EQ(figure(r.attacks[0], "tx1_decided"), 0) << seed;
+        EXPECT_FALSE(r.attacks[0].success) << seed;
+    }
+}
+
+TEST(CloneAttack, SameSeedSameResults) {
+    const WorldConfig c = ndss(seconds(30));
+    const WorldResults a = run(c), b = run(c);
+    ASSERT_EQ(a.attacks.size(), 1u);
+    ASSERT_EQ(b.attacks.size(), 1u);
+    EXPECT_EQ(a.attacks[0].start, b.attacks[0].start);
+    EXPECT_EQ(a.attacks[0].success, b.attacks[0].success);
+    EXPECT_EQ(a.attacks[0].parameters_digest, b.attacks[0].parameters_digest);
+    ASSERT_EQ(a.attacks[0].figures.size(), b.attacks[0].figures.size());
+    for (std::size_t i = 0; i < a.attacks[0].figures.size(); ++i)
+        EXPECT_EQ(a.attacks[0].figures[i].value, b.attacks[0].figures[i].value)
+            << a.attacks[0].figures[i].name;
+    ASSERT_EQ(a.blocks.size(), b.blocks.size());
+    for (std::size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].hash, b.blocks[i].hash);
+    EXPECT_EQ(a.reorgs.size(), b.reorgs.size());
+}
+
+// Keeps every block sealed in the run, with its sealer node, in sealing order.
+class SealedBlocks final : public Workload {
+  public:
+    std::string_view name() const override { return "sealed-blocks"; }
+    void start() override {}
+    void on_block_sealed(net::NodeId sealer, const node::Block& block, Time) override {
+        blocks.emplace_back(sealer, std::make_shared<const node::Block>(block));
+    }
+    void finish(std::span<const Inclusion>, WorldResults&) override {}
+    std::vector<std::pair<net::NodeId, node::BlockRef>> blocks;
+};
+
+// §0: honest nodes verify what an adversary sends with every rule. Every block of the run
+// — the clone's included — goes, in sealing order, through a fresh honest node with every
+// check on: none is rejected, and the clone's blocks carry the cloned validator's seal.
+TEST(CloneAttack, HonestNodesAcceptOnlyValidBlocksFromTheClone) {
+    const WorldConfig c = ndss(seconds(40));
+    const ClonePlan plan = plan_clone(c, "c1", std::get<CloneAttack>(c.adversaries[0].attack)).value();
+    auto w = World::create(c);
+    ASSERT_TRUE(w.has_value());
+    auto& sealed = static_cast<SealedBlocks&>(
+        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    (void)w->run();
+
+    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
+    node::ExecutionCache cache;
+    RandomStream rng = RandomStreams(99, 0).stream("checker");
+    node::NodeConfig nc;
+    nc.clique = c.clique;
+    nc.txpool.chain_id = kChainId;
+    nc.peers = {7};
+    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
+    const node::Nanos now =
+        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
+    (void)checker.start(now);
+    (void)checker.on_message(now, 7,
+                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
+                                             genesis.block->hash});
+    const Address cloned = address_of(validator_key(c, plan.validator));
+    std::size_t from_clone = 0;
+    for (const auto& [sealer, block] : sealed.blocks) {
+        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
+        for (const node::MetricEvent& ev : e.events) {
+            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
+                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
+        }
+        EXPECT_NE(checker.block(block->hash), nullptr) << "block " << block->header.number << " stored";
+        if (sealer == plan.clone_node) {
+            ++from_clone;
+            EXPECT_EQ(block->sealer.value_or(Address{}), cloned) << "the clone seals as the cloned validator";
+        }
+    }
+    EXPECT_GT(from_clone, 0u) << "the clone sealed";
+}
+
+}  // namespace
+}  // namespace cl::sim::world

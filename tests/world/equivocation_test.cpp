@@ -1,0 +1,136 @@
+// The equivocation attack (shared/spec/adversaries.md §2.3): one of nine validators seals
+// two blocks for each of its slots on one parent and sends each to half of its peers.
+// Nine validators at 5 s on a complete graph of 50 ms links, one full node, users at 0.5/s
+// (so that blocks have transactions and a twin is another transaction set).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "protocol/core/assert.hpp"
+#include "protocol/node/genesis.hpp"
+#include "protocol/node/messages.hpp"
+#include "sim/world/adversary/equivocation.hpp"
+#include "sim/world/genesis.hpp"
+#include "sim/world/world.hpp"
+
+namespace cl::sim::world {
+namespace {
+
+WorldConfig nine(double probability, std::uint64_t seed = 3) {
+    WorldConfig c;
+    c.name = "equivocation";
+    c.seed = seed;
+    c.duration = minutes(6);
+    c.users.requests_per_second = 0.5;
+    c.users.region_weights = {1.0};
+    c.cloud_behaviour.confirmations = 2;
+    c.pool.ttl.max_renewals = 0;
+    c.clique.period = 5;
+    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {4000}});
+    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
+    c.network.upload_bps = 100'000'000;
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    c.adversaries.push_back(AdversaryConfig{"eq", EquivocationAttack{3, probability, Time::at(minutes(1))}});
+    return c;
+}
+
+double figure(const AttackRecord& r, std::string_view name) {
+    for (const Metric& m : r.figures)
+        if (m.name == name) return m.value;
+    ADD_FAILURE() << "no figure " << name;
+    return -2;
+}
+
+WorldResults run(const WorldConfig& c) {
+    auto w = World::create(c);
+    CL_ASSERT(w.has_value());
+    return w->run();
+}
+
+// Every own slot twice: pairs of blocks on one parent, the network splits and reorganises,
+// and converges again. With probability 0 (the mechanism removed) none of it happens.
+TEST(Equivocation, TwoBlocksPerSlotForkTheNetwork) {
+    const WorldResults r = run(nine(1));
+    ASSERT_EQ(r.attacks.size(), 1u);
+    const AttackRecord& a = r.attacks[0];
+    EXPECT_EQ(a.kind, "equivocation");
+    EXPECT_GT(figure(a, "equivocations"), 5);
+    EXPECT_GT(figure(a, "reorgs_after_first"), 0);
+    EXPECT_GT(figure(a, "reorgs_at_a_twin"), 0) << "nodes held a twin, then left it";
+    EXPECT_GT(figure(a, "converged"), 0);
+    EXPECT_TRUE(a.success);
+    EXPECT_EQ(figure(a, "first_canonical") + figure(a, "second_canonical"), figure(a, "equivocations"))
+        << "one block of each pair ends on the chain";
+    const WorldResults honest = run(nine(0));
+    const AttackRecord& h = honest.attacks.at(0);
+    EXPECT_EQ(figure(h, "equivocations"), 0);
+    EXPECT_FALSE(h.success);
+    EXPECT_LT(honest.reorgs.size(), r.reorgs.size());
+}
+
+TEST(Equivocation, SameSeedSameResults) {
+    const WorldConfig c = nine(0.5);
+    const WorldResults a = run(c);
+    const WorldResults b = run(c);
+    ASSERT_EQ(a.blocks.size(), b.blocks.size());
+    for (std::size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].hash, b.blocks[i].hash);
+    EXPECT_EQ(a.events, b.events);
+    EXPECT_GT(figure(a.attacks.at(0), "equivocations"), 0);
+    EXPECT_LT(figure(a.attacks.at(0), "equivocations"), figure(run(nine(1)).attacks.at(0), "equivocations"));
+}
+
+// Keeps every block sealed in the run, with its sealer node, in sealing order.
+class SealedBlocks final : public Workload {
+  public:
+    std::string_view name() const override { return "sealed-blocks"; }
+    void start() override {}
+    void on_block_sealed(net::NodeId sealer, const node::Block& block, Time) override {
+        blocks.emplace_back(sealer, std::make_shared<const node::Block>(block));
+    }
+    void finish(std::span<const Inclusion>, WorldResults&) override {}
+    std::vector<std::pair<net::NodeId, node::BlockRef>> blocks;
+};
+
+// §0: every block of the run — both blocks of every pair — goes, in sealing order,
+// through a fresh honest node with every check on: none is rejected (Clique has no rule
+// against two blocks of one signer at one height).
+TEST(Equivocation, HonestNodesAcceptBothBlocksOfEveryPair) {
+    const WorldConfig c = nine(1);
+    auto w = World::create(c);
+    ASSERT_TRUE(w.has_value());
+    auto& sealed = static_cast<SealedBlocks&>(
+        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    (void)w->run();
+    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
+    node::ExecutionCache cache;
+    RandomStream rng = RandomStreams(99, 0).stream("checker");
+    node::NodeConfig nc;
+    nc.clique = c.clique;
+    nc.txpool.chain_id = kChainId;
+    nc.peers = {7};
+    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
+    const node::Nanos now =
+        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
+    (void)checker.start(now);
+    (void)checker.on_message(now, 7,
+                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
+                                             genesis.block->hash});
+    std::size_t twins = 0;
+    std::map<Hash32, int> own_by_parent;
+    for (const auto& [sealer, block] : sealed.blocks) {
+        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
+        for (const node::MetricEvent& ev : e.events) {
+            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
+                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
+        }
+        EXPECT_NE(checker.block(block->hash), nullptr) << "block " << block->header.number << " stored";
+        if (sealer == 3 && ++own_by_parent[block->header.parent_hash] == 2) {
+            ++twins;
+            EXPECT_EQ(block->sealer.value_or(Address{}), address_of(validator_key(c, 3)));
+        }
+    }
+    EXPECT_GT(twins, 5u);
+}
+
+}  // namespace
+}  // namespace cl::sim::world
