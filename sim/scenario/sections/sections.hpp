@@ -35,6 +35,7 @@ struct Load {
     Field ttl_field;             // pool.ttl, read after consensus (a TTL as a duration needs the period)
     Field stamp_bits_field;      // txpool.stamp_bits, bounded again once the workload is known
     std::size_t file_links = 0;  // links of a `file` topology, once loaded
+    Field allocate_after_field;  // workload.clouds.allocate_after (checked again by checkpoints)
 };
 
 // Reads the whole tree (top.cpp): every section, then the run-size limits.
@@ -53,6 +54,9 @@ void read_workload(Load& l, const Field& f);         // workload.cpp
 void read_faults(Load& l, const Field& f);           // faults.cpp
 void read_outputs(Load& l, const Field& f);          // top.cpp
 void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
+// checkpoints.cpp: `checkpoints:`, and workload.clouds.allocate_after (read by workload.cpp).
+void read_checkpoints(Load& l, const Field& f);
+void read_allocate_after(Load& l, const Field& f, world::AllocateAfter& out);
 // adversaries.cpp: the list, dispatch by kind.
 void read_adversaries(Load& l, const Field& f);
 // adversary_spam.cpp: the keys of one `spam` item into a.spam; false when one is in error.
