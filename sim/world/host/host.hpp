@@ -34,6 +34,12 @@ class Host {
     virtual node::Effects on_timer(node::Nanos now, std::uint64_t token) = 0;
     // A transaction a local client (a workload) submits to this host.
     virtual node::Effects on_local_tx(node::Nanos now, const node::TxRef& tx) = 0;
+    // checkpoint §4: the latest final checkpoint, as the host read it from the mainchain
+    // (sim/world/checkpoints.hpp). Default: ignored (a host that does not apply finality).
+    virtual node::Effects on_final_checkpoint(node::Nanos /*now*/,
+                                              const checkpoint::FinalCheckpoint& /*final*/) {
+        return {};
+    }
 
     // The protocol state others observe: the recorder, the reference chain, sampling, and
     // workloads (a user reads its code, nonce and head on its own node). Read only.
