@@ -132,6 +132,11 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
             names.push_back("redemptions_refused_" + reason);
         std::vector<std::string> prefixes;
         for (const auto& adversary : scenario.adversaries) prefixes.push_back("spam." + adversary.name + ".");
+        if (scenario.checkpoints) {  // sim/world/checkpoints.cpp's metrics (docs/metrics.md)
+            for (const char* prefix :
+                 {"checkpoint_", "mainchain_", "allocation_latency_mean_s", "allocations_unbacked"})
+                prefixes.emplace_back(prefix);
+        }
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
             for (const auto& name : names) found = found || name == sweep.metrics[m];

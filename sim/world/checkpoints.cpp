@@ -348,29 +348,33 @@ void Checkpoints::finish(std::span<const Inclusion>, WorldResults& results) {
     auto& out = results.metrics;
     out.push_back({"checkpoints_final", static_cast<double>(finals), "count"});
     out.push_back({"checkpoint_nodes_final", static_cast<double>(holding), "count"});
-    out.push_back({"checkpoint_latency_mean", mean(latency_sum, finals), "s"});
-    out.push_back({"checkpoint_latency_max", latency_max, "s"});
+    out.push_back({"checkpoint_latency_mean_s", mean(latency_sum, finals), "s"});
+    out.push_back({"checkpoint_latency_max_s", latency_max, "s"});
     out.push_back({"checkpoint_submissions", static_cast<double>(submissions), "count"});
     out.push_back({"checkpoint_resubmissions", static_cast<double>(resubmissions), "count"});
     out.push_back({"checkpoint_rejections", static_cast<double>(rejections), "count"});
     out.push_back({"checkpoint_conflicts", static_cast<double>(conflicts), "count"});
     out.push_back({"checkpoint_vote_messages", static_cast<double>(vote_messages_), "count"});
-    out.push_back({"checkpoint_exposure_mean", mean(exposure_sum, exposed), "s"});
-    out.push_back({"checkpoint_exposure_max", exposure_max, "s"});
+    out.push_back({"checkpoint_exposure_mean_s", mean(exposure_sum, exposed), "s"});
+    out.push_back({"checkpoint_exposure_max_s", exposure_max, "s"});
     out.push_back({"checkpoint_detections", static_cast<double>(detections_), "count"});
     out.push_back({"checkpoint_detected_blocks", static_cast<double>(detected_.size()), "count"});
-    out.push_back({"checkpoint_detection_delay_mean", mean(detection_sum, detection_n), "s"});
+    out.push_back({"checkpoint_detection_delay_mean_s", mean(detection_sum, detection_n), "s"});
     out.push_back({"checkpoint_rollbacks", static_cast<double>(rollbacks_), "count"});
     out.push_back({"checkpoint_rolled_back_max", static_cast<double>(rolled_back_max_), "blocks"});
     out.push_back({"mainchain_blocks", static_cast<double>(m.blocks().size() - 1), "count"});
     out.push_back({"mainchain_stale_blocks", static_cast<double>(stale), "count"});
+    out.push_back({"mainchain_fork_rate",
+                   m.blocks().size() > 1
+                       ? static_cast<double>(stale) / static_cast<double>(m.blocks().size() - 1)
+                       : 0.0,
+                   "1"});
     out.push_back({"mainchain_reorg_max", static_cast<double>(reorg_max), "blocks"});
     if (m.attack_started())
-        out.push_back({"mainchain_attack_start", m.attack_started()->to_seconds_f64(), "s"});
+        out.push_back({"mainchain_attack_start_s", m.attack_started()->to_seconds_f64(), "s"});
     if (m.attack_released())
-        out.push_back({"mainchain_attack_release", m.attack_released()->to_seconds_f64(), "s"});
-    out.push_back({"allocations", static_cast<double>(allocations), "count"});
-    out.push_back({"allocation_latency_mean", mean(allocation_sum, allocations), "s"});
+        out.push_back({"mainchain_attack_release_s", m.attack_released()->to_seconds_f64(), "s"});
+    out.push_back({"allocation_latency_mean_s", mean(allocation_sum, allocations), "s"});
     out.push_back({"allocations_unbacked", static_cast<double>(unbacked), "count"});
 }
 
