@@ -106,7 +106,8 @@ void Checkpoints::vote(Validator& v) {
         const checkpoint::Vote& vote = messages_.back().vote;
         seen_[v.node].emplace(h, v.node, hash);
         Row& r = row(h);
-        if (!r.record.sealed) {
+        if (r.votes.empty() &&
+            r.record.submissions == 0) {  // the first vote names the row until a submission
             r.record.block_hash = hash;
             r.record.state_root = payload.state_root;
         }
@@ -263,8 +264,10 @@ void Checkpoints::finish(std::span<const Inclusion>, WorldResults& results) {
             c.state_root = accepted->state_root;
             const std::uint32_t b = m.accepted_in(h);
             c.included = m.blocks()[b].mined;
-            for (const std::uint32_t t : m.blocks()[b].txs) {
-                if (m.txs()[t].submission.height == h) c.submitter = m.txs()[t].sender;
+            const Mainchain::Block& block = m.blocks()[b];
+            for (std::size_t i = 0; i < block.txs.size(); ++i) {
+                const Mainchain::Tx& tx = m.txs()[block.txs[i]];
+                if (tx.submission.height == h && block.outcomes[i]) c.submitter = tx.sender;
             }
         }
         if (const auto it = r.votes.find({c.block_hash, c.state_root}); it != r.votes.end())

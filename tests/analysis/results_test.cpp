@@ -197,7 +197,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
         for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
-                                  "redemptions", "reorgs", "network", "samples", "summary"}) {
+                                  "redemptions", "reorgs", "checkpoints", "mainchain", "network", "samples",
+                              "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
         for (const char* attr : {"role_names", "cloud_names", "region_names", "fork_choice_names"}) {
@@ -483,7 +484,7 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         {"transfers", "reason_names"},   {"renewals", "status_names"},    {"renewals", "reason_names"},
         {"redemptions", "status_names"}, {"redemptions", "reason_names"}, {"requests", "tier_names"},
         {"requests", "region_names"},    {"redemptions", "cloud_names"},  {"nodes", "role_names"},
-        {"nodes", "fork_choice_names"}};
+        {"nodes", "fork_choice_names"},  {"checkpoints", "rejection_names"}, {"mainchain", "miner_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -503,7 +504,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         }
     }
     for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
-                              "redemptions", "reorgs", "network", "samples", "summary"}) {
+                              "redemptions", "reorgs", "checkpoints", "mainchain", "network", "samples",
+                              "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});

@@ -96,6 +96,16 @@ TEST(CheckpointsSection, ReorgPresetsAreTheEtcIncidents) {
     }
 }
 
+TEST(CheckpointsSection, OnInTheDefaultScenarioWithTheSpecDefaults) {
+    const auto s = load_default_scenario();
+    ASSERT_TRUE(s.has_value());
+    ASSERT_TRUE(s->checkpoints.has_value());
+    EXPECT_EQ(s->checkpoints->protocol.interval, 120u);
+    EXPECT_EQ(s->checkpoints->mainchain.confirmations, 120u);
+    EXPECT_EQ(s->checkpoints->mainchain.block_time, seconds(13));
+    EXPECT_FALSE(s->checkpoints->attack.has_value());
+}
+
 TEST(CheckpointsSection, AllocateAfterConfirmations) {
     const Scenario s =
         load_ok(std::string(kClouds) + "workload:\n  clouds: {allocate_after: {confirmations: 30}}\n");
