@@ -141,7 +141,7 @@ void Checkpoints::on_deliver(const net::Delivery& d) noexcept {
 }
 
 void Checkpoints::count(Validator& v, const checkpoint::Vote& vote) {
-    if (vote.height <= final_height_) return;
+    if (settled(vote.height)) return;
     Height& s = height(v, vote.height);
     const bool complete = s.collector->certificate().has_value();
     if (!s.collector->add(vote)) return;
@@ -155,7 +155,7 @@ void Checkpoints::count(Validator& v, const checkpoint::Vote& vote) {
 // when the mainchain (as the reader shows it) lacks h and holds h − interval.
 void Checkpoints::try_submit(std::size_t index, std::uint64_t h) {
     Validator& v = validators_[index];
-    if (!ctx_.hosts.up(v.node) || !ctx_.hosts.within_run() || h <= final_height_) return;
+    if (!ctx_.hosts.up(v.node) || !ctx_.hosts.within_run()) return;
     const auto it = v.heights.find(h);
     if (it == v.heights.end() || !it->second.due) return;
     Height& s = it->second;
@@ -194,7 +194,7 @@ void Checkpoints::schedule_turn(std::size_t index, std::uint64_t h, Time after) 
                                            .count());
     if (turn >= ctx_.hosts.end_of_run()) return;
     ctx_.sim.schedule_at(turn, [this, index, h, turn]() noexcept {
-        if (h <= final_height_) return;
+        if (settled(h)) return;
         try_submit(index, h);
         schedule_turn(index, h, turn + Duration::from_nanos(1));
     });
@@ -216,6 +216,11 @@ void Checkpoints::on_reader_head() {
         if (!r.record.final) r.record.final = ctx_.sim.now();
         final_at_.emplace(h, ctx_.sim.now());
     }
+    // A deep reorg (an attack deeper than `confirmations`) can drop a final checkpoint from
+    // the mainchain: the nodes keep it; validators resubmit it (try_submit checks the reader).
+    for (std::uint64_t h = m.reader_contract()->last_height() + config_.protocol.interval; h <= final_height_;
+         h += config_.protocol.interval)
+        finality_lost_.insert(h);
     if (final_height_ != before && ctx_.hosts.within_run()) {
         const checkpoint::FinalCheckpoint final{final_height_,
                                                 m.reader_contract()->checkpoint(final_height_)->block_hash};
@@ -225,10 +230,16 @@ void Checkpoints::on_reader_head() {
         }
     }
     for (std::size_t i = 0; i < validators_.size(); ++i) {
-        for (auto it = validators_[i].heights.upper_bound(final_height_); it != validators_[i].heights.end();
-             ++it)
+        for (auto it = validators_[i].heights.upper_bound(m.reader_contract()->last_height());
+             it != validators_[i].heights.end(); ++it)
             try_submit(i, it->first);
     }
+}
+
+bool Checkpoints::settled(std::uint64_t h) const {
+    const std::uint32_t b = mainchain_->accepted_in(h);
+    return b != Mainchain::kNone &&
+           mainchain_->reader_height() - mainchain_->blocks()[b].height >= config_.mainchain.confirmations;
 }
 
 void Checkpoints::on_conflict(net::NodeId, const node::CheckpointConflict& conflict, Time at) {
@@ -357,6 +368,7 @@ void Checkpoints::finish(std::span<const Inclusion>, WorldResults& results) {
     out.push_back({"checkpoint_resubmissions", static_cast<double>(resubmissions), "count"});
     out.push_back({"checkpoint_rejections", static_cast<double>(rejections), "count"});
     out.push_back({"checkpoint_conflicts", static_cast<double>(conflicts), "count"});
+    out.push_back({"checkpoint_finality_lost", static_cast<double>(finality_lost_.size()), "count"});
     out.push_back({"checkpoint_vote_messages", static_cast<double>(vote_messages_), "count"});
     out.push_back({"checkpoint_exposure_mean_s", mean(exposure_sum, exposed), "s"});
     out.push_back({"checkpoint_exposure_max_s", exposure_max, "s"});

@@ -98,6 +98,8 @@ class Checkpoints final : public Workload, public net::DeliveryHandler {
     void schedule_turn(std::size_t validator, std::uint64_t h, Time after);
     void on_reader_head();
     Row& row(std::uint64_t h);
+    // h is on the reader's chain with `confirmations` blocks on top of its accepting block.
+    bool settled(std::uint64_t h) const;
     std::vector<Address> signers_after(const node::Node& node, std::uint64_t h) const;
 
     WorldContext ctx_;
@@ -117,6 +119,7 @@ class Checkpoints final : public Workload, public net::DeliveryHandler {
     std::uint64_t rollbacks_ = 0;
     std::uint32_t rolled_back_max_ = 0;
     std::map<std::uint64_t, Time> final_at_;  // by height: when it became final
+    std::set<std::uint64_t> finality_lost_;   // final heights a mainchain reorg later dropped
 };
 
 }  // namespace cl::sim::world

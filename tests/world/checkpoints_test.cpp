@@ -111,6 +111,22 @@ TEST(WorldCheckpoints, ReorgThatDropsTheSubmissionLeadsToResubmission) {
     EXPECT_GT(first.included->to_seconds_f64(), release);
 }
 
+// An attack deeper than `confirmations` drops a checkpoint that was already final: the
+// nodes keep it, it is counted as lost, the validators resubmit it, and the later
+// checkpoints (which need it on the mainchain: no gaps) still become final.
+TEST(WorldCheckpoints, AttackDeeperThanConfirmationsLosesFinalityAndTheFlowRecovers) {
+    WorldConfig c = small_world(hours(1));
+    c.checkpoints->attack = MainchainAttack{0.6, 12, std::nullopt};  // 12 > 6 confirmations
+    const WorldResults r = run(c);
+    EXPECT_GE(metric(r, "checkpoint_finality_lost"), 1.0);
+    EXPECT_GE(metric(r, "checkpoint_resubmissions"), 1.0);
+    const double release = metric(r, "mainchain_attack_release_s");
+    std::size_t final_after = 0;
+    for (const CheckpointRecord& k : r.checkpoints)
+        final_after += k.final && k.final->to_seconds_f64() > release + 600;
+    EXPECT_GE(final_after, 5u) << "checkpoints after the attack still become final";
+}
+
 TEST(WorldCheckpoints, SameSeedSameResults) {
     WorldConfig c = small_world(minutes(40));
     c.checkpoints->attack = MainchainAttack{0.6, 5, std::nullopt};
