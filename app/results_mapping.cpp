@@ -58,6 +58,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     const std::size_t renewed = mapping::map_renewals(world, run);
     const mapping::RedemptionStats redemptions = mapping::map_redemptions(world, run);
     const std::uint32_t max_depth = mapping::map_reorgs(world, run);
+    mapping::map_checkpoints(world, run);
     mapping::map_network(world, run);
     mapping::map_samples(world, run);
     mapping::map_signers(world, run);

@@ -124,6 +124,11 @@ std::vector<sim::scenario::ScenarioError> check_runs(const sim::scenario::SweepF
             if (std::holds_alternative<sim::scenario::SpamSpec>(adversary.attack))
                 prefixes.push_back("spam." + adversary.name + ".");
         }
+        if (scenario.checkpoints) {  // sim/world/checkpoints.cpp's metrics (docs/metrics.md)
+            for (const char* prefix :
+                 {"checkpoint_", "mainchain_", "allocation_latency_mean_s", "allocations_unbacked"})
+                prefixes.emplace_back(prefix);
+        }
         for (std::size_t m = 0; m < sweep.metrics.size(); ++m) {
             bool found = false;
             for (const auto& name : names) found = found || name == sweep.metrics[m];

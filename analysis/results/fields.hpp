@@ -118,6 +118,37 @@ constexpr void for_each_field(R& r, F&& f) {
     f("new_head", r.new_head);
 }
 
+template <RowOf<CheckpointRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("height", r.height);
+    f("block_hash", r.block_hash);
+    f("state_root", r.state_root);
+    f("votes", r.votes);
+    f("submitter", r.submitter);
+    f("sealed_ns", r.sealed_ns);
+    f("submitted_ns", r.submitted_ns);
+    f("submissions", r.submissions);
+    f("included_ns", r.included_ns);
+    f("final_ns", r.final_ns);
+    f("rejections", r.rejections);
+    f("rejection", r.rejection);
+    f("conflicts", r.conflicts);
+    f("double_signers", r.double_signers);
+}
+
+template <RowOf<MainchainRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("id", r.id);
+    f("parent", r.parent);
+    f("height", r.height);
+    f("miner", r.miner);
+    f("mined_ns", r.mined_ns);
+    f("published_ns", r.published_ns);
+    f("canonical", r.canonical);
+    f("attack", r.attack);
+    f("txs", r.txs);
+}
+
 template <RowOf<NetCounterRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("message_type", r.message_type);
@@ -184,6 +215,8 @@ constexpr void for_each_table(Results& run, F&& f) {
     f("renewals", run.renewals);
     f("redemptions", run.redemptions);
     f("reorgs", run.reorgs);
+    f("checkpoints", run.checkpoints);
+    f("mainchain", run.mainchain);
     f("network", run.network);
     f("samples", run.samples);
     f("attacks", run.attacks);
@@ -209,6 +242,8 @@ constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("redemptions", "cloud_names", codes.clouds);
     f("nodes", "role_names", codes.node_roles);
     f("nodes", "fork_choice_names", codes.fork_choices);
+    f("checkpoints", "rejection_names", codes.checkpoint_rejections);
+    f("mainchain", "miner_names", codes.miners);
 }
 
 }  // namespace cl::analysis

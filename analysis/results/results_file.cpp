@@ -488,6 +488,16 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
             if (!result) return result;
         }
     }
+    for (std::size_t i = 0; i < run.checkpoints.size(); ++i) {
+        if (auto result = code_check("checkpoints", i, "rejection", run.checkpoints[i].rejection,
+                                     codes.checkpoint_rejections);
+            !result)
+            return result;
+    }
+    for (std::size_t i = 0; i < run.mainchain.size(); ++i) {
+        if (auto result = code_check("mainchain", i, "miner", run.mainchain[i].miner, codes.miners); !result)
+            return result;
+    }
     std::set<std::string_view> names;
     for (std::size_t i = 0; i < run.summary.size(); ++i) {
         const std::string_view name = run.summary[i].name.view();

@@ -12,7 +12,7 @@
 //     wall_clock            group; attrs wall_seconds, events_per_s, sim_seconds_per_wall_second
 //                           (f64), events, peak_rss_bytes (u64) — not in the digest
 //     nodes, signers, blocks, propagation, requests, transfers, renewals, redemptions, reorgs,
-//     network, samples, attacks, attack_figures, summary
+//     checkpoints, mainchain, network, samples, attacks, attack_figures, summary
 //                           1-D compound datasets, one row per element, columns named and
 //                           ordered as in fields.hpp; always present, zero-length when empty
 //     requests attrs        status_names, reason_names, tier_names, region_names
@@ -20,6 +20,8 @@
 //     renewals attrs        status_names, reason_names
 //     redemptions attrs     status_names, reason_names, cloud_names
 //     samples attrs         tier_names (pool_remaining_<i> is tier_names[i])
+//     checkpoints attrs     rejection_names
+//     mainchain attrs       miner_names
 //     nodes attrs           role_names, cloud_names, region_names (cloud and region 65535: none),
 //                           fork_choice_names
 //

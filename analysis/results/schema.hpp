@@ -105,6 +105,8 @@ struct CodeBook {
     std::vector<std::string> clouds;             // RedemptionRow::cloud, NodeRow::cloud
     std::vector<std::string> node_roles;         // NodeRow::role
     std::vector<std::string> fork_choices;       // NodeRow::fork_choice
+    std::vector<std::string> checkpoint_rejections;  // CheckpointRow::rejection (0: none)
+    std::vector<std::string> miners;                 // MainchainRow::miner
 
     friend bool operator==(const CodeBook&, const CodeBook&) = default;
 };
@@ -223,6 +225,42 @@ struct ReorgRow {
     friend bool operator==(const ReorgRow&, const ReorgRow&) = default;
 };
 
+// Table `checkpoints`: one row per sidechain checkpoint height voted for (docs/metrics.md,
+// docs/checkpoints.md). Empty without a `checkpoints:` section.
+struct CheckpointRow {
+    std::uint64_t height = 0;
+    Bytes32 block_hash{};
+    Bytes32 state_root{};
+    std::uint32_t votes = 0;
+    std::uint32_t submitter = 0xFFFFFFFF;  // node id; 0xFFFFFFFF: never submitted
+    std::int64_t sealed_ns = kNever;
+    std::int64_t submitted_ns = kNever;
+    std::uint32_t submissions = 0;
+    std::int64_t included_ns = kNever;
+    std::int64_t final_ns = kNever;
+    std::uint32_t rejections = 0;
+    std::uint8_t rejection = 0;  // codes.checkpoint_rejections: the first rejection's reason; 0 none
+    std::uint32_t conflicts = 0;
+    std::uint32_t double_signers = 0;
+
+    friend bool operator==(const CheckpointRow&, const CheckpointRow&) = default;
+};
+
+// Table `mainchain`: every mainchain block (genesis, id 0, excluded).
+struct MainchainRow {
+    std::uint32_t id = 0;
+    std::uint32_t parent = 0;
+    std::uint64_t height = 0;
+    std::uint16_t miner = 0;  // codes.miners
+    std::int64_t mined_ns = 0;
+    std::int64_t published_ns = kNever;
+    std::uint8_t canonical = 0;  // 1: on the reader's chain at the end
+    std::uint8_t attack = 0;     // 1: mined on the attacker's private branch
+    std::uint32_t txs = 0;
+
+    friend bool operator==(const MainchainRow&, const MainchainRow&) = default;
+};
+
 // Table `network`: totals over the run per wire message type.
 struct NetCounterRow {
     FixedString<24> message_type;
@@ -312,6 +350,8 @@ struct RunResults {
     std::vector<RenewalRow> renewals;
     std::vector<RedemptionRow> redemptions;
     std::vector<ReorgRow> reorgs;
+    std::vector<CheckpointRow> checkpoints;
+    std::vector<MainchainRow> mainchain;
     std::vector<NetCounterRow> network;
     std::vector<SampleRow> samples;
     std::vector<AttackRow> attacks;

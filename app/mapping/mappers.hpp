@@ -76,6 +76,9 @@ struct RedemptionStats {
 };
 RedemptionStats map_redemptions(const sim::world::WorldResults& world, analysis::RunResults& run);
 
+// ---- checkpoints and the mainchain (checkpoints.cpp) ----
+void map_checkpoints(const sim::world::WorldResults& world, analysis::RunResults& run);
+
 // ---- reorgs, network counters, samples (chain_and_network.cpp) ----
 std::uint32_t map_reorgs(const sim::world::WorldResults& world, analysis::RunResults& run);  // max depth
 void map_network(const sim::world::WorldResults& world, analysis::RunResults& run);

@@ -280,6 +280,8 @@ struct Scenario {
     WorkloadSpec workload;
     std::vector<FaultSpec> faults;
     std::vector<AdversarySpec> adversaries;
+    // `checkpoints:` (sections/checkpoints.cpp; docs/checkpoints.md); nullopt: off.
+    std::optional<world::CheckpointsConfig> checkpoints;
     OutputSpec outputs;
 
     // Provenance (DESIGN.md §6): what the scenario was made from.

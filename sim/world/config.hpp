@@ -23,6 +23,7 @@
 #include "sim/net/network.hpp"
 #include "sim/net/topology.hpp"
 #include "sim/world/adversary/spam_config.hpp"
+#include "sim/world/checkpoint_config.hpp"
 
 namespace cl::sim::world {
 
@@ -77,6 +78,7 @@ struct CloudWorkload {
     std::uint64_t confirmations = 6;         // k: blocks on top of the code's block before redeeming
     Duration retry_interval = seconds(15);   // re-query while the code is unknown or too fresh
     std::uint32_t max_queries = 40;
+    AllocateAfter allocate_after;  // when a successful redeem is allocated (checkpoint_config.hpp)
 };
 
 // A node crash: the host drops every input from `at` and, if given, restarts at `restart_at`
@@ -196,6 +198,9 @@ struct WorldConfig {
     CloudWorkload cloud_behaviour;
     Duration sample_interval = seconds(60);
     std::vector<NodeInfo> nodes;  // one per node (or empty): descriptive only
+    // The `checkpoints:` section (sim/world/checkpoint_config.hpp, docs/checkpoints.md);
+    // nullopt: no checkpoints, no mainchain (nothing of them runs or draws).
+    std::optional<CheckpointsConfig> checkpoints;
     // Every node started together at time 0, so every connection's first ping is exactly
     // node::NodeConfig::ping_interval after it opened (tests whose premises need the ping
     // phase). Default false: connections of unknown age (NodeConfig::first_connections_aged).

@@ -427,6 +427,8 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
         }
     }
 
+    c.checkpoints = s.checkpoints;
+
     auto rules = fork_choices(s, c.topology);
     if (!rules) return std::unexpected(rules.error());
     c.fork_choices = std::move(*rules);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/checkpoint/contract.hpp"
 #include "protocol/clique/config.hpp"
 #include "protocol/core/bytes.hpp"
 #include "sim/kernel/time.hpp"
@@ -167,6 +168,38 @@ struct Harm {
     std::vector<Duration> decided_delays;      // per decided block: seal to decided
 };
 
+// One row per checkpoint height that any validator voted for (docs/metrics.md
+// "checkpoints"; sim/world/checkpoints.hpp).
+struct CheckpointRecord {
+    std::uint64_t height = 0;
+    Hash32 block_hash;  // the accepted checkpoint's (else the first certificate's, else the first vote's)
+    Hash32 state_root;
+    std::uint32_t votes = 0;  // distinct validators whose vote for this (block, root) a validator counted
+    std::optional<std::uint32_t> submitter;  // node of the accepted submission (else the first one)
+    std::optional<Time> sealed;              // the sidechain block's seal time (recorded blocks)
+    std::optional<Time> submitted;           // the first submission
+    std::uint32_t submissions = 0;           // every submission sent (resubmissions included)
+    std::optional<Time> included;            // mined time of the block that accepted it on the reader's chain
+    std::optional<Time> final;               // when it first became final (confirmations deep at the reader)
+    std::uint32_t rejections = 0;            // submissions the contract rejected, in any block of any branch
+    std::optional<checkpoint::Reason> first_rejection;
+    std::uint32_t conflicts = 0;       // conflict evidence at this height (reader's contract at the end)
+    std::uint32_t double_signers = 0;  // validators who signed both histories, over that evidence
+};
+
+// One row per mainchain block (docs/metrics.md "mainchain").
+struct MainchainBlockRecord {
+    std::uint64_t height = 0;
+    std::uint32_t index = 0;   // the block's id; parent refers to it
+    std::uint32_t parent = 0;  // the genesis (id 0) is not a row
+    std::uint16_t miner = 0;   // index into WorldResults::miner_names
+    Time mined;
+    std::optional<Time> published;  // private attack blocks: the release; none when never released
+    bool canonical = false;         // on the reader's chain at the end of the run
+    bool attack = false;            // mined on the attacker's private branch
+    std::uint32_t txs = 0;          // checkpoint submissions included
+};
+
 struct WorldResults {
     std::vector<BlockRecord> blocks;  // every sealed block, in sealing order
     std::vector<RequestRecord> requests;
@@ -193,6 +226,11 @@ struct WorldResults {
     std::vector<AttackRecord> attacks;  // one per adversary, in scenario order
     std::vector<SignerRecord> signers;  // one per cloud, in cloud order
     Harm harm;
+    // With checkpoints (WorldConfig::checkpoints): the checkpoints, the mainchain's blocks and
+    // the names of its miners (the attacker last). Empty without.
+    std::vector<CheckpointRecord> checkpoints;
+    std::vector<MainchainBlockRecord> mainchain;
+    std::vector<std::string> miner_names;
     // What a workload's check() found wrong ("<workload>: <sentence>"); empty: sound.
     std::vector<std::string> check_failures;
 };

@@ -12,6 +12,7 @@
 #include "sim/kernel/simulator.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/adversary/adversaries.hpp"
+#include "sim/world/checkpoints.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/harm.hpp"
@@ -48,6 +49,7 @@ struct World::Impl final : Hosts::Observer {
     // Users, clouds, then those added (World::add_workload): the order they start and see
     // outcomes in.
     std::vector<std::unique_ptr<Workload>> workloads;
+    Checkpoints* checkpoints = nullptr;  // one of `workloads` when WorldConfig::checkpoints is set
     bool ran = false;
     std::optional<net::NodeId> final_reference;  // set by finish()
     std::optional<Hash32> final_head;            // its end head (ReferenceChain::end_head), set by finish()
@@ -88,6 +90,11 @@ struct World::Impl final : Hosts::Observer {
         workloads.push_back(std::move(users));
         workloads.push_back(std::move(clouds));
         adversaries.add_workloads(context(), workloads);
+        if (config.checkpoints) {
+            auto c = std::make_unique<Checkpoints>(context());
+            checkpoints = c.get();
+            workloads.push_back(std::move(c));
+        }
         results.signers = signer_records(config);
     }
 
@@ -120,6 +127,8 @@ struct World::Impl final : Hosts::Observer {
                 }
             } else if (const auto* refused = std::get_if<node::TxRefused>(&ev)) {
                 for (auto& w : workloads) w->on_tx_refused(n, refused->hash, refused->reason, finish);
+            } else if (const auto* conflict = std::get_if<node::CheckpointConflict>(&ev)) {
+                if (checkpoints != nullptr) checkpoints->on_conflict(n, *conflict, finish);
             }
         }
     }
@@ -199,6 +208,7 @@ std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
                                    ? std::string("tiers: at least one tier is required")
                                    : std::string("users.tier_mix: need one > 0, none negative"));
     }
+    if (auto bad = check_checkpoints(config)) return std::unexpected(std::move(*bad));
     // The network and the fault schedules, checked by a scratch network exactly as the
     // world's own will add them.
     struct Ignore final : net::DeliveryHandler {

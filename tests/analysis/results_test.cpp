@@ -196,8 +196,9 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
              {"wall_seconds", "events", "events_per_s", "sim_seconds_per_wall_second", "peak_rss_bytes"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
-        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
-                                  "redemptions", "reorgs", "network", "samples", "summary"}) {
+        for (const char* table :
+             {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions", "reorgs",
+              "checkpoints", "mainchain", "network", "samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
         for (const char* attr : {"role_names", "cloud_names", "region_names", "fork_choice_names"}) {
@@ -480,11 +481,11 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     c.le(std::uint64_t{0x0102030405060708});
     c.le(std::uint32_t{9});
     const std::vector<std::pair<std::string, std::string>> lists = {
-        {"requests", "status_names"},    {"requests", "reason_names"},    {"transfers", "status_names"},
-        {"transfers", "reason_names"},   {"renewals", "status_names"},    {"renewals", "reason_names"},
-        {"redemptions", "status_names"}, {"redemptions", "reason_names"}, {"requests", "tier_names"},
-        {"requests", "region_names"},    {"redemptions", "cloud_names"},  {"nodes", "role_names"},
-        {"nodes", "fork_choice_names"}};
+        {"requests", "status_names"},    {"requests", "reason_names"},       {"transfers", "status_names"},
+        {"transfers", "reason_names"},   {"renewals", "status_names"},       {"renewals", "reason_names"},
+        {"redemptions", "status_names"}, {"redemptions", "reason_names"},    {"requests", "tier_names"},
+        {"requests", "region_names"},    {"redemptions", "cloud_names"},     {"nodes", "role_names"},
+        {"nodes", "fork_choice_names"},  {"checkpoints", "rejection_names"}, {"mainchain", "miner_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -505,7 +506,7 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     }
     for (const char* table :
          {"nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
-          "reorgs", "network", "samples", "attacks", "attack_figures", "summary"}) {
+          "reorgs", "checkpoints", "mainchain", "network", "samples", "attacks", "attack_figures", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});

@@ -48,7 +48,32 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
                .regions = {"eu-west", "São Paulo"},
                .clouds = {"alpha", "beta", "gamma"},
                .node_roles = {"validator", "full"},
-               .fork_choices = {"eip3436", "eip225", "td-first-seen"}};
+               .fork_choices = {"eip3436", "eip225", "td-first-seen"},
+               .checkpoint_rejections = {"none", "gap", "conflict"},
+               .miners = {"pool-a", "attacker"}};
+    r.checkpoints = {{.height = 120,
+                      .block_hash = bytes32(9),
+                      .state_root = bytes32(10),
+                      .votes = 7,
+                      .submitter = 3,
+                      .sealed_ns = 1'800'000'000'000,
+                      .submitted_ns = 1'860'000'000'000,
+                      .submissions = 2,
+                      .included_ns = 1'870'000'000'000,
+                      .final_ns = 3'430'000'000'000,
+                      .rejections = 1,
+                      .rejection = 2,
+                      .conflicts = 1,
+                      .double_signers = 4}};
+    r.mainchain = {{.id = 1,
+                    .parent = 0,
+                    .height = 1,
+                    .miner = 1,
+                    .mined_ns = 13'000'000'000,
+                    .published_ns = -1,
+                    .canonical = 0,
+                    .attack = 1,
+                    .txs = 0}};
     r.nodes = {
         {.node = 0, .name = FixedString<64>("Zürich"), .role = 0, .cloud = 2, .region = 1, .fork_choice = 1},
         {.node = 1,

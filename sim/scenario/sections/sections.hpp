@@ -36,6 +36,7 @@ struct Load {
     Field refill_field;          // pool.refill, read with pool.ttl (`every` as a duration needs the period)
     Field stamp_bits_field;      // txpool.stamp_bits, bounded again once the workload is known
     std::size_t file_links = 0;  // links of a `file` topology, once loaded
+    Field allocate_after_field;  // workload.clouds.allocate_after (checked again by checkpoints)
 };
 
 // Reads the whole tree (top.cpp): every section, then the run-size limits.
@@ -55,6 +56,9 @@ void read_faults(Load& l, const Field& f);           // faults.cpp
 void read_adversaries(Load& l, const Field& f);      // adversaries.cpp (each kind: adversary_<kind>.cpp)
 void read_outputs(Load& l, const Field& f);          // top.cpp
 void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
+// checkpoints.cpp: `checkpoints:`, and workload.clouds.allocate_after (read by workload.cpp).
+void read_checkpoints(Load& l, const Field& f);
+void read_allocate_after(Load& l, const Field& f, world::AllocateAfter& out);
 
 // ---- shared by several sections ----
 

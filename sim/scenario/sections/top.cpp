@@ -38,7 +38,7 @@ void read_name(Load& l, const Field& f, const Field& root) {
 using TopKey = Key<Load, Scenario>;
 
 // The top-level keys in documented order; `stage` is the order the sections are read in.
-constexpr std::array<TopKey, 15> kTopKeys{{
+constexpr std::array<TopKey, 16> kTopKeys{{
     {"name",
      [](Load& l, const Field& f, const MapReader& m, Scenario&) {
          read_name(l, f, Field{m.node(), "", m.pos()});
@@ -79,7 +79,10 @@ constexpr std::array<TopKey, 15> kTopKeys{{
     {"faults", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_faults(l, f); }, false, 8},
     {"adversaries", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_adversaries(l, f); },
      false, 9},
-    {"outputs", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_outputs(l, f); }, false, 10},
+    // After the clouds (threshold) and the workload (allocate_after: final_checkpoint).
+    {"checkpoints", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_checkpoints(l, f); },
+     false, 10},
+    {"outputs", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_outputs(l, f); }, false, 11},
 }};
 
 using OutputKey = Key<Load, OutputSpec>;

@@ -128,13 +128,15 @@ constexpr std::array<UserKey, 11> kUserKeys{{
 
 using CloudWorkloadKey = Key<Load, CloudWorkload>;
 
-constexpr std::array<CloudWorkloadKey, 3> kCloudWorkloadKeys{{
+constexpr std::array<CloudWorkloadKey, 4> kCloudWorkloadKeys{{
     {"screening_delay", [](Load& l, const Field& f, const MapReader&,
                            CloudWorkload& w) { get_duration(l.c, f, w.screening_delay); }},
     {"pass_probability", [](Load& l, const Field& f, const MapReader&,
                             CloudWorkload& w) { get_probability(l.c, f, w.pass_probability); }},
     {"confirmations", [](Load& l, const Field& f, const MapReader&,
                          CloudWorkload& w) { get_uint(l.c, f, w.confirmations, 0, 1'000'000); }},
+    {"allocate_after", [](Load& l, const Field& f, const MapReader&,
+                          CloudWorkload& w) { read_allocate_after(l, f, w.allocate_after); }},
 }};
 
 using WorkloadKey = Key<Load, WorkloadSpec>;

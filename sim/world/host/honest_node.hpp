@@ -27,6 +27,9 @@ class HonestNode final : public Host {
     node::Effects on_local_tx(node::Nanos now, const node::TxRef& tx) override {
         return node_->on_local_tx(now, tx);
     }
+    node::Effects on_final_checkpoint(node::Nanos now, const checkpoint::FinalCheckpoint& final) override {
+        return node_->set_final_checkpoint(now, final);
+    }
     const node::Node& node() const override { return *node_; }
 
   private:

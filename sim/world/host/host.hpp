@@ -37,6 +37,12 @@ class Host {
     // A command from whoever runs this host (its operator: an adversary's own control
     // channel, e.g. a clone told to start sealing). Honest hosts take none.
     virtual node::Effects on_command(node::Nanos /*now*/, std::uint64_t /*command*/) { return {}; }
+    // checkpoint §4: the latest final checkpoint, as the host read it from the mainchain
+    // (sim/world/checkpoints.hpp). Default: ignored (a host that does not apply finality).
+    virtual node::Effects on_final_checkpoint(node::Nanos /*now*/,
+                                              const checkpoint::FinalCheckpoint& /*final*/) {
+        return {};
+    }
 
     // The protocol state others observe: the recorder, the reference chain, sampling, and
     // workloads (a user reads its code, nonce and head on its own node). Read only.

@@ -52,7 +52,16 @@ void Hosts::command(net::NodeId n, std::uint64_t command) {
     apply(n, slots_[n].host->on_command(node_time(), command));
 }
 
+void Hosts::set_final_checkpoint(net::NodeId n, const checkpoint::FinalCheckpoint& final) {
+    CL_ASSERT(slots_[n].up);
+    apply(n, slots_[n].host->on_final_checkpoint(node_time(), final));
+}
+
 void Hosts::on_deliver(const net::Delivery& d) noexcept {
+    if (d.type >= node::kMessageKindCount) {
+        if (extra_ != nullptr) extra_->on_deliver(d);
+        return;
+    }
     const auto h = handle(d);
     node::Message m = std::move(in_flight_[h]);
     in_flight_.release(h);
@@ -61,7 +70,11 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     apply(d.to, s.host->on_message(node_time(), d.from, m));
 }
 
-void Hosts::on_drop(const net::Delivery& d, net::DropReason) noexcept {
+void Hosts::on_drop(const net::Delivery& d, net::DropReason reason) noexcept {
+    if (d.type >= node::kMessageKindCount) {
+        if (extra_ != nullptr) extra_->on_drop(d, reason);
+        return;
+    }
     const auto h = handle(d);
     { const node::Message dropped = std::move(in_flight_[h]); }  // the payload is freed now, not at reuse
     in_flight_.release(h);

@@ -68,6 +68,13 @@ class Hosts final : public net::DeliveryHandler {
     // one that does goes on as submit(). REQUIRES: up(n).
     bool submit_raw(net::NodeId n, Transaction tx);
 
+    // Host n learns the latest final checkpoint (Host::on_final_checkpoint). REQUIRES: up(n).
+    void set_final_checkpoint(net::NodeId n, const checkpoint::FinalCheckpoint& final);
+    // Messages of types >= node::kMessageKindCount (not node::Message: the checkpoint votes of
+    // sim/world/checkpoints.hpp) are passed to `handler`, which owns their payloads.
+    void set_extra_handler(net::DeliveryHandler* handler) { extra_ = handler; }
+    net::Network& network() { return *network_; }
+
     // The simulated CPU time host n has been charged so far (the sum of every input's cost,
     // whether or not its effects fell within the run).
     Duration cpu_time(net::NodeId n) const { return slots_[n].cpu; }
@@ -96,6 +103,7 @@ class Hosts final : public net::DeliveryHandler {
     Time end_;
     net::Network* network_ = nullptr;
     Observer* observer_ = nullptr;
+    net::DeliveryHandler* extra_ = nullptr;
     std::vector<Slot> slots_;
     net::HandlePool<node::Message> in_flight_;                // by Delivery::payload
     net::HandlePool<std::vector<node::Send>> pending_sends_;  // waiting for their host's CPU

@@ -9,7 +9,9 @@ namespace cl::sim::world {
 Clouds::Clouds(const WorldContext& context)
     : ctx_(context),
       rng_(context.streams.stream("workload/clouds")),
-      watcher_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations) {
+      watcher_(context.hosts, context.cache,
+               context.config.cloud_behaviour.allocate_after.confirmations.value_or(
+                   context.config.cloud_behaviour.confirmations)) {
     for (std::size_t c = 0; c < ctx_.config.clouds.size(); ++c)
         operator_keys_.push_back(operator_key(ctx_.config, c));
 }
@@ -80,13 +82,45 @@ void Clouds::screen_and_redeem(std::size_t index, bool passes) {
     ctx_.hosts.submit(own, tx);
 }
 
+void Clouds::on_block_sealed(net::NodeId, const node::Block& block, Time) {
+    watcher_.on_block_sealed(block);
+    if (!ctx_.config.cloud_behaviour.allocate_after.final_checkpoint) return;
+    for (const node::TxRef& tx : block.txs) {
+        if (auto it = redeem_index_.find(tx->hash); it != redeem_index_.end())
+            redeem_blocks_[it->second].emplace_back(block.hash, block.header.number);
+    }
+}
+
+bool Clouds::redeem_final(net::NodeId n, std::size_t index) const {
+    const node::Node& node = ctx_.hosts.node(n);
+    const auto& final = node.chain().final_checkpoint();
+    const auto it = redeem_blocks_.find(index);
+    if (!final || it == redeem_blocks_.end()) return false;
+    for (const auto& [hash, number] : it->second) {
+        if (number <= final->height && node.chain().tree().canonical_hash(number) == hash) return true;
+    }
+    return false;
+}
+
 void Clouds::on_head_changed(net::NodeId n, Time at) {
     std::vector<std::pair<std::size_t, bool>> settled;
     watcher_.settle_final(n, settled);
-    // The cloud allocates only per its confirmation policy: k blocks on top.
+    const bool wait_final = ctx_.config.cloud_behaviour.allocate_after.final_checkpoint;
+    // The cloud allocates only per its confirmation policy: k blocks on top (and final).
     for (const auto& [w, ok] : settled) {
-        if (ok) redemptions_[watched_[w]].allocated = at;
+        if (!ok) continue;
+        if (wait_final) {
+            awaiting_final_.push_back(watched_[w]);
+        } else {
+            redemptions_[watched_[w]].allocated = at;
+        }
     }
+    if (!wait_final) return;
+    std::erase_if(awaiting_final_, [&](std::size_t index) {
+        if (redemptions_[index].cloud != n || !redeem_final(n, index)) return false;
+        redemptions_[index].allocated = at;
+        return true;
+    });
 }
 
 // A refused redeem allocates nothing.

@@ -3,7 +3,10 @@
 // redeemable — issued, owned by the presenter, k blocks on top — screens the user
 // (exponential delay, pass with pass_probability, drawn from "workload/clouds"), then
 // sends redeem(code) signed by its operator key and allocates the resources when its node
-// shows the redeem succeeded with k blocks on top. Its table: RedemptionRecord.
+// shows the redeem succeeded with k blocks on top (allocate_after: {confirmations: k},
+// default workload.clouds.confirmations) — or, with allocate_after: final_checkpoint,
+// at the first head change of its node after that at which the redeem's block is at or
+// below the latest final checkpoint the node knows. Its table: RedemptionRecord.
 #pragma once
 
 #include <cstdint>
@@ -26,9 +29,7 @@ class Clouds final : public Workload {
 
     std::string_view name() const override { return "clouds"; }
     void start() override {}
-    void on_block_sealed(net::NodeId, const node::Block& block, Time) override {
-        watcher_.on_block_sealed(block);
-    }
+    void on_block_sealed(net::NodeId, const node::Block& block, Time) override;
     void on_head_changed(net::NodeId n, Time at) override;
     void on_tx_refused(net::NodeId, const Hash32& tx, txpool::Refusal, Time) override;
     void finish(std::span<const Inclusion> reference_chain, WorldResults& results) override;
@@ -36,6 +37,9 @@ class Clouds final : public Workload {
   private:
     void query(std::size_t index, std::uint32_t attempt);
     void screen_and_redeem(std::size_t index, bool passes);
+    // allocate_after: final_checkpoint — whether the redeem of `index` is in a block of node
+    // n's canonical chain at or below the latest final checkpoint n knows.
+    bool redeem_final(net::NodeId n, std::size_t index) const;
 
     WorldContext ctx_;
     RandomStream rng_;  // "workload/clouds"
@@ -45,6 +49,11 @@ class Clouds final : public Workload {
     std::vector<Address> holders_;                          // by redemption: who presented the code
     std::vector<std::size_t> watched_;                      // by watch id: the redemption
     std::unordered_map<Hash32, std::size_t> redeem_index_;  // by redeem tx hash; lookup only
+    // allocate_after: final_checkpoint. Per redemption, the blocks that hold its redeem
+    // (hash, number); the redemptions settled (k deep) but not yet final, in settling order.
+    std::unordered_map<std::size_t, std::vector<std::pair<Hash32, std::uint64_t>>>
+        redeem_blocks_;  // lookup only
+    std::vector<std::size_t> awaiting_final_;
 };
 
 }  // namespace cl::sim::world
