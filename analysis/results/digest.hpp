@@ -13,7 +13,7 @@
 //   list     u64 count, then each element
 //
 //   digest input =
-//     str "cloudledger/results/v3"
+//     str "cloudledger/results/v4"
 //     str scenario_name, str scenario_text, list of str overrides, u64 seed, u32 replication
 //     for each code book in fields.hpp for_each_code_list order:
 //         str table name, str attribute name, list of str
@@ -40,7 +40,7 @@
 
 namespace cl::analysis {
 
-inline constexpr const char* kDigestDomain = "cloudledger/results/v3";
+inline constexpr const char* kDigestDomain = "cloudledger/results/v4";
 inline constexpr const char* kFileDigestDomain = "cloudledger/results-file/v1";
 
 // REQUIRES: run.codes.tiers.size() <= kMaxTiers.

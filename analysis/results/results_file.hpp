@@ -50,7 +50,7 @@
 namespace cl::analysis {
 
 inline constexpr const char* kResultsSchemaName = "cloudledger-results";
-inline constexpr std::uint32_t kResultsSchemaVersion = 3;
+inline constexpr std::uint32_t kResultsSchemaVersion = 4;
 
 // Checks what the file format requires of the runs, without touching the file system:
 // run ids valid (non-empty, no '/', not "." or "..", no NUL) and unique; at most kMaxTiers

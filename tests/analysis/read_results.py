@@ -19,7 +19,7 @@ def table(run, name):
 def main(path):
     with h5py.File(path, "r") as f:
         assert f.attrs["schema"] == "cloudledger-results", f.attrs["schema"]
-        assert int(f.attrs["schema_version"]) == 3
+        assert int(f.attrs["schema_version"]) == 4
         assert f.attrs["digest"].startswith("0x") and len(f.attrs["digest"]) == 66
         assert sorted(f["runs"]) == ["empty", "run-b"], list(f["runs"])
 

@@ -472,7 +472,7 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
     r.wall_clock.wall_seconds = 123;
 
     Canonical c;
-    c.str("cloudledger/results/v3");
+    c.str("cloudledger/results/v4");
     c.str("s");
     c.str("t: 1\n");
     c.le(std::uint64_t{2});
