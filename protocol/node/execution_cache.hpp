@@ -16,6 +16,7 @@
 
 #include "protocol/clique/snapshot.hpp"
 #include "protocol/node/block.hpp"
+#include "protocol/node/gossip_memory.hpp"
 #include "protocol/state/execute.hpp"
 
 namespace cl::node {
@@ -64,6 +65,10 @@ class ExecutionCache {
     std::shared_ptr<const clique::Snapshot> shared_snapshot(const Hash32& block,
                                                             std::shared_ptr<const clique::Snapshot> computed);
 
+    // The gossip bookkeeping of the nodes that share this cache, each node one member
+    // (gossip_memory.hpp): their storage is shared, their answers are each node's own.
+    GossipMemory& gossip() { return gossip_; }
+
     // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
     std::size_t hits() const { return hits_; }
@@ -82,6 +87,7 @@ class ExecutionCache {
     std::unordered_map<Hash32, std::shared_ptr<const clique::Snapshot>> snapshots_;  // by block; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
+    GossipMemory gossip_;
 };
 
 // receiptsRoot of a block's receipts.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "protocol/clique/errors.hpp"
 #include "protocol/clique/seal.hpp"
@@ -47,7 +48,8 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
       cache_(cache),
       rng_(rng),
       chain_(config_.clique, genesis->header),
-      txpool_(config_.txpool) {
+      txpool_(config_.txpool),
+      gossip_(cache.gossip()) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
     CL_ASSERT(config_.fetch_attempts >= 1 && config_.max_orphans >= 1);
     CL_ASSERT(config_.ping_interval > Nanos(0) && config_.read_timeout > Nanos(0) &&
@@ -55,10 +57,13 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
     if (config_.signer_key) self_ = address_of(*config_.signer_key);
     if (config_.network_id == 0) config_.network_id = config_.txpool.chain_id.value_or(0);
     for (PeerId p : config_.peers) {
-        if (!peer_index_.emplace(p, peers_.size()).second) continue;
+        if (std::any_of(peers_.begin(), peers_.end(), [&](const Peer& q) { return q.id == p; })) continue;
+        peer_index_.emplace_back(p, static_cast<std::uint32_t>(peers_.size()));
         peers_.emplace_back();
         peers_.back().id = p;
     }
+    std::sort(peer_index_.begin(), peer_index_.end());
+    member_ = gossip_.join(static_cast<std::uint32_t>(peers_.size()));
     genesis_hash_ = genesis->hash;
     states_.emplace(genesis->hash, std::move(genesis_state));
     blocks_.emplace(genesis->hash, std::move(genesis));
@@ -131,18 +136,18 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
             peer->total_difficulty = m->total_difficulty - h.difficulty;
             raised = true;
         }
-        mark_known(m->block->hash, from);
+        mark_known(m->block->hash, index_of(*peer));
         receive_block(ctx, from, m->block);
         sync_progress(ctx);
         if (raised) sync_check(ctx);
     } else if (const auto* a = std::get_if<NewBlockHashesMsg>(&message)) {
-        mark_known(a->hash, from);
+        mark_known(a->hash, index_of(*peer));
         // Unknown, or held as an orphan whose missing ancestor is not being fetched (any
         // more): fetch towards it. Being fetched already: its timer retries.
         fetch_towards(ctx, a->hash, from);
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
         if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
-            mark_known(g->hash, from);
+            mark_known(g->hash, index_of(*peer));
             ctx.send(from, NewBlockMsg{it->second, total_difficulty(g->hash)});
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
@@ -254,6 +259,7 @@ Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_
     const clique::ImportResult result =
         chain_.insert(std::shared_ptr<const Header>(block, &block->header), std::move(*verified), rng_);
     blocks_.emplace(block->hash, block);
+    known_order_.erase(block->hash);  // stored: never fetched again, membership stays in gossip_
     states_.emplace(block->hash, executed->state);
     if (result.conflicts_final_checkpoint) {
         conflicting_.insert(block->hash);
@@ -267,14 +273,14 @@ Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_
 }
 
 void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except) {
-    std::vector<PeerId> targets;
+    std::vector<std::uint32_t> targets;  // indices in peers_
     targets.reserve(peers_.size());
     ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
     std::size_t connected = 0;
     for (const Peer& p : peers_) {
         if (!p.connected) continue;
         ++connected;
-        if (p.id != except && !peer_knows(block->hash, p.id)) targets.push_back(p.id);
+        if (p.id != except && !peer_knows(block->hash, index_of(p))) targets.push_back(index_of(p));
     }
     // eth: the full block to √(peers) of them chosen at random, an announcement to the rest.
     const std::uint64_t td = total_difficulty(block->hash);
@@ -283,10 +289,11 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
         const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng_, targets.size() - i));
         std::swap(targets[i], targets[j]);
         mark_known(block->hash, targets[i]);
+        const PeerId to = peers_[targets[i]].id;
         if (i < full) {
-            ctx.send(targets[i], NewBlockMsg{block, td});
+            ctx.send(to, NewBlockMsg{block, td});
         } else {
-            ctx.send(targets[i], NewBlockHashesMsg{block->hash, block->header.number});
+            ctx.send(to, NewBlockHashesMsg{block->hash, block->header.number});
         }
     }
 }
@@ -312,12 +319,13 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
     // order. Fetches end on their own (answered or given up by their timers).
     const std::uint64_t head = chain_.head().header.number;
     if (head > kGossipHorizon && head % (kGossipHorizon / 4) == 0) {
-        std::erase_if(known_by_, [&](const auto& entry) {
-            const auto it = blocks_.find(entry.first);
-            if (it == blocks_.end())
-                return !orphan_blocks_.contains(entry.first) && !fetching_.contains(entry.first);
+        const auto forget = [&](const Hash32& hash) {
+            const auto it = blocks_.find(hash);
+            if (it == blocks_.end()) return !orphan_blocks_.contains(hash) && !fetching_.contains(hash);
             return it->second->header.number + kGossipHorizon < head;
-        });
+        };
+        gossip_.forget_blocks_if(member_, forget);
+        std::erase_if(known_order_, [&](const auto& entry) { return forget(entry.first); });
     }
     plan_seal(ctx);
 }
@@ -327,14 +335,17 @@ std::uint64_t Node::total_difficulty(const Hash32& block) const {
     return entry ? entry->total_difficulty : 0;
 }
 
-void Node::mark_known(const Hash32& block, PeerId peer) {
-    auto& peers = known_by_[block];
-    if (std::find(peers.begin(), peers.end(), peer) == peers.end()) peers.push_back(peer);
+// The order in which peers became known matters only for blocks not stored (fetches);
+// membership is the GossipMemory's bit for (this node, peer).
+void Node::mark_known(const Hash32& block, std::uint32_t index) {
+    const std::uint32_t slot = member_.slot_base + index;
+    if (gossip_.knows(block, slot)) return;
+    gossip_.mark_known(block, slot);
+    if (!blocks_.contains(block)) known_order_[block].push_back(peers_[index].id);
 }
 
-bool Node::peer_knows(const Hash32& block, PeerId peer) const {
-    auto it = known_by_.find(block);
-    return it != known_by_.end() && std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
+bool Node::peer_knows(const Hash32& block, std::uint32_t index) const {
+    return gossip_.knows(block, member_.slot_base + index);
 }
 
 // ---- fetching and orphans ----
@@ -345,7 +356,7 @@ bool Node::peer_knows(const Hash32& block, PeerId peer) const {
 void Node::fetch_towards(Context& ctx, const Hash32& hash, PeerId from) {
     if (blocks_.contains(hash)) return;
     const Hash32 missing = missing_ancestor(hash);
-    mark_known(missing, from);
+    if (const Peer* p = find_peer(from)) mark_known(missing, index_of(*p));
     if (!fetching_.contains(missing)) request_block(ctx, missing, from);
 }
 
@@ -383,7 +394,7 @@ void Node::on_fetch_timeout(Context& ctx, std::uint64_t token) {
 PeerId Node::next_fetch_peer(const Hash32& hash, PeerId last) const {
     std::vector<PeerId> order;
     order.reserve(peers_.size());
-    if (auto it = known_by_.find(hash); it != known_by_.end()) {
+    if (auto it = known_order_.find(hash); it != known_order_.end()) {
         for (PeerId p : it->second) {
             if (connected(p)) order.push_back(p);
         }
@@ -441,14 +452,12 @@ Hash32 Node::missing_ancestor(Hash32 parent) const {
 
 // ---- peers ----
 
-Node::Peer* Node::find_peer(PeerId id) {
-    const auto it = peer_index_.find(id);
-    return it == peer_index_.end() ? nullptr : &peers_[it->second];
-}
+Node::Peer* Node::find_peer(PeerId id) { return const_cast<Peer*>(std::as_const(*this).find_peer(id)); }
 
 const Node::Peer* Node::find_peer(PeerId id) const {
-    const auto it = peer_index_.find(id);
-    return it == peer_index_.end() ? nullptr : &peers_[it->second];
+    const auto it =
+        std::lower_bound(peer_index_.begin(), peer_index_.end(), std::pair<PeerId, std::uint32_t>{id, 0});
+    return it == peer_index_.end() || it->first != id ? nullptr : &peers_[it->second];
 }
 
 bool Node::connected(PeerId peer) const {
@@ -512,7 +521,8 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
         peer.next_ping = ctx.now + first_ping;
         peer.ever_connected = true;
         // A new connection: the peer has seen nothing of what was sent on earlier ones.
-        for (auto& [hash, known] : known_by_) std::erase(known, peer.id);
+        gossip_.forget_slot(member_.slot_base + index_of(peer));
+        for (auto& [hash, known] : known_order_) std::erase(known, peer.id);
         ctx.send(peer.id, status());
         // geth syncTransactions: a new peer gets the pending transactions (here: those the
         // node would put in its next block, in that order).
@@ -591,8 +601,8 @@ void Node::sync_progress(Context& ctx) {
     const BlockEntry& head = chain_.head();
     if (success && head.header.number > 0) {
         for (const Peer& p : peers_) {
-            if (!p.connected || peer_knows(head.hash, p.id)) continue;
-            mark_known(head.hash, p.id);
+            if (!p.connected || peer_knows(head.hash, index_of(p))) continue;
+            mark_known(head.hash, index_of(p));
             ctx.send(p.id, NewBlockHashesMsg{head.hash, head.header.number});
         }
     }
@@ -604,7 +614,7 @@ void Node::sync_progress(Context& ctx) {
 void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source) {
     // A relayed transaction seen recently is dropped on its hash, before any work (geth's
     // known-transaction check); the pool would refuse it as known or as a stale nonce.
-    if (from && !recent_txs_.insert(tx->hash)) return;
+    if (from && !gossip_.remember_tx(member_.member, tx->hash)) return;
     ctx.effects.work.txs_admitted += 1;
     const state::LedgerState& head = head_state();
     const StateNonces nonces(head, cache_);
