@@ -18,7 +18,7 @@ class Node::Context {
     std::uint64_t now_seconds() const {
         return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
     }
-    void send(PeerId to, Message m) { effects.sends.push_back(Send{to, std::move(m)}); }
+    void send(const Peer& to, Message m) { effects.sends.push_back(Send{to.id, std::move(m), to.index}); }
 
     Nanos now;
     Effects& effects;
@@ -56,13 +56,19 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
               config_.redial_interval > Nanos(0) && config_.force_sync_cycle > Nanos(0));
     if (config_.signer_key) self_ = address_of(*config_.signer_key);
     if (config_.network_id == 0) config_.network_id = config_.txpool.chain_id.value_or(0);
+    std::vector<std::pair<PeerId, std::uint32_t>> by_id;  // (id, index in peers_)
     for (PeerId p : config_.peers) {
         if (std::any_of(peers_.begin(), peers_.end(), [&](const Peer& q) { return q.id == p; })) continue;
-        peer_index_.emplace_back(p, static_cast<std::uint32_t>(peers_.size()));
+        by_id.emplace_back(p, static_cast<std::uint32_t>(peers_.size()));
         peers_.emplace_back();
         peers_.back().id = p;
+        peers_.back().index = static_cast<std::uint32_t>(peers_.size() - 1);
     }
-    std::sort(peer_index_.begin(), peer_index_.end());
+    std::sort(by_id.begin(), by_id.end());
+    for (const auto& [id, index] : by_id) {
+        peer_ids_.push_back(id);
+        peer_at_.push_back(index);
+    }
     member_ = gossip_.join(static_cast<std::uint32_t>(peers_.size()));
     genesis_hash_ = genesis->hash;
     states_.emplace(genesis->hash, std::move(genesis_state));
@@ -121,7 +127,8 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
     }
     if (!peer->connected) {
         // A closed connection carries nothing; what arrives on it meets a TCP reset.
-        if (!std::holds_alternative<DisconnectMsg>(message)) ctx.send(from, DisconnectMsg{kDiscNetworkError});
+        if (!std::holds_alternative<DisconnectMsg>(message))
+            ctx.send(*peer, DisconnectMsg{kDiscNetworkError});
         return effects;
     }
     peer->last_read = now;
@@ -136,24 +143,24 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
             peer->total_difficulty = m->total_difficulty - h.difficulty;
             raised = true;
         }
-        mark_known(m->block->hash, index_of(*peer));
+        mark_known(m->block->hash, peer->index);
         receive_block(ctx, from, m->block);
         sync_progress(ctx);
         if (raised) sync_check(ctx);
     } else if (const auto* a = std::get_if<NewBlockHashesMsg>(&message)) {
-        mark_known(a->hash, index_of(*peer));
+        mark_known(a->hash, peer->index);
         // Unknown, or held as an orphan whose missing ancestor is not being fetched (any
         // more): fetch towards it. Being fetched already: its timer retries.
         fetch_towards(ctx, a->hash, from);
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
         if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
-            mark_known(g->hash, index_of(*peer));
-            ctx.send(from, NewBlockMsg{it->second, total_difficulty(g->hash)});
+            mark_known(g->hash, peer->index);
+            ctx.send(*peer, NewBlockMsg{it->second, total_difficulty(g->hash)});
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
         receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
     } else if (std::holds_alternative<PingMsg>(message)) {
-        ctx.send(from, PongMsg{});
+        ctx.send(*peer, PongMsg{});
     } else if (std::holds_alternative<DisconnectMsg>(message)) {
         drop(ctx, *peer, std::nullopt);
         arm_peer_timer(ctx, peer->next_dial);
@@ -280,7 +287,7 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
     for (const Peer& p : peers_) {
         if (!p.connected) continue;
         ++connected;
-        if (p.id != except && !peer_knows(block->hash, index_of(p))) targets.push_back(index_of(p));
+        if (p.id != except && !peer_knows(block->hash, p.index)) targets.push_back(p.index);
     }
     // eth: the full block to √(peers) of them chosen at random, an announcement to the rest.
     const std::uint64_t td = total_difficulty(block->hash);
@@ -289,7 +296,7 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
         const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng_, targets.size() - i));
         std::swap(targets[i], targets[j]);
         mark_known(block->hash, targets[i]);
-        const PeerId to = peers_[targets[i]].id;
+        const Peer& to = peers_[targets[i]];
         if (i < full) {
             ctx.send(to, NewBlockMsg{block, td});
         } else {
@@ -356,7 +363,7 @@ bool Node::peer_knows(const Hash32& block, std::uint32_t index) const {
 void Node::fetch_towards(Context& ctx, const Hash32& hash, PeerId from) {
     if (blocks_.contains(hash)) return;
     const Hash32 missing = missing_ancestor(hash);
-    if (const Peer* p = find_peer(from)) mark_known(missing, index_of(*p));
+    if (const Peer* p = find_peer(from)) mark_known(missing, p->index);
     if (!fetching_.contains(missing)) request_block(ctx, missing, from);
 }
 
@@ -368,7 +375,7 @@ void Node::request_block(Context& ctx, const Hash32& hash, PeerId peer) {
     f.attempts += 1;
     f.token = ++tokens_issued_;
     fetch_timers_.emplace(f.token, hash);
-    if (connected(peer)) ctx.send(peer, GetBlockMsg{hash});
+    if (const Peer* p = find_peer(peer); p != nullptr && p->connected) ctx.send(*p, GetBlockMsg{hash});
     ctx.effects.timers.push_back(Timer{ctx.now + config_.fetch_timeout, f.token});
 }
 
@@ -455,9 +462,9 @@ Hash32 Node::missing_ancestor(Hash32 parent) const {
 Node::Peer* Node::find_peer(PeerId id) { return const_cast<Peer*>(std::as_const(*this).find_peer(id)); }
 
 const Node::Peer* Node::find_peer(PeerId id) const {
-    const auto it =
-        std::lower_bound(peer_index_.begin(), peer_index_.end(), std::pair<PeerId, std::uint32_t>{id, 0});
-    return it == peer_index_.end() || it->first != id ? nullptr : &peers_[it->second];
+    const auto it = std::lower_bound(peer_ids_.begin(), peer_ids_.end(), id);
+    if (it == peer_ids_.end() || *it != id) return nullptr;
+    return &peers_[peer_at_[static_cast<std::size_t>(it - peer_ids_.begin())]];
 }
 
 bool Node::connected(PeerId peer) const {
@@ -479,7 +486,7 @@ StatusMsg Node::status() const {
 // dialHistoryExpiration. The dial is the Status it opens with; it fails (no answer) while
 // the network does not carry it.
 void Node::dial(Context& ctx, Peer& peer) {
-    ctx.send(peer.id, status());
+    ctx.send(peer, status());
     peer.next_dial = ctx.now + config_.redial_interval;
 }
 
@@ -488,7 +495,7 @@ void Node::dial(Context& ctx, Peer& peer) {
 // timer for the next dial.
 void Node::drop(Context& ctx, Peer& peer, std::optional<std::uint8_t> reason) {
     peer.connected = false;
-    if (reason) ctx.send(peer.id, DisconnectMsg{*reason});
+    if (reason) ctx.send(peer, DisconnectMsg{*reason});
     if (ctx.now >= peer.next_dial) dial(ctx, peer);
 }
 
@@ -501,7 +508,7 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
             drop(ctx, peer, kDiscSubprotocolError);
             arm_peer_timer(ctx, peer.next_dial);
         } else {
-            ctx.send(peer.id, DisconnectMsg{kDiscSubprotocolError});
+            ctx.send(peer, DisconnectMsg{kDiscSubprotocolError});
         }
         return;
     }
@@ -521,13 +528,13 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
         peer.next_ping = ctx.now + first_ping;
         peer.ever_connected = true;
         // A new connection: the peer has seen nothing of what was sent on earlier ones.
-        gossip_.forget_slot(member_.slot_base + index_of(peer));
+        gossip_.forget_slot(member_.slot_base + peer.index);
         for (auto& [hash, known] : known_order_) std::erase(known, peer.id);
-        ctx.send(peer.id, status());
+        ctx.send(peer, status());
         // geth syncTransactions: a new peer gets the pending transactions (here: those the
         // node would put in its next block, in that order).
         const StateNonces nonces(head_state(), cache_);
-        for (const TxRef& tx : txpool_.select(nonces)) ctx.send(peer.id, TransactionsMsg{tx});
+        for (const TxRef& tx : txpool_.select(nonces)) ctx.send(peer, TransactionsMsg{tx});
         arm_peer_timer(ctx, peer.next_ping);
     }
     sync_check(ctx);  // geth: a new peer, or a peer's new head, is a chain-sync event
@@ -542,7 +549,7 @@ void Node::on_peer_timer(Context& ctx) {
         if (p.connected && ctx.now - p.last_read >= config_.read_timeout) {
             drop(ctx, p, kDiscReadTimeout);
         } else if (p.connected && ctx.now >= p.next_ping) {
-            ctx.send(p.id, PingMsg{});
+            ctx.send(p, PingMsg{});
             p.next_ping = ctx.now + config_.ping_interval;
         } else if (!p.connected && ctx.now >= p.next_dial) {
             dial(ctx, p);
@@ -601,9 +608,9 @@ void Node::sync_progress(Context& ctx) {
     const BlockEntry& head = chain_.head();
     if (success && head.header.number > 0) {
         for (const Peer& p : peers_) {
-            if (!p.connected || peer_knows(head.hash, index_of(p))) continue;
-            mark_known(head.hash, index_of(p));
-            ctx.send(p.id, NewBlockHashesMsg{head.hash, head.header.number});
+            if (!p.connected || peer_knows(head.hash, p.index)) continue;
+            mark_known(head.hash, p.index);
+            ctx.send(p, NewBlockHashesMsg{head.hash, head.header.number});
         }
     }
     sync_check(ctx);
@@ -631,7 +638,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     // Relayed once: a transaction is forwarded only when this pool first admits it.
     ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
     for (const Peer& p : peers_) {
-        if (p.connected && p.id != from) ctx.send(p.id, TransactionsMsg{tx});
+        if (p.connected && p.id != from) ctx.send(p, TransactionsMsg{tx});
     }
 }
 

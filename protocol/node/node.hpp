@@ -155,6 +155,10 @@ struct NodeConfig {
 struct Send {
     PeerId to = 0;
     Message message;
+    // The position of `to` in NodeConfig::peers with repeats dropped (kUnknownPeerIndex:
+    // not given). A hint for drivers that keep per-connection state in that order.
+    std::uint32_t peer_index = kUnknownPeerIndex;
+    static constexpr std::uint32_t kUnknownPeerIndex = 0xffffffffU;
 };
 struct Timer {
     Nanos at{0};
@@ -254,7 +258,7 @@ class Node {
     void plan_seal(Context& ctx);
     void seal(Context& ctx);
     std::uint64_t total_difficulty(const Hash32& block) const;  // 0 for a block not in the tree
-    // Gossip bookkeeping (GossipMemory): `index` is the peer's index in peers_.
+    // Gossip bookkeeping (GossipMemory): `index` is the peer's index in peers_ (Peer::index).
     void mark_known(const Hash32& block, std::uint32_t index);
     bool peer_knows(const Hash32& block, std::uint32_t index) const;
     void request_block(Context& ctx, const Hash32& hash, PeerId peer);
@@ -268,6 +272,7 @@ class Node {
     // ---- peers and chain sync ----
     struct Peer {
         PeerId id = 0;
+        std::uint32_t index = 0;  // in peers_ (and NodeConfig::peers without repeats)
         bool connected = false;
         bool ever_connected = false;  // a connection to it was opened before (see first_connections_aged)
         Nanos last_read{0};           // connected: when a message from it was last read
@@ -277,7 +282,6 @@ class Node {
         std::uint64_t total_difficulty = 0;
     };
     Peer* find_peer(PeerId id);
-    std::uint32_t index_of(const Peer& p) const { return static_cast<std::uint32_t>(&p - peers_.data()); }
     const Peer* find_peer(PeerId id) const;
     void receive_status(Context& ctx, Peer& peer, const StatusMsg& status);
     StatusMsg status() const;
@@ -323,8 +327,9 @@ class Node {
     std::unordered_set<Hash32>
         conflicting_;  // stored blocks that conflict with a final checkpoint (lookup only)
 
-    std::vector<Peer> peers_;                                   // configuration order
-    std::vector<std::pair<PeerId, std::uint32_t>> peer_index_;  // (id, index in peers_), sorted by id
+    std::vector<Peer> peers_;             // configuration order
+    std::vector<PeerId> peer_ids_;        // sorted: find_peer's binary search
+    std::vector<std::uint32_t> peer_at_;  // peer_ids_[i] is peers_[peer_at_[i]]
     struct SyncOp {
         PeerId peer = 0;
         Hash32 target;  // the peer's head when the sync started
