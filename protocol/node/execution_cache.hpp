@@ -64,6 +64,11 @@ class ExecutionCache {
     // is a function of the block's hash). Never null.
     std::shared_ptr<const clique::Snapshot> shared_snapshot(const Hash32& block,
                                                             std::shared_ptr<const clique::Snapshot> computed);
+    // The shared snapshot after `block`, if a node has computed it (nullptr: none yet).
+    const std::shared_ptr<const clique::Snapshot>* find_snapshot(const Hash32& block) const {
+        const auto it = snapshots_.find(block);
+        return it == snapshots_.end() ? nullptr : &it->second;
+    }
 
     // The gossip bookkeeping of the nodes that share this cache, each node one member
     // (gossip_memory.hpp): their storage is shared, their answers are each node's own.

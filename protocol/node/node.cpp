@@ -246,14 +246,17 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
 
 Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
     if (!own_seal) ctx.effects.work.headers_verified += 1;
-    const clique::ImportHints hints{&block->hash, &block->sealer};
+    // The snapshot after a block is a function of its hash: the one copy all share is
+    // looked up first, and computed (then kept) only by the first node to import it.
+    const auto* shared = cache_.find_snapshot(block->hash);
+    const clique::ImportHints hints{&block->hash, &block->sealer, shared};
     auto verified = chain_.verify(block->header, ctx.now_seconds(), hints);
     if (!verified) {
         ctx.effects.events.push_back(BlockRejected{block->hash, clique::name(verified.error())});
         return Imported::kRejected;
     }
-    // The snapshot after a block is a function of its hash: keep the one copy all share.
-    verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
+    if (shared == nullptr)
+        verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
     const state::LedgerState& parent_state = states_.at(block->header.parent_hash);
     if (!own_seal) ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
     const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot->signers());
