@@ -93,10 +93,11 @@ using Nanos = std::chrono::nanoseconds;  // since the Unix epoch
 // (geth's known-transaction cache plays this part). A hash is remembered until a later
 // one with the same index (fingerprint modulo the capacity) displaces it: forgetful by
 // design. The fingerprint is the hash's first 8 bytes (Keccak output, so uniform); two
-// hashes sharing one would be taken for each other, a chance of 2^-64 per lookup. Small
-// on purpose: every delivery of a transaction probes it, and at 8 bytes a slot the
-// tables of hundreds of nodes stay in cache. Memory is capacity · 8 bytes, no insert
-// allocates. Fingerprint 0 marks an empty slot (a hash with it is simply not remembered).
+// hashes sharing one would be taken for each other, a chance of 2^-64 per lookup.
+// Memory is capacity · 8 bytes, no insert allocates. Fingerprint 0 marks an empty slot
+// (a hash with it is simply not remembered). A node's recent transactions behave exactly
+// as one RecentSet(GossipMemory::kTxSlots), kept in the GossipMemory it shares with the
+// nodes of its process (gossip_memory.hpp; its tests check it against this class).
 class RecentSet {
   public:
     // REQUIRES: capacity is a power of two.
