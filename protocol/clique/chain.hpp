@@ -45,6 +45,9 @@ struct ImportResult {
 struct ImportHints {
     const Hash32* hash = nullptr;            // block_hash(header)
     const SealerRecovery* sealer = nullptr;  // recover_sealer(header)
+    // The snapshot after the header, as another chain computed it (a pure function of the
+    // block hash): verify() takes it instead of applying the header to the parent's.
+    const std::shared_ptr<const Snapshot>* snapshot = nullptr;
 };
 
 class Chain {

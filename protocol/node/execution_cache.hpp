@@ -16,6 +16,7 @@
 
 #include "protocol/clique/snapshot.hpp"
 #include "protocol/node/block.hpp"
+#include "protocol/node/gossip_memory.hpp"
 #include "protocol/state/execute.hpp"
 
 namespace cl::node {
@@ -63,6 +64,15 @@ class ExecutionCache {
     // is a function of the block's hash). Never null.
     std::shared_ptr<const clique::Snapshot> shared_snapshot(const Hash32& block,
                                                             std::shared_ptr<const clique::Snapshot> computed);
+    // The shared snapshot after `block`, if a node has computed it (nullptr: none yet).
+    const std::shared_ptr<const clique::Snapshot>* find_snapshot(const Hash32& block) const {
+        const auto it = snapshots_.find(block);
+        return it == snapshots_.end() ? nullptr : &it->second;
+    }
+
+    // The gossip bookkeeping of the nodes that share this cache, each node one member
+    // (gossip_memory.hpp): their storage is shared, their answers are each node's own.
+    GossipMemory& gossip() { return gossip_; }
 
     // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
@@ -82,6 +92,7 @@ class ExecutionCache {
     std::unordered_map<Hash32, std::shared_ptr<const clique::Snapshot>> snapshots_;  // by block; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
+    GossipMemory gossip_;
 };
 
 // receiptsRoot of a block's receipts.

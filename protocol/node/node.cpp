@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "protocol/clique/errors.hpp"
 #include "protocol/clique/seal.hpp"
@@ -17,7 +18,7 @@ class Node::Context {
     std::uint64_t now_seconds() const {
         return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
     }
-    void send(PeerId to, Message m) { effects.sends.push_back(Send{to, std::move(m)}); }
+    void send(const Peer& to, Message m) { effects.sends.push_back(Send{to.id, std::move(m), to.index}); }
 
     Nanos now;
     Effects& effects;
@@ -47,18 +48,28 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
       cache_(cache),
       rng_(rng),
       chain_(config_.clique, genesis->header),
-      txpool_(config_.txpool) {
+      txpool_(config_.txpool),
+      gossip_(cache.gossip()) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
     CL_ASSERT(config_.fetch_attempts >= 1 && config_.max_orphans >= 1);
     CL_ASSERT(config_.ping_interval > Nanos(0) && config_.read_timeout > Nanos(0) &&
               config_.redial_interval > Nanos(0) && config_.force_sync_cycle > Nanos(0));
     if (config_.signer_key) self_ = address_of(*config_.signer_key);
     if (config_.network_id == 0) config_.network_id = config_.txpool.chain_id.value_or(0);
+    std::vector<std::pair<PeerId, std::uint32_t>> by_id;  // (id, index in peers_)
     for (PeerId p : config_.peers) {
-        if (!peer_index_.emplace(p, peers_.size()).second) continue;
+        if (std::any_of(peers_.begin(), peers_.end(), [&](const Peer& q) { return q.id == p; })) continue;
+        by_id.emplace_back(p, static_cast<std::uint32_t>(peers_.size()));
         peers_.emplace_back();
         peers_.back().id = p;
+        peers_.back().index = static_cast<std::uint32_t>(peers_.size() - 1);
     }
+    std::sort(by_id.begin(), by_id.end());
+    for (const auto& [id, index] : by_id) {
+        peer_ids_.push_back(id);
+        peer_at_.push_back(index);
+    }
+    member_ = gossip_.join(static_cast<std::uint32_t>(peers_.size()));
     genesis_hash_ = genesis->hash;
     states_.emplace(genesis->hash, std::move(genesis_state));
     blocks_.emplace(genesis->hash, std::move(genesis));
@@ -116,7 +127,8 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
     }
     if (!peer->connected) {
         // A closed connection carries nothing; what arrives on it meets a TCP reset.
-        if (!std::holds_alternative<DisconnectMsg>(message)) ctx.send(from, DisconnectMsg{kDiscNetworkError});
+        if (!std::holds_alternative<DisconnectMsg>(message))
+            ctx.send(*peer, DisconnectMsg{kDiscNetworkError});
         return effects;
     }
     peer->last_read = now;
@@ -131,24 +143,24 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
             peer->total_difficulty = m->total_difficulty - h.difficulty;
             raised = true;
         }
-        mark_known(m->block->hash, from);
+        mark_known(m->block->hash, peer->index);
         receive_block(ctx, from, m->block);
         sync_progress(ctx);
         if (raised) sync_check(ctx);
     } else if (const auto* a = std::get_if<NewBlockHashesMsg>(&message)) {
-        mark_known(a->hash, from);
+        mark_known(a->hash, peer->index);
         // Unknown, or held as an orphan whose missing ancestor is not being fetched (any
         // more): fetch towards it. Being fetched already: its timer retries.
         fetch_towards(ctx, a->hash, from);
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
         if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
-            mark_known(g->hash, from);
-            ctx.send(from, NewBlockMsg{it->second, total_difficulty(g->hash)});
+            mark_known(g->hash, peer->index);
+            ctx.send(*peer, NewBlockMsg{it->second, total_difficulty(g->hash)});
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
         receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
     } else if (std::holds_alternative<PingMsg>(message)) {
-        ctx.send(from, PongMsg{});
+        ctx.send(*peer, PongMsg{});
     } else if (std::holds_alternative<DisconnectMsg>(message)) {
         drop(ctx, *peer, std::nullopt);
         arm_peer_timer(ctx, peer->next_dial);
@@ -242,14 +254,17 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
 
 Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
     if (!own_seal) ctx.effects.work.headers_verified += 1;
-    const clique::ImportHints hints{&block->hash, &block->sealer};
+    // The snapshot after a block is a function of its hash: the one copy all share is
+    // looked up first, and computed (then kept) only by the first node to import it.
+    const auto* shared = cache_.find_snapshot(block->hash);
+    const clique::ImportHints hints{&block->hash, &block->sealer, shared};
     auto verified = chain_.verify(block->header, ctx.now_seconds(), hints);
     if (!verified) {
         ctx.effects.events.push_back(BlockRejected{block->hash, clique::name(verified.error())});
         return Imported::kRejected;
     }
-    // The snapshot after a block is a function of its hash: keep the one copy all share.
-    verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
+    if (shared == nullptr)
+        verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
     const state::LedgerState& parent_state = states_.at(block->header.parent_hash);
     if (!own_seal) ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
     const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot->signers());
@@ -262,6 +277,7 @@ Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_
     const clique::ImportResult result =
         chain_.insert(std::shared_ptr<const Header>(block, &block->header), std::move(*verified), rng_);
     blocks_.emplace(block->hash, block);
+    known_order_.erase(block->hash);  // stored: never fetched again, membership stays in gossip_
     states_.emplace(block->hash, executed->state);
     if (result.conflicts_final_checkpoint) {
         conflicting_.insert(block->hash);
@@ -275,14 +291,14 @@ Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_
 }
 
 void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId> except) {
-    std::vector<PeerId> targets;
+    std::vector<std::uint32_t> targets;  // indices in peers_
     targets.reserve(peers_.size());
     ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
     std::size_t connected = 0;
     for (const Peer& p : peers_) {
         if (!p.connected) continue;
         ++connected;
-        if (p.id != except && !peer_knows(block->hash, p.id)) targets.push_back(p.id);
+        if (p.id != except && !peer_knows(block->hash, p.index)) targets.push_back(p.index);
     }
     // eth: the full block to √(peers) of them chosen at random, an announcement to the rest.
     const std::uint64_t td = total_difficulty(block->hash);
@@ -291,10 +307,11 @@ void Node::relay_block(Context& ctx, const BlockRef& block, std::optional<PeerId
         const std::size_t j = i + static_cast<std::size_t>(uniform_below(rng_, targets.size() - i));
         std::swap(targets[i], targets[j]);
         mark_known(block->hash, targets[i]);
+        const Peer& to = peers_[targets[i]];
         if (i < full) {
-            ctx.send(targets[i], NewBlockMsg{block, td});
+            ctx.send(to, NewBlockMsg{block, td});
         } else {
-            ctx.send(targets[i], NewBlockHashesMsg{block->hash, block->header.number});
+            ctx.send(to, NewBlockHashesMsg{block->hash, block->header.number});
         }
     }
 }
@@ -320,12 +337,13 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
     // order. Fetches end on their own (answered or given up by their timers).
     const std::uint64_t head = chain_.head().header.number;
     if (head > kGossipHorizon && head % (kGossipHorizon / 4) == 0) {
-        std::erase_if(known_by_, [&](const auto& entry) {
-            const auto it = blocks_.find(entry.first);
-            if (it == blocks_.end())
-                return !orphan_blocks_.contains(entry.first) && !fetching_.contains(entry.first);
+        const auto forget = [&](const Hash32& hash) {
+            const auto it = blocks_.find(hash);
+            if (it == blocks_.end()) return !orphan_blocks_.contains(hash) && !fetching_.contains(hash);
             return it->second->header.number + kGossipHorizon < head;
-        });
+        };
+        gossip_.forget_blocks_if(member_, forget);
+        std::erase_if(known_order_, [&](const auto& entry) { return forget(entry.first); });
     }
     plan_seal(ctx);
 }
@@ -335,14 +353,17 @@ std::uint64_t Node::total_difficulty(const Hash32& block) const {
     return entry ? entry->total_difficulty : 0;
 }
 
-void Node::mark_known(const Hash32& block, PeerId peer) {
-    auto& peers = known_by_[block];
-    if (std::find(peers.begin(), peers.end(), peer) == peers.end()) peers.push_back(peer);
+// The order in which peers became known matters only for blocks not stored (fetches);
+// membership is the GossipMemory's bit for (this node, peer).
+void Node::mark_known(const Hash32& block, std::uint32_t index) {
+    const std::uint32_t slot = member_.slot_base + index;
+    if (gossip_.knows(block, slot)) return;
+    gossip_.mark_known(block, slot);
+    if (!blocks_.contains(block)) known_order_[block].push_back(peers_[index].id);
 }
 
-bool Node::peer_knows(const Hash32& block, PeerId peer) const {
-    auto it = known_by_.find(block);
-    return it != known_by_.end() && std::find(it->second.begin(), it->second.end(), peer) != it->second.end();
+bool Node::peer_knows(const Hash32& block, std::uint32_t index) const {
+    return gossip_.knows(block, member_.slot_base + index);
 }
 
 // ---- fetching and orphans ----
@@ -353,7 +374,7 @@ bool Node::peer_knows(const Hash32& block, PeerId peer) const {
 void Node::fetch_towards(Context& ctx, const Hash32& hash, PeerId from) {
     if (blocks_.contains(hash)) return;
     const Hash32 missing = missing_ancestor(hash);
-    mark_known(missing, from);
+    if (const Peer* p = find_peer(from)) mark_known(missing, p->index);
     if (!fetching_.contains(missing)) request_block(ctx, missing, from);
 }
 
@@ -365,7 +386,7 @@ void Node::request_block(Context& ctx, const Hash32& hash, PeerId peer) {
     f.attempts += 1;
     f.token = ++tokens_issued_;
     fetch_timers_.emplace(f.token, hash);
-    if (connected(peer)) ctx.send(peer, GetBlockMsg{hash});
+    if (const Peer* p = find_peer(peer); p != nullptr && p->connected) ctx.send(*p, GetBlockMsg{hash});
     ctx.effects.timers.push_back(Timer{ctx.now + config_.fetch_timeout, f.token});
 }
 
@@ -391,7 +412,7 @@ void Node::on_fetch_timeout(Context& ctx, std::uint64_t token) {
 PeerId Node::next_fetch_peer(const Hash32& hash, PeerId last) const {
     std::vector<PeerId> order;
     order.reserve(peers_.size());
-    if (auto it = known_by_.find(hash); it != known_by_.end()) {
+    if (auto it = known_order_.find(hash); it != known_order_.end()) {
         for (PeerId p : it->second) {
             if (connected(p)) order.push_back(p);
         }
@@ -449,14 +470,12 @@ Hash32 Node::missing_ancestor(Hash32 parent) const {
 
 // ---- peers ----
 
-Node::Peer* Node::find_peer(PeerId id) {
-    const auto it = peer_index_.find(id);
-    return it == peer_index_.end() ? nullptr : &peers_[it->second];
-}
+Node::Peer* Node::find_peer(PeerId id) { return const_cast<Peer*>(std::as_const(*this).find_peer(id)); }
 
 const Node::Peer* Node::find_peer(PeerId id) const {
-    const auto it = peer_index_.find(id);
-    return it == peer_index_.end() ? nullptr : &peers_[it->second];
+    const auto it = std::lower_bound(peer_ids_.begin(), peer_ids_.end(), id);
+    if (it == peer_ids_.end() || *it != id) return nullptr;
+    return &peers_[peer_at_[static_cast<std::size_t>(it - peer_ids_.begin())]];
 }
 
 bool Node::connected(PeerId peer) const {
@@ -478,7 +497,7 @@ StatusMsg Node::status() const {
 // dialHistoryExpiration. The dial is the Status it opens with; it fails (no answer) while
 // the network does not carry it.
 void Node::dial(Context& ctx, Peer& peer) {
-    ctx.send(peer.id, status());
+    ctx.send(peer, status());
     peer.next_dial = ctx.now + config_.redial_interval;
 }
 
@@ -487,7 +506,7 @@ void Node::dial(Context& ctx, Peer& peer) {
 // timer for the next dial.
 void Node::drop(Context& ctx, Peer& peer, std::optional<std::uint8_t> reason) {
     peer.connected = false;
-    if (reason) ctx.send(peer.id, DisconnectMsg{*reason});
+    if (reason) ctx.send(peer, DisconnectMsg{*reason});
     if (ctx.now >= peer.next_dial) dial(ctx, peer);
 }
 
@@ -500,7 +519,7 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
             drop(ctx, peer, kDiscSubprotocolError);
             arm_peer_timer(ctx, peer.next_dial);
         } else {
-            ctx.send(peer.id, DisconnectMsg{kDiscSubprotocolError});
+            ctx.send(peer, DisconnectMsg{kDiscSubprotocolError});
         }
         return;
     }
@@ -520,12 +539,13 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
         peer.next_ping = ctx.now + first_ping;
         peer.ever_connected = true;
         // A new connection: the peer has seen nothing of what was sent on earlier ones.
-        for (auto& [hash, known] : known_by_) std::erase(known, peer.id);
-        ctx.send(peer.id, status());
+        gossip_.forget_slot(member_.slot_base + peer.index);
+        for (auto& [hash, known] : known_order_) std::erase(known, peer.id);
+        ctx.send(peer, status());
         // geth syncTransactions: a new peer gets the pending transactions (here: those the
         // node would put in its next block, in that order).
         const StateNonces nonces(head_state(), cache_);
-        for (const TxRef& tx : txpool_.select(nonces)) ctx.send(peer.id, TransactionsMsg{tx});
+        for (const TxRef& tx : txpool_.select(nonces)) ctx.send(peer, TransactionsMsg{tx});
         arm_peer_timer(ctx, peer.next_ping);
     }
     sync_check(ctx);  // geth: a new peer, or a peer's new head, is a chain-sync event
@@ -540,7 +560,7 @@ void Node::on_peer_timer(Context& ctx) {
         if (p.connected && ctx.now - p.last_read >= config_.read_timeout) {
             drop(ctx, p, kDiscReadTimeout);
         } else if (p.connected && ctx.now >= p.next_ping) {
-            ctx.send(p.id, PingMsg{});
+            ctx.send(p, PingMsg{});
             p.next_ping = ctx.now + config_.ping_interval;
         } else if (!p.connected && ctx.now >= p.next_dial) {
             dial(ctx, p);
@@ -599,9 +619,9 @@ void Node::sync_progress(Context& ctx) {
     const BlockEntry& head = chain_.head();
     if (success && head.header.number > 0) {
         for (const Peer& p : peers_) {
-            if (!p.connected || peer_knows(head.hash, p.id)) continue;
-            mark_known(head.hash, p.id);
-            ctx.send(p.id, NewBlockHashesMsg{head.hash, head.header.number});
+            if (!p.connected || peer_knows(head.hash, p.index)) continue;
+            mark_known(head.hash, p.index);
+            ctx.send(p, NewBlockHashesMsg{head.hash, head.header.number});
         }
     }
     sync_check(ctx);
@@ -612,7 +632,7 @@ void Node::sync_progress(Context& ctx) {
 void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source) {
     // A relayed transaction seen recently is dropped on its hash, before any work (geth's
     // known-transaction check); the pool would refuse it as known or as a stale nonce.
-    if (from && !recent_txs_.insert(tx->hash)) return;
+    if (from && !gossip_.remember_tx(member_.member, tx->hash)) return;
     ctx.effects.work.txs_admitted += 1;
     const state::LedgerState& head = head_state();
     const StateNonces nonces(head, cache_);
@@ -629,7 +649,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     // Relayed once: a transaction is forwarded only when this pool first admits it.
     ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
     for (const Peer& p : peers_) {
-        if (p.connected && p.id != from) ctx.send(p.id, TransactionsMsg{tx});
+        if (p.connected && p.id != from) ctx.send(p, TransactionsMsg{tx});
     }
 }
 

@@ -27,7 +27,7 @@
 //
 // Fetching (liveness: one lost request must not stall a node). Every block request
 // (GetBlockMsg) sets a timer; a request still unanswered when it fires is sent again —
-// to the next connected peer known to have the block (known_by_: announcers, senders of
+// to the next connected peer known to have the block (known_order_: announcers, senders of
 // its descendants), then to the other connected peers in configuration order — up to
 // NodeConfig::fetch_attempts requests in all. A fetch given up is started afresh by
 // anything that points at the block or at a descendant held as an orphan: an
@@ -80,6 +80,7 @@
 #include "protocol/core/assert.hpp"
 #include "protocol/core/random.hpp"
 #include "protocol/node/execution_cache.hpp"
+#include "protocol/node/gossip_memory.hpp"
 #include "protocol/node/messages.hpp"
 #include "protocol/state/ledger.hpp"
 #include "protocol/txpool/txpool.hpp"
@@ -92,10 +93,11 @@ using Nanos = std::chrono::nanoseconds;  // since the Unix epoch
 // (geth's known-transaction cache plays this part). A hash is remembered until a later
 // one with the same index (fingerprint modulo the capacity) displaces it: forgetful by
 // design. The fingerprint is the hash's first 8 bytes (Keccak output, so uniform); two
-// hashes sharing one would be taken for each other, a chance of 2^-64 per lookup. Small
-// on purpose: every delivery of a transaction probes it, and at 8 bytes a slot the
-// tables of hundreds of nodes stay in cache. Memory is capacity · 8 bytes, no insert
-// allocates. Fingerprint 0 marks an empty slot (a hash with it is simply not remembered).
+// hashes sharing one would be taken for each other, a chance of 2^-64 per lookup.
+// Memory is capacity · 8 bytes, no insert allocates. Fingerprint 0 marks an empty slot
+// (a hash with it is simply not remembered). A node's recent transactions behave exactly
+// as one RecentSet(GossipMemory::kTxSlots), kept in the GossipMemory it shares with the
+// nodes of its process (gossip_memory.hpp; its tests check it against this class).
 class RecentSet {
   public:
     // REQUIRES: capacity is a power of two.
@@ -157,6 +159,10 @@ struct NodeConfig {
 struct Send {
     PeerId to = 0;
     Message message;
+    // The position of `to` in NodeConfig::peers with repeats dropped (kUnknownPeerIndex:
+    // not given). A hint for drivers that keep per-connection state in that order.
+    std::uint32_t peer_index = kUnknownPeerIndex;
+    static constexpr std::uint32_t kUnknownPeerIndex = 0xffffffffU;
 };
 struct Timer {
     Nanos at{0};
@@ -260,8 +266,9 @@ class Node {
     void plan_seal(Context& ctx);
     void seal(Context& ctx);
     std::uint64_t total_difficulty(const Hash32& block) const;  // 0 for a block not in the tree
-    void mark_known(const Hash32& block, PeerId peer);
-    bool peer_knows(const Hash32& block, PeerId peer) const;
+    // Gossip bookkeeping (GossipMemory): `index` is the peer's index in peers_ (Peer::index).
+    void mark_known(const Hash32& block, std::uint32_t index);
+    bool peer_knows(const Hash32& block, std::uint32_t index) const;
     void request_block(Context& ctx, const Hash32& hash, PeerId peer);
     void on_fetch_timeout(Context& ctx, std::uint64_t token);
     void fetch_towards(Context& ctx, const Hash32& hash, PeerId from);
@@ -273,6 +280,7 @@ class Node {
     // ---- peers and chain sync ----
     struct Peer {
         PeerId id = 0;
+        std::uint32_t index = 0;  // in peers_ (and NodeConfig::peers without repeats)
         bool connected = false;
         bool ever_connected = false;  // a connection to it was opened before (see first_connections_aged)
         Nanos last_read{0};           // connected: when a message from it was last read
@@ -315,15 +323,21 @@ class Node {
     std::unordered_map<Hash32, Orphan> orphan_blocks_;           // every orphan, by hash
     std::deque<std::pair<Hash32, std::uint64_t>> orphan_order_;  // arrivals, oldest first (some stale)
     std::uint64_t orphans_received_ = 0;
-    std::unordered_map<Hash32, Fetch> fetching_;                // outstanding block requests
-    std::unordered_map<std::uint64_t, Hash32> fetch_timers_;    // pending fetch timer token -> block
-    std::unordered_map<Hash32, std::vector<PeerId>> known_by_;  // peers known to have a block
-    RecentSet recent_txs_{1024};                                // transaction hashes seen lately
+    std::unordered_map<Hash32, Fetch> fetching_;              // outstanding block requests
+    std::unordered_map<std::uint64_t, Hash32> fetch_timers_;  // pending fetch timer token -> block
+    // Peers known to have a block (announcers, senders, peers it was sent to), and the
+    // transactions seen lately: this node's member of the cache's GossipMemory.
+    GossipMemory& gossip_;
+    GossipMemory::Membership member_;
+    // For blocks not stored (the only ones fetched), the peers known to have them in the
+    // order they became known (next_fetch_peer); erased when the block is stored.
+    std::unordered_map<Hash32, std::vector<PeerId>> known_order_;
     std::unordered_set<Hash32>
         conflicting_;  // stored blocks that conflict with a final checkpoint (lookup only)
 
-    std::vector<Peer> peers_;                             // configuration order
-    std::unordered_map<PeerId, std::size_t> peer_index_;  // lookup only
+    std::vector<Peer> peers_;             // configuration order
+    std::vector<PeerId> peer_ids_;        // sorted: find_peer's binary search
+    std::vector<std::uint32_t> peer_at_;  // peer_ids_[i] is peers_[peer_at_[i]]
     struct SyncOp {
         PeerId peer = 0;
         Hash32 target;  // the peer's head when the sync started

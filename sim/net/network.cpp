@@ -157,7 +157,7 @@ Duration Network::draw_latency(RandomStream& rng, Duration base) const {
 }
 
 std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type, std::uint32_t size,
-                                        std::uint64_t payload) {
+                                        std::uint64_t payload, std::uint32_t neighbour_index) {
     CL_ASSERT(from < topology_.node_count() && to < topology_.node_count());
     CL_ASSERT(type < counters_.size());
     const Time now = sim_.now();
@@ -166,7 +166,13 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
     c.sent_bytes += size;
     Delivery d{from, to, type, size, payload, now, now, now};
 
-    const auto h = topology_.half_edge(from, to);
+    std::optional<std::size_t> h;
+    if (neighbour_index < topology_.degree(from) &&
+        topology_.half_edge_target(topology_.first_half_edge(from) + neighbour_index) == to) {
+        h = topology_.first_half_edge(from) + neighbour_index;
+    } else {
+        h = topology_.half_edge(from, to);
+    }
     if (!h) return drop(d, DropReason::kNoLink), DropReason::kNoLink;
     if (!node_up(from, now)) return drop(d, DropReason::kSenderDown), DropReason::kSenderDown;
 
@@ -195,14 +201,15 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
     if (lost) return drop(d, DropReason::kLost), DropReason::kLost;
 
     if (!config_.allow_reordering) last_arrival_[*h] = arrive;
-    const auto handle = in_flight_.acquire(InFlight{d});
-    sim_.schedule_at(d.arrived, [this, handle]() noexcept { deliver(handle); });
+    ++in_flight_;
+    sim_.schedule_at(d.arrived, [this, f = InFlight{from, to, size, type, payload, d.sent,
+                                                    d.departed}]() noexcept { deliver(f); });
     return std::nullopt;
 }
 
-void Network::deliver(HandlePool<InFlight>::Handle h) noexcept {
-    const Delivery d = in_flight_[h].d;
-    in_flight_.release(h);
+void Network::deliver(const InFlight& f) noexcept {
+    --in_flight_;
+    const Delivery d{f.from, f.to, f.type, f.size, f.payload, f.sent, f.departed, sim_.now()};
     if (!node_up(d.to, d.arrived)) return drop(d, DropReason::kReceiverDown);
     if (!link_up(d.from, d.to, d.arrived)) return drop(d, DropReason::kLinkDown);
     if (!reachable(d.from, d.to, d.arrived)) return drop(d, DropReason::kPartitioned);

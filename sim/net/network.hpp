@@ -38,10 +38,15 @@
 // wrong. The constructor REQUIRES a configuration that validate() accepts (it asserts:
 // skipping validation is a programming error).
 //
-// Allocation: in-flight messages live in a HandlePool and each delivery event captures
-// only [this, handle]; payloads are opaque 64-bit handles into the caller's own pool.
-// Once the pool and the simulator reach their high water, sending and delivering
-// allocate nothing.
+// Allocation: a message in flight is one record, the delivery event's own inline capture
+// (the Delivery without its arrival time, which is the event's time; 40 bytes beside the
+// Network pointer); payloads are opaque 64-bit handles into the caller's own pool. Once
+// the simulator's slab reaches its high water, sending and delivering allocate nothing.
+//
+// Half-edges: send() finds the link from -> to by a binary search of from's neighbours;
+// a caller that knows the position of `to` among them (its i-th neighbour: half-edge
+// first_half_edge(from) + i) passes it as `neighbour_index` and saves the search. A wrong
+// index is not trusted: it is checked against the topology and the search runs.
 //
 // Thread-safety: none; one Network per Simulator.
 #pragma once
@@ -59,7 +64,6 @@
 #include "sim/kernel/simulator.hpp"
 #include "sim/kernel/time.hpp"
 #include "sim/net/error.hpp"
-#include "sim/net/pool.hpp"
 #include "sim/net/topology.hpp"
 
 namespace cl::sim::net {
@@ -169,8 +173,11 @@ class Network {
     // Sends one message now. Returns the drop reason when it was dropped at send time
     // (also reported to on_drop), nullopt when a delivery event was scheduled.
     // REQUIRES: from, to < node count; type < config.message_types.
+    // `neighbour_index`: the position of `to` in topology().neighbours(from), if known.
+    static constexpr std::uint32_t kUnknownNeighbour = 0xffffffffU;
     std::optional<DropReason> send(NodeId from, NodeId to, MessageType type, std::uint32_t size,
-                                   std::uint64_t payload = 0);
+                                   std::uint64_t payload = 0,
+                                   std::uint32_t neighbour_index = kUnknownNeighbour);
 
     // Fault schedules, each active during [start, end). A rejected schedule changes
     // nothing. Node failure: node < node count. Link failure: a != b, both < node
@@ -204,13 +211,21 @@ class Network {
     std::uint64_t drops(DropReason r) const { return drops_[static_cast<std::size_t>(r)]; }
     Time uplink_free_at(NodeId n) const { return Time::from_nanos(uplink_free_at_[n]); }
     std::uint64_t upload_bps(NodeId n) const { return upload_bps_[n]; }
-    std::size_t in_flight() const { return in_flight_.live(); }
+    std::size_t in_flight() const { return in_flight_; }
     const Topology& topology() const { return topology_; }
 
   private:
+    // A message in flight: a Delivery but its arrival (the delivery event's time).
     struct InFlight {
-        Delivery d;
+        NodeId from = 0;
+        NodeId to = 0;
+        std::uint32_t size = 0;
+        MessageType type = 0;
+        std::uint64_t payload = 0;
+        Time sent;
+        Time departed;
     };
+    static_assert(sizeof(InFlight) == 40);
     struct Interval {
         std::int64_t start, end;
     };
@@ -228,7 +243,7 @@ class Network {
         double probability;
     };
 
-    void deliver(HandlePool<InFlight>::Handle h) noexcept;
+    void deliver(const InFlight& f) noexcept;
     void drop(const Delivery& d, DropReason r) noexcept;
     Duration draw_latency(RandomStream& rng, Duration base) const;
     double window_loss(std::size_t half_edge, std::int64_t t) const;
@@ -245,7 +260,7 @@ class Network {
     std::vector<LinkFailure> link_failures_;
     std::vector<std::vector<LossWindow>> link_loss_;  // per half-edge; empty until a window is added
     std::vector<Partition> partitions_;
-    HandlePool<InFlight> in_flight_;
+    std::size_t in_flight_ = 0;
     std::vector<TypeCounters> counters_;
     std::array<std::uint64_t, kDropReasonCount> drops_{};
 };

@@ -45,6 +45,29 @@ TEST_F(ChainTest, LinearChainAdvancesHeadAndSnapshots) {
     EXPECT_EQ(chain.signer(h), keys[0].address);
 }
 
+// ImportHints::snapshot: the snapshot another chain computed for the same block is taken
+// as it is (the same object, no recomputation); a header that fails verification fails
+// whatever the hint.
+TEST_F(ChainTest, SnapshotHintIsTakenNotRecomputed) {
+    Chain other(config, test::make_genesis(test::addresses(keys)));
+    const Header h = child(genesis(), 1);
+    auto first = other.verify(h, kNow);
+    ASSERT_TRUE(first.has_value());
+    const std::shared_ptr<const Snapshot> shared = first->snapshot;
+    ImportHints hints;
+    hints.snapshot = &shared;
+    auto second = chain.verify(h, kNow, hints);
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(second->snapshot.get(), shared.get()) << "the hinted snapshot itself";
+    auto plain = chain.verify(h, kNow);
+    ASSERT_TRUE(plain.has_value());
+    EXPECT_NE(plain->snapshot.get(), shared.get()) << "without the hint: computed";
+    EXPECT_EQ(plain->snapshot->signers(), shared->signers());
+    Header bad = h;
+    bad.difficulty = 7;  // neither in turn nor out of turn
+    EXPECT_FALSE(chain.verify(bad, kNow, hints).has_value());
+}
+
 TEST_F(ChainTest, UnknownParentIsUnknownAncestor) {
     Header orphan = child(genesis(), 1);
     orphan.parent_hash.bytes[0] ^= 1;

@@ -515,6 +515,42 @@ TEST(NodePeers, StartDialsEveryPeerAndAStatusOpensTheConnection) {
 
 // geth p2p: a ping every 15 s; a connection from which nothing was read for 30 s is
 // dropped; a static peer is redialled, at most once every 35 s (dial history).
+// Nodes sharing one ExecutionCache share its GossipMemory's storage, not what they know:
+// a transaction one node saw is new to the other; each Send names its peer's index.
+TEST(NodeGossip, NodesSharingACacheRememberTransactionsEachForItself) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng_a(1), rng_b(2);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {7, 3, 7, 9};  // a repeat is dropped: indices 0, 1, 2 for peers 7, 3, 9
+    Node a(c, g.block, g.state, cache, rng_a);
+    Node b(c, g.block, g.state, cache, rng_b);
+    const Nanos now = seconds(kGenesisTime);
+    connect(a, g, {7, 3, 9}, now);
+    connect(b, g, {7, 3, 9}, now);
+    const TxRef tx = request_tx("gossip-user", 0);
+
+    Effects first = a.on_message(now, 3, TransactionsMsg{tx});
+    EXPECT_EQ(first.work.txs_admitted, 1u);
+    ASSERT_EQ(first.sends.size(), 2u) << "relayed to the other peers";
+    EXPECT_EQ(first.sends[0].to, 7u);
+    EXPECT_EQ(first.sends[0].peer_index, 0u);
+    EXPECT_EQ(first.sends[1].to, 9u);
+    EXPECT_EQ(first.sends[1].peer_index, 2u);
+
+    Effects again = a.on_message(now, 9, TransactionsMsg{tx});
+    EXPECT_EQ(again.work.txs_admitted, 0u) << "remembered: dropped on its hash";
+    EXPECT_TRUE(again.sends.empty());
+
+    Effects other = b.on_message(now, 9, TransactionsMsg{tx});
+    EXPECT_EQ(other.work.txs_admitted, 1u) << "new to b, which shares only the storage";
+    ASSERT_EQ(other.sends.size(), 2u);
+    EXPECT_EQ(other.sends[1].to, 3u);
+    EXPECT_EQ(other.sends[1].peer_index, 1u);
+    EXPECT_EQ(cache.gossip().members(), 2u);
+}
+
 TEST(NodePeers, PingsEachIntervalDropsASilentPeerAndRedialsEveryDialInterval) {
     const Genesis g = make_genesis(config(1), kGenesisTime).value();
     ExecutionCache cache;

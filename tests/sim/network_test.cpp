@@ -66,6 +66,29 @@ TEST(Network, BandwidthQueuesMessagesOnTheSendersUplink) {
     EXPECT_EQ(f.net.uplink_free_at(1), Time::zero());
 }
 
+// The caller's neighbour index names the half-edge; a wrong or unknown one is checked and
+// the link found by search: the same deliveries (per-link order included), and one record
+// per message in flight (the delivery event itself).
+TEST(Network, NeighbourIndexIsCheckedAndSavesTheSearch) {
+    const Edge e[] = {{0, 1, {millis(1), 0}}, {0, 2, {millis(2), 0}}, {0, 3, {millis(3), 0}}};
+    Fixture f(Topology::from_edges(4, e));
+    EXPECT_FALSE(f.net.send(0, 2, 0, 10, 1, 1).has_value());  // right: neighbours(0) = {1, 2, 3}
+    EXPECT_FALSE(f.net.send(0, 3, 0, 10, 2, 0).has_value());  // wrong index: found by search
+    EXPECT_FALSE(f.net.send(0, 1, 0, 10, 3, 7).has_value());  // out of range: found by search
+    EXPECT_FALSE(f.net.send(0, 1, 0, 10, 4).has_value());     // none given
+    EXPECT_EQ(f.net.send(1, 2, 0, 10, 5, 0), DropReason::kNoLink) << "an index never makes a link";
+    EXPECT_EQ(f.net.in_flight(), 4u);
+    f.sim.run();
+    EXPECT_EQ(f.net.in_flight(), 0u);
+    ASSERT_EQ(f.recorder.delivered.size(), 4u);
+    const std::pair<NodeId, std::uint64_t> expected[] = {{1, 3}, {1, 4}, {2, 1}, {3, 2}};
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(f.recorder.delivered[i].to, expected[i].first) << i;
+        EXPECT_EQ(f.recorder.delivered[i].payload, expected[i].second) << i;
+        EXPECT_EQ(f.recorder.delivered[i].latency(), millis(expected[i].first)) << i;
+    }
+}
+
 TEST(Network, LinkBandwidthCapsTheRate) {
     NetworkConfig config;
     config.upload_bps = 80'000'000;

@@ -114,7 +114,9 @@ void Hosts::send_all(net::NodeId from, std::vector<node::Send>& sends) {
         const auto type = static_cast<net::MessageType>(node::kind_of(s.message));
         const auto size = static_cast<std::uint32_t>(node::wire_size(s.message));
         const auto slot = in_flight_.acquire(std::move(s.message));
-        (void)network_->send(from, s.to, type, size, slot);  // a drop is reported to on_drop
+        // Node peers are the topology's neighbours in order (World), so the node's peer
+        // index is the half-edge's position; the network checks it.
+        (void)network_->send(from, s.to, type, size, slot, s.peer_index);  // a drop is reported to on_drop
     }
 }
 
