@@ -60,6 +60,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     const std::uint32_t max_depth = mapping::map_reorgs(world, run);
     mapping::map_network(world, run);
     mapping::map_samples(world, run);
+    mapping::map_parties(world, run);
     mapping::map_signers(world, run);
     const std::size_t attacks_succeeded = mapping::map_attacks(world, run);
     // Names the summary takes from the mappers' statistics.

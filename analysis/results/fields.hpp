@@ -138,6 +138,23 @@ constexpr void for_each_field(R& r, F&& f) {
     f("distinct_heads", r.distinct_heads);
 }
 
+template <RowOf<TrafficRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("party", r.party);
+    f("kind", r.kind);
+    f("outcome", r.outcome);
+    f("count", r.count);
+}
+
+template <RowOf<PartySampleRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("time_ns", r.time_ns);
+    f("party", r.party);
+    f("txpool_pending_mean", r.txpool_pending_mean);
+    f("txpool_queued_mean", r.txpool_queued_mean);
+    f("codes_held", r.codes_held);
+}
+
 template <RowOf<SignerRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("cloud", r.cloud);
@@ -186,6 +203,8 @@ constexpr void for_each_table(Results& run, F&& f) {
     f("reorgs", run.reorgs);
     f("network", run.network);
     f("samples", run.samples);
+    f("traffic", run.traffic);
+    f("party_samples", run.party_samples);
     f("attacks", run.attacks);
     f("attack_figures", run.attack_figures);
     f("summary", run.summary);
@@ -209,6 +228,9 @@ constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("redemptions", "cloud_names", codes.clouds);
     f("nodes", "role_names", codes.node_roles);
     f("nodes", "fork_choice_names", codes.fork_choices);
+    f("traffic", "party_names", codes.parties);
+    f("traffic", "kind_names", codes.traffic_kinds);
+    f("traffic", "outcome_names", codes.traffic_outcomes);
 }
 
 }  // namespace cl::analysis

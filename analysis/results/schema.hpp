@@ -105,6 +105,9 @@ struct CodeBook {
     std::vector<std::string> clouds;             // RedemptionRow::cloud, NodeRow::cloud
     std::vector<std::string> node_roles;         // NodeRow::role
     std::vector<std::string> fork_choices;       // NodeRow::fork_choice
+    std::vector<std::string> parties;  // TrafficRow::party, PartySampleRow::party: "honest", adversaries
+    std::vector<std::string> traffic_kinds;     // TrafficRow::kind
+    std::vector<std::string> traffic_outcomes;  // TrafficRow::outcome
 
     friend bool operator==(const CodeBook&, const CodeBook&) = default;
 };
@@ -247,6 +250,31 @@ struct SampleRow {
     friend bool operator==(const SampleRow&, const SampleRow&) = default;
 };
 
+// Table `traffic`: transactions sent, by party, kind and outcome (one row per combination
+// that occurred; docs/metrics.md "traffic"). Outcomes are disjoint, so a party's rows add
+// up to what it sent.
+struct TrafficRow {
+    std::uint16_t party = 0;   // codes.parties: 0 honest, i >= 1 the i-th adversary
+    std::uint8_t kind = 0;     // codes.traffic_kinds
+    std::uint8_t outcome = 0;  // codes.traffic_outcomes
+    std::uint64_t count = 0;
+
+    friend bool operator==(const TrafficRow&, const TrafficRow&) = default;
+};
+
+// Table `party_samples`: each sample of `samples` split by party (one row per sample and
+// party, honest first): the party's transactions in the running nodes' txpools and the
+// codes it holds (docs/metrics.md "party_samples").
+struct PartySampleRow {
+    std::int64_t time_ns = 0;
+    std::uint16_t party = 0;  // codes.parties
+    double txpool_pending_mean = 0;
+    double txpool_queued_mean = 0;
+    std::uint64_t codes_held = 0;
+
+    friend bool operator==(const PartySampleRow&, const PartySampleRow&) = default;
+};
+
 // Table `signers`: whose turn each slot is. One row per cloud: its validator node, its
 // signer address and its position in the sorted signer list at genesis (Clique: block
 // `number` is in turn for the signer at position number mod N).
@@ -314,6 +342,8 @@ struct RunResults {
     std::vector<ReorgRow> reorgs;
     std::vector<NetCounterRow> network;
     std::vector<SampleRow> samples;
+    std::vector<TrafficRow> traffic;
+    std::vector<PartySampleRow> party_samples;
     std::vector<AttackRow> attacks;
     std::vector<AttackFigureRow> attack_figures;
     std::vector<SummaryEntry> summary;

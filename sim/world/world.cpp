@@ -17,6 +17,7 @@
 #include "sim/world/harm.hpp"
 #include "sim/world/host/honest_node.hpp"
 #include "sim/world/host/hosts.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/recorder.hpp"
 #include "sim/world/reference_chain.hpp"
 #include "sim/world/sampling.hpp"
@@ -88,6 +89,9 @@ struct World::Impl final : Hosts::Observer {
         workloads.push_back(std::move(users));
         workloads.push_back(std::move(clouds));
         adversaries.add_workloads(context(), workloads);
+        sampler.set_observer([this](Sample& s) {
+            for (auto& w : workloads) w->on_sample(s);
+        });
         results.signers = signer_records(config);
     }
 
@@ -150,6 +154,7 @@ struct World::Impl final : Hosts::Observer {
             }
         }
         for (auto& w : workloads) w->finish(included, results);
+        tally_honest_party(results);
         results.final_pool_remaining = pool_remaining(*ref.state_of(*final_head), config.tiers.size());
         recorder.finish(hosts, *network, reference);
         results.harm = measure_harm(config, *ref.state_of(*final_head), results);

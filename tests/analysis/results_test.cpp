@@ -196,10 +196,15 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
              {"wall_seconds", "events", "events_per_s", "sim_seconds_per_wall_second", "peak_rss_bytes"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/wall_clock", attr)) << attr;
         }
-        for (const char* table : {"nodes", "blocks", "propagation", "requests", "transfers", "renewals",
-                                  "redemptions", "reorgs", "network", "samples", "summary"}) {
+        for (const char* table :
+             {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions", "reorgs",
+              "network", "samples", "traffic", "party_samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
+        for (const char* attr : {"party_names", "kind_names", "outcome_names"}) {
+            EXPECT_TRUE(raw.has_attribute(run + "/traffic", attr)) << attr;
+        }
+        EXPECT_TRUE(raw.has_attribute(run + "/party_samples", "party_names"));
         for (const char* attr : {"role_names", "cloud_names", "region_names", "fork_choice_names"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/nodes", attr)) << attr;
         }
@@ -227,7 +232,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
                                   "pool_remaining_1", "pool_remaining_2", "head_spread", "distinct_heads"}));
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
     EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
-              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice", "deepest_reorg"}));
+              (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice",
+                                        "deepest_reorg"}));
     EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
@@ -483,7 +489,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         {"transfers", "reason_names"},   {"renewals", "status_names"},    {"renewals", "reason_names"},
         {"redemptions", "status_names"}, {"redemptions", "reason_names"}, {"requests", "tier_names"},
         {"requests", "region_names"},    {"redemptions", "cloud_names"},  {"nodes", "role_names"},
-        {"nodes", "fork_choice_names"}};
+        {"nodes", "fork_choice_names"},  {"traffic", "party_names"},      {"traffic", "kind_names"},
+        {"traffic", "outcome_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -502,9 +509,9 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table :
-         {"nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
-          "reorgs", "network", "samples", "attacks", "attack_figures", "summary"}) {
+    for (const char* table : {"nodes", "signers", "blocks", "propagation", "requests", "transfers",
+                              "renewals", "redemptions", "reorgs", "network", "samples", "traffic",
+                              "party_samples", "attacks", "attack_figures", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
@@ -607,6 +614,8 @@ TEST(ResultsDigest, ChangesWithEveryColumnOfEveryTable) {
     expect_every_field_matters(base, &RunResults::reorgs, "reorgs");
     expect_every_field_matters(base, &RunResults::network, "network");
     expect_every_field_matters(base, &RunResults::samples, "samples");
+    expect_every_field_matters(base, &RunResults::traffic, "traffic");
+    expect_every_field_matters(base, &RunResults::party_samples, "party_samples");
     expect_every_field_matters(base, &RunResults::summary, "summary");
 }
 

@@ -200,6 +200,71 @@ TEST(Spam, Deterministic) {
     EXPECT_GT(metric(a, "sent_redeem_unknown"), 0);
 }
 
+// The party split (docs/metrics.md "traffic", "party_samples"): the attacker's rows add up
+// to what it sent, by outcome, and the honest rows to the users' and clouds' tables; each
+// sample's party shares add up to its txpool totals; a run without an adversary has only
+// honest rows.
+TEST(Spam, PartyRowsAddUpToTotals) {
+    WorldConfig c = small_world(minutes(8));
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 4)}};
+    spam(c).mix = SpamMix{2, 1, 1, 1};
+    auto world = World::create(c);
+    ASSERT_TRUE(world.has_value());
+    const WorldResults r = world->run();
+    std::uint64_t attacker = 0, honest_requests = 0, honest_other = 0, attacker_succeeded_requests = 0,
+                  attacker_refused = 0, attacker_bad_signature = 0, attacker_included = 0;
+    for (const TrafficRecord& t : r.traffic) {
+        ASSERT_GT(t.count, 0u);
+        ASSERT_EQ(t.refusal.has_value(), t.outcome == TrafficOutcome::kRefused);
+        if (t.party == 1) {
+            attacker += t.count;
+            if (t.kind == TrafficKind::kRequest && t.outcome == TrafficOutcome::kSucceeded)
+                attacker_succeeded_requests += t.count;
+            attacker_refused += t.outcome == TrafficOutcome::kRefused ? t.count : 0;
+            attacker_bad_signature += t.outcome == TrafficOutcome::kBadSignature ? t.count : 0;
+            attacker_included +=
+                t.outcome == TrafficOutcome::kSucceeded || t.outcome == TrafficOutcome::kFailed ? t.count : 0;
+            EXPECT_FALSE(t.kind == TrafficKind::kJunk &&
+                         (t.outcome == TrafficOutcome::kSucceeded || t.outcome == TrafficOutcome::kFailed));
+        } else {
+            ASSERT_EQ(t.party, kHonestParty);
+            (t.kind == TrafficKind::kRequest ? honest_requests : honest_other) += t.count;
+        }
+    }
+    EXPECT_EQ(attacker, metric(r, "sent"));
+    EXPECT_EQ(attacker_succeeded_requests, metric(r, "codes_held"));
+    EXPECT_EQ(attacker_refused + attacker_bad_signature, metric(r, "refused"));
+    EXPECT_EQ(attacker_included, metric(r, "included"));
+    EXPECT_EQ(honest_requests, r.requests.size());
+    std::uint64_t submitted_redemptions = 0;
+    for (const RedemptionRecord& d : r.redemptions) submitted_redemptions += d.submitted ? 1 : 0;
+    EXPECT_EQ(honest_other, r.transfers.size() + r.renewals.size() + submitted_redemptions);
+    EXPECT_GT(honest_requests, 0u);
+    // Samples: honest + attacker = the totals; the attacker's pool share is seen.
+    std::uint64_t seen = 0;
+    ASSERT_FALSE(r.samples.empty());
+    for (const Sample& s : r.samples) {
+        ASSERT_EQ(s.parties.size(), 2u);
+        EXPECT_EQ(s.parties[0].party, kHonestParty);
+        EXPECT_EQ(s.parties[1].party, 1);
+        EXPECT_EQ(s.parties[0].txpool_pending + s.parties[1].txpool_pending, s.txpool_pending);
+        EXPECT_EQ(s.parties[0].txpool_queued + s.parties[1].txpool_queued, s.txpool_queued);
+        seen += s.parties[1].txpool_pending + s.parties[1].txpool_queued;
+    }
+    EXPECT_GT(seen, 0u);
+    EXPECT_EQ(r.samples.back().parties[1].codes_held, metric(r, "codes_held"));
+
+    c.adversaries.clear();
+    const WorldResults none = run(c);
+    for (const TrafficRecord& t : none.traffic) EXPECT_EQ(t.party, kHonestParty);
+    EXPECT_FALSE(none.traffic.empty());
+    for (const Sample& s : none.samples) {
+        ASSERT_EQ(s.parties.size(), 1u);
+        EXPECT_EQ(s.parties[0].txpool_pending, s.txpool_pending);
+        EXPECT_EQ(s.parties[0].txpool_queued, s.txpool_queued);
+    }
+}
+
 TEST(Spam, BadConfigurationIsAnError) {
     WorldConfig c = small_world(minutes(5));
     c.adversaries = {AdversaryConfig{"flood", flood(1)}};

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "protocol/core/assert.hpp"
 #include "protocol/txpool/stamp.hpp"
@@ -49,6 +51,9 @@ Spam::Spam(const WorldContext& context, std::string name, const SpamConfig& conf
     const std::array<double, kKinds> weights{config.mix.request, config.mix.transfer,
                                              config.mix.redeem_unknown, config.mix.junk};
     mix_ = WeightedChoice::from_weights(weights);
+    for (std::size_t i = 0; i < context.config.adversaries.size(); ++i) {
+        if (context.config.adversaries[i].name == adversary_) party_ = static_cast<std::uint16_t>(i + 1);
+    }
     CL_ASSERT(mix_.has_value() && !config.entry.empty() && config.hash_rate > 0);
 }
 
@@ -99,10 +104,14 @@ Spam::Identity& Spam::next_identity(std::uint64_t& index) {
     if (!config_.identities) {
         index = fresh_++;
         fresh_identity_ = make_identity(index);
+        senders_.insert(fresh_identity_.address);
         return fresh_identity_;
     }
     index = next_counted_++ % *config_.identities;
-    if (index == identities_.size()) identities_.push_back(make_identity(index));
+    if (index == identities_.size()) {
+        identities_.push_back(make_identity(index));
+        senders_.insert(identities_.back().address);
+    }
     return identities_[index];
 }
 
@@ -278,6 +287,7 @@ void Spam::finish(std::span<const Inclusion> reference_chain, WorldResults& resu
         const auto it = index_.find(inc.tx);
         if (it == index_.end()) continue;
         sent_[it->second].included = true;
+        sent_[it->second].included_at = inc.included;
         sent_[it->second].success = inc.success;
     }
     // ---- the attacker ----
@@ -382,6 +392,66 @@ void Spam::finish(std::span<const Inclusion> reference_chain, WorldResults& resu
     metric(results, "node_cpu_mean", ctx_.hosts.size() ? cpu_sum / d(ctx_.hosts.size()) : 0.0, "s");
     metric(results, "node_cpu_max", cpu_max, "s");
     metric(results, "entry_cpu_mean", entry_sum / d(config_.entry.size()), "s");
+    tally_party(results);
+}
+
+void Spam::on_sample(Sample& sample) {
+    PartySample p;
+    p.party = party_;
+    for (net::NodeId n = 0; n < ctx_.hosts.size(); ++n) {
+        if (!ctx_.hosts.up(n)) continue;
+        for (const txpool::TxPool::AccountView& a : ctx_.hosts.node(n).txpool().accounts()) {
+            if (!senders_.contains(a.sender)) continue;
+            p.txpool_pending += a.pending.size();
+            p.txpool_queued += a.queued.size();
+        }
+    }
+    sample.parties.push_back(p);
+}
+
+void Spam::tally_party(WorldResults& results) const {
+    constexpr auto kKindOf = std::array{TrafficKind::kRequest, TrafficKind::kTransfer,
+                                        TrafficKind::kRedeemUnknown, TrafficKind::kJunk};
+    static_assert(kKindOf.size() == kKinds);
+    using Key = std::tuple<std::uint8_t, std::uint8_t, int>;  // kind, outcome, refusal (-1: none)
+    std::map<Key, std::uint64_t> counts;
+    std::vector<Time> codes;  // when each code it holds was issued (reference chain)
+    for (const Sent& s : sent_) {
+        TrafficOutcome o = TrafficOutcome::kNotIncluded;
+        int refusal = -1;
+        if (s.lost) {
+            o = TrafficOutcome::kLost;
+        } else if (s.bad_signature) {
+            o = TrafficOutcome::kBadSignature;
+        } else if (s.included) {
+            o = s.success ? TrafficOutcome::kSucceeded : TrafficOutcome::kFailed;
+        } else if (s.refused) {
+            o = TrafficOutcome::kRefused;
+            refusal = static_cast<int>(*s.refused);
+        }
+        ++counts[{static_cast<std::uint8_t>(kKindOf[static_cast<std::size_t>(s.kind)]),
+                  static_cast<std::uint8_t>(o), refusal}];
+        if (s.kind == Kind::kRequest && s.included && s.success && s.included_at)
+            codes.push_back(*s.included_at);
+    }
+    for (const auto& [key, count] : counts) {
+        TrafficRecord r;
+        r.party = party_;
+        r.kind = static_cast<TrafficKind>(std::get<0>(key));
+        r.outcome = static_cast<TrafficOutcome>(std::get<1>(key));
+        if (std::get<2>(key) >= 0) r.refusal = static_cast<txpool::Refusal>(std::get<2>(key));
+        r.count = count;
+        results.traffic.push_back(r);
+    }
+    // It never redeems: the codes it holds at a sample are those issued to it by then.
+    std::sort(codes.begin(), codes.end());
+    for (Sample& sample : results.samples) {
+        for (PartySample& p : sample.parties) {
+            if (p.party != party_) continue;
+            p.codes_held = static_cast<std::uint64_t>(
+                std::upper_bound(codes.begin(), codes.end(), sample.time) - codes.begin());
+        }
+    }
 }
 
 std::vector<std::string> Spam::check(const WorldResults&) const {
