@@ -166,7 +166,7 @@ TEST(Spam, StampCostScalesWithBitsOverHashRateOnBothSides) {
 TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
     WorldConfig c = small_world(minutes(15));
     c.adversaries = {AdversaryConfig{"flood", flood(3, 5)}};
-    spam(c).mix = SpamMix{1, 0, 0, 3};  // requests advance the identities' nonces: used nonces exist
+    spam(c).mix = SpamMix{1, 0, 0, 3, 0};  // requests advance the identities' nonces: used nonces exist
     auto world = World::create(c);
     ASSERT_TRUE(world.has_value());
     const WorldResults r = world->run();
@@ -178,7 +178,7 @@ TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
     EXPECT_GT(metric(r, "refused_nonce_too_low"), 300);
     EXPECT_GT(metric(r, "included"), 500) << "its requests were included";
     // The entry nodes checked every junk transaction: more CPU than with requests alone.
-    spam(c).mix = SpamMix{1, 0, 0, 0};
+    spam(c).mix = SpamMix{1, 0, 0, 0, 0};
     spam(c).rate_from = spam(c).rate_to = 5.0 / 4;
     const WorldResults clean = run(c);
     EXPECT_GT(metric(r, "entry_cpu_mean"), metric(clean, "entry_cpu_mean") + 2000 * 40e-6 / 3)
@@ -186,11 +186,36 @@ TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
         << " " << metric(clean, "included");
 }
 
+// Oversized junk (mix `oversized`): correctly signed with the next nonce, its call padded
+// past geth's 128 KiB. The txpool's size rule refuses it at the entry node (charged
+// admit_tx like any checked transaction), so it is never relayed nor in a block; without
+// the rule it is a valid transaction, relayed and included (the run's check fails).
+TEST(Spam, OversizedJunkIsRefusedByTheSizeRuleAndNeverEntersABlock) {
+    WorldConfig c = small_world(minutes(6));
+    c.txpool.max_tx_size = 4 * 32 * 1024;  // geth's txMaxSize (small_world switches every limit off)
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 0.5)}};
+    spam(c).to = Time::zero() + minutes(4);
+    spam(c).mix = SpamMix{0, 0, 0, 0, 1};
+    const WorldResults r = run(c);
+    EXPECT_GT(metric(r, "sent_junk"), 30);
+    EXPECT_EQ(metric(r, "refused_oversized"), metric(r, "sent_junk"));
+    EXPECT_EQ(metric(r, "junk_included"), 0);
+    EXPECT_GT(metric(r, "entry_cpu_mean"), metric(r, "sent_junk") * 40e-6 / 3 * 0.5);
+
+    c.txpool.max_tx_size.reset();
+    auto world = World::create(c);
+    ASSERT_TRUE(world.has_value());
+    const WorldResults without = world->run();
+    EXPECT_EQ(metric(without, "refused_oversized"), 0);
+    EXPECT_GT(metric(without, "junk_included"), 0) << "without the rule it is a valid transaction";
+    EXPECT_FALSE(without.check_failures.empty());
+}
+
 // Same seed, same flood: the same run (its stream is "adversary/<name>").
 TEST(Spam, Deterministic) {
     WorldConfig c = small_world(minutes(5));
     c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt)}};
-    spam(c).mix = SpamMix{1, 1, 1, 1};
+    spam(c).mix = SpamMix{1, 1, 1, 1, 0};
     const WorldResults a = run(c);
     const WorldResults b = run(c);
     ASSERT_EQ(a.blocks.size(), b.blocks.size());
@@ -207,7 +232,7 @@ TEST(Spam, Deterministic) {
 TEST(Spam, PartyRowsAddUpToTotals) {
     WorldConfig c = small_world(minutes(8));
     c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 4)}};
-    spam(c).mix = SpamMix{2, 1, 1, 1};
+    spam(c).mix = SpamMix{2, 1, 1, 1, 0};
     auto world = World::create(c);
     ASSERT_TRUE(world.has_value());
     const WorldResults r = world->run();

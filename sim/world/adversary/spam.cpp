@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "protocol/core/assert.hpp"
+#include "protocol/core/rlp.hpp"
 #include "protocol/txpool/stamp.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/genesis.hpp"
@@ -15,14 +16,15 @@ namespace {
 
 constexpr std::size_t kKinds = Spam::kKinds;
 constexpr std::array<const char*, Spam::kKinds> kKindNames{"request", "transfer", "redeem_unknown", "junk"};
-
+constexpr std::size_t kOversizedPadding = 4 * 32 * 1024 + 1;  // bytes of call data added
 }  // namespace
 
 std::optional<std::string> check_spam(const WorldConfig& config, const std::string& name,
                                       const SpamConfig& a) {
     const std::string key = "adversaries[" + name + "]";
     const std::size_t n = config.topology.node_count();
-    const std::array<double, kKinds> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk};
+    const std::array<double, kKinds + 1> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk,
+                                             a.mix.oversized};
     if (!WeightedChoice::from_weights(mix)) return key + ".mix: need one > 0, none negative";
     if (a.entry.empty()) return key + ".entry: at least one node";
     for (const net::NodeId e : a.entry) {
@@ -48,8 +50,10 @@ Spam::Spam(const WorldContext& context, std::string name, const SpamConfig& conf
       adversary_(std::move(name)),
       name_("spam." + adversary_),
       rng_(context.streams.stream("adversary/" + adversary_)) {
-    const std::array<double, kKinds> weights{config.mix.request, config.mix.transfer,
-                                             config.mix.redeem_unknown, config.mix.junk};
+    // The kinds, then `oversized` (index kKinds): junk of kind kOversized.
+    const std::array<double, kKinds + 1> weights{config.mix.request, config.mix.transfer,
+                                                 config.mix.redeem_unknown, config.mix.junk,
+                                                 config.mix.oversized};
     mix_ = WeightedChoice::from_weights(weights);
     for (std::size_t i = 0; i < context.config.adversaries.size(); ++i) {
         if (context.config.adversaries[i].name == adversary_) party_ = static_cast<std::uint16_t>(i + 1);
@@ -84,7 +88,12 @@ void Spam::schedule_next() {
 
 // Draws: the kind; then what the kind draws (send / mine_next).
 void Spam::arrive() {
-    const auto kind = static_cast<Kind>(mix_->pick(rng_));
+    const std::size_t picked = mix_->pick(rng_);
+    if (picked == kKinds) {
+        send(Kind::kJunk, SpamJunk::kOversized);
+        return;
+    }
+    const auto kind = static_cast<Kind>(picked);
     if (kind == Kind::kRequest && ctx_.config.txpool.stamp_bits) {
         ++waiting_;
         if (!mining_) mine_next();
@@ -170,7 +179,7 @@ void Spam::mine_next() {
 
 // Draws: identity (none for fresh), entry, then the kind's own: the tier (request), the
 // made-up code (transfer, redeem_unknown), nothing for junk.
-void Spam::send(Kind kind) {
+void Spam::send(Kind kind, std::optional<SpamJunk> junk) {
     std::uint64_t index = 0;
     Identity& id = next_identity(index);
     const net::NodeId entry = pick_entry();
@@ -196,7 +205,7 @@ void Spam::send(Kind kind) {
                    entry);
             break;
         case Kind::kJunk:
-            send_junk(id, index, entry);
+            send_junk(id, index, entry, junk);
             break;
     }
 }
@@ -204,8 +213,8 @@ void Spam::send(Kind kind) {
 // Junk, in turn: a signature that does not recover, another chain's id, a used nonce (or,
 // for a sender with none used, one 2^32 ahead). None consumes the sender's nonce. Draws:
 // the made-up code of its call.
-void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry) {
-    const auto junk = static_cast<SpamJunk>(junk_turn_++ % kSpamJunkCount);
+void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry, std::optional<SpamJunk> kind) {
+    const SpamJunk junk = kind ? *kind : static_cast<SpamJunk>(junk_turn_++ % kSpamJunkCount);
     const std::uint64_t head = ctx_.hosts.node(entry).head_state().account(id.address).nonce;
     const std::uint64_t nonce = std::max(id.next_nonce, head);
     // A redeem of a made-up code: a call no honest transaction shares, so every junk
@@ -229,6 +238,16 @@ void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry) {
     }
     if (junk == SpamJunk::kWrongChainId) {
         t.chain_id = kChainId + 1;
+    } else if (junk == SpamJunk::kOversized) {
+        // Past geth's txMaxSize (4 × 32 KiB) by the padding alone: the call becomes the
+        // canonical RLP list [call, padding]. The nonce is the next one, so without a size
+        // rule it is a valid transaction (which no contract call decodes: a failed receipt).
+        Bytes padded;
+        const std::size_t begin = rlp::begin_list(padded);
+        padded.insert(padded.end(), t.call.begin(), t.call.end());
+        rlp::append_bytes(padded, Bytes(kOversizedPadding, 0));
+        rlp::end_list(padded, begin);
+        t.call = std::move(padded);
     } else {
         t.nonce = head > 0 ? head - 1 : nonce + (std::uint64_t{1} << 32);
     }

@@ -104,12 +104,13 @@ class Spam final : public Workload {
     Identity& next_identity(std::uint64_t& index);
     std::uint64_t take_nonce(Identity& id, net::NodeId entry);
     void mine_next();
-    void send(Kind kind);
+    // `junk`: the kind of junk (kJunk only); nullopt: the next of the round-robin.
+    void send(Kind kind, std::optional<SpamJunk> junk = std::nullopt);
     std::size_t record(const Hash32& tx, Kind kind, std::uint64_t identity, std::uint64_t nonce,
                        net::NodeId entry, std::optional<SpamJunk> junk);
     void submit(const node::TxRef& tx, Kind kind, std::uint64_t identity, net::NodeId entry,
                 std::optional<SpamJunk> junk = std::nullopt);
-    void send_junk(Identity& id, std::uint64_t index, net::NodeId entry);
+    void send_junk(Identity& id, std::uint64_t index, net::NodeId entry, std::optional<SpamJunk> kind);
     Hash32 made_up_code();
     net::NodeId pick_entry();
     void metric(WorldResults& results, const std::string& figure, double value, const char* unit) const;
