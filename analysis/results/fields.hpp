@@ -30,6 +30,11 @@ constexpr void for_each_field(R& r, F&& f) {
     f("region", r.region);
     f("fork_choice", r.fork_choice);
     f("deepest_reorg", r.deepest_reorg);
+    f("messages_sent", r.messages_sent);
+    f("bytes_sent", r.bytes_sent);
+    f("messages_received", r.messages_received);
+    f("bytes_received", r.bytes_received);
+    f("cpu_ns", r.cpu_ns);
 }
 
 template <RowOf<BlockRow> R, class F>

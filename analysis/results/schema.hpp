@@ -122,6 +122,11 @@ struct NodeRow {
     std::uint16_t region = kNoCode;   // codes.regions: the region `region:NAME` selects it by; kNoCode: none
     std::uint8_t fork_choice = 0;     // codes.fork_choices: the fork-choice rule the node applied
     std::uint32_t deepest_reorg = 0;  // blocks: the deepest reorg the node went through (0: none)
+    std::uint64_t messages_sent = 0;  // handed to the network over the run, dropped ones included
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t messages_received = 0;  // delivered to it while it was up
+    std::uint64_t bytes_received = 0;
+    std::int64_t cpu_ns = 0;  // simulated CPU charged over the run (cpu costs model)
 
     friend bool operator==(const NodeRow&, const NodeRow&) = default;
 };

@@ -165,6 +165,15 @@ struct TrafficRecord {
     friend bool operator==(const TrafficRecord&, const TrafficRecord&) = default;
 };
 
+// One node's network and CPU totals over the run (docs/metrics.md "nodes").
+struct NodeCounters {
+    std::uint64_t messages_sent = 0;  // handed to the network, dropped ones included
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t messages_received = 0;  // delivered while it was up, within the run
+    std::uint64_t bytes_received = 0;
+    Duration cpu;  // simulated CPU charged (Hosts::cpu_time)
+};
+
 struct MessageCounters {
     std::string type;
     std::uint64_t messages = 0;
@@ -229,6 +238,7 @@ struct WorldResults {
     std::vector<TrafficRecord> traffic;
     std::vector<std::uint64_t> final_pool_remaining;  // per tier, at the reference head at the end
     std::vector<MessageCounters> network;
+    std::vector<NodeCounters> node_counters;  // per node, in node order
     std::uint64_t events = 0;
     Duration simulated;
     // The end state, for the safety checks.

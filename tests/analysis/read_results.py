@@ -75,7 +75,8 @@ def main(path):
 
         nodes = table(run, "nodes")
         assert list(nodes.columns) == ["node", "name", "role", "cloud", "region", "fork_choice",
-                                       "deepest_reorg"], \
+                                       "deepest_reorg", "messages_sent", "bytes_sent",
+                                       "messages_received", "bytes_received", "cpu_ns"], \
             list(nodes.columns)
         assert nodes["node"].tolist() == [0, 1, 2]
         assert nodes["name"].str.decode("utf-8").tolist() == ["Zürich", "full:0", "cairo"]

@@ -233,7 +233,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
     EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
               (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice",
-                                        "deepest_reorg"}));
+                                        "deepest_reorg", "messages_sent", "bytes_sent", "messages_received",
+                                        "bytes_received", "cpu_ns"}));
     EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
@@ -521,8 +522,9 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint8_t{0});
             c.le(std::uint16_t{0xffff});
             c.le(std::uint16_t{1});
-            c.le(std::uint8_t{1});   // fork_choice
-            c.le(std::uint32_t{0});  // deepest_reorg
+            c.le(std::uint8_t{1});                               // fork_choice
+            c.le(std::uint32_t{0});                              // deepest_reorg
+            for (int i = 0; i < 5; ++i) c.le(std::uint64_t{0});  // messages, bytes, cpu_ns
         } else if (t == "blocks") {
             c.le(std::uint64_t{5});
             c.raw(testing::bytes32(1));

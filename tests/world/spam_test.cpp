@@ -290,6 +290,36 @@ TEST(Spam, PartyRowsAddUpToTotals) {
     }
 }
 
+// Per-node messages, bytes and CPU (docs/metrics.md "nodes"): the nodes' sends add up to
+// the network table (both count every send()), nothing is received that was not sent, and
+// the CPU is what the nodes were charged.
+TEST(Spam, NodeCountersAddUpToTheNetworkTable) {
+    WorldConfig c = small_world(minutes(5));
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 4)}};
+    const WorldResults r = run(c);
+    ASSERT_EQ(r.node_counters.size(), c.topology.node_count());
+    std::uint64_t sent = 0, bytes = 0, received = 0, received_bytes = 0, net_sent = 0, net_bytes = 0;
+    double cpu = 0;
+    for (const NodeCounters& n : r.node_counters) {
+        sent += n.messages_sent;
+        bytes += n.bytes_sent;
+        received += n.messages_received;
+        received_bytes += n.bytes_received;
+        cpu += n.cpu.to_seconds_f64();
+        EXPECT_GT(n.messages_sent, 0u);
+    }
+    for (const MessageCounters& m : r.network) {
+        net_sent += m.messages;
+        net_bytes += m.bytes;
+    }
+    EXPECT_EQ(sent, net_sent);
+    EXPECT_EQ(bytes, net_bytes);
+    EXPECT_LE(received, sent);
+    EXPECT_LE(received_bytes, bytes);
+    EXPECT_GT(received, sent * 9 / 10) << "no loss: all but the messages in flight at the end";
+    EXPECT_NEAR(cpu / static_cast<double>(r.node_counters.size()), metric(r, "node_cpu_mean"), 1e-9);
+}
+
 TEST(Spam, BadConfigurationIsAnError) {
     WorldConfig c = small_world(minutes(5));
     c.adversaries = {AdversaryConfig{"flood", flood(1)}};
