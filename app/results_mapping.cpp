@@ -61,6 +61,7 @@ analysis::RunResults to_run_results(const sim::scenario::Scenario& scenario, std
     mapping::map_checkpoints(world, run);
     mapping::map_network(world, run);
     mapping::map_samples(world, run);
+    mapping::map_parties(world, run);
     mapping::map_signers(world, run);
     const std::size_t attacks_succeeded = mapping::map_attacks(world, run);
     // Names the summary takes from the mappers' statistics.

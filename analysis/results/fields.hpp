@@ -30,6 +30,11 @@ constexpr void for_each_field(R& r, F&& f) {
     f("region", r.region);
     f("fork_choice", r.fork_choice);
     f("deepest_reorg", r.deepest_reorg);
+    f("messages_sent", r.messages_sent);
+    f("bytes_sent", r.bytes_sent);
+    f("messages_received", r.messages_received);
+    f("bytes_received", r.bytes_received);
+    f("cpu_ns", r.cpu_ns);
 }
 
 template <RowOf<BlockRow> R, class F>
@@ -169,6 +174,23 @@ constexpr void for_each_field(R& r, F&& f) {
     f("distinct_heads", r.distinct_heads);
 }
 
+template <RowOf<TrafficRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("party", r.party);
+    f("kind", r.kind);
+    f("outcome", r.outcome);
+    f("count", r.count);
+}
+
+template <RowOf<PartySampleRow> R, class F>
+constexpr void for_each_field(R& r, F&& f) {
+    f("time_ns", r.time_ns);
+    f("party", r.party);
+    f("txpool_pending_mean", r.txpool_pending_mean);
+    f("txpool_queued_mean", r.txpool_queued_mean);
+    f("codes_held", r.codes_held);
+}
+
 template <RowOf<SignerRow> R, class F>
 constexpr void for_each_field(R& r, F&& f) {
     f("cloud", r.cloud);
@@ -219,6 +241,8 @@ constexpr void for_each_table(Results& run, F&& f) {
     f("mainchain", run.mainchain);
     f("network", run.network);
     f("samples", run.samples);
+    f("traffic", run.traffic);
+    f("party_samples", run.party_samples);
     f("attacks", run.attacks);
     f("attack_figures", run.attack_figures);
     f("summary", run.summary);
@@ -244,6 +268,9 @@ constexpr void for_each_code_list(Codes& codes, F&& f) {
     f("nodes", "fork_choice_names", codes.fork_choices);
     f("checkpoints", "rejection_names", codes.checkpoint_rejections);
     f("mainchain", "miner_names", codes.miners);
+    f("traffic", "party_names", codes.parties);
+    f("traffic", "kind_names", codes.traffic_kinds);
+    f("traffic", "outcome_names", codes.traffic_outcomes);
 }
 
 }  // namespace cl::analysis

@@ -498,6 +498,19 @@ std::expected<void, std::string> validate_run(const RunResults& run) {
         if (auto result = code_check("mainchain", i, "miner", run.mainchain[i].miner, codes.miners); !result)
             return result;
     }
+    for (std::size_t i = 0; i < run.traffic.size(); ++i) {
+        const TrafficRow& r = run.traffic[i];
+        for (auto result : {code_check("traffic", i, "party", r.party, codes.parties),
+                            code_check("traffic", i, "kind", r.kind, codes.traffic_kinds),
+                            code_check("traffic", i, "outcome", r.outcome, codes.traffic_outcomes)}) {
+            if (!result) return result;
+        }
+    }
+    for (std::size_t i = 0; i < run.party_samples.size(); ++i) {
+        if (auto result = code_check("party_samples", i, "party", run.party_samples[i].party, codes.parties);
+            !result)
+            return result;
+    }
     std::set<std::string_view> names;
     for (std::size_t i = 0; i < run.summary.size(); ++i) {
         const std::string_view name = run.summary[i].name.view();
@@ -598,6 +611,7 @@ void write_run(hid_t runs_group, const RunResults& run) {
     // redemptions and requests).
     write_string_list_attribute(table("nodes"), "cloud_names", run.codes.clouds);
     write_string_list_attribute(table("nodes"), "region_names", run.codes.regions);
+    write_string_list_attribute(table("party_samples"), "party_names", run.codes.parties);
 }
 
 // The `/sweep` group (sweep_schema.hpp).

@@ -107,6 +107,9 @@ struct CodeBook {
     std::vector<std::string> fork_choices;       // NodeRow::fork_choice
     std::vector<std::string> checkpoint_rejections;  // CheckpointRow::rejection (0: none)
     std::vector<std::string> miners;                 // MainchainRow::miner
+    std::vector<std::string> parties;  // TrafficRow::party, PartySampleRow::party: "honest", adversaries
+    std::vector<std::string> traffic_kinds;     // TrafficRow::kind
+    std::vector<std::string> traffic_outcomes;  // TrafficRow::outcome
 
     friend bool operator==(const CodeBook&, const CodeBook&) = default;
 };
@@ -121,6 +124,11 @@ struct NodeRow {
     std::uint16_t region = kNoCode;   // codes.regions: the region `region:NAME` selects it by; kNoCode: none
     std::uint8_t fork_choice = 0;     // codes.fork_choices: the fork-choice rule the node applied
     std::uint32_t deepest_reorg = 0;  // blocks: the deepest reorg the node went through (0: none)
+    std::uint64_t messages_sent = 0;  // handed to the network over the run, dropped ones included
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t messages_received = 0;  // delivered to it while it was up
+    std::uint64_t bytes_received = 0;
+    std::int64_t cpu_ns = 0;  // simulated CPU charged over the run (cpu costs model)
 
     friend bool operator==(const NodeRow&, const NodeRow&) = default;
 };
@@ -285,6 +293,31 @@ struct SampleRow {
     friend bool operator==(const SampleRow&, const SampleRow&) = default;
 };
 
+// Table `traffic`: transactions sent, by party, kind and outcome (one row per combination
+// that occurred; docs/metrics.md "traffic"). Outcomes are disjoint, so a party's rows add
+// up to what it sent.
+struct TrafficRow {
+    std::uint16_t party = 0;   // codes.parties: 0 honest, i >= 1 the i-th adversary
+    std::uint8_t kind = 0;     // codes.traffic_kinds
+    std::uint8_t outcome = 0;  // codes.traffic_outcomes
+    std::uint64_t count = 0;
+
+    friend bool operator==(const TrafficRow&, const TrafficRow&) = default;
+};
+
+// Table `party_samples`: each sample of `samples` split by party (one row per sample and
+// party, honest first): the party's transactions in the running nodes' txpools and the
+// codes it holds (docs/metrics.md "party_samples").
+struct PartySampleRow {
+    std::int64_t time_ns = 0;
+    std::uint16_t party = 0;  // codes.parties
+    double txpool_pending_mean = 0;
+    double txpool_queued_mean = 0;
+    std::uint64_t codes_held = 0;
+
+    friend bool operator==(const PartySampleRow&, const PartySampleRow&) = default;
+};
+
 // Table `signers`: whose turn each slot is. One row per cloud: its validator node, its
 // signer address and its position in the sorted signer list at genesis (Clique: block
 // `number` is in turn for the signer at position number mod N).
@@ -354,6 +387,8 @@ struct RunResults {
     std::vector<MainchainRow> mainchain;
     std::vector<NetCounterRow> network;
     std::vector<SampleRow> samples;
+    std::vector<TrafficRow> traffic;
+    std::vector<PartySampleRow> party_samples;
     std::vector<AttackRow> attacks;
     std::vector<AttackFigureRow> attack_figures;
     std::vector<SummaryEntry> summary;

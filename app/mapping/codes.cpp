@@ -50,6 +50,33 @@ void fill_code_books(const sim::scenario::Scenario& scenario, analysis::CodeBook
     codes.node_roles = {"validator", "full"};
     // Fork-choice rules as the scenario names them (code = index in the loader's table).
     for (const auto& [name, rule] : sim::scenario::fork_choice_rules()) codes.fork_choices.emplace_back(name);
+    // Parties (sim/world/results.hpp kHonestParty): honest, then the adversaries in order.
+    codes.parties = {"honest"};
+    for (const auto& a : scenario.adversaries) codes.parties.push_back(a.name);
+    // In TrafficKind order.
+    codes.traffic_kinds = {"request", "transfer", "renewal", "redemption", "redeem_unknown", "junk"};
+    static_assert(sim::world::kTrafficKindCount == 6);
+    // In TrafficOutcome order, the refusal last: txpool_<refusal> (code 4 + refusal).
+    codes.traffic_outcomes = {"lost", "bad_signature", "succeeded", "failed"};
+    for (std::size_t r = 0; r < txpool::kRefusalCount; ++r) {
+        codes.traffic_outcomes.push_back(std::string("txpool_") +
+                                         txpool::to_string(static_cast<txpool::Refusal>(r)));
+    }
+    codes.traffic_outcomes.push_back("not_included");
+}
+
+std::uint8_t code_traffic_outcome(sim::world::TrafficOutcome outcome,
+                                  std::optional<txpool::Refusal> refusal) {
+    using O = sim::world::TrafficOutcome;
+    constexpr std::size_t kRefusedFirst = static_cast<std::size_t>(O::kRefused);
+    switch (outcome) {
+        case O::kRefused:
+            return static_cast<std::uint8_t>(kRefusedFirst + static_cast<std::size_t>(refusal.value()));
+        case O::kNotIncluded:
+            return static_cast<std::uint8_t>(kRefusedFirst + txpool::kRefusalCount);
+        default:
+            return static_cast<std::uint8_t>(outcome);
+    }
 }
 
 Coded code_tx_outcome(bool included, bool success, bool confirmed, const OutcomeReason& reason) {

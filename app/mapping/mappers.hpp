@@ -42,6 +42,10 @@ Coded code_tx_outcome(bool included, bool success, bool confirmed, const sim::wo
 // Of a redemption (codes.redemption_reason): 0 pending, 1 redeemed, 2 rejected.
 Coded code_redemption_outcome(bool included, bool success, const sim::world::OutcomeReason& reason);
 
+// Of a traffic row (codes.traffic_outcomes): the TrafficOutcome, a refusal as txpool_<r>.
+// REQUIRES: refusal set iff outcome is kRefused.
+std::uint8_t code_traffic_outcome(sim::world::TrafficOutcome outcome, std::optional<txpool::Refusal> refusal);
+
 // ---- nodes (nodes.cpp) ----
 void map_nodes(const sim::scenario::Scenario& scenario, const sim::world::WorldResults& world,
                analysis::RunResults& run);
@@ -83,6 +87,9 @@ void map_checkpoints(const sim::world::WorldResults& world, analysis::RunResults
 std::uint32_t map_reorgs(const sim::world::WorldResults& world, analysis::RunResults& run);  // max depth
 void map_network(const sim::world::WorldResults& world, analysis::RunResults& run);
 void map_samples(const sim::world::WorldResults& world, analysis::RunResults& run);
+
+// ---- traffic and party samples by party (parties.cpp) ----
+void map_parties(const sim::world::WorldResults& world, analysis::RunResults& run);
 
 // ---- signers, attacks, attack figures (attacks.cpp) ----
 void map_signers(const sim::world::WorldResults& world, analysis::RunResults& run);

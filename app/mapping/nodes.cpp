@@ -52,6 +52,14 @@ void map_nodes(const sim::scenario::Scenario& scenario, const sim::world::WorldR
         row.fork_choice = fork_choice_code(n < world.fork_choices.size() ? world.fork_choices[n]
                                                                          : scenario.consensus.fork_choice);
         if (n < world.harm.deepest_reorg.size()) row.deepest_reorg = world.harm.deepest_reorg[n];
+        if (n < world.node_counters.size()) {
+            const sim::world::NodeCounters& c = world.node_counters[n];
+            row.messages_sent = c.messages_sent;
+            row.bytes_sent = c.bytes_sent;
+            row.messages_received = c.messages_received;
+            row.bytes_received = c.bytes_received;
+            row.cpu_ns = c.cpu.nanos();
+        }
         run.nodes.push_back(row);
     }
 }

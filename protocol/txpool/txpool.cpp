@@ -21,6 +21,7 @@ Config Config::unlimited() {
     c.rate_limit.reset();
     c.stamp_bits.reset();
     c.max_txs_per_block.reset();
+    c.max_tx_size.reset();
     return c;
 }
 
@@ -46,6 +47,8 @@ const char* to_string(Refusal r) {
             return "account_queue_full";
         case Refusal::kGlobalSlotsFull:
             return "global_slots_full";
+        case Refusal::kOversized:
+            return "oversized";
         case Refusal::kGlobalQueueFull:
             return "global_queue_full";
     }
@@ -186,6 +189,8 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     const RecoveredTransaction& tx = *shared;
     // Stateless and lookup checks first, the stamp's hash next, state-changing rules last.
     if (by_hash_.contains(tx.hash)) return std::unexpected(Refusal::kAlreadyKnown);
+    if (config_.max_tx_size && tx.encoded_size > *config_.max_tx_size)
+        return std::unexpected(Refusal::kOversized);
     if (config_.chain_id && tx.tx.chain_id != *config_.chain_id) {
         return std::unexpected(Refusal::kWrongChainId);
     }

@@ -66,6 +66,10 @@ struct Config {
     std::optional<RateLimit> rate_limit = RateLimit{};      // per-sender token bucket, burst 5, 1 / 60 s
     std::optional<unsigned> stamp_bits;                     // required request stamp (off by default)
     std::optional<std::size_t> max_txs_per_block;           // select() cap, the "sign limit per slot"
+    // Largest transaction accepted, in bytes of its signed RLP encoding: geth's txMaxSize =
+    // 4 × 32 KiB (core/txpool/legacypool/legacypool.go; ValidateTransaction refuses a larger
+    // one with ErrOversizedData, "to prevent DOS attacks"). Off: any size.
+    std::optional<std::size_t> max_tx_size = 4 * 32 * 1024;
     bool allow_replacement = true;  // same sender and nonce, another hash, replaces the pooled one
     bool exempt_members = true;     // Source::kMember skips the token bucket (docs/txpool.md)
 
@@ -73,8 +77,10 @@ struct Config {
     static Config unlimited();
 };
 
-// Why a transaction was refused, in the order admit() checks. A refused transaction
-// changes nothing in the pool (no token is taken, nothing is evicted).
+// Why a transaction was refused, in the order admit() checks — except kOversized, checked
+// right after kAlreadyKnown (geth's order) but numbered last so that the older reasons keep
+// their codes. A refused transaction changes nothing in the pool (no token is taken,
+// nothing is evicted).
 enum class [[nodiscard]] Refusal{
     kAlreadyKnown,           // a transaction with this hash is pooled (geth ErrAlreadyKnown)
     kWrongChainId,           // chain_id differs from Config::chain_id (§1 replay protection)
@@ -87,8 +93,9 @@ enum class [[nodiscard]] Refusal{
     kAccountQueueFull,       // future nonce, but the sender has account_queue queued (§5)
     kGlobalSlotsFull,        // executable, global_slots reached and nothing evictable (§5)
     kGlobalQueueFull,        // future nonce, global_queue reached and nothing evictable (§5)
+    kOversized,              // encoded_size > Config::max_tx_size (geth ErrOversizedData)
 };
-inline constexpr std::size_t kRefusalCount = 11;
+inline constexpr std::size_t kRefusalCount = 12;
 // A stable snake_case identifier ("rate_limited") for metrics and reports.
 const char* to_string(Refusal r);
 
@@ -132,7 +139,7 @@ class TxPool {
     // REQUIRES: rate_limit->refill_interval > 0; stamp_bits <= 256.
     explicit TxPool(Config config);
 
-    // §5 admission. Checks, in order: known hash, chain id, nonce too low, replacement
+    // §5 admission. Checks, in order: known hash, size, chain id, nonce too low, replacement
     // policy, stamp, token bucket, then room (account slots / queue, global slots / queue
     // with eviction). REQUIRES: on_new_head() was called after every change of the head
     // state, so that `nonces` is the state the pool is synchronised to (`nonces` is only

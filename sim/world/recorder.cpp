@@ -57,6 +57,12 @@ void Recorder::finish(const Hosts& hosts, const net::Network& network, const Ref
                                                    c.sent_messages, c.sent_bytes, c.dropped_messages});
     }
     for (std::size_t i = 0; i < hosts.size(); ++i) {
+        const Hosts::Traffic& t = hosts.traffic(static_cast<net::NodeId>(i));
+        results_.node_counters.push_back(NodeCounters{t.messages_sent, t.bytes_sent, t.messages_received,
+                                                      t.bytes_received,
+                                                      hosts.cpu_time(static_cast<net::NodeId>(i))});
+    }
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
         results_.final_heads.push_back(reference.end_head(i).hash);
         results_.final_numbers.push_back(reference.end_head(i).header.number);
     }

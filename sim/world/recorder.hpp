@@ -33,8 +33,8 @@ class Recorder {
     std::optional<Time> sealed_at(const Hash32& block) const;
     void mark_canonical(const Hash32& block);
 
-    // End of run: the network's per-type counters, each node's end head (ReferenceChain::
-    // end_head), the safety check height and hashes, the fork-choice rules applied.
+    // End of run: the network's per-type counters, each node's messages, bytes and CPU, each node's end head
+    // (ReferenceChain:: end_head), the safety check height and hashes, the fork-choice rules applied.
     void finish(const Hosts& hosts, const net::Network& network, const ReferenceChain& reference);
 
   private:

@@ -108,13 +108,71 @@ struct ReorgRecord {
     Hash32 new_head;
 };
 
+// Parties (shared/spec/adversaries.md §0: every result separates honest from adversarial
+// traffic; docs/metrics.md "traffic", "party_samples"): party 0 is the honest side (users
+// and clouds); party i >= 1 is the adversary WorldConfig::adversaries[i - 1].
+inline constexpr std::uint16_t kHonestParty = 0;
+
+// One party's share of a sample: transactions of its senders in the txpools of the running
+// nodes (summed over them), and the codes it holds at the reference head's time (issued to
+// it on the reference chain by then, minus those it redeemed there by then).
+struct PartySample {
+    std::uint16_t party = kHonestParty;
+    std::uint64_t txpool_pending = 0;
+    std::uint64_t txpool_queued = 0;
+    std::uint64_t codes_held = 0;
+};
+
 struct Sample {
     Time time;
     double txpool_pending_mean = 0;
     double txpool_queued_mean = 0;
+    std::uint32_t up = 0;              // running nodes the txpool figures are over
+    std::uint64_t txpool_pending = 0;  // summed over them
+    std::uint64_t txpool_queued = 0;
+    // Honest first, then each adversary that samples (Workload::on_sample) in config order;
+    // the honest share is the total minus the adversaries' (world/parties.cpp).
+    std::vector<PartySample> parties;
     std::vector<std::uint64_t> pool_remaining;  // per tier, at the head of the reference chain
     std::uint64_t head_spread = 0;              // max − min head number over running nodes
     std::uint32_t distinct_heads = 0;
+};
+
+// What became of transactions sent by one party, by kind (docs/metrics.md "traffic").
+enum class TrafficKind : std::uint8_t {
+    kRequest,        // promo requests (users; the spam adversary's `request`)
+    kTransfer,       // code transfers (users; spam `transfer` of made-up codes)
+    kRenewal,        // renew(code) (users)
+    kRedemption,     // redeem(code) a cloud submitted for a user
+    kRedeemUnknown,  // spam `redeem_unknown`: redeem of a made-up code
+    kJunk,           // spam `junk`: invalid transactions
+};
+inline constexpr std::size_t kTrafficKindCount = 6;
+// Disjoint, in this order of precedence: a transaction counts once, under the first that holds.
+enum class TrafficOutcome : std::uint8_t {
+    kLost,          // submitted to a node that was down
+    kBadSignature,  // dropped by the entry node's sender recovery
+    kSucceeded,     // on the reference chain with a successful receipt ("served" for a request)
+    kFailed,        // on the reference chain with a failed receipt
+    kRefused,       // refused by the entry node's txpool (TrafficRecord::refusal says why)
+    kNotIncluded,   // admitted, not on the reference chain at the end
+};
+struct TrafficRecord {
+    std::uint16_t party = kHonestParty;
+    TrafficKind kind = TrafficKind::kRequest;
+    TrafficOutcome outcome = TrafficOutcome::kNotIncluded;
+    std::optional<txpool::Refusal> refusal;  // set iff outcome == kRefused
+    std::uint64_t count = 0;
+    friend bool operator==(const TrafficRecord&, const TrafficRecord&) = default;
+};
+
+// One node's network and CPU totals over the run (docs/metrics.md "nodes").
+struct NodeCounters {
+    std::uint64_t messages_sent = 0;  // handed to the network, dropped ones included
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t messages_received = 0;  // delivered while it was up, within the run
+    std::uint64_t bytes_received = 0;
+    Duration cpu;  // simulated CPU charged (Hosts::cpu_time)
 };
 
 struct MessageCounters {
@@ -208,8 +266,12 @@ struct WorldResults {
     std::vector<RedemptionRecord> redemptions;
     std::vector<ReorgRecord> reorgs;
     std::vector<Sample> samples;
+    // Per party, kind, outcome (refusal): honest rows first (world/parties.cpp), then each
+    // adversary's (its Workload::finish); no row with count 0.
+    std::vector<TrafficRecord> traffic;
     std::vector<std::uint64_t> final_pool_remaining;  // per tier, at the reference head at the end
     std::vector<MessageCounters> network;
+    std::vector<NodeCounters> node_counters;  // per node, in node order
     std::uint64_t events = 0;
     Duration simulated;
     // The end state, for the safety checks.

@@ -33,6 +33,9 @@ void Sampler::take() {
         queued += hosts_.node(id).txpool().queued_count();
         heads.push_back(head.hash);
     }
+    s.up = static_cast<std::uint32_t>(up);
+    s.txpool_pending = pending;
+    s.txpool_queued = queued;
     if (up > 0) {
         s.head_spread = hi - lo;
         s.txpool_pending_mean = static_cast<double>(pending) / static_cast<double>(up);
@@ -44,6 +47,7 @@ void Sampler::take() {
     const net::NodeId ref = reference_.reference_node(true);
     s.pool_remaining =
         pool_remaining(*hosts_.node(ref).state_of(reference_.current_head(ref).hash), config_.tiers.size());
+    if (observer_) observer_(s);
     samples_.push_back(std::move(s));
 }
 

@@ -18,6 +18,9 @@ namespace cl::sim::world {
 class Sampler {
   public:
     using Progress = std::function<void(Time, std::uint64_t events)>;
+    // Called with each sample once its totals are taken, before it is stored: the
+    // adversaries add their parties' shares (Workload::on_sample).
+    using Observer = std::function<void(Sample&)>;
 
     Sampler(const WorldConfig& config, Simulator& sim, const Hosts& hosts, ReferenceChain& reference,
             std::vector<Sample>& samples)
@@ -25,6 +28,7 @@ class Sampler {
 
     // Schedules the first sample, one interval from now. `progress` may be empty.
     void start(Progress progress);
+    void set_observer(Observer observer) { observer_ = std::move(observer); }
 
   private:
     void schedule();
@@ -36,6 +40,7 @@ class Sampler {
     ReferenceChain& reference_;
     std::vector<Sample>& samples_;
     Progress progress_;
+    Observer observer_;
 };
 
 }  // namespace cl::sim::world

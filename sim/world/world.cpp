@@ -18,6 +18,7 @@
 #include "sim/world/harm.hpp"
 #include "sim/world/host/honest_node.hpp"
 #include "sim/world/host/hosts.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/recorder.hpp"
 #include "sim/world/reference_chain.hpp"
 #include "sim/world/sampling.hpp"
@@ -95,6 +96,9 @@ struct World::Impl final : Hosts::Observer {
             checkpoints = c.get();
             workloads.push_back(std::move(c));
         }
+        sampler.set_observer([this](Sample& s) {
+            for (auto& w : workloads) w->on_sample(s);
+        });
         results.signers = signer_records(config);
     }
 
@@ -159,6 +163,7 @@ struct World::Impl final : Hosts::Observer {
             }
         }
         for (auto& w : workloads) w->finish(included, results);
+        tally_honest_party(results);
         results.final_pool_remaining = pool_remaining(*ref.state_of(*final_head), config.tiers.size());
         recorder.finish(hosts, *network, reference);
         results.harm = measure_harm(config, *ref.state_of(*final_head), results);

@@ -75,7 +75,8 @@ def main(path):
 
         nodes = table(run, "nodes")
         assert list(nodes.columns) == ["node", "name", "role", "cloud", "region", "fork_choice",
-                                       "deepest_reorg"], \
+                                       "deepest_reorg", "messages_sent", "bytes_sent",
+                                       "messages_received", "bytes_received", "cpu_ns"], \
             list(nodes.columns)
         assert nodes["node"].tolist() == [0, 1, 2]
         assert nodes["name"].str.decode("utf-8").tolist() == ["Zürich", "full:0", "cairo"]
@@ -93,9 +94,19 @@ def main(path):
         assert network["message_type"].str.decode("utf-8").tolist() == [
             "NewBlock", "NewBlockHashes", "Transactions"]
 
+        traffic = table(run, "traffic")
+        assert list(traffic.columns) == ["party", "kind", "outcome", "count"], list(traffic.columns)
+        parties = list(run["traffic"].attrs["party_names"])
+        assert [parties[p] for p in traffic["party"]] == ["honest", "flood"]
+        outcomes = list(run["traffic"].attrs["outcome_names"])
+        assert outcomes[traffic["outcome"][1]] == "txpool_rate_limited"
+        party_samples = table(run, "party_samples")
+        assert party_samples["codes_held"].tolist() == [0, 0, 3, 12]
+
         empty = f["runs/empty"]
         for name in ["nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals",
-                     "redemptions", "reorgs", "network", "samples", "attacks", "attack_figures", "summary"]:
+                     "redemptions", "reorgs", "network", "samples", "traffic", "party_samples", "attacks",
+                     "attack_figures", "summary"]:
             assert empty[name].shape == (0,), name
             assert len(table(empty, name)) == 0
     print("ok")

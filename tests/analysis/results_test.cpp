@@ -198,9 +198,13 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
         }
         for (const char* table :
              {"nodes", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions", "reorgs",
-              "checkpoints", "mainchain", "network", "samples", "summary"}) {
+              "checkpoints", "mainchain", "network", "samples", "traffic", "party_samples", "summary"}) {
             EXPECT_TRUE(raw.exists(run + "/" + table)) << run << "/" << table;
         }
+        for (const char* attr : {"party_names", "kind_names", "outcome_names"}) {
+            EXPECT_TRUE(raw.has_attribute(run + "/traffic", attr)) << attr;
+        }
+        EXPECT_TRUE(raw.has_attribute(run + "/party_samples", "party_names"));
         for (const char* attr : {"role_names", "cloud_names", "region_names", "fork_choice_names"}) {
             EXPECT_TRUE(raw.has_attribute(run + "/nodes", attr)) << attr;
         }
@@ -229,7 +233,8 @@ TEST_F(ResultsFile, LayoutFollowsDesign) {
     EXPECT_EQ(raw.columns("/runs/run-b/summary"), (std::vector<std::string>{"name", "value", "unit"}));
     EXPECT_EQ(raw.columns("/runs/run-b/nodes"),
               (std::vector<std::string>{"node", "name", "role", "cloud", "region", "fork_choice",
-                                        "deepest_reorg"}));
+                                        "deepest_reorg", "messages_sent", "bytes_sent", "messages_received",
+                                        "bytes_received", "cpu_ns"}));
     EXPECT_EQ(raw.rows("/runs/run-b/nodes"), 3);
 }
 
@@ -485,7 +490,8 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
         {"transfers", "reason_names"},   {"renewals", "status_names"},       {"renewals", "reason_names"},
         {"redemptions", "status_names"}, {"redemptions", "reason_names"},    {"requests", "tier_names"},
         {"requests", "region_names"},    {"redemptions", "cloud_names"},     {"nodes", "role_names"},
-        {"nodes", "fork_choice_names"},  {"checkpoints", "rejection_names"}, {"mainchain", "miner_names"}};
+        {"nodes", "fork_choice_names"},  {"checkpoints", "rejection_names"}, {"mainchain", "miner_names"},
+        {"traffic", "party_names"},      {"traffic", "kind_names"},          {"traffic", "outcome_names"}};
     for (const auto& [table, attr] : lists) {
         c.str(table);
         c.str(attr);
@@ -504,9 +510,9 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table :
-         {"nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
-          "reorgs", "checkpoints", "mainchain", "network", "samples", "attacks", "attack_figures", "summary"}) {
+    for (const char* table : {"nodes", "signers", "blocks", "propagation", "requests", "transfers",
+                              "renewals", "redemptions", "reorgs", "checkpoints", "mainchain", "network",
+                              "samples", "traffic", "party_samples", "attacks", "attack_figures", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
@@ -516,8 +522,9 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint8_t{0});
             c.le(std::uint16_t{0xffff});
             c.le(std::uint16_t{1});
-            c.le(std::uint8_t{1});   // fork_choice
-            c.le(std::uint32_t{0});  // deepest_reorg
+            c.le(std::uint8_t{1});                               // fork_choice
+            c.le(std::uint32_t{0});                              // deepest_reorg
+            for (int i = 0; i < 5; ++i) c.le(std::uint64_t{0});  // messages, bytes, cpu_ns
         } else if (t == "blocks") {
             c.le(std::uint64_t{5});
             c.raw(testing::bytes32(1));
@@ -609,6 +616,8 @@ TEST(ResultsDigest, ChangesWithEveryColumnOfEveryTable) {
     expect_every_field_matters(base, &RunResults::reorgs, "reorgs");
     expect_every_field_matters(base, &RunResults::network, "network");
     expect_every_field_matters(base, &RunResults::samples, "samples");
+    expect_every_field_matters(base, &RunResults::traffic, "traffic");
+    expect_every_field_matters(base, &RunResults::party_samples, "party_samples");
     expect_every_field_matters(base, &RunResults::summary, "summary");
 }
 

@@ -50,7 +50,10 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
                .node_roles = {"validator", "full"},
                .fork_choices = {"eip3436", "eip225", "td-first-seen"},
                .checkpoint_rejections = {"none", "gap", "conflict"},
-               .miners = {"pool-a", "attacker"}};
+               .miners = {"pool-a", "attacker"},
+               .parties = {"honest", "flood"},
+               .traffic_kinds = {"request", "junk"},
+               .traffic_outcomes = {"succeeded", "txpool_rate_limited"}};
     r.checkpoints = {{.height = 120,
                       .block_hash = bytes32(9),
                       .state_root = bytes32(10),
@@ -226,6 +229,22 @@ inline RunResults sample_run(const std::string& run_id, std::uint64_t seed) {
          .pool_remaining = {99, 50, 9},
          .head_spread = 2,
          .distinct_heads = 3},
+    };
+    r.traffic = {{.party = 0, .kind = 0, .outcome = 0, .count = 7},
+                 {.party = 1, .kind = 1, .outcome = 1, .count = 40}};
+    r.party_samples = {
+        {.time_ns = 0, .party = 0, .txpool_pending_mean = 0.5, .txpool_queued_mean = 0.25, .codes_held = 0},
+        {.time_ns = 0, .party = 1, .txpool_pending_mean = 0, .txpool_queued_mean = 0, .codes_held = 0},
+        {.time_ns = 10'000'000'000,
+         .party = 0,
+         .txpool_pending_mean = 2.75,
+         .txpool_queued_mean = 1.125,
+         .codes_held = 3},
+        {.time_ns = 10'000'000'000,
+         .party = 1,
+         .txpool_pending_mean = 10,
+         .txpool_queued_mean = 0,
+         .codes_held = 12},
     };
     r.summary = {
         {"blocks_sealed", 3, "count"},         {"fork_rate", 1.0 / 3.0, "1"},

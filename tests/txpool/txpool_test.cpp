@@ -100,7 +100,7 @@ TEST(TxPoolConfig, DefaultsAreGethsAndSpecs) {
 TEST(TxPoolConfig, UnlimitedSwitchesEveryLimitOff) {
     const Config c = Config::unlimited();
     EXPECT_FALSE(c.chain_id || c.account_slots || c.global_slots || c.account_queue || c.global_queue ||
-                 c.lifetime || c.rate_limit || c.stamp_bits || c.max_txs_per_block);
+                 c.lifetime || c.rate_limit || c.stamp_bits || c.max_txs_per_block || c.max_tx_size);
 }
 
 TEST(TxPoolConfig, RefusalNamesAreDistinct) {
@@ -119,6 +119,25 @@ TEST_F(TxPoolTest, AlreadyKnown) {
     EXPECT_EQ(refused(pool, tx(0, 0)), Refusal::kAlreadyKnown);
     ok(pool, tx(0, 3));
     EXPECT_EQ(refused(pool, tx(0, 3)), Refusal::kAlreadyKnown);  // queued ones too
+}
+
+// geth's txMaxSize (core/txpool/legacypool: 4 × 32 KiB, ErrOversizedData): a transaction
+// whose signed encoding is larger is refused before any other rule; at the limit it is not.
+TEST_F(TxPoolTest, OversizedRefusedByTheSizeRule) {
+    EXPECT_EQ(Config{}.max_tx_size, std::optional<std::size_t>{128 * 1024});
+    TxPool pool(no_rate());
+    RecoveredTransaction at_limit = tx(0, 0);
+    at_limit.encoded_size = 128 * 1024;
+    ok(pool, at_limit);
+    RecoveredTransaction over = tx(0, 1);
+    over.encoded_size = 128 * 1024 + 1;
+    EXPECT_EQ(refused(pool, over), Refusal::kOversized);
+    EXPECT_EQ(pool.size(), 1u);
+    EXPECT_STREQ(to_string(Refusal::kOversized), "oversized");
+    Config off = no_rate();
+    off.max_tx_size.reset();
+    TxPool any(off);
+    ok(any, over);
 }
 
 TEST_F(TxPoolTest, WrongChainIdWhenConfigured) {

@@ -166,7 +166,7 @@ TEST(Spam, StampCostScalesWithBitsOverHashRateOnBothSides) {
 TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
     WorldConfig c = small_world(minutes(15));
     c.adversaries = {AdversaryConfig{"flood", flood(3, 5)}};
-    spam(c).mix = SpamMix{1, 0, 0, 3};  // requests advance the identities' nonces: used nonces exist
+    spam(c).mix = SpamMix{1, 0, 0, 3, 0};  // requests advance the identities' nonces: used nonces exist
     auto world = World::create(c);
     ASSERT_TRUE(world.has_value());
     const WorldResults r = world->run();
@@ -178,7 +178,7 @@ TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
     EXPECT_GT(metric(r, "refused_nonce_too_low"), 300);
     EXPECT_GT(metric(r, "included"), 500) << "its requests were included";
     // The entry nodes checked every junk transaction: more CPU than with requests alone.
-    spam(c).mix = SpamMix{1, 0, 0, 0};
+    spam(c).mix = SpamMix{1, 0, 0, 0, 0};
     spam(c).rate_from = spam(c).rate_to = 5.0 / 4;
     const WorldResults clean = run(c);
     EXPECT_GT(metric(r, "entry_cpu_mean"), metric(clean, "entry_cpu_mean") + 2000 * 40e-6 / 3)
@@ -186,11 +186,36 @@ TEST(Spam, JunkIsChargedAndNeverEntersABlock) {
         << " " << metric(clean, "included");
 }
 
+// Oversized junk (mix `oversized`): correctly signed with the next nonce, its call padded
+// past geth's 128 KiB. The txpool's size rule refuses it at the entry node (charged
+// admit_tx like any checked transaction), so it is never relayed nor in a block; without
+// the rule it is a valid transaction, relayed and included (the run's check fails).
+TEST(Spam, OversizedJunkIsRefusedByTheSizeRuleAndNeverEntersABlock) {
+    WorldConfig c = small_world(minutes(6));
+    c.txpool.max_tx_size = 4 * 32 * 1024;  // geth's txMaxSize (small_world switches every limit off)
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 0.5)}};
+    spam(c).to = Time::zero() + minutes(4);
+    spam(c).mix = SpamMix{0, 0, 0, 0, 1};
+    const WorldResults r = run(c);
+    EXPECT_GT(metric(r, "sent_junk"), 30);
+    EXPECT_EQ(metric(r, "refused_oversized"), metric(r, "sent_junk"));
+    EXPECT_EQ(metric(r, "junk_included"), 0);
+    EXPECT_GT(metric(r, "entry_cpu_mean"), metric(r, "sent_junk") * 40e-6 / 3 * 0.5);
+
+    c.txpool.max_tx_size.reset();
+    auto world = World::create(c);
+    ASSERT_TRUE(world.has_value());
+    const WorldResults without = world->run();
+    EXPECT_EQ(metric(without, "refused_oversized"), 0);
+    EXPECT_GT(metric(without, "junk_included"), 0) << "without the rule it is a valid transaction";
+    EXPECT_FALSE(without.check_failures.empty());
+}
+
 // Same seed, same flood: the same run (its stream is "adversary/<name>").
 TEST(Spam, Deterministic) {
     WorldConfig c = small_world(minutes(5));
     c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt)}};
-    spam(c).mix = SpamMix{1, 1, 1, 1};
+    spam(c).mix = SpamMix{1, 1, 1, 1, 0};
     const WorldResults a = run(c);
     const WorldResults b = run(c);
     ASSERT_EQ(a.blocks.size(), b.blocks.size());
@@ -198,6 +223,101 @@ TEST(Spam, Deterministic) {
     EXPECT_EQ(a.events, b.events);
     EXPECT_GT(metric(a, "sent_transfer"), 0);
     EXPECT_GT(metric(a, "sent_redeem_unknown"), 0);
+}
+
+// The party split (docs/metrics.md "traffic", "party_samples"): the attacker's rows add up
+// to what it sent, by outcome, and the honest rows to the users' and clouds' tables; each
+// sample's party shares add up to its txpool totals; a run without an adversary has only
+// honest rows.
+TEST(Spam, PartyRowsAddUpToTotals) {
+    WorldConfig c = small_world(minutes(8));
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 4)}};
+    spam(c).mix = SpamMix{2, 1, 1, 1, 0};
+    auto world = World::create(c);
+    ASSERT_TRUE(world.has_value());
+    const WorldResults r = world->run();
+    std::uint64_t attacker = 0, honest_requests = 0, honest_other = 0, attacker_succeeded_requests = 0,
+                  attacker_refused = 0, attacker_bad_signature = 0, attacker_included = 0;
+    for (const TrafficRecord& t : r.traffic) {
+        ASSERT_GT(t.count, 0u);
+        ASSERT_EQ(t.refusal.has_value(), t.outcome == TrafficOutcome::kRefused);
+        if (t.party == 1) {
+            attacker += t.count;
+            if (t.kind == TrafficKind::kRequest && t.outcome == TrafficOutcome::kSucceeded)
+                attacker_succeeded_requests += t.count;
+            attacker_refused += t.outcome == TrafficOutcome::kRefused ? t.count : 0;
+            attacker_bad_signature += t.outcome == TrafficOutcome::kBadSignature ? t.count : 0;
+            attacker_included +=
+                t.outcome == TrafficOutcome::kSucceeded || t.outcome == TrafficOutcome::kFailed ? t.count : 0;
+            EXPECT_FALSE(t.kind == TrafficKind::kJunk &&
+                         (t.outcome == TrafficOutcome::kSucceeded || t.outcome == TrafficOutcome::kFailed));
+        } else {
+            ASSERT_EQ(t.party, kHonestParty);
+            (t.kind == TrafficKind::kRequest ? honest_requests : honest_other) += t.count;
+        }
+    }
+    EXPECT_EQ(attacker, metric(r, "sent"));
+    EXPECT_EQ(attacker_succeeded_requests, metric(r, "codes_held"));
+    EXPECT_EQ(attacker_refused + attacker_bad_signature, metric(r, "refused"));
+    EXPECT_EQ(attacker_included, metric(r, "included"));
+    EXPECT_EQ(honest_requests, r.requests.size());
+    std::uint64_t submitted_redemptions = 0;
+    for (const RedemptionRecord& d : r.redemptions) submitted_redemptions += d.submitted ? 1 : 0;
+    EXPECT_EQ(honest_other, r.transfers.size() + r.renewals.size() + submitted_redemptions);
+    EXPECT_GT(honest_requests, 0u);
+    // Samples: honest + attacker = the totals; the attacker's pool share is seen.
+    std::uint64_t seen = 0;
+    ASSERT_FALSE(r.samples.empty());
+    for (const Sample& s : r.samples) {
+        ASSERT_EQ(s.parties.size(), 2u);
+        EXPECT_EQ(s.parties[0].party, kHonestParty);
+        EXPECT_EQ(s.parties[1].party, 1);
+        EXPECT_EQ(s.parties[0].txpool_pending + s.parties[1].txpool_pending, s.txpool_pending);
+        EXPECT_EQ(s.parties[0].txpool_queued + s.parties[1].txpool_queued, s.txpool_queued);
+        seen += s.parties[1].txpool_pending + s.parties[1].txpool_queued;
+    }
+    EXPECT_GT(seen, 0u);
+    EXPECT_EQ(r.samples.back().parties[1].codes_held, metric(r, "codes_held"));
+
+    c.adversaries.clear();
+    const WorldResults none = run(c);
+    for (const TrafficRecord& t : none.traffic) EXPECT_EQ(t.party, kHonestParty);
+    EXPECT_FALSE(none.traffic.empty());
+    for (const Sample& s : none.samples) {
+        ASSERT_EQ(s.parties.size(), 1u);
+        EXPECT_EQ(s.parties[0].txpool_pending, s.txpool_pending);
+        EXPECT_EQ(s.parties[0].txpool_queued, s.txpool_queued);
+    }
+}
+
+// Per-node messages, bytes and CPU (docs/metrics.md "nodes"): the nodes' sends add up to
+// the network table (both count every send()), nothing is received that was not sent, and
+// the CPU is what the nodes were charged.
+TEST(Spam, NodeCountersAddUpToTheNetworkTable) {
+    WorldConfig c = small_world(minutes(5));
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 4)}};
+    const WorldResults r = run(c);
+    ASSERT_EQ(r.node_counters.size(), c.topology.node_count());
+    std::uint64_t sent = 0, bytes = 0, received = 0, received_bytes = 0, net_sent = 0, net_bytes = 0;
+    double cpu = 0;
+    for (const NodeCounters& n : r.node_counters) {
+        sent += n.messages_sent;
+        bytes += n.bytes_sent;
+        received += n.messages_received;
+        received_bytes += n.bytes_received;
+        cpu += n.cpu.to_seconds_f64();
+        EXPECT_GT(n.messages_sent, 0u);
+    }
+    for (const MessageCounters& m : r.network) {
+        net_sent += m.messages;
+        net_bytes += m.bytes;
+    }
+    EXPECT_EQ(sent, net_sent);
+    EXPECT_EQ(bytes, net_bytes);
+    EXPECT_LE(received, sent);
+    EXPECT_LE(received_bytes, bytes);
+    EXPECT_GT(received, sent * 9 / 10) << "no loss: all but the messages in flight at the end";
+    EXPECT_NEAR(cpu / static_cast<double>(r.node_counters.size()), metric(r, "node_cpu_mean"), 1e-9);
 }
 
 TEST(Spam, BadConfigurationIsAnError) {

@@ -76,7 +76,7 @@ void read_weight(Load& l, const Field& f, double& out) {
     if (const auto v = read_number(l.c, f, 0, false)) out = *v;
 }
 
-constexpr std::array<MixKey, 4> kMixKeys{{
+constexpr std::array<MixKey, 5> kMixKeys{{
     {"request",
      [](Load& l, const Field& f, const MapReader&, world::SpamMix& m) { read_weight(l, f, m.request); }},
     {"transfer",
@@ -84,24 +84,26 @@ constexpr std::array<MixKey, 4> kMixKeys{{
     {"redeem_unknown", [](Load& l, const Field& f, const MapReader&,
                           world::SpamMix& m) { read_weight(l, f, m.redeem_unknown); }},
     {"junk", [](Load& l, const Field& f, const MapReader&, world::SpamMix& m) { read_weight(l, f, m.junk); }},
+    {"oversized",
+     [](Load& l, const Field& f, const MapReader&, world::SpamMix& m) { read_weight(l, f, m.oversized); }},
 }};
 
 void read_mix(Load& l, const Field& f, SpamRead& r) {
     if (!f) return;  // the default: requests only
     const std::size_t before = l.c.count();
     const MapReader m =
-        map_reader(l.c, f, kMixKeys, "for a spam mix (request, transfer, redeem_unknown, junk)");
+        map_reader(l.c, f, kMixKeys, "for a spam mix (request, transfer, redeem_unknown, junk, oversized)");
     if (!m.present()) {
         r.ok = false;
         return;
     }
-    world::SpamMix mix{0, 0, 0, 0};
+    world::SpamMix mix{0, 0, 0, 0, 0};
     read_keys(l, m, kMixKeys, mix);
     if (l.c.count() != before) {
         r.ok = false;
         return;
     }
-    if (!(mix.request + mix.transfer + mix.redeem_unknown + mix.junk > 0)) {
+    if (!(mix.request + mix.transfer + mix.redeem_unknown + mix.junk + mix.oversized > 0)) {
         l.c.error(f.pos, f.key, "at least one weight must be > 0");
         r.ok = false;
         return;

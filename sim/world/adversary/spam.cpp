@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "protocol/core/assert.hpp"
+#include "protocol/core/rlp.hpp"
 #include "protocol/txpool/stamp.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/genesis.hpp"
@@ -13,14 +16,15 @@ namespace {
 
 constexpr std::size_t kKinds = Spam::kKinds;
 constexpr std::array<const char*, Spam::kKinds> kKindNames{"request", "transfer", "redeem_unknown", "junk"};
-
+constexpr std::size_t kOversizedPadding = 4 * 32 * 1024 + 1;  // bytes of call data added
 }  // namespace
 
 std::optional<std::string> check_spam(const WorldConfig& config, const std::string& name,
                                       const SpamConfig& a) {
     const std::string key = "adversaries[" + name + "]";
     const std::size_t n = config.topology.node_count();
-    const std::array<double, kKinds> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk};
+    const std::array<double, kKinds + 1> mix{a.mix.request, a.mix.transfer, a.mix.redeem_unknown, a.mix.junk,
+                                             a.mix.oversized};
     if (!WeightedChoice::from_weights(mix)) return key + ".mix: need one > 0, none negative";
     if (a.entry.empty()) return key + ".entry: at least one node";
     for (const net::NodeId e : a.entry) {
@@ -46,9 +50,14 @@ Spam::Spam(const WorldContext& context, std::string name, const SpamConfig& conf
       adversary_(std::move(name)),
       name_("spam." + adversary_),
       rng_(context.streams.stream("adversary/" + adversary_)) {
-    const std::array<double, kKinds> weights{config.mix.request, config.mix.transfer,
-                                             config.mix.redeem_unknown, config.mix.junk};
+    // The kinds, then `oversized` (index kKinds): junk of kind kOversized.
+    const std::array<double, kKinds + 1> weights{config.mix.request, config.mix.transfer,
+                                                 config.mix.redeem_unknown, config.mix.junk,
+                                                 config.mix.oversized};
     mix_ = WeightedChoice::from_weights(weights);
+    for (std::size_t i = 0; i < context.config.adversaries.size(); ++i) {
+        if (context.config.adversaries[i].name == adversary_) party_ = static_cast<std::uint16_t>(i + 1);
+    }
     CL_ASSERT(mix_.has_value() && !config.entry.empty() && config.hash_rate > 0);
 }
 
@@ -79,7 +88,12 @@ void Spam::schedule_next() {
 
 // Draws: the kind; then what the kind draws (send / mine_next).
 void Spam::arrive() {
-    const auto kind = static_cast<Kind>(mix_->pick(rng_));
+    const std::size_t picked = mix_->pick(rng_);
+    if (picked == kKinds) {
+        send(Kind::kJunk, SpamJunk::kOversized);
+        return;
+    }
+    const auto kind = static_cast<Kind>(picked);
     if (kind == Kind::kRequest && ctx_.config.txpool.stamp_bits) {
         ++waiting_;
         if (!mining_) mine_next();
@@ -99,10 +113,14 @@ Spam::Identity& Spam::next_identity(std::uint64_t& index) {
     if (!config_.identities) {
         index = fresh_++;
         fresh_identity_ = make_identity(index);
+        senders_.insert(fresh_identity_.address);
         return fresh_identity_;
     }
     index = next_counted_++ % *config_.identities;
-    if (index == identities_.size()) identities_.push_back(make_identity(index));
+    if (index == identities_.size()) {
+        identities_.push_back(make_identity(index));
+        senders_.insert(identities_.back().address);
+    }
     return identities_[index];
 }
 
@@ -161,7 +179,7 @@ void Spam::mine_next() {
 
 // Draws: identity (none for fresh), entry, then the kind's own: the tier (request), the
 // made-up code (transfer, redeem_unknown), nothing for junk.
-void Spam::send(Kind kind) {
+void Spam::send(Kind kind, std::optional<SpamJunk> junk) {
     std::uint64_t index = 0;
     Identity& id = next_identity(index);
     const net::NodeId entry = pick_entry();
@@ -187,7 +205,7 @@ void Spam::send(Kind kind) {
                    entry);
             break;
         case Kind::kJunk:
-            send_junk(id, index, entry);
+            send_junk(id, index, entry, junk);
             break;
     }
 }
@@ -195,8 +213,8 @@ void Spam::send(Kind kind) {
 // Junk, in turn: a signature that does not recover, another chain's id, a used nonce (or,
 // for a sender with none used, one 2^32 ahead). None consumes the sender's nonce. Draws:
 // the made-up code of its call.
-void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry) {
-    const auto junk = static_cast<SpamJunk>(junk_turn_++ % kSpamJunkCount);
+void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry, std::optional<SpamJunk> kind) {
+    const SpamJunk junk = kind ? *kind : static_cast<SpamJunk>(junk_turn_++ % kSpamJunkCount);
     const std::uint64_t head = ctx_.hosts.node(entry).head_state().account(id.address).nonce;
     const std::uint64_t nonce = std::max(id.next_nonce, head);
     // A redeem of a made-up code: a call no honest transaction shares, so every junk
@@ -220,6 +238,16 @@ void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry) {
     }
     if (junk == SpamJunk::kWrongChainId) {
         t.chain_id = kChainId + 1;
+    } else if (junk == SpamJunk::kOversized) {
+        // Past geth's txMaxSize (4 × 32 KiB) by the padding alone: the call becomes the
+        // canonical RLP list [call, padding]. The nonce is the next one, so without a size
+        // rule it is a valid transaction (which no contract call decodes: a failed receipt).
+        Bytes padded;
+        const std::size_t begin = rlp::begin_list(padded);
+        padded.insert(padded.end(), t.call.begin(), t.call.end());
+        rlp::append_bytes(padded, Bytes(kOversizedPadding, 0));
+        rlp::end_list(padded, begin);
+        t.call = std::move(padded);
     } else {
         t.nonce = head > 0 ? head - 1 : nonce + (std::uint64_t{1} << 32);
     }
@@ -278,6 +306,7 @@ void Spam::finish(std::span<const Inclusion> reference_chain, WorldResults& resu
         const auto it = index_.find(inc.tx);
         if (it == index_.end()) continue;
         sent_[it->second].included = true;
+        sent_[it->second].included_at = inc.included;
         sent_[it->second].success = inc.success;
     }
     // ---- the attacker ----
@@ -382,6 +411,66 @@ void Spam::finish(std::span<const Inclusion> reference_chain, WorldResults& resu
     metric(results, "node_cpu_mean", ctx_.hosts.size() ? cpu_sum / d(ctx_.hosts.size()) : 0.0, "s");
     metric(results, "node_cpu_max", cpu_max, "s");
     metric(results, "entry_cpu_mean", entry_sum / d(config_.entry.size()), "s");
+    tally_party(results);
+}
+
+void Spam::on_sample(Sample& sample) {
+    PartySample p;
+    p.party = party_;
+    for (net::NodeId n = 0; n < ctx_.hosts.size(); ++n) {
+        if (!ctx_.hosts.up(n)) continue;
+        for (const txpool::TxPool::AccountView& a : ctx_.hosts.node(n).txpool().accounts()) {
+            if (!senders_.contains(a.sender)) continue;
+            p.txpool_pending += a.pending.size();
+            p.txpool_queued += a.queued.size();
+        }
+    }
+    sample.parties.push_back(p);
+}
+
+void Spam::tally_party(WorldResults& results) const {
+    constexpr auto kKindOf = std::array{TrafficKind::kRequest, TrafficKind::kTransfer,
+                                        TrafficKind::kRedeemUnknown, TrafficKind::kJunk};
+    static_assert(kKindOf.size() == kKinds);
+    using Key = std::tuple<std::uint8_t, std::uint8_t, int>;  // kind, outcome, refusal (-1: none)
+    std::map<Key, std::uint64_t> counts;
+    std::vector<Time> codes;  // when each code it holds was issued (reference chain)
+    for (const Sent& s : sent_) {
+        TrafficOutcome o = TrafficOutcome::kNotIncluded;
+        int refusal = -1;
+        if (s.lost) {
+            o = TrafficOutcome::kLost;
+        } else if (s.bad_signature) {
+            o = TrafficOutcome::kBadSignature;
+        } else if (s.included) {
+            o = s.success ? TrafficOutcome::kSucceeded : TrafficOutcome::kFailed;
+        } else if (s.refused) {
+            o = TrafficOutcome::kRefused;
+            refusal = static_cast<int>(*s.refused);
+        }
+        ++counts[{static_cast<std::uint8_t>(kKindOf[static_cast<std::size_t>(s.kind)]),
+                  static_cast<std::uint8_t>(o), refusal}];
+        if (s.kind == Kind::kRequest && s.included && s.success && s.included_at)
+            codes.push_back(*s.included_at);
+    }
+    for (const auto& [key, count] : counts) {
+        TrafficRecord r;
+        r.party = party_;
+        r.kind = static_cast<TrafficKind>(std::get<0>(key));
+        r.outcome = static_cast<TrafficOutcome>(std::get<1>(key));
+        if (std::get<2>(key) >= 0) r.refusal = static_cast<txpool::Refusal>(std::get<2>(key));
+        r.count = count;
+        results.traffic.push_back(r);
+    }
+    // It never redeems: the codes it holds at a sample are those issued to it by then.
+    std::sort(codes.begin(), codes.end());
+    for (Sample& sample : results.samples) {
+        for (PartySample& p : sample.parties) {
+            if (p.party != party_) continue;
+            p.codes_held = static_cast<std::uint64_t>(
+                std::upper_bound(codes.begin(), codes.end(), sample.time) - codes.begin());
+        }
+    }
 }
 
 std::vector<std::string> Spam::check(const WorldResults&) const {

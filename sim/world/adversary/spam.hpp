@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "protocol/core/secp256k1.hpp"
@@ -63,6 +64,7 @@ class Spam final : public Workload {
         bool bad_signature = false;              // dropped by the entry node's sender recovery
         std::optional<txpool::Refusal> refused;  // by the entry node's txpool
         bool included = false;                   // on the reference chain at the end
+        std::optional<Time> included_at;         // the seal time of its block there
         bool success = false;
     };
 
@@ -73,6 +75,8 @@ class Spam final : public Workload {
     std::string_view name() const override { return name_; }
     void start() override;
     void on_tx_refused(net::NodeId n, const Hash32& tx, txpool::Refusal reason, Time at) override;
+    // Its party's txpool share: its identities' transactions in the running nodes' pools.
+    void on_sample(Sample& sample) override;
     void finish(std::span<const Inclusion> reference_chain, WorldResults& results) override;
     std::vector<std::string> check(const WorldResults& results) const override;
 
@@ -81,6 +85,8 @@ class Spam final : public Workload {
     std::uint64_t stamp_hashes() const { return stamp_hashes_; }
     Duration stamp_time() const { return stamp_time_; }
     std::uint64_t stamps_waiting() const { return waiting_; }
+    // Its party code in the party tables (1 + its index in WorldConfig::adversaries).
+    std::uint16_t party() const { return party_; }
 
   private:
     struct Identity {
@@ -98,21 +104,27 @@ class Spam final : public Workload {
     Identity& next_identity(std::uint64_t& index);
     std::uint64_t take_nonce(Identity& id, net::NodeId entry);
     void mine_next();
-    void send(Kind kind);
+    // `junk`: the kind of junk (kJunk only); nullopt: the next of the round-robin.
+    void send(Kind kind, std::optional<SpamJunk> junk = std::nullopt);
     std::size_t record(const Hash32& tx, Kind kind, std::uint64_t identity, std::uint64_t nonce,
                        net::NodeId entry, std::optional<SpamJunk> junk);
     void submit(const node::TxRef& tx, Kind kind, std::uint64_t identity, net::NodeId entry,
                 std::optional<SpamJunk> junk = std::nullopt);
-    void send_junk(Identity& id, std::uint64_t index, net::NodeId entry);
+    void send_junk(Identity& id, std::uint64_t index, net::NodeId entry, std::optional<SpamJunk> kind);
     Hash32 made_up_code();
     net::NodeId pick_entry();
     void metric(WorldResults& results, const std::string& figure, double value, const char* unit) const;
+    // Its rows of WorldResults::traffic and its codes held in each sample (REQUIRES: the
+    // inclusions marked).
+    void tally_party(WorldResults& results) const;
 
     WorldContext ctx_;
     const SpamConfig& config_;
     std::string adversary_;  // the adversary's name
     std::string name_;       // "spam.<name>": the workload's name, its metrics' prefix
     RandomStream rng_;       // "adversary/<name>"
+    std::uint16_t party_ = 1;
+    std::unordered_set<Address> senders_;  // every identity it signed with; lookup only
     std::optional<WeightedChoice> mix_;
     std::vector<Identity> identities_;  // counted identities (made at start); empty for fresh ones
     Identity fresh_identity_;           // the current fresh identity

@@ -18,12 +18,15 @@ namespace cl::sim::world {
 //   request         a promo request of a tier drawn uniformly; the codes are held, never redeemed
 //   transfer        transfer(code, to) of a made-up code to another of its identities
 //   redeem_unknown  redeem(code) of a made-up code
-//   junk            an invalid transaction, one of SpamJunk in turn
+//   junk            an invalid transaction, one of SpamJunk's first kSpamJunkCount in turn
+//   oversized       junk of kind SpamJunk::kOversized (a weight of its own, so that adding
+//                   it changed no earlier flood's draws)
 struct SpamMix {
     double request = 1;
     double transfer = 0;
     double redeem_unknown = 0;
     double junk = 0;
+    double oversized = 0;
     friend bool operator==(const SpamMix&, const SpamMix&) = default;
 };
 
@@ -33,8 +36,11 @@ enum class SpamJunk : std::uint8_t {
     kWrongChainId,  // signed for another chain: the txpool refuses it (wrong_chain_id)
     kStaleNonce,    // a nonce the sender already used (or, for a new identity, a nonce 2^32 ahead,
                     // which can never become executable): refused (nonce_too_low) or queued until expiry
+    kOversized,     // a correctly signed redeem with the next nonce, its call data padded past
+                    // geth's 128 KiB: refused by the txpool's size rule (oversized); only by the
+                    // `oversized` weight of the mix, never in the round-robin
 };
-inline constexpr std::size_t kSpamJunkCount = 3;
+inline constexpr std::size_t kSpamJunkCount = 3;  // the round-robin's kinds
 
 struct SpamConfig {
     Time from;  // it sends in [from, to)

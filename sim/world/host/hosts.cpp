@@ -11,7 +11,7 @@ Hosts::Hosts(Simulator& sim, const CpuCosts& cpu, std::uint64_t genesis_time, Du
 
 void Hosts::add(std::unique_ptr<Host> host) {
     CL_ASSERT(network_ == nullptr);
-    slots_.push_back(Slot{std::move(host), Time::zero(), true, Duration::zero()});
+    slots_.push_back(Slot{std::move(host), Time::zero(), true, Duration::zero(), Traffic{}});
 }
 
 void Hosts::connect(net::Network& network, Observer& observer) {
@@ -67,6 +67,8 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     in_flight_.release(h);
     Slot& s = slots_[d.to];
     if (!s.up || !within_run()) return;
+    ++s.traffic.messages_received;
+    s.traffic.bytes_received += d.size;
     apply(d.to, s.host->on_message(node_time(), d.from, m));
 }
 
@@ -114,6 +116,8 @@ void Hosts::send_all(net::NodeId from, std::vector<node::Send>& sends) {
         const auto type = static_cast<net::MessageType>(node::kind_of(s.message));
         const auto size = static_cast<std::uint32_t>(node::wire_size(s.message));
         const auto slot = in_flight_.acquire(std::move(s.message));
+        ++slots_[from].traffic.messages_sent;
+        slots_[from].traffic.bytes_sent += size;
         // Node peers are the topology's neighbours in order (World), so the node's peer
         // index is the half-edge's position; the network checks it.
         (void)network_->send(from, s.to, type, size, slot, s.peer_index);  // a drop is reported to on_drop

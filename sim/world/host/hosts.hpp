@@ -78,6 +78,13 @@ class Hosts final : public net::DeliveryHandler {
     // The simulated CPU time host n has been charged so far (the sum of every input's cost,
     // whether or not its effects fell within the run).
     Duration cpu_time(net::NodeId n) const { return slots_[n].cpu; }
+    // Messages host n handed to the network (every send(), dropped ones included) and
+    // those delivered to it while it was up, with their wire bytes.
+    struct Traffic {
+        std::uint64_t messages_sent = 0, bytes_sent = 0;
+        std::uint64_t messages_received = 0, bytes_received = 0;
+    };
+    const Traffic& traffic(net::NodeId n) const { return slots_[n].traffic; }
     // The operator of host n sends it `command` (Host::on_command). Nothing when n is down.
     void command(net::NodeId n, std::uint64_t command);
 
@@ -90,6 +97,7 @@ class Hosts final : public net::DeliveryHandler {
         Time busy_until;
         bool up = true;
         Duration cpu;  // charged so far (cpu_time)
+        Traffic traffic;
     };
     static net::HandlePool<node::Message>::Handle handle(const net::Delivery& d) {
         return static_cast<net::HandlePool<node::Message>::Handle>(d.payload);

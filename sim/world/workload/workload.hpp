@@ -73,6 +73,10 @@ class Workload {
     virtual void on_tx_refused(net::NodeId /*node*/, const Hash32& /*tx*/, txpool::Refusal /*reason*/,
                                Time /*at*/) {}
 
+    // A sample of the world is being taken (docs/metrics.md "party_samples"): an adversary
+    // appends its party's share (PartySample) to `sample.parties`. Reads only.
+    virtual void on_sample(Sample& /*sample*/) {}
+
     virtual void finish(std::span<const Inclusion> reference_chain, WorldResults& results) = 0;
     // Each failure a sentence; empty: sound.
     virtual std::vector<std::string> check(const WorldResults& /*results*/) const { return {}; }

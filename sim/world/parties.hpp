@@ -1,0 +1,18 @@
+// The honest party's share of the party tables (shared/spec/adversaries.md §0; docs/
+// metrics.md "traffic", "party_samples"): each adversary records its own share (its
+// Workload::finish and on_sample); the honest share is what the users and clouds recorded.
+// Thread-safety: none.
+#pragma once
+
+#include "sim/world/results.hpp"
+
+namespace cl::sim::world {
+
+// REQUIRES: every workload finished (the adversaries' traffic rows and party samples are in
+// `results`). Puts the honest traffic rows (from the requests, transfers, renewals and
+// redemptions tables) before the adversaries', and each sample's honest share first: the
+// txpool totals minus the adversaries' shares, and the codes issued to users on the
+// reference chain by the sample's time minus those redeemed there by then.
+void tally_honest_party(WorldResults& results);
+
+}  // namespace cl::sim::world
