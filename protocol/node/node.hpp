@@ -67,6 +67,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -131,6 +132,12 @@ struct NodeConfig {
     // A validator that does not seal still verifies, imports and relays like a full node.
     bool sealing = true;
     std::vector<PeerId> peers;
+    // A miner policy, the operator's choice and no consensus rule (adversaries.md §2.4): a
+    // transaction `exclude` returns true for is admitted to the pool but left out of the
+    // blocks this node seals, and, when relay_excluded is false, neither relayed nor sent
+    // to new peers. Empty: every pool transaction is a candidate (honest).
+    std::function<bool(const RecoveredTransaction&)> exclude;
+    bool relay_excluded = true;
     Nanos fetch_timeout = std::chrono::seconds(5);  // a block request unanswered after this is sent again
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
     std::size_t max_orphans = 2048;                 // blocks kept while their parent is missing; >= 1

@@ -241,12 +241,21 @@ struct EquivocationSpec {
     Time from;
 };
 
+// `kind: censorship` (§2.4): the censoring validators, the filtered senders (clouds'
+// operators, user indices) and whether the censors relay what they filter.
+struct CensorshipSpec {
+    std::vector<std::string> validators;  // cloud names, unique
+    std::vector<std::string> clouds;      // senders `cloud:NAME`, unique
+    std::vector<std::uint64_t> users;     // senders `user:N` / `user:N-M`, sorted, unique
+    bool relay = true;
+};
+
 // One item of the top-level `adversaries:` list: a unique name (its random stream
 // `adversary/<name>`, its row of the attacks table, the prefix of its summary metrics) and
 // the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
     std::string name;
-    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec> attack;
+    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec, CensorshipSpec> attack;
     SourcePos pos;  // of the item's mapping
 };
 

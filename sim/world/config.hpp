@@ -159,13 +159,24 @@ struct EquivocationAttack {
     friend bool operator==(const EquivocationAttack&, const EquivocationAttack&) = default;
 };
 
+// §2.4 `censorship`: the colluding clouds' validators leave every transaction signed by
+// one of `senders` out of the blocks they seal (node::NodeConfig::exclude, a miner
+// policy), for the whole run; with relay false they do not relay them either.
+struct CensorshipAttack {
+    std::vector<std::size_t> validators;  // cloud indices, sorted, unique, at least one
+    std::vector<std::size_t> clouds;      // senders: these clouds' operators (sorted, unique)
+    std::vector<std::uint64_t> users;     // senders: these user indices (sorted, unique)
+    bool relay = true;
+    friend bool operator==(const CensorshipAttack&, const CensorshipAttack&) = default;
+};
+
 // One adversary of the run: its unique name (its random stream is `adversary/<name>`,
 // its row of the attacks table, the prefix of its metrics) and what it does; the
 // alternative held is the kind (adversary/adversaries.hpp dispatches on it). §3 `spam`:
 // adversary/spam_config.hpp.
 struct AdversaryConfig {
     std::string name;
-    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack> attack;
+    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack, CensorshipAttack> attack;
     friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
 };
 

@@ -9,6 +9,7 @@
 #include "sim/net/generators.hpp"
 #include "sim/net/import.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
 #include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/private_fork.hpp"
@@ -330,6 +331,17 @@ std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig
         } else if (const auto* eq = std::get_if<scenario::EquivocationSpec>(&spec.attack)) {
             const EquivocationAttack attack{cloud_index(s, eq->validator), eq->probability, eq->from};
             if (auto plan = plan_equivocation(c, spec.name, attack); !plan)
+                return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
+            a.attack = attack;
+        } else if (const auto* cs = std::get_if<scenario::CensorshipSpec>(&spec.attack)) {
+            CensorshipAttack attack;
+            for (const std::string& v : cs->validators) attack.validators.push_back(cloud_index(s, v));
+            for (const std::string& v : cs->clouds) attack.clouds.push_back(cloud_index(s, v));
+            std::sort(attack.validators.begin(), attack.validators.end());
+            std::sort(attack.clouds.begin(), attack.clouds.end());
+            attack.users = cs->users;
+            attack.relay = cs->relay;
+            if (auto plan = plan_censorship(c, spec.name, attack); !plan)
                 return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
             a.attack = attack;
         } else if (const auto* fork = std::get_if<scenario::PrivateForkSpec>(&spec.attack)) {

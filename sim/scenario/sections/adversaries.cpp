@@ -12,9 +12,10 @@
 namespace cl::sim::scenario::detail {
 namespace {
 
-enum class AdversaryKind : std::uint8_t { kClone, kEquivocation, kPrivateFork, kSpam };
+enum class AdversaryKind : std::uint8_t { kCensorship, kClone, kEquivocation, kPrivateFork, kSpam };
 
-constexpr std::array<EnumName<AdversaryKind>, 4> kKinds{{
+constexpr std::array<EnumName<AdversaryKind>, 5> kKinds{{
+    {"censorship", AdversaryKind::kCensorship},
     {"clone", AdversaryKind::kClone},
     {"equivocation", AdversaryKind::kEquivocation},
     {"private_fork", AdversaryKind::kPrivateFork},
@@ -54,6 +55,12 @@ std::optional<std::string> read_adversary_name(Load& l, const Field& item, std::
 // The kind's keys into spec.attack; false when one of them is in error (reported).
 bool read_kind(Load& l, const Field& item, AdversaryKind kind, AdversarySpec& spec) {
     switch (kind) {
+        case AdversaryKind::kCensorship:
+            if (auto c = read_censorship(l, item)) {
+                spec.attack = std::move(*c);
+                return true;
+            }
+            return false;
         case AdversaryKind::kClone:
             if (auto c = read_clone(l, item)) {
                 spec.attack = std::move(*c);

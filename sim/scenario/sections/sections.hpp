@@ -79,6 +79,7 @@ std::optional<CloneSpec> read_clone(Load& l, const Field& f);                // 
 std::optional<SpamSpec> read_spam(Load& l, const Field& f);                  // adversary_spam.cpp
 std::optional<PrivateForkSpec> read_private_fork(Load& l, const Field& f);   // adversary_private_fork.cpp
 std::optional<EquivocationSpec> read_equivocation(Load& l, const Field& f);  // adversary_equivocation.cpp
+std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f);      // adversary_censorship.cpp
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);

@@ -5,6 +5,7 @@
 #include "protocol/core/assert.hpp"
 #include "protocol/core/keccak.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/host/honest_node.hpp"
 
 namespace cl::sim::world {
 
@@ -24,6 +25,7 @@ std::string_view kind_name(const AdversaryConfig& adversary) {
             if constexpr (std::is_same_v<A, SpamConfig>) return "spam";
             if constexpr (std::is_same_v<A, PrivateForkAttack>) return "private_fork";
             if constexpr (std::is_same_v<A, EquivocationAttack>) return "equivocation";
+            if constexpr (std::is_same_v<A, CensorshipAttack>) return "censorship";
         },
         adversary.attack);
 }
@@ -41,6 +43,10 @@ std::expected<Adversaries::Plan, std::string> plan(const WorldConfig& config, co
                 return *p;
             } else if constexpr (std::is_same_v<A, EquivocationAttack>) {
                 auto p = plan_equivocation(config, a.name, attack);
+                if (!p) return std::unexpected(std::move(p.error()));
+                return *p;
+            } else if constexpr (std::is_same_v<A, CensorshipAttack>) {
+                auto p = plan_censorship(config, a.name, attack);
                 if (!p) return std::unexpected(std::move(p.error()));
                 return *p;
             } else if constexpr (std::is_same_v<A, PrivateForkAttack>) {
@@ -79,6 +85,14 @@ std::expected<void, std::string> Adversaries::check(const WorldConfig& config) {
                 }
             }
         }
+        if (const auto* c = std::get_if<CensorshipPlan>(&*p)) {
+            for (std::size_t v = 0; v < c->colluder.size(); ++v) {
+                if (c->colluder[v] && !colluders.insert(static_cast<net::NodeId>(v)).second) {
+                    return std::unexpected("adversaries[" + a.name + "].validators: " +
+                                           config.clouds[v].name + " runs another adversary's host already");
+                }
+            }
+        }
         if (const auto* e = std::get_if<EquivocationPlan>(&*p); e && !colluders.insert(e->node).second) {
             return std::unexpected("adversaries[" + a.name + "].validator: " + config.clouds[e->node].name +
                                    " runs another adversary's host already");
@@ -108,6 +122,12 @@ std::unique_ptr<Host> Adversaries::make_host(HostSetup& setup) const {
                                                          .stream("adversary/" + config_.adversaries[i].name),
                                                      attack.probability, from);
         }
+        if (const auto* c = std::get_if<CensorshipPlan>(&p); c && c->colluder[setup.node]) {
+            // A censor is an honest node running a filtering miner policy.
+            censoring_config(setup.config, *c, std::get<CensorshipAttack>(config_.adversaries[i].attack));
+            return std::make_unique<HonestNode>(std::move(setup.config), setup.genesis, setup.cache,
+                                                std::move(setup.rng));
+        }
         if (const auto* f = std::get_if<PrivateForkPlan>(&p); f && f->colluder[setup.node]) {
             return std::make_unique<PrivateForkHost>(std::move(setup.config), setup.genesis, setup.cache,
                                                      std::move(setup.rng), f->colluder);
@@ -128,6 +148,9 @@ void Adversaries::add_workloads(const WorldContext& context,
         } else if (const auto* e = std::get_if<EquivocationAttack>(&a.attack)) {
             out.push_back(std::make_unique<EquivocationWorkload>(context, a.name, *e,
                                                                  std::get<EquivocationPlan>(plans_[i])));
+        } else if (const auto* cs = std::get_if<CensorshipAttack>(&a.attack)) {
+            out.push_back(std::make_unique<CensorshipWorkload>(context, a.name, *cs,
+                                                               std::get<CensorshipPlan>(plans_[i])));
         } else if (const auto* f = std::get_if<PrivateForkAttack>(&a.attack)) {
             out.push_back(std::make_unique<PrivateForkWorkload>(context, a.name, *f,
                                                                 std::get<PrivateForkPlan>(plans_[i])));

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
 #include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/private_fork.hpp"
@@ -33,7 +34,7 @@ std::string_view kind_name(const AdversaryConfig& adversary);
 class Adversaries {
   public:
     // What one kind planned for a run (monostate: nothing to plan).
-    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan>;
+    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan, CensorshipPlan>;
 
     // What World::check adds for adversaries: unique names, each kind's own check and
     // plan against the topology and the clouds, and no node running two clones. The

@@ -1,0 +1,169 @@
+// `kind: censorship` (shared/spec/adversaries.md §2.4, docs/attacks.md "Censorship"):
+// validators (censoring clouds), senders (a selector or a list of them: `cloud:NAME` —
+// that cloud's operator, the signer of its redeems —, `user:N` or `user:N-M` — user
+// indices, the signers of their requests, renewals and transfers), relay (default true).
+#include <algorithm>
+#include <charconv>
+
+#include "sim/scenario/sections/sections.hpp"
+
+namespace cl::sim::scenario::detail {
+namespace {
+
+// At most this many filtered users: each is a key the plan derives (adversary/censorship.cpp).
+constexpr std::uint64_t kMaxCensoredUsers = 4096;
+
+struct CensorshipRead {
+    CensorshipSpec spec;
+    bool ok = true;
+};
+
+std::vector<std::string> cloud_names(const Load& l) {
+    std::vector<std::string> names;
+    for (const auto& c : l.s.clouds) names.push_back(c.name);
+    return names;
+}
+
+std::optional<std::uint64_t> parse_index(std::string_view t) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc{} || end != t.data() + t.size() || t.empty()) return std::nullopt;
+    return v;
+}
+
+// One sender selector into r.spec; false when in error (reported).
+bool read_sender(Load& l, const Field& f, CensorshipRead& r) {
+    const std::string* t = scalar(l.c, f, "a sender selector (cloud:NAME, user:N or user:N-M)");
+    if (t == nullptr) return false;
+    const std::string_view s = *t;
+    if (s.starts_with("cloud:")) {
+        const std::string name(s.substr(6));
+        const std::vector<std::string> names = cloud_names(l);
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            l.c.error(f.pos, f.key,
+                      "no cloud named " + quote(name) + " (clouds: " + join(names) + ")" +
+                          did_you_mean(name, names));
+            return false;
+        }
+        if (std::find(r.spec.clouds.begin(), r.spec.clouds.end(), name) != r.spec.clouds.end()) {
+            l.c.error(f.pos, f.key, quote(*t) + " is listed twice");
+            return false;
+        }
+        r.spec.clouds.push_back(name);
+        return true;
+    }
+    if (s.starts_with("user:")) {
+        const std::string_view range = s.substr(5);
+        const std::size_t dash = range.find('-');
+        const auto first = parse_index(range.substr(0, dash));
+        const auto last = dash == std::string_view::npos ? first : parse_index(range.substr(dash + 1));
+        if (!first || !last) {
+            l.c.error(f.pos, f.key, "expected user:N or user:N-M with user indices N <= M, got " + quote(*t));
+            return false;
+        }
+        if (*last < *first) {
+            l.c.error(f.pos, f.key, "the range " + quote(*t) + " is empty (N > M)");
+            return false;
+        }
+        if (*last - *first + 1 + r.spec.users.size() > kMaxCensoredUsers) {
+            l.c.error(f.pos, f.key,
+                      "at most " + std::to_string(kMaxCensoredUsers) +
+                          " filtered users in all (each is a key derived at planning)");
+            return false;
+        }
+        for (std::uint64_t u = *first; u <= *last; ++u) r.spec.users.push_back(u);
+        return true;
+    }
+    l.c.error(f.pos, f.key, "unknown sender selector " + quote(*t) + " (cloud:NAME, user:N or user:N-M)");
+    return false;
+}
+
+using CensorshipKey = Key<Load, CensorshipRead>;
+
+constexpr std::array<CensorshipKey, 5> kCensorshipKeys{{
+    {"kind", nullptr},  // read by read_adversaries
+    {"name", nullptr},  // read by read_adversaries
+    {"validators",
+     [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
+         if (!f) {
+             r.ok = false;  // required: reported by read_keys
+             return;
+         }
+         const auto* items = list(l.c, f, "censoring cloud names");
+         if (items == nullptr) {
+             r.ok = false;
+             return;
+         }
+         if (items->empty()) {
+             l.c.error(f.pos, f.key, "at least one censoring validator is required");
+             r.ok = false;
+             return;
+         }
+         const std::vector<std::string> names = cloud_names(l);
+         for (std::size_t i = 0; i < items->size(); ++i) {
+             const Field cf = item(f, *items, i);
+             const std::string* t = scalar(l.c, cf, "a cloud name");
+             if (t == nullptr) {
+                 r.ok = false;
+             } else if (std::find(names.begin(), names.end(), *t) == names.end()) {
+                 l.c.error(cf.pos, cf.key,
+                           "no cloud named " + quote(*t) + " (clouds: " + join(names) + ")" +
+                               did_you_mean(*t, names));
+                 r.ok = false;
+             } else if (std::find(r.spec.validators.begin(), r.spec.validators.end(), *t) !=
+                        r.spec.validators.end()) {
+                 l.c.error(cf.pos, cf.key, quote(*t) + " is listed twice");
+                 r.ok = false;
+             } else {
+                 r.spec.validators.push_back(*t);
+             }
+         }
+     },
+     true},
+    {"senders",
+     [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
+         if (!f) {
+             r.ok = false;  // required: reported by read_keys
+             return;
+         }
+         if (!f.node->is_sequence()) {
+             if (!read_sender(l, f, r)) r.ok = false;
+         } else {
+             const auto* items = list(l.c, f, "sender selectors");
+             if (items == nullptr || items->empty()) {
+                 if (items != nullptr) l.c.error(f.pos, f.key, "at least one sender selector is required");
+                 r.ok = false;
+                 return;
+             }
+             for (std::size_t i = 0; i < items->size(); ++i)
+                 if (!read_sender(l, item(f, *items, i), r)) r.ok = false;
+         }
+         std::sort(r.spec.users.begin(), r.spec.users.end());
+         const auto dup = std::adjacent_find(r.spec.users.begin(), r.spec.users.end());
+         if (dup != r.spec.users.end()) {
+             l.c.error(f.pos, f.key, "user " + std::to_string(*dup) + " is selected twice");
+             r.ok = false;
+         }
+     },
+     true},
+    {"relay",
+     [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
+         if (!f) return;
+         const std::size_t before = l.c.count();
+         get_bool(l.c, f, r.spec.relay);
+         if (l.c.count() != before) r.ok = false;
+     }},
+}};
+
+}  // namespace
+
+std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f) {
+    const std::size_t before = l.c.count();
+    const MapReader m = map_reader(l.c, f, kCensorshipKeys, "for a censorship adversary");
+    CensorshipRead r;
+    read_keys(l, m, kCensorshipKeys, r);
+    if (!r.ok || l.c.count() != before) return std::nullopt;
+    return std::move(r.spec);
+}
+
+}  // namespace cl::sim::scenario::detail

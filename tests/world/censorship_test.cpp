@@ -1,0 +1,176 @@
+// The censorship attack (shared/spec/adversaries.md §2.4): validators that leave the
+// transactions of chosen users out of the blocks they seal. Nine validators at 5 s on a
+// complete graph of 50 ms links, one full node, users at 0.5/s; users 0-59 are filtered.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "protocol/core/assert.hpp"
+#include "protocol/node/genesis.hpp"
+#include "protocol/node/messages.hpp"
+#include "sim/world/adversary/censorship.hpp"
+#include "sim/world/genesis.hpp"
+#include "sim/world/world.hpp"
+
+namespace cl::sim::world {
+namespace {
+
+constexpr std::uint64_t kFiltered = 60;  // users 0..59
+
+WorldConfig nine(std::vector<std::size_t> censors, std::uint64_t seed = 3) {
+    WorldConfig c;
+    c.name = "censorship";
+    c.seed = seed;
+    c.duration = minutes(8);
+    c.users.requests_per_second = 0.5;
+    c.users.region_weights = {1.0};
+    c.cloud_behaviour.confirmations = 2;
+    c.pool.ttl.max_renewals = 0;
+    c.clique.period = 5;
+    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {4000}});
+    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
+    c.network.upload_bps = 100'000'000;
+    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    if (!censors.empty()) {
+        CensorshipAttack a;
+        a.validators = std::move(censors);
+        for (std::uint64_t u = 0; u < kFiltered; ++u) a.users.push_back(u);
+        c.adversaries.push_back(AdversaryConfig{"cs", a});
+    }
+    return c;
+}
+
+double figure(const AttackRecord& r, std::string_view name) {
+    for (const Metric& m : r.figures)
+        if (m.name == name) return m.value;
+    ADD_FAILURE() << "no figure " << name;
+    return -2;
+}
+
+WorldResults run(const WorldConfig& c) {
+    auto w = World::create(c);
+    CL_ASSERT(w.has_value());
+    return w->run();
+}
+
+// Mean inclusion delay (s) of the included requests of the filtered users (or of the others).
+double mean_request_delay(const WorldResults& r, bool filtered) {
+    double sum = 0;
+    std::size_t n = 0;
+    for (const RequestRecord& q : r.requests) {
+        if ((q.user < kFiltered) != filtered || !q.included) continue;
+        sum += (*q.included - q.submitted).to_seconds_f64();
+        ++n;
+    }
+    CL_ASSERT(n > 0);
+    return sum / static_cast<double>(n);
+}
+
+// Four of nine censor: the filtered users' requests wait for an honest sealer (their delay
+// rises by seconds), the others' do not; every filtered request still gets in, only in
+// honest blocks. Without the attack the same users' requests wait as long as the others'.
+TEST(Censorship, MinorityDelaysOnlyTheFilteredTransactions) {
+    const WorldResults honest = run(nine({}));
+    const WorldResults r = run(nine({0, 2, 4, 6}));
+    ASSERT_EQ(r.attacks.size(), 1u);
+    const AttackRecord& a = r.attacks[0];
+    EXPECT_EQ(a.kind, "censorship");
+    EXPECT_GT(figure(a, "censored_submitted"), 20);
+    EXPECT_EQ(figure(a, "filtered_in_censor_blocks"), 0) << "censors never seal a filtered transaction";
+    EXPECT_GT(figure(a, "filtered_in_honest_blocks"), 20);
+    EXPECT_GT(figure(a, "censor_blocks"), 10);
+    const double filtered_before = mean_request_delay(honest, true);
+    const double filtered_after = mean_request_delay(r, true);
+    const double others_before = mean_request_delay(honest, false);
+    const double others_after = mean_request_delay(r, false);
+    EXPECT_LT(std::abs(filtered_before - others_before), 1.5) << "no attack: one delay for all";
+    EXPECT_GT(filtered_after, filtered_before + 2.0) << "censored requests wait for an honest sealer";
+    EXPECT_LT(std::abs(others_after - others_before), 1.5) << "the others are not delayed";
+    EXPECT_GT(figure(a, "censored_delay_mean_s"), figure(a, "others_delay_mean_s") + 2.0);
+    EXPECT_GE(figure(a, "censored_included"), figure(a, "censored_submitted") - 3)
+        << "with honest validators every filtered transaction gets in (but the last ones of the run)";
+    EXPECT_TRUE(a.success);
+}
+
+// Every validator censors: no filtered transaction is ever sealed; the others flow.
+TEST(Censorship, AllValidatorsKeepTheFilteredOut) {
+    const WorldResults r = run(nine({0, 1, 2, 3, 4, 5, 6, 7, 8}));
+    const AttackRecord& a = r.attacks.at(0);
+    EXPECT_GT(figure(a, "censored_submitted"), 20);
+    EXPECT_EQ(figure(a, "censored_included"), 0);
+    EXPECT_EQ(figure(a, "honest_blocks"), 0);
+    EXPECT_GT(figure(a, "others_included"), 20);
+    EXPECT_TRUE(a.success);
+}
+
+// relay: false — censors neither seal nor forward the filtered transactions; on a complete
+// graph the honest validators still hear them from the submitting node.
+TEST(Censorship, WithoutRelayTheFilteredStillReachHonestSealers) {
+    WorldConfig c = nine({0, 2, 4, 6});
+    std::get<CensorshipAttack>(c.adversaries[0].attack).relay = false;
+    const WorldResults r = run(c);
+    const AttackRecord& a = r.attacks.at(0);
+    EXPECT_EQ(figure(a, "filtered_in_censor_blocks"), 0);
+    EXPECT_GE(figure(a, "censored_included"), figure(a, "censored_submitted") - 3);
+}
+
+TEST(Censorship, SameSeedSameResults) {
+    const WorldConfig c = nine({1, 3});
+    const WorldResults a = run(c);
+    const WorldResults b = run(c);
+    ASSERT_EQ(a.blocks.size(), b.blocks.size());
+    for (std::size_t i = 0; i < a.blocks.size(); ++i) EXPECT_EQ(a.blocks[i].hash, b.blocks[i].hash);
+    EXPECT_EQ(a.events, b.events);
+    EXPECT_EQ(a.attacks.at(0).figures.size(), b.attacks.at(0).figures.size());
+    for (std::size_t i = 0; i < a.attacks[0].figures.size(); ++i)
+        EXPECT_EQ(a.attacks[0].figures[i].value, b.attacks[0].figures[i].value);
+}
+
+// Keeps every block sealed in the run, in sealing order.
+class SealedBlocks final : public Workload {
+  public:
+    std::string_view name() const override { return "sealed-blocks"; }
+    void start() override {}
+    void on_block_sealed(net::NodeId, const node::Block& block, Time) override {
+        blocks.push_back(std::make_shared<const node::Block>(block));
+    }
+    void finish(std::span<const Inclusion>, WorldResults&) override {}
+    std::vector<node::BlockRef> blocks;
+};
+
+// §0: the censors' blocks are valid blocks: every block of the run goes through a fresh
+// honest node with every check on, in sealing order, and none is rejected.
+TEST(Censorship, HonestNodesAcceptTheCensorsBlocks) {
+    const WorldConfig c = nine({0, 2, 4, 6});
+    auto w = World::create(c);
+    ASSERT_TRUE(w.has_value());
+    auto& sealed = static_cast<SealedBlocks&>(
+        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    (void)w->run();
+    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
+    node::ExecutionCache cache;
+    RandomStream rng = RandomStreams(99, 0).stream("checker");
+    node::NodeConfig nc;
+    nc.clique = c.clique;
+    nc.txpool.chain_id = kChainId;
+    nc.peers = {7};
+    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
+    const node::Nanos now =
+        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
+    (void)checker.start(now);
+    (void)checker.on_message(now, 7,
+                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
+                                             genesis.block->hash});
+    ASSERT_GT(sealed.blocks.size(), 50u);
+    for (const node::BlockRef& block : sealed.blocks) {
+        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
+        for (const node::MetricEvent& ev : e.events) {
+            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
+                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
+        }
+        EXPECT_NE(checker.block(block->hash), nullptr);
+    }
+}
+
+}  // namespace
+}  // namespace cl::sim::world
