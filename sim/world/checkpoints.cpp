@@ -90,7 +90,10 @@ void Checkpoints::on_head_changed(net::NodeId n, Time) {
 }
 
 // §1: vote for every checkpoint height that is now `depth` deep in the validator's chain.
+// A withholding colluder (Host::withholding, adversaries.md §2.2) votes for nothing until it
+// releases: a vote names a block it withholds. It then votes for its chain as it stands.
 void Checkpoints::vote(Validator& v) {
+    if (ctx_.hosts.withholding(v.node)) return;
     const node::Node& node = ctx_.hosts.node(v.node);
     const auto top =
         checkpoint::votable_height(config_.protocol, genesis_set_.size(), node.head().header.number);
@@ -156,6 +159,7 @@ void Checkpoints::count(Validator& v, const checkpoint::Vote& vote) {
 void Checkpoints::try_submit(std::size_t index, std::uint64_t h) {
     Validator& v = validators_[index];
     if (!ctx_.hosts.up(v.node) || !ctx_.hosts.within_run()) return;
+    if (ctx_.hosts.withholding(v.node)) return;  // a colluder does not anchor the public chain
     const auto it = v.heights.find(h);
     if (it == v.heights.end() || !it->second.due) return;
     Height& s = it->second;

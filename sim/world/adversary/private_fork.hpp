@@ -77,6 +77,9 @@ class PrivateForkHost final : public Host {
     // total difficulty, as eth does) to every honest peer, and stop withholding.
     node::Effects on_command(node::Nanos now, std::uint64_t command) override;
     const node::Node& node() const override { return *node_; }
+    // While withholding it publishes nothing of its branch: no checkpoint vote either (a vote
+    // names a withheld block), and it submits no checkpoint of the public chain.
+    bool withholding() const override { return withholding_; }
 
   private:
     // While withholding: drops the blocks and transactions it would send to honest peers.

@@ -44,6 +44,11 @@ class Host {
         return {};
     }
 
+    // Whether its operator withholds what it seals (a private fork's colluder, spec
+    // adversaries.md §2.2): it then publishes no checkpoint vote and submits no checkpoint
+    // (sim/world/checkpoints.hpp). Honest hosts never do.
+    virtual bool withholding() const { return false; }
+
     // The protocol state others observe: the recorder, the reference chain, sampling, and
     // workloads (a user reads its code, nonce and head on its own node). Read only.
     virtual const node::Node& node() const = 0;

@@ -48,6 +48,7 @@ class Hosts final : public net::DeliveryHandler {
 
     std::size_t size() const { return slots_.size(); }
     const node::Node& node(net::NodeId n) const { return slots_[n].host->node(); }
+    bool withholding(net::NodeId n) const { return slots_[n].host->withholding(); }  // Host::withholding
     bool up(net::NodeId n) const { return slots_[n].up; }
 
     // The hosts' wall clock now: genesis_time + simulated time, ns since the Unix epoch.
