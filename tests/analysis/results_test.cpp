@@ -510,9 +510,10 @@ TEST(ResultsDigest, MatchesTheDocumentedSerialization) {
             c.le(std::uint64_t{0});
         }
     }
-    for (const char* table : {"nodes", "signers", "blocks", "propagation", "requests", "transfers",
-                              "renewals", "redemptions", "reorgs", "checkpoints", "mainchain", "network",
-                              "samples", "traffic", "party_samples", "attacks", "attack_figures", "summary"}) {
+    for (const char* table :
+         {"nodes", "signers", "blocks", "propagation", "requests", "transfers", "renewals", "redemptions",
+          "reorgs", "checkpoints", "mainchain", "network", "samples", "traffic", "party_samples", "attacks",
+          "attack_figures", "summary"}) {
         c.str(table);
         const std::string_view t = table;
         c.le(std::uint64_t{t == "nodes" || t == "blocks" || t == "samples" || t == "summary" ? 1u : 0u});
