@@ -88,9 +88,20 @@ checkpoint::Relation Chain::final_relation(const Hash32& block) const {
     return checkpoint::relation(*final_, chain, &cp_chain);
 }
 
-std::optional<Reorg> Chain::set_final_checkpoint(const checkpoint::FinalCheckpoint& final) {
+FinalUpdate Chain::set_final_checkpoint(const checkpoint::FinalCheckpoint& final) {
+    if (final_ && final != *final_) {
+        const bool higher = final.height > final_->height;
+        const checkpoint::FinalCheckpoint& lower = higher ? *final_ : final;
+        const checkpoint::FinalCheckpoint& upper = higher ? final : *final_;
+        const BlockEntry* top = tree_.find(upper.block_hash);
+        if (top == nullptr || top->header.number != upper.height) return {FinalOutcome::kUnknownBlock, {}};
+        if (checkpoint::relation(lower, checkpoint::TreeChainView(tree_, top->hash), nullptr) !=
+            checkpoint::Relation::kContains)
+            return {FinalOutcome::kConflicting, {}};
+        if (!higher) return {};  // implied by the later final checkpoint already held
+    }
     final_ = final;
-    if (checkpoint::may_choose(final_relation(tree_.head().hash))) return std::nullopt;
+    if (checkpoint::may_choose(final_relation(tree_.head().hash))) return {};
     // The best block fork choice may take: highest TD, then first seen. A strict total
     // order, so the result does not depend on meta_'s iteration order. Genesis always
     // qualifies (it is on every checkpoint's path).
@@ -102,7 +113,7 @@ std::optional<Reorg> Chain::set_final_checkpoint(const checkpoint::FinalCheckpoi
             continue;
         if (checkpoint::may_choose(final_relation(b->hash))) best = b;
     }
-    return tree_.set_head(best->hash);
+    return {FinalOutcome::kAccepted, tree_.set_head(best->hash)};
 }
 
 }  // namespace cl::clique

@@ -31,6 +31,17 @@
 
 namespace cl::clique {
 
+// What Chain::set_final_checkpoint() did with a checkpoint the mainchain made final.
+enum class FinalOutcome {
+    kAccepted,      // it is (or a later one on its chain already was) the final checkpoint
+    kUnknownBlock,  // refused for now: the block that decides it is not stored yet
+    kConflicting,   // refused: not on the chain of the final checkpoint already held
+};
+struct FinalUpdate {
+    FinalOutcome outcome = FinalOutcome::kAccepted;
+    std::optional<Reorg> reorg;  // kAccepted only: the head rolled back off a conflicting branch
+};
+
 struct ImportResult {
     const BlockEntry* block = nullptr;
     bool already_known = false;  // the header was stored before; nothing changed
@@ -80,12 +91,22 @@ class Chain {
         return insert(std::make_shared<const Header>(std::move(header)), std::move(verified), rng);
     }
 
-    // checkpoint §4: from now on `final` is the latest final checkpoint (it replaces any
-    // earlier one). When the head conflicts with it, the head moves to the stored block
+    // checkpoint §4: from now on `final` is the latest final checkpoint, unless it is
+    // refused (below). When the head conflicts with it, the head moves to the stored block
     // of highest total difficulty (first seen among equals) that does not, and the
     // reorganisation is returned (its dropped blocks are the rolled-back history).
+    //
+    // Final means final: a checkpoint that is not on the same chain as the final
+    // checkpoint already held is refused (kConflicting) and the earlier one stays. Only a
+    // threshold of validators certifying two histories can produce one, and the contract
+    // cannot see it (it checks heights and signatures, not that checkpoint h + interval
+    // extends h). Whether it is on the same chain can only be told from the higher of the
+    // two blocks: while the node does not hold it, the update is refused as
+    // kUnknownBlock, and the caller offers it again once the block is stored. The first
+    // final checkpoint is always taken (its block may still be missing: fork choice then
+    // keeps the chains that cannot be judged yet eligible, checkpoint::may_choose).
     // Cost: O(1) tree walks normally; a scan of the stored blocks when the head moves.
-    std::optional<Reorg> set_final_checkpoint(const checkpoint::FinalCheckpoint& final);
+    FinalUpdate set_final_checkpoint(const checkpoint::FinalCheckpoint& final);
     const std::optional<checkpoint::FinalCheckpoint>& final_checkpoint() const { return final_; }
     // How the chain ending at a stored block relates to the final checkpoint.
     // REQUIRES: final_checkpoint() is set and the block is stored.

@@ -204,15 +204,31 @@ Effects Node::on_local_tx(Nanos now, const TxRef& tx) {
 Effects Node::set_final_checkpoint(Nanos now, const checkpoint::FinalCheckpoint& final) {
     Effects effects;
     Context ctx(now, effects);
+    apply_final_checkpoint(ctx, final);
+    return effects;
+}
+
+void Node::apply_final_checkpoint(Context& ctx, const checkpoint::FinalCheckpoint& final) {
+    pending_final_.reset();
     const BlockRef old_head = blocks_.at(chain_.head().hash);
-    const std::optional<Reorg> reorg = chain_.set_final_checkpoint(final);
-    if (!reorg) return effects;
+    const clique::FinalUpdate update = chain_.set_final_checkpoint(final);
+    switch (update.outcome) {
+        case clique::FinalOutcome::kUnknownBlock:
+            pending_final_ = final;  // offered again by receive_block once the block is stored
+            sync_check(ctx);
+            return;
+        case clique::FinalOutcome::kConflicting:
+            ctx.effects.events.push_back(FinalCheckpointRefused{final, *chain_.final_checkpoint()});
+            return;
+        case clique::FinalOutcome::kAccepted:
+            break;
+    }
+    if (!update.reorg) return;
     conflicting_.insert(old_head->hash);
     ctx.effects.events.push_back(
-        CheckpointConflict{old_head, final, static_cast<std::uint32_t>(reorg->depth())});
-    on_new_head(ctx, reorg->depth() > 0 ? reorg : std::nullopt);
+        CheckpointConflict{old_head, final, static_cast<std::uint32_t>(update.reorg->depth())});
+    on_new_head(ctx, update.reorg->depth() > 0 ? update.reorg : std::nullopt);
     sync_check(ctx);  // the history that contains the checkpoint may still be missing
-    return effects;
 }
 
 // ---- blocks ----
@@ -250,6 +266,8 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
             ready.push_back(child->hash);
         }
     }
+    if (pending_final_ && blocks_.contains(pending_final_->block_hash))
+        apply_final_checkpoint(ctx, *pending_final_);
 }
 
 Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {

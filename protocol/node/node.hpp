@@ -58,7 +58,9 @@
 // received block that conflicts with the latest final checkpoint is stored but never
 // chosen, relayed or synced towards, and reported as a CheckpointConflict (a detection);
 // a head that conflicts with a newly final checkpoint is rolled back to the best block
-// that does not. Without a final checkpoint nothing of this runs.
+// that does not. A final checkpoint off the chain of the one already held is refused and
+// reported as FinalCheckpointRefused; one the node cannot judge yet (it lacks the block)
+// waits until the block is stored. Without a final checkpoint nothing of this runs.
 //
 // Determinism: hash maps are used for lookup only; every output order follows input
 // order or the tree. Not thread-safe.
@@ -202,7 +204,15 @@ struct CheckpointConflict {
     checkpoint::FinalCheckpoint checkpoint;
     std::uint32_t rolled_back = 0;
 };
-using MetricEvent = std::variant<BlockSealed, BlockImported, BlockRejected, TxRefused, CheckpointConflict>;
+// checkpoint §4, conflict evidence: the mainchain made `refused` final, but it is not on
+// the chain of the final checkpoint the node already holds (`held`), so the node keeps
+// `held` (clique::Chain::set_final_checkpoint: final means final).
+struct FinalCheckpointRefused {
+    checkpoint::FinalCheckpoint refused;
+    checkpoint::FinalCheckpoint held;
+};
+using MetricEvent = std::variant<BlockSealed, BlockImported, BlockRejected, TxRefused, CheckpointConflict,
+                                 FinalCheckpointRefused>;
 
 // Work done while handling one input, for the driver's CPU-time model.
 // A block this node sealed counts once, as executed, and never as verified (see seal()).
@@ -307,6 +317,7 @@ class Node {
     void arm_force_timer(Context& ctx);
     void sync_check(Context& ctx);
     void sync_progress(Context& ctx);
+    void apply_final_checkpoint(Context& ctx, const checkpoint::FinalCheckpoint& final);
 
     NodeConfig config_;
     std::optional<Address> self_;
@@ -341,6 +352,8 @@ class Node {
     std::unordered_map<Hash32, std::vector<PeerId>> known_order_;
     std::unordered_set<Hash32>
         conflicting_;  // stored blocks that conflict with a final checkpoint (lookup only)
+    // A final checkpoint the chain could not judge yet (clique::FinalOutcome::kUnknownBlock).
+    std::optional<checkpoint::FinalCheckpoint> pending_final_;
 
     std::vector<Peer> peers_;             // configuration order
     std::vector<PeerId> peer_ids_;        // sorted: find_peer's binary search

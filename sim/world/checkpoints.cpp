@@ -246,6 +246,8 @@ bool Checkpoints::settled(std::uint64_t h) const {
            mainchain_->reader_height() - mainchain_->blocks()[b].height >= config_.mainchain.confirmations;
 }
 
+void Checkpoints::on_refused_final(net::NodeId, const node::FinalCheckpointRefused&) { ++finals_refused_; }
+
 void Checkpoints::on_conflict(net::NodeId, const node::CheckpointConflict& conflict, Time at) {
     if (conflict.rolled_back == 0) {
         ++detections_;
@@ -381,6 +383,7 @@ void Checkpoints::finish(std::span<const Inclusion>, WorldResults& results) {
     out.push_back({"checkpoint_detection_delay_mean_s", mean(detection_sum, detection_n), "s"});
     out.push_back({"checkpoint_rollbacks", static_cast<double>(rollbacks_), "count"});
     out.push_back({"checkpoint_rolled_back_max", static_cast<double>(rolled_back_max_), "blocks"});
+    out.push_back({"checkpoint_finals_refused", static_cast<double>(finals_refused_), "count"});
     out.push_back({"mainchain_blocks", static_cast<double>(m.blocks().size() - 1), "count"});
     out.push_back({"mainchain_stale_blocks", static_cast<double>(stale), "count"});
     out.push_back({"mainchain_fork_rate",

@@ -21,7 +21,9 @@
 //             (Hosts::set_final_checkpoint), and a node that restarts learns it at the next
 //             checkpoint that becomes final.
 //   detect    the nodes' CheckpointConflict events (on_conflict): received blocks that
-//             conflict with a final checkpoint (detections) and heads rolled back.
+//             conflict with a final checkpoint (detections) and heads rolled back; and
+//             their FinalCheckpointRefused events (on_refused_final): final checkpoints
+//             off the chain of the one a node already holds.
 //
 // Not modelled: the CPU time of signing and of recovering votes (a few per validator and
 // checkpoint, ~31 µs each, against thousands of header verifications); nodes other than
@@ -63,6 +65,8 @@ class Checkpoints final : public Workload, public net::DeliveryHandler {
 
     // A node's CheckpointConflict, released at `at`.
     void on_conflict(net::NodeId n, const node::CheckpointConflict& conflict, Time at);
+    // A node refused a final checkpoint off the chain of the one it holds (conflict evidence).
+    void on_refused_final(net::NodeId n, const node::FinalCheckpointRefused& refused);
 
     void on_deliver(const net::Delivery& d) noexcept override;
 
@@ -118,6 +122,7 @@ class Checkpoints final : public Workload, public net::DeliveryHandler {
     std::uint64_t detections_ = 0;
     std::uint64_t rollbacks_ = 0;
     std::uint32_t rolled_back_max_ = 0;
+    std::uint64_t finals_refused_ = 0;        // per node and refused final checkpoint
     std::map<std::uint64_t, Time> final_at_;  // by height: when it became final
     std::set<std::uint64_t> finality_lost_;   // final heights a mainchain reorg later dropped
 };

@@ -133,6 +133,8 @@ struct World::Impl final : Hosts::Observer {
                 for (auto& w : workloads) w->on_tx_refused(n, refused->hash, refused->reason, finish);
             } else if (const auto* conflict = std::get_if<node::CheckpointConflict>(&ev)) {
                 if (checkpoints != nullptr) checkpoints->on_conflict(n, *conflict, finish);
+            } else if (const auto* refused_final = std::get_if<node::FinalCheckpointRefused>(&ev)) {
+                if (checkpoints != nullptr) checkpoints->on_refused_final(n, *refused_final);
             }
         }
     }

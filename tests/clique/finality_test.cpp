@@ -58,7 +58,7 @@ TEST_F(ChainFinality, WithoutACheckpointTheHeavierBranchWins) {
 TEST_F(ChainFinality, RefusesAHeavierChainThatLacksTheFinalCheckpoint) {
     const Hash32 b3 = add(b2, 0);
     const Hash32 b4 = add(b3, 3);
-    EXPECT_EQ(chain.set_final_checkpoint({3, b3}), std::nullopt);  // the head contains it
+    EXPECT_EQ(chain.set_final_checkpoint({3, b3}).reorg, std::nullopt);  // the head contains it
     const ImportResult a3 = import(b2, 3);  // same TD as b4 at a lower number: EIP-3436 would switch
     EXPECT_TRUE(a3.conflicts_final_checkpoint);
     EXPECT_FALSE(a3.new_head);
@@ -88,7 +88,9 @@ TEST_F(ChainFinality, UnknownCheckpointBlockLeavesShorterChainsToForkChoice) {
     // A checkpoint above every stored block (the node has not received it yet).
     Hash32 unknown;
     unknown.bytes[0] = 0xcc;
-    EXPECT_EQ(chain.set_final_checkpoint({120, unknown}), std::nullopt);
+    const FinalUpdate update = chain.set_final_checkpoint({120, unknown});
+    EXPECT_EQ(update.outcome, FinalOutcome::kAccepted) << "the first final checkpoint is always taken";
+    EXPECT_EQ(update.reorg, std::nullopt);
     const Hash32 b3 = add(b2, 0);
     const Hash32 b4 = add(b3, 3);
     EXPECT_EQ(chain.final_relation(b4), checkpoint::Relation::kUndecided);
@@ -104,7 +106,7 @@ TEST_F(ChainFinality, HeadThatConflictsWithANewFinalCheckpointIsRolledBack) {
     const Hash32 b3 = add(b2, 0);
     const Hash32 b4 = add(b3, 3);
     ASSERT_EQ(chain.head().hash, a4);
-    const auto reorg = chain.set_final_checkpoint({3, b3});
+    const auto reorg = chain.set_final_checkpoint({3, b3}).reorg;
     ASSERT_TRUE(reorg.has_value());
     EXPECT_EQ(chain.head().hash, b4);  // the heaviest block that contains b3
     EXPECT_EQ(reorg->depth(), 2u);
@@ -115,6 +117,47 @@ TEST_F(ChainFinality, HeadThatConflictsWithANewFinalCheckpointIsRolledBack) {
     const ImportResult a5 = import(a4, 1);
     EXPECT_TRUE(a5.conflicts_final_checkpoint);
     EXPECT_EQ(chain.head().hash, b4);
+}
+
+// Final means final: a threshold certifying a second history (checkpoint h + interval on
+// another branch than h) cannot move the node off the first.
+TEST_F(ChainFinality, RefusesALaterFinalCheckpointOffTheHeldOnesChain) {
+    const Hash32 b3 = add(b2, 0);
+    const Hash32 b4 = add(b3, 3);
+    ASSERT_EQ(chain.set_final_checkpoint({3, b3}).outcome, FinalOutcome::kAccepted);
+    const Hash32 a3 = add(b2, 3);  // stored, conflicting
+    const Hash32 a4 = add(a3, 0);
+    const Hash32 a5 = add(a4, 1);
+    const FinalUpdate update = chain.set_final_checkpoint({5, a5});
+    EXPECT_EQ(update.outcome, FinalOutcome::kConflicting);
+    EXPECT_EQ(update.reorg, std::nullopt);
+    EXPECT_EQ(chain.final_checkpoint(), (checkpoint::FinalCheckpoint{3, b3}));
+    EXPECT_EQ(chain.head().hash, b4);
+    // An earlier checkpoint off the held one's chain is refused as well.
+    EXPECT_EQ(chain.set_final_checkpoint({2, a3}).outcome, FinalOutcome::kConflicting);
+}
+
+TEST_F(ChainFinality, ALaterFinalCheckpointOnTheHeldOnesChainReplacesIt) {
+    const Hash32 b3 = add(b2, 0);
+    const Hash32 b4 = add(b3, 3);
+    ASSERT_EQ(chain.set_final_checkpoint({3, b3}).outcome, FinalOutcome::kAccepted);
+    EXPECT_EQ(chain.set_final_checkpoint({4, b4}).outcome, FinalOutcome::kAccepted);
+    EXPECT_EQ(chain.final_checkpoint(), (checkpoint::FinalCheckpoint{4, b4}));
+    // An earlier one on its chain is implied by it: accepted, nothing changes.
+    EXPECT_EQ(chain.set_final_checkpoint({3, b3}).outcome, FinalOutcome::kAccepted);
+    EXPECT_EQ(chain.final_checkpoint(), (checkpoint::FinalCheckpoint{4, b4}));
+}
+
+TEST_F(ChainFinality, ALaterFinalCheckpointWaitsForItsBlock) {
+    const Hash32 b3 = add(b2, 0);
+    ASSERT_EQ(chain.set_final_checkpoint({3, b3}).outcome, FinalOutcome::kAccepted);
+    const Header h4 = child(b3, 3);  // not imported yet
+    const checkpoint::FinalCheckpoint later{4, block_hash(h4)};
+    EXPECT_EQ(chain.set_final_checkpoint(later).outcome, FinalOutcome::kUnknownBlock);
+    EXPECT_EQ(chain.final_checkpoint(), (checkpoint::FinalCheckpoint{3, b3}));
+    ASSERT_TRUE(chain.import(h4, kNow, rng).has_value());
+    EXPECT_EQ(chain.set_final_checkpoint(later).outcome, FinalOutcome::kAccepted);
+    EXPECT_EQ(chain.final_checkpoint(), later);
 }
 
 }  // namespace

@@ -88,7 +88,8 @@ class Net {
         return blocks;
     }
     std::map<std::string, int> rejected;
-    std::map<int, std::vector<CheckpointConflict>> conflicts;  // by node
+    std::map<int, std::vector<CheckpointConflict>> conflicts;           // by node
+    std::map<int, std::vector<FinalCheckpointRefused>> refused_finals;  // by node
     std::size_t messages = 0;
     std::size_t dropped = 0;
     Filter drop_if;
@@ -120,6 +121,7 @@ class Net {
         for (const auto& ev : effects.events) {
             if (const auto* r = std::get_if<BlockRejected>(&ev)) ++rejected[r->reason];
             if (const auto* c = std::get_if<CheckpointConflict>(&ev)) conflicts[from].push_back(*c);
+            if (const auto* f = std::get_if<FinalCheckpointRefused>(&ev)) refused_finals[from].push_back(*f);
         }
         for (const Send& s : effects.sends) {
             ++messages;
@@ -946,6 +948,40 @@ TEST(NodeCheckpoint, FinalCheckpointKeepsTheNodeOffAHeavierChainThatLacksIt) {
     EXPECT_EQ(net.conflicts[3][0].block->hash, a_head);
     EXPECT_EQ(net.conflicts[3][0].rolled_back, a_number) << "a forked at genesis";
     EXPECT_EQ(net.node(3).head().hash, final_hash);
+}
+
+// The same split. Node 3 (side b) holds b's block 1 as final; then it is told that a's
+// block 4 is final — as the mainchain would if a threshold certified a second history.
+// It does not hold that block (the split), so the update waits; after the heal a's blocks
+// arrive, conflict with b's block 1 and are stored, and once a's block 4 is stored the
+// waiting checkpoint is judged and refused. Node 3 stays on b: final means final.
+TEST(NodeCheckpoint, ALaterFinalCheckpointOffTheHeldChainIsRefusedOnceItsBlockArrives) {
+    Net net(5, 1);
+    const std::vector<int> side_a{0, 1, 2};
+    bool split = true;
+    auto side = [&](int n) { return std::find(side_a.begin(), side_a.end(), n) != side_a.end(); };
+    net.drop_if = [&](int from, int to, const Message&) { return split && side(from) != side(to); };
+    net.run_for(minutes(3));
+    ASSERT_EQ(net.node(3).head().header.number, 2u) << "premise: side b stalls after two blocks";
+    ASSERT_GE(net.node(0).head().header.number, 4u);
+    const Hash32 b2 = net.node(3).head().hash;
+    const checkpoint::FinalCheckpoint held{1, net.node(3).chain().tree().canonical_hash(1).value()};
+    const checkpoint::FinalCheckpoint other{4, net.node(0).chain().tree().canonical_hash(4).value()};
+    net.set_final_checkpoint(3, held);
+    net.set_final_checkpoint(3, other);
+    EXPECT_TRUE(net.refused_finals[3].empty()) << "node 3 does not hold a's block 4 yet";
+    EXPECT_EQ(net.node(3).chain().final_checkpoint(), held);
+
+    split = false;
+    net.run_for(minutes(3) + seconds(5));
+    ASSERT_TRUE(net.node(3).block(other.block_hash)) << "a's blocks arrived (stored as conflicting)";
+    ASSERT_EQ(net.refused_finals[3].size(), 1u);
+    EXPECT_EQ(net.refused_finals[3][0].refused, other);
+    EXPECT_EQ(net.refused_finals[3][0].held, held);
+    EXPECT_EQ(net.node(3).chain().final_checkpoint(), held);
+    EXPECT_EQ(net.node(3).chain().tree().canonical_hash(2), b2) << "node 3 stays on b's chain";
+    EXPECT_NE(net.node(4).chain().tree().canonical_hash(2), b2) << "premise: without it, a's chain";
+    EXPECT_EQ(net.node(3).chain().final_relation(net.node(0).head().hash), checkpoint::Relation::kConflicts);
 }
 
 // ---- sealing and relay ----

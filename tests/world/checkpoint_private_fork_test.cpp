@@ -48,7 +48,8 @@ WorldConfig nine(bool below) {
     if (below) {
         a.release = Release::kAt;
         // After a checkpoint above the fork point is final; the run ends 30 s later, before
-        // the released colluders could certify their own branch (threshold 4 < 5 colluders:
+        // the released colluders certify their own branch (threshold 4 < 5 colluders; what
+        // follows is ACaughtForkStaysCaughtWhenTheColludersCertifyTheirBranch:
         // docs/checkpoints.md "Private fork against checkpoints").
         a.release_at = Time::at(seconds(390));
         c.duration = minutes(7);
@@ -159,6 +160,28 @@ TEST(CheckpointPrivateFork, ForkBelowAFinalCheckpointIsRejectedAndDetected) {
     EXPECT_GT(metric(r, "checkpoint_detection_delay_mean_s"), 0);
     EXPECT_EQ(metric(r, "checkpoint_nodes_final"), 5)
         << "every honest node holds the latest final checkpoint (the colluders ignore it)";
+}
+
+// The catch is permanent. Released at 420 s and run to 480 s, the five colluders (a
+// threshold of 4 < 5) certify a block of their own branch above the honest final
+// checkpoint, and the mainchain makes it final (the contract checks heights and
+// signatures, not that h + interval extends h). Every honest node refuses that final
+// checkpoint (clique::Chain::set_final_checkpoint: final means final) and counts it as
+// conflict evidence; none ends on the private branch. Without that refusal every honest
+// node followed the private branch once its checkpoint was final (455 s).
+TEST(CheckpointPrivateFork, ACaughtForkStaysCaughtWhenTheColludersCertifyTheirBranch) {
+    WorldConfig c = nine(true);
+    auto& attack = std::get<PrivateForkAttack>(c.adversaries[0].attack);
+    attack.release_at = Time::at(seconds(420));
+    c.duration = minutes(8);
+    const WorldResults r = run(c);
+    const AttackRecord& a = r.attacks.at(0);
+    ASSERT_TRUE(a.start && a.end);
+    EXPECT_FALSE(a.success);
+    EXPECT_EQ(honest_heads_on_private_branch(c, r), 0u);
+    EXPECT_GE(metric(r, "checkpoint_finals_refused"), 5)
+        << "each honest node refused the colluders' checkpoint";
+    EXPECT_GT(metric(r, "checkpoint_detections"), 0);
 }
 
 // The same attack with `checkpoints` off: the released branch rewrites the chain. This is
