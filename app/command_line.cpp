@@ -44,6 +44,17 @@ std::expected<unsigned, std::string> parse_jobs(std::string_view text) {
     return n;
 }
 
+std::expected<void, std::string> take_file_argument(const std::string& arg, std::string& file,
+                                                    std::string_view what) {
+    if (arg.size() > 1 && arg[0] == '-') return std::unexpected("unknown option '" + arg + "'");
+    if (!file.empty())
+        return std::unexpected("more than one " + std::string(what) + " file given ('" + file + "', '" + arg +
+                               "')");
+    if (arg.empty()) return std::unexpected("the " + std::string(what) + " file name is empty");
+    file = arg;
+    return {};
+}
+
 int usage_error(std::ostream& err, std::string_view message, std::string_view usage,
                 std::string_view command) {
     err << "error: " << message << "\n" << usage << "\n(cloudledger " << command << " --help for more)\n";

@@ -32,6 +32,13 @@ std::expected<unsigned, std::string> parse_jobs(std::string_view text);
 std::expected<std::uint64_t, std::string> parse_count(std::string_view option, std::string_view text,
                                                       std::uint64_t lo, std::uint64_t hi);
 
+// An argument that is not an option of the command: an unknown option when it starts
+// with '-' (a lone "-" is a file name), else the command's one file argument, stored in
+// `file` — an error when it is empty or when `file` is already set. `what` names the
+// kind of file in the message ("scenario", "sweep").
+std::expected<void, std::string> take_file_argument(const std::string& arg, std::string& file,
+                                                    std::string_view what);
+
 // Prints `error: MESSAGE`, the usage line and a pointer to --help on `err`; returns 2.
 int usage_error(std::ostream& err, std::string_view message, std::string_view usage,
                 std::string_view command);

@@ -90,14 +90,8 @@ std::expected<Options, ParseError> parse(std::span<const std::string> args) {
             o.sets.push_back(*parsed);
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
-        } else if (a.size() > 1 && a[0] == '-') {
-            return std::unexpected(ParseError{"unknown option '" + a + "'"});
-        } else if (o.scenario.empty()) {
-            if (a.empty()) return std::unexpected(ParseError{"the scenario file name is empty"});
-            o.scenario = a;
-        } else {
-            return std::unexpected(
-                ParseError{"more than one scenario given ('" + o.scenario + "', '" + a + "')"});
+        } else if (auto taken = take_file_argument(a, o.scenario, "scenario"); !taken) {
+            return std::unexpected(ParseError{taken.error()});
         }
     }
     return o;

@@ -164,13 +164,8 @@ std::expected<Options, std::string> parse(std::span<const std::string> args) {
             o.journal = **d;
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
-        } else if (a.size() > 1 && a[0] == '-') {
-            return std::unexpected("unknown option '" + a + "'");
-        } else if (o.scenario.empty()) {
-            if (a.empty()) return std::unexpected("the scenario file name is empty");
-            o.scenario = a;
-        } else {
-            return std::unexpected("more than one scenario given ('" + o.scenario + "', '" + a + "')");
+        } else if (auto taken = take_file_argument(a, o.scenario, "scenario"); !taken) {
+            return std::unexpected(taken.error());
         }
     }
     if (o.max_replications < o.replications) {

@@ -78,13 +78,8 @@ std::expected<Options, std::string> parse(std::span<const std::string> args) {
             o.quiet = true;
         } else if (a == "--check") {
             o.check = true;
-        } else if (a.size() > 1 && a[0] == '-') {
-            return std::unexpected("unknown option '" + a + "'");
-        } else if (o.file.empty()) {
-            if (a.empty()) return std::unexpected("the sweep file name is empty");
-            o.file = a;
-        } else {
-            return std::unexpected("more than one sweep file given ('" + o.file + "', '" + a + "')");
+        } else if (auto taken = take_file_argument(a, o.file, "sweep"); !taken) {
+            return std::unexpected(taken.error());
         }
     }
     if (!o.help && o.file.empty()) return std::unexpected("no sweep file given");

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "sim/scenario/input.hpp"
+#include "sim/scenario/schema.hpp"
 
 namespace cl::sim::scenario {
 
@@ -65,14 +66,6 @@ bool parse_range(std::string_view text, std::uint64_t& first, std::uint64_t& las
     return true;
 }
 
-bool is_name(std::string_view text) {
-    if (text.empty()) return false;
-    return std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-               c == '-';
-    });
-}
-
 }  // namespace
 
 std::optional<NodeSelector> parse_selector(std::string_view text, std::string* error) {
@@ -96,7 +89,8 @@ std::optional<NodeSelector> parse_selector(std::string_view text, std::string* e
             s.kind = NodeSelector::Kind::kAllValidators;
             return s;
         }
-        if (!is_name(arg)) return fail("expected a cloud name after 'validator:', got " + detail::quote(arg));
+        if (!detail::is_name(arg))
+            return fail("expected a cloud name after 'validator:', got " + detail::quote(arg));
         s.kind = NodeSelector::Kind::kValidator;
         s.name = std::string(arg);
         return s;
@@ -114,7 +108,8 @@ std::optional<NodeSelector> parse_selector(std::string_view text, std::string* e
         return s;
     }
     if (kind == "region") {
-        if (!is_name(arg)) return fail("expected a region name after 'region:', got " + detail::quote(arg));
+        if (!detail::is_name(arg))
+            return fail("expected a region name after 'region:', got " + detail::quote(arg));
         s.kind = NodeSelector::Kind::kRegion;
         s.name = std::string(arg);
         return s;
