@@ -85,6 +85,14 @@ std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f);      // 
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);
 // A time of the run: in [0, duration) (or [0, duration] when `end_allowed`).
 std::optional<Time> read_time(Load& l, const Field& f, bool end_allowed);
+// The window [from, to) of the keys `from` and `to` of `m` (an adversary's): from in
+// [0, duration) (default 0), to in (from, duration] (default the end of the run); nullopt
+// when either is in error (reported).
+struct Window {
+    Time from;
+    Time to;
+};
+std::optional<Window> read_window(Load& l, const MapReader& m);
 
 // What a selector covers, as far as the scenario alone can tell (full nodes' regions are
 // decided by the topology builder).

@@ -77,6 +77,25 @@ std::optional<Time> read_time(Load& l, const Field& f, bool end_allowed) {
     return Time::at(*d);
 }
 
+std::optional<Window> read_window(Load& l, const MapReader& m) {
+    const Field ff = m.get("from");
+    const Field tf = m.get("to");
+    std::optional<Time> f = Time::zero();
+    if (ff) f = read_time(l, ff, false);
+    std::optional<Time> t = Time::at(l.s.duration);
+    if (tf) t = read_time(l, tf, true);
+    if (!f || !t) return std::nullopt;
+    if (*t <= *f) {
+        if (tf) {
+            l.c.error(tf.pos, tf.key,
+                      "to (" + excerpt(tf.node->text) + ") must be after from (" +
+                          (ff ? excerpt(ff.node->text) : std::string("0s")) + ")");
+        }
+        return std::nullopt;
+    }
+    return Window{*f, *t};
+}
+
 Members members(const Load& l, const NodeSelector& sel) {
     Members m;
     const std::size_t clouds = l.s.clouds.size();
