@@ -8,6 +8,7 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/workload/transactions.hpp"
 
 namespace cl::sim::world {
@@ -346,10 +347,13 @@ void CloneAttackWorkload::finish(std::span<const Inclusion> reference_chain, Wor
         }
         return r;
     };
-    if (tx1_) results.redemptions.push_back(redemption(tx1_, plan_.victim_cloud, cut_at_, tx1_allocated_));
+    std::vector<RedemptionRecord> redeems;
+    if (tx1_) redeems.push_back(redemption(tx1_, plan_.victim_cloud, cut_at_, tx1_allocated_));
     if (tx2_redeem_ && tx2_submitted_)
-        results.redemptions.push_back(
-            redemption(tx2_redeem_, plan_.attacker_cloud, tx2_submitted_, tx2_allocated_));
+        redeems.push_back(redemption(tx2_redeem_, plan_.attacker_cloud, tx2_submitted_, tx2_allocated_));
+    // The redeems are the adversary's traffic (spec §0): its party's rows, not the honest ones.
+    tally_adversary_redemptions(party_of(ctx_.config, name_), redeems, results);
+    results.redemptions.insert(results.redemptions.end(), redeems.begin(), redeems.end());
     for (const Inclusion& i : reference_chain) {
         if (tx1_ && i.tx == tx1_->hash) {
             tx1_on_chain = true;

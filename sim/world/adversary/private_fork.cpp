@@ -7,6 +7,7 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/workload/transactions.hpp"
 
 namespace cl::sim::world {
@@ -288,10 +289,13 @@ void PrivateForkWorkload::finish(std::span<const Inclusion> reference_chain, Wor
         }
         return r;
     };
-    if (tx1_) results.redemptions.push_back(redemption(tx1_, plan_.public_cloud, started_, tx1_allocated_));
+    std::vector<RedemptionRecord> redeems;
+    if (tx1_) redeems.push_back(redemption(tx1_, plan_.public_cloud, started_, tx1_allocated_));
     if (tx2_redeem_ && tx2_submitted_)
-        results.redemptions.push_back(
-            redemption(tx2_redeem_, plan_.private_cloud, tx2_submitted_, tx2_allocated_));
+        redeems.push_back(redemption(tx2_redeem_, plan_.private_cloud, tx2_submitted_, tx2_allocated_));
+    // The redeems are the adversary's traffic (spec §0): its party's rows, not the honest ones.
+    tally_adversary_redemptions(party_of(ctx_.config, name_), redeems, results);
+    results.redemptions.insert(results.redemptions.end(), redeems.begin(), redeems.end());
     for (const Inclusion& i : reference_chain) {
         if (tx1_ && i.tx == tx1_->hash) tx1_final = tx1_final || i.success;
         if (tx2_redeem_ && i.tx == tx2_redeem_->hash) tx2_final = tx2_final || i.success;
