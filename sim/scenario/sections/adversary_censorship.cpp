@@ -20,12 +20,6 @@ struct CensorshipRead {
     bool ok = true;
 };
 
-std::vector<std::string> cloud_names(const Load& l) {
-    std::vector<std::string> names;
-    for (const auto& c : l.s.clouds) names.push_back(c.name);
-    return names;
-}
-
 std::optional<std::uint64_t> parse_index(std::string_view t) {
     std::uint64_t v = 0;
     const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
@@ -123,39 +117,7 @@ constexpr std::array<CensorshipKey, 8> kCensorshipKeys{{
     {"name", nullptr},  // read by read_adversaries
     {"validators",
      [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
-         if (!f) {
-             r.ok = false;  // required: reported by read_keys
-             return;
-         }
-         const auto* items = list(l.c, f, "censoring cloud names");
-         if (items == nullptr) {
-             r.ok = false;
-             return;
-         }
-         if (items->empty()) {
-             l.c.error(f.pos, f.key, "at least one censoring validator is required");
-             r.ok = false;
-             return;
-         }
-         const std::vector<std::string> names = cloud_names(l);
-         for (std::size_t i = 0; i < items->size(); ++i) {
-             const Field cf = item(f, *items, i);
-             const std::string* t = scalar(l.c, cf, "a cloud name");
-             if (t == nullptr) {
-                 r.ok = false;
-             } else if (std::find(names.begin(), names.end(), *t) == names.end()) {
-                 l.c.error(cf.pos, cf.key,
-                           "no cloud named " + quote(*t) + " (clouds: " + join(names) + ")" +
-                               did_you_mean(*t, names));
-                 r.ok = false;
-             } else if (std::find(r.spec.validators.begin(), r.spec.validators.end(), *t) !=
-                        r.spec.validators.end()) {
-                 l.c.error(cf.pos, cf.key, quote(*t) + " is listed twice");
-                 r.ok = false;
-             } else {
-                 r.spec.validators.push_back(*t);
-             }
-         }
+         if (!read_cloud_list(l, f, "censoring", r.spec.validators)) r.ok = false;
      },
      true},
     // Required unless kinds is given (a filter by kind alone: every sender).
