@@ -564,7 +564,7 @@ void Node::receive_status(Context& ctx, Peer& peer, const StatusMsg& s) {
         // node would put in its next block, in that order).
         const StateNonces nonces(head_state(), cache_);
         for (const TxRef& tx : txpool_.select(nonces)) {
-            if (!config_.relay_excluded && config_.exclude && config_.exclude(*tx)) continue;
+            if (!config_.relay_excluded && config_.exclude && config_.exclude(*tx, ctx.now)) continue;
             ctx.send(peer, TransactionsMsg{tx});
         }
         arm_peer_timer(ctx, peer.next_ping);
@@ -667,7 +667,8 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
         if (!from) ctx.effects.events.push_back(TxRefused{tx->hash, admitted.error()});
         return;
     }
-    if (!config_.relay_excluded && config_.exclude && config_.exclude(*tx)) return;  // a censor's policy
+    if (!config_.relay_excluded && config_.exclude && config_.exclude(*tx, ctx.now))
+        return;  // a censor's policy
     // Relayed once: a transaction is forwarded only when this pool first admits it.
     ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
     for (const Peer& p : peers_) {
@@ -712,7 +713,7 @@ void Node::seal(Context& ctx) {
     // checks the chain id, but a block must never be invalid) is left out.
     const StateNonces nonces(parent_state, cache_);
     std::vector<TxRef> txs = txpool_.select(nonces);
-    if (config_.exclude) std::erase_if(txs, [&](const TxRef& tx) { return config_.exclude(*tx); });
+    if (config_.exclude) std::erase_if(txs, [&](const TxRef& tx) { return config_.exclude(*tx, ctx.now); });
     std::optional<state::BlockResult> result;
     while (!result) {
         std::vector<RecoveredTransaction> plain;

@@ -137,8 +137,9 @@ struct NodeConfig {
     // A miner policy, the operator's choice and no consensus rule (adversaries.md §2.4): a
     // transaction `exclude` returns true for is admitted to the pool but left out of the
     // blocks this node seals, and, when relay_excluded is false, neither relayed nor sent
-    // to new peers. Empty: every pool transaction is a candidate (honest).
-    std::function<bool(const RecoveredTransaction&)> exclude;
+    // to new peers. It is asked with the time of the input being handled (the policy may
+    // hold only in a window). Empty: every pool transaction is a candidate (honest).
+    std::function<bool(const RecoveredTransaction&, Nanos now)> exclude;
     bool relay_excluded = true;
     Nanos fetch_timeout = std::chrono::seconds(5);  // a block request unanswered after this is sent again
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1

@@ -53,6 +53,13 @@ class AccountNonces {
     virtual std::uint64_t nonce(const Address& sender) const = 0;
 };
 
+// geth's txMaxSize = 4 × 32 KiB: the largest transaction its pool accepts, in bytes of the
+// signed RLP encoding (core/txpool/legacypool/legacypool.go; ValidateTransaction refuses a
+// larger one with ErrOversizedData, "to prevent DOS attacks"). The one place this default
+// lives: Config::max_tx_size, the scenario key `txpool.max_tx_size` and the spam
+// adversary's oversized junk (when the limit is off) all read it.
+inline constexpr std::size_t kGethTxMaxSize = 4 * 32 * 1024;
+
 // Every limit is a std::optional: std::nullopt switches it off (§5: "each can be switched
 // off to measure what it buys"). A present value is enforced as written, 0 included
 // (account_slots = 0 accepts no executable transaction at all).
@@ -66,10 +73,9 @@ struct Config {
     std::optional<RateLimit> rate_limit = RateLimit{};      // per-sender token bucket, burst 5, 1 / 60 s
     std::optional<unsigned> stamp_bits;                     // required request stamp (off by default)
     std::optional<std::size_t> max_txs_per_block;           // select() cap, the "sign limit per slot"
-    // Largest transaction accepted, in bytes of its signed RLP encoding: geth's txMaxSize =
-    // 4 × 32 KiB (core/txpool/legacypool/legacypool.go; ValidateTransaction refuses a larger
-    // one with ErrOversizedData, "to prevent DOS attacks"). Off: any size.
-    std::optional<std::size_t> max_tx_size = 4 * 32 * 1024;
+    // Largest transaction accepted, in bytes of its signed RLP encoding (kGethTxMaxSize by
+    // default). Off: any size.
+    std::optional<std::size_t> max_tx_size = kGethTxMaxSize;
     bool allow_replacement = true;  // same sender and nonce, another hash, replaces the pooled one
     bool exempt_members = true;     // Source::kMember skips the token bucket (docs/txpool.md)
 

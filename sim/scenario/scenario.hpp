@@ -244,10 +244,13 @@ struct EquivocationSpec {
 // `kind: censorship` (§2.4): the censoring validators, the filtered senders (clouds'
 // operators, user indices) and whether the censors relay what they filter.
 struct CensorshipSpec {
-    std::vector<std::string> validators;  // cloud names, unique
-    std::vector<std::string> clouds;      // senders `cloud:NAME`, unique
-    std::vector<std::uint64_t> users;     // senders `user:N` / `user:N-M`, sorted, unique
+    std::vector<std::string> validators;     // cloud names, unique
+    std::vector<std::string> clouds;         // senders `cloud:NAME`, unique
+    std::vector<std::uint64_t> users;        // senders `user:N` / `user:N-M`, sorted, unique
+    std::vector<world::CensoredKind> kinds;  // `kinds`, sorted, unique (empty: any kind)
     bool relay = true;
+    Time from = Time::zero();
+    std::optional<Time> to;  // none: the end of the run
 };
 
 // One item of the top-level `adversaries:` list: a unique name (its random stream

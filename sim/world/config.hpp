@@ -159,14 +159,23 @@ struct EquivocationAttack {
     friend bool operator==(const EquivocationAttack&, const EquivocationAttack&) = default;
 };
 
-// §2.4 `censorship`: the colluding clouds' validators leave every transaction signed by
-// one of `senders` out of the blocks they seal (node::NodeConfig::exclude, a miner
-// policy), for the whole run; with relay false they do not relay them either.
+// The transaction kinds a censorship filter can name: the promo pool's calls
+// (state::RequestCall, RedeemCall, TransferCodeCall, RenewCall).
+enum class CensoredKind : std::uint8_t { kRequest, kRedeem, kTransfer, kRenew };
+
+// §2.4 `censorship`: the colluding clouds' validators leave every transaction that matches
+// the filter out of the blocks they seal (node::NodeConfig::exclude, a miner policy) while
+// they seal in [from, to); with relay false they do not relay them then either. The filter:
+// signed by one of the senders (none listed: any sender) and of one of `kinds` (none: any
+// kind); at least one senders or kinds.
 struct CensorshipAttack {
     std::vector<std::size_t> validators;  // cloud indices, sorted, unique, at least one
     std::vector<std::size_t> clouds;      // senders: these clouds' operators (sorted, unique)
     std::vector<std::uint64_t> users;     // senders: these user indices (sorted, unique)
+    std::vector<CensoredKind> kinds;      // sorted, unique
     bool relay = true;
+    Time from = Time::zero();
+    Time to = Time::max();  // Time::max(): to the end of the run
     friend bool operator==(const CensorshipAttack&, const CensorshipAttack&) = default;
 };
 

@@ -340,7 +340,10 @@ std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig
             std::sort(attack.validators.begin(), attack.validators.end());
             std::sort(attack.clouds.begin(), attack.clouds.end());
             attack.users = cs->users;
+            attack.kinds = cs->kinds;
             attack.relay = cs->relay;
+            attack.from = cs->from;
+            attack.to = cs->to.value_or(Time::max());
             if (auto plan = plan_censorship(c, spec.name, attack); !plan)
                 return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
             a.attack = attack;

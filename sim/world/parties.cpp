@@ -24,15 +24,55 @@ TrafficRecord classify(TrafficKind kind, bool included, bool success, const Outc
     return r;
 }
 
+// Counts of records by (kind, outcome, refusal), turned into one party's rows in key order.
+class Tally {
+  public:
+    void add(const TrafficRecord& r) {
+        ++counts_[{static_cast<std::uint8_t>(r.kind), static_cast<std::uint8_t>(r.outcome),
+                   r.refusal ? static_cast<int>(*r.refusal) : -1}];
+    }
+    std::vector<TrafficRecord> rows(std::uint16_t party) const {
+        std::vector<TrafficRecord> out;
+        for (const auto& [key, count] : counts_) {
+            TrafficRecord r;
+            r.party = party;
+            r.kind = static_cast<TrafficKind>(std::get<0>(key));
+            r.outcome = static_cast<TrafficOutcome>(std::get<1>(key));
+            if (std::get<2>(key) >= 0) r.refusal = static_cast<txpool::Refusal>(std::get<2>(key));
+            r.count = count;
+            out.push_back(r);
+        }
+        return out;
+    }
+
+  private:
+    using Key = std::tuple<std::uint8_t, std::uint8_t, int>;  // kind, outcome, refusal (-1: none)
+    std::map<Key, std::uint64_t> counts_;
+};
+
 }  // namespace
 
+std::uint16_t party_of(const WorldConfig& config, std::string_view name) {
+    for (std::size_t i = 0; i < config.adversaries.size(); ++i) {
+        if (config.adversaries[i].name == name) return static_cast<std::uint16_t>(i + 1);
+    }
+    return kHonestParty;
+}
+
+void tally_adversary_redemptions(std::uint16_t party, std::span<const RedemptionRecord> records,
+                                 WorldResults& results) {
+    Tally tally;
+    for (const RedemptionRecord& d : records) {
+        if (!d.submitted) continue;
+        tally.add(classify(TrafficKind::kRedemption, d.included.has_value(), d.success, d.reason));
+    }
+    const std::vector<TrafficRecord> rows = tally.rows(party);
+    results.traffic.insert(results.traffic.end(), rows.begin(), rows.end());
+}
+
 void tally_honest_party(WorldResults& results) {
-    using Key = std::tuple<std::uint8_t, std::uint8_t, int>;  // kind, outcome, refusal (-1: none)
-    std::map<Key, std::uint64_t> counts;
-    auto add = [&](const TrafficRecord& r) {
-        ++counts[{static_cast<std::uint8_t>(r.kind), static_cast<std::uint8_t>(r.outcome),
-                  r.refusal ? static_cast<int>(*r.refusal) : -1}];
-    };
+    Tally counts;
+    auto add = [&](const TrafficRecord& r) { counts.add(r); };
     for (const RequestRecord& q : results.requests)
         add(classify(TrafficKind::kRequest, q.included.has_value(), q.success, q.reason));
     for (const TransferRecord& t : results.transfers)
@@ -45,16 +85,7 @@ void tally_honest_party(WorldResults& results) {
         if (!d.submitted || d.user == ~std::uint64_t{0}) continue;  // the clone's redeems: the adversary's
         add(classify(TrafficKind::kRedemption, d.included.has_value(), d.success, d.reason));
     }
-    std::vector<TrafficRecord> honest;
-    for (const auto& [key, count] : counts) {
-        TrafficRecord r;
-        r.party = kHonestParty;
-        r.kind = static_cast<TrafficKind>(std::get<0>(key));
-        r.outcome = static_cast<TrafficOutcome>(std::get<1>(key));
-        if (std::get<2>(key) >= 0) r.refusal = static_cast<txpool::Refusal>(std::get<2>(key));
-        r.count = count;
-        honest.push_back(r);
-    }
+    const std::vector<TrafficRecord> honest = counts.rows(kHonestParty);
     results.traffic.insert(results.traffic.begin(), honest.begin(), honest.end());
 
     // Codes held by users over time: issue and redemption times on the reference chain.

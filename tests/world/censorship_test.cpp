@@ -3,6 +3,7 @@
 // complete graph of 50 ms links, one full node, users at 0.5/s; users 0-59 are filtered.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "protocol/core/assert.hpp"
@@ -124,6 +125,108 @@ TEST(Censorship, SameSeedSameResults) {
     EXPECT_EQ(a.attacks.at(0).figures.size(), b.attacks.at(0).figures.size());
     for (std::size_t i = 0; i < a.attacks[0].figures.size(); ++i)
         EXPECT_EQ(a.attacks[0].figures[i].value, b.attacks[0].figures[i].value);
+}
+
+// Users arrive in index order (0.5/s: about 240 in the 8 min); here all of them are filtered.
+constexpr std::uint64_t kEveryUser = 400;
+
+// Inclusion times (s into the run) of the included requests.
+std::vector<double> request_inclusions(const WorldResults& r) {
+    std::vector<double> at;
+    for (const RequestRecord& q : r.requests)
+        if (q.included) at.push_back((*q.included - Time::zero()).to_seconds_f64());
+    return at;
+}
+
+// from/to (§2.4, the window): every validator censors every user, only in [3 min, 5 min).
+// Requests get in before 3 min and again from 5 min (the backlog), none in between; the
+// censored class is what was submitted in the window; the censors sealed filtered
+// transactions, but only outside it. Without the window no request gets in.
+TEST(Censorship, WindowCensorsOnlyInsideIt) {
+    WorldConfig c = nine({0, 1, 2, 3, 4, 5, 6, 7, 8});
+    auto& a = std::get<CensorshipAttack>(c.adversaries[0].attack);
+    a.users.clear();
+    for (std::uint64_t u = 0; u < kEveryUser; ++u) a.users.push_back(u);
+    a.from = Time::zero() + minutes(3);
+    a.to = Time::zero() + minutes(5);
+    const WorldResults r = run(c);
+    const AttackRecord& rec = r.attacks.at(0);
+    EXPECT_EQ(rec.start, a.from);
+    EXPECT_EQ(rec.end, a.to);
+    const std::vector<double> at = request_inclusions(r);
+    const auto count = [&](double lo, double hi) {
+        return std::count_if(at.begin(), at.end(), [&](double t) { return lo <= t && t < hi; });
+    };
+    EXPECT_GT(count(0, 180), 10) << "before the window they flow";
+    EXPECT_EQ(count(180, 300), 0) << "inside it no validator seals them";
+    EXPECT_GT(count(300, 480), 10) << "after it the backlog gets in";
+    EXPECT_EQ(figure(rec, "filtered_in_censor_blocks"), 0);
+    EXPECT_GT(figure(rec, "filtered_outside_window"), 20);
+    EXPECT_EQ(figure(rec, "honest_blocks"), 0);
+    std::uint64_t in_window = 0;
+    for (const RequestRecord& q : r.requests)
+        in_window += q.submitted >= a.from && q.submitted < a.to ? 1 : 0;
+    for (const TransferRecord& t : r.transfers)
+        in_window += t.submitted >= a.from && t.submitted < a.to ? 1 : 0;
+    EXPECT_EQ(figure(rec, "censored_submitted"), static_cast<double>(in_window));
+    EXPECT_GT(in_window, 10u);
+    EXPECT_TRUE(rec.success);
+
+    a.from = Time::zero();
+    a.to = Time::max();  // the default: the whole run
+    EXPECT_TRUE(request_inclusions(run(c)).empty());
+}
+
+// kinds (§2.4, "or a transaction kind"): every validator leaves out redeems only, of any
+// sender. No redeem is ever sealed; requests (and the filtered users' too: `senders` is
+// not given) all flow. With kinds [request] the opposite: no request gets in.
+TEST(Censorship, KindFilterAppliesOnlyToTheChosenKinds) {
+    WorldConfig c = nine({0, 1, 2, 3, 4, 5, 6, 7, 8});
+    c.users.redeem_delay_mean = seconds(20);
+    auto& a = std::get<CensorshipAttack>(c.adversaries[0].attack);
+    a.users.clear();
+    a.kinds = {CensoredKind::kRedeem};
+    const WorldResults r = run(c);
+    const AttackRecord& rec = r.attacks.at(0);
+    // Requests submitted 30 s or more before the end have had time to get in.
+    const Time settled = Time::at(c.duration - seconds(30));
+    std::uint64_t redeems_sent = 0, redeems_in = 0, requests = 0, requests_in = 0;
+    for (const RedemptionRecord& x : r.redemptions) {
+        redeems_sent += x.submitted ? 1 : 0;
+        redeems_in += x.included ? 1 : 0;
+    }
+    for (const RequestRecord& q : r.requests) {
+        if (q.submitted >= settled) continue;
+        ++requests;
+        requests_in += q.included ? 1 : 0;
+    }
+    EXPECT_GT(redeems_sent, 10u);
+    EXPECT_EQ(redeems_in, 0u) << "no validator seals a redeem";
+    EXPECT_GT(requests, 100u);
+    EXPECT_EQ(requests_in, requests) << "requests are not filtered";
+    EXPECT_EQ(figure(rec, "censored_submitted"), static_cast<double>(redeems_sent));
+    EXPECT_EQ(figure(rec, "censored_included"), 0);
+    EXPECT_EQ(figure(rec, "filtered_in_censor_blocks"), 0);
+
+    // Beside senders: requests of users 0-59 only; the other users' requests flow.
+    for (std::uint64_t u = 0; u < kFiltered; ++u) a.users.push_back(u);
+    a.kinds = {CensoredKind::kRequest};
+    const WorldResults s = run(c);
+    std::uint64_t theirs = 0, others = 0, others_in = 0;
+    for (const RequestRecord& q : s.requests) {
+        if (q.user < kFiltered) {
+            theirs += q.included ? 1 : 0;
+        } else if (q.submitted < settled) {
+            ++others;
+            others_in += q.included ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(theirs, 0u);
+    EXPECT_GT(others, 50u);
+    EXPECT_EQ(others_in, others);
+    std::uint64_t redeems_in_s = 0;
+    for (const RedemptionRecord& x : s.redemptions) redeems_in_s += x.included ? 1 : 0;
+    EXPECT_GT(redeems_in_s, 5u) << "other kinds flow";
 }
 
 // Keeps every block sealed in the run, in sealing order.

@@ -87,6 +87,40 @@ TEST(CloneAttack, NeverSucceedsWhenTheCutIsShorterThanDecidingTx1) {
     }
 }
 
+// Spec §0, the party tables: the clone's two redeems (TX1 at the victim cloud, TX2's at
+// the attacker cloud) are its party's traffic rows (party 1, adversaries[0]), never the
+// honest party's; honest rows and the clone's add up to every submitted redemption.
+TEST(CloneAttack, PartyRowsHoldItsTwoRedeems) {
+    WorldConfig c = ndss(seconds(40));
+    c.users.requests_per_second = 0.2;
+    c.users.redeem_delay_mean = seconds(30);
+    const WorldResults r = run(c);
+    std::uint64_t clone_redeems = 0, clone_other = 0, clone_included = 0, honest_redeems = 0;
+    for (const TrafficRecord& t : r.traffic) {
+        if (t.party == 1) {
+            (t.kind == TrafficKind::kRedemption ? clone_redeems : clone_other) += t.count;
+            clone_included +=
+                t.outcome == TrafficOutcome::kSucceeded || t.outcome == TrafficOutcome::kFailed ? t.count : 0;
+        } else {
+            ASSERT_EQ(t.party, kHonestParty);
+            honest_redeems += t.kind == TrafficKind::kRedemption ? t.count : 0;
+        }
+    }
+    EXPECT_EQ(clone_redeems, 2u);
+    EXPECT_EQ(clone_other, 0u);
+    std::uint64_t submitted = 0, adversary = 0, adversary_included = 0;
+    for (const RedemptionRecord& d : r.redemptions) {
+        submitted += d.submitted ? 1 : 0;
+        if (d.user != kAdversaryUser) continue;
+        ++adversary;
+        adversary_included += d.included ? 1 : 0;
+    }
+    EXPECT_EQ(adversary, 2u);
+    EXPECT_EQ(clone_included, adversary_included);
+    EXPECT_GT(honest_redeems, 0u);
+    EXPECT_EQ(honest_redeems + clone_redeems, submitted);
+}
+
 TEST(CloneAttack, SameSeedSameResults) {
     const WorldConfig c = ndss(seconds(30));
     const WorldResults a = run(c), b = run(c);

@@ -341,5 +341,30 @@ TEST(FromScenario, RegionsTopologyIsTheNetBuilderWithValidatorsPlaced) {
     }
 }
 
+// A censorship adversary's window and kind filter reach the world as written: kinds alone
+// (no senders) is a filter by kind; `to` left out is the whole run (Time::max()).
+TEST(FromScenario, CensorshipWindowAndKindsReachTheWorld) {
+    const std::string text =
+        "duration: 10min\nnetwork: {full_nodes: 2}\n"
+        "clouds: [{name: a, region: london}, {name: b, region: london}, {name: c, region: london}]\n"
+        "adversaries:\n"
+        "  - {kind: censorship, name: cs, validators: [a], kinds: [renew, redeem], from: 1min, to: 5min}\n"
+        "  - {kind: censorship, name: cu, validators: [b], senders: \"user:3\", from: 2min}\n";
+    const auto s = scenario::load_scenario(text, "cs.yaml");
+    ASSERT_TRUE(s.has_value()) << s.error().front().to_string();
+    const auto c = world_config(*s, 0);
+    ASSERT_TRUE(c.has_value()) << c.error().message;
+    const auto& a = std::get<CensorshipAttack>(c->adversaries.at(0).attack);
+    EXPECT_EQ(a.kinds, (std::vector<CensoredKind>{CensoredKind::kRedeem, CensoredKind::kRenew}));
+    EXPECT_TRUE(a.users.empty() && a.clouds.empty());
+    EXPECT_EQ(a.from, Time::zero() + minutes(1));
+    EXPECT_EQ(a.to, Time::zero() + minutes(5));
+    const auto& b = std::get<CensorshipAttack>(c->adversaries.at(1).attack);
+    EXPECT_TRUE(b.kinds.empty());
+    EXPECT_EQ(b.users, (std::vector<std::uint64_t>{3}));
+    EXPECT_EQ(b.from, Time::zero() + minutes(2));
+    EXPECT_EQ(b.to, Time::max());
+}
+
 }  // namespace
 }  // namespace cl::sim::world

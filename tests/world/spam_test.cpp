@@ -5,6 +5,10 @@
 
 #include <cmath>
 
+#include "protocol/core/rlp.hpp"
+#include "protocol/core/secp256k1.hpp"
+#include "protocol/txpool/txpool.hpp"
+#include "sim/scenario/loader.hpp"
 #include "sim/world/world.hpp"
 
 namespace cl::sim::world {
@@ -209,6 +213,53 @@ TEST(Spam, OversizedJunkIsRefusedByTheSizeRuleAndNeverEntersABlock) {
     EXPECT_EQ(metric(without, "refused_oversized"), 0);
     EXPECT_GT(metric(without, "junk_included"), 0) << "without the rule it is a valid transaction";
     EXPECT_FALSE(without.check_failures.empty());
+}
+
+// Oversized junk follows the run's txpool.max_tx_size (padded to the limit plus one byte),
+// not geth's default: with a 1 MiB limit a 128 KiB pad would be admitted and included.
+TEST(Spam, OversizedJunkIsPaddedPastTheConfiguredLimit) {
+    WorldConfig c = small_world(minutes(4));
+    c.txpool.max_tx_size = 1024 * 1024;
+    c.adversaries = {AdversaryConfig{"flood", flood(std::nullopt, 0.2)}};
+    spam(c).to = Time::zero() + minutes(3);
+    spam(c).mix = SpamMix{0, 0, 0, 0, 1};
+    const WorldResults r = run(c);
+    EXPECT_GT(metric(r, "sent_junk"), 10);
+    EXPECT_EQ(metric(r, "refused_oversized"), metric(r, "sent_junk"));
+    EXPECT_EQ(metric(r, "junk_included"), 0);
+}
+
+// The scenario key txpool.max_tx_size (default geth's txMaxSize, `off` for none) bounds
+// admission by the signed RLP encoding: a transaction of exactly the limit is admitted,
+// the same transaction against a limit one byte smaller is refused `oversized`.
+TEST(SpamScenario, MaxTxSizeKeyAdmitsAtTheLimitAndRefusesOneByteOver) {
+    struct ZeroNonces final : txpool::AccountNonces {
+        std::uint64_t nonce(const Address&) const override { return 0; }
+    } nonces;
+    const PrivateKey key = derive_private_key(1, "max-tx-size");
+    Bytes call;  // a canonical RLP list, as a call must be: [300 bytes]
+    const std::size_t list = rlp::begin_list(call);
+    rlp::append_bytes(call, Bytes(300, 1));
+    rlp::end_list(call, list);
+    const auto tx = std::make_shared<const RecoveredTransaction>(
+        recover_transaction(sign_transaction(Transaction{1, 0, Address{}, call, {}}, key)).value());
+    const std::size_t size = tx->encoded_size;
+    const auto pool_with = [&](std::size_t limit) {
+        const auto s = scenario::load_default_scenario({{"txpool.max_tx_size", std::to_string(limit)}});
+        EXPECT_TRUE(s.has_value());
+        EXPECT_EQ(s->txpool.max_tx_size, std::optional<std::size_t>(limit));
+        return txpool::TxPool(s->txpool);
+    };
+    txpool::TxPool at_limit = pool_with(size);
+    EXPECT_TRUE(at_limit.admit(tx, txpool::Nanos{0}, nonces, txpool::Source::kNetwork).has_value());
+    txpool::TxPool below = pool_with(size - 1);
+    const auto refused = below.admit(tx, txpool::Nanos{0}, nonces, txpool::Source::kNetwork);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error(), txpool::Refusal::kOversized);
+
+    EXPECT_EQ(scenario::load_default_scenario()->txpool.max_tx_size,
+              std::optional<std::size_t>(txpool::kGethTxMaxSize));
+    EXPECT_FALSE(scenario::load_default_scenario({{"txpool.max_tx_size", "off"}})->txpool.max_tx_size);
 }
 
 // Same seed, same flood: the same run (its stream is "adversary/<name>").

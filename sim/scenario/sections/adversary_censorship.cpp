@@ -1,7 +1,9 @@
 // `kind: censorship` (shared/spec/adversaries.md §2.4, docs/attacks.md "Censorship"):
 // validators (censoring clouds), senders (a selector or a list of them: `cloud:NAME` —
 // that cloud's operator, the signer of its redeems —, `user:N` or `user:N-M` — user
-// indices, the signers of their requests, renewals and transfers), relay (default true).
+// indices, the signers of their requests, renewals and transfers), kinds (request,
+// redeem, transfer, renew), at least one of senders and kinds; relay (default true);
+// from and to (the window, default the whole run).
 #include <algorithm>
 #include <charconv>
 
@@ -17,12 +19,6 @@ struct CensorshipRead {
     CensorshipSpec spec;
     bool ok = true;
 };
-
-std::vector<std::string> cloud_names(const Load& l) {
-    std::vector<std::string> names;
-    for (const auto& c : l.s.clouds) names.push_back(c.name);
-    return names;
-}
 
 std::optional<std::uint64_t> parse_index(std::string_view t) {
     std::uint64_t v = 0;
@@ -78,52 +74,61 @@ bool read_sender(Load& l, const Field& f, CensorshipRead& r) {
     return false;
 }
 
+constexpr std::array<EnumName<world::CensoredKind>, 4> kKindNames{{
+    {"request", world::CensoredKind::kRequest},
+    {"redeem", world::CensoredKind::kRedeem},
+    {"transfer", world::CensoredKind::kTransfer},
+    {"renew", world::CensoredKind::kRenew},
+}};
+
+void read_kinds(Load& l, const Field& f, CensorshipRead& r) {
+    if (!f) return;
+    const auto* items = list(l.c, f, "transaction kinds (request, redeem, transfer, renew)");
+    if (items == nullptr) {
+        r.ok = false;
+        return;
+    }
+    if (items->empty()) {
+        l.c.error(f.pos, f.key, "at least one kind is required (or leave kinds out: any kind)");
+        r.ok = false;
+        return;
+    }
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const Field kf = item(f, *items, i);
+        const std::size_t before = l.c.count();
+        world::CensoredKind k{};
+        get_enum(l.c, kf, k, kKindNames);
+        if (l.c.count() != before) {
+            r.ok = false;
+        } else if (std::find(r.spec.kinds.begin(), r.spec.kinds.end(), k) != r.spec.kinds.end()) {
+            l.c.error(kf.pos, kf.key, quote(kf.node->text) + " is listed twice");
+            r.ok = false;
+        } else {
+            r.spec.kinds.push_back(k);
+        }
+    }
+    std::sort(r.spec.kinds.begin(), r.spec.kinds.end());
+}
+
 using CensorshipKey = Key<Load, CensorshipRead>;
 
-constexpr std::array<CensorshipKey, 5> kCensorshipKeys{{
+constexpr std::array<CensorshipKey, 8> kCensorshipKeys{{
     {"kind", nullptr},  // read by read_adversaries
     {"name", nullptr},  // read by read_adversaries
     {"validators",
      [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
-         if (!f) {
-             r.ok = false;  // required: reported by read_keys
-             return;
-         }
-         const auto* items = list(l.c, f, "censoring cloud names");
-         if (items == nullptr) {
-             r.ok = false;
-             return;
-         }
-         if (items->empty()) {
-             l.c.error(f.pos, f.key, "at least one censoring validator is required");
-             r.ok = false;
-             return;
-         }
-         const std::vector<std::string> names = cloud_names(l);
-         for (std::size_t i = 0; i < items->size(); ++i) {
-             const Field cf = item(f, *items, i);
-             const std::string* t = scalar(l.c, cf, "a cloud name");
-             if (t == nullptr) {
-                 r.ok = false;
-             } else if (std::find(names.begin(), names.end(), *t) == names.end()) {
-                 l.c.error(cf.pos, cf.key,
-                           "no cloud named " + quote(*t) + " (clouds: " + join(names) + ")" +
-                               did_you_mean(*t, names));
-                 r.ok = false;
-             } else if (std::find(r.spec.validators.begin(), r.spec.validators.end(), *t) !=
-                        r.spec.validators.end()) {
-                 l.c.error(cf.pos, cf.key, quote(*t) + " is listed twice");
-                 r.ok = false;
-             } else {
-                 r.spec.validators.push_back(*t);
-             }
-         }
+         if (!read_cloud_list(l, f, "censoring", r.spec.validators)) r.ok = false;
      },
      true},
+    // Required unless kinds is given (a filter by kind alone: every sender).
     {"senders",
-     [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
+     [](Load& l, const Field& f, const MapReader& m, CensorshipRead& r) {
          if (!f) {
-             r.ok = false;  // required: reported by read_keys
+             if (!m.get("kinds")) {
+                 l.c.error(m.pos(), f.key,
+                           "missing required key 'senders' (or 'kinds': a filter by kind alone)");
+                 r.ok = false;
+             }
              return;
          }
          if (!f.node->is_sequence()) {
@@ -144,8 +149,8 @@ constexpr std::array<CensorshipKey, 5> kCensorshipKeys{{
              l.c.error(f.pos, f.key, "user " + std::to_string(*dup) + " is selected twice");
              r.ok = false;
          }
-     },
-     true},
+     }},
+    {"kinds", [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) { read_kinds(l, f, r); }},
     {"relay",
      [](Load& l, const Field& f, const MapReader&, CensorshipRead& r) {
          if (!f) return;
@@ -153,6 +158,17 @@ constexpr std::array<CensorshipKey, 5> kCensorshipKeys{{
          get_bool(l.c, f, r.spec.relay);
          if (l.c.count() != before) r.ok = false;
      }},
+    {"from",
+     [](Load& l, const Field&, const MapReader& m, CensorshipRead& r) {
+         const std::optional<Window> w = read_window(l, m);
+         if (!w) {
+             r.ok = false;
+             return;
+         }
+         r.spec.from = w->from;
+         if (m.get("to")) r.spec.to = w->to;
+     }},
+    {"to", nullptr},  // read with `from` (read_window)
 }};
 
 }  // namespace

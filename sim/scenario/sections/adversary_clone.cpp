@@ -14,29 +14,6 @@ struct CloneRead {
     bool ok = true;
 };
 
-std::vector<std::string> cloud_names(const Load& l) {
-    std::vector<std::string> names;
-    for (const auto& c : l.s.clouds) names.push_back(c.name);
-    return names;
-}
-
-// A cloud's name; reported when it names no cloud.
-std::optional<std::string> read_cloud(Load& l, const Field& f) {
-    std::string name;
-    if (!f) return std::nullopt;
-    const std::string* t = scalar(l.c, f, "a cloud name");
-    if (t == nullptr) return std::nullopt;
-    name = *t;
-    const std::vector<std::string> names = cloud_names(l);
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-        l.c.error(
-            f.pos, f.key,
-            "no cloud named " + quote(name) + " (clouds: " + join(names) + ")" + did_you_mean(name, names));
-        return std::nullopt;
-    }
-    return name;
-}
-
 using SplitKey = Key<Load, CloneRead>;
 
 // A split side: a list of cloud names, none the cloned validator, none listed twice (on
@@ -50,7 +27,7 @@ void read_side(Load& l, const Field& f, CloneRead& r, std::vector<std::string>& 
     }
     for (std::size_t i = 0; i < items->size(); ++i) {
         const Field cf = item(f, *items, i);
-        auto name = read_cloud(l, cf);
+        auto name = read_cloud_name(l, cf);
         if (!name) {
             r.ok = false;
             continue;
@@ -131,7 +108,7 @@ constexpr std::array<CloneKey, 7> kCloneKeys{{
     {"name", nullptr},  // read by read_adversaries
     {"validator",
      [](Load& l, const Field& f, const MapReader&, CloneRead& r) {
-         if (auto name = read_cloud(l, f)) {
+         if (auto name = read_cloud_name(l, f)) {
              r.spec.validator = *name;
          } else {
              r.ok = false;

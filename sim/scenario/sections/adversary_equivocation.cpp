@@ -24,21 +24,11 @@ constexpr std::array<EquivocationKey, 5> kEquivocationKeys{{
              r.ok = false;  // required: reported by read_keys
              return;
          }
-         const std::string* t = scalar(l.c, f, "a cloud name");
-         if (t == nullptr) {
+         if (auto name = read_cloud_name(l, f)) {
+             r.spec.validator = std::move(*name);
+         } else {
              r.ok = false;
-             return;
          }
-         std::vector<std::string> names;
-         for (const auto& c : l.s.clouds) names.push_back(c.name);
-         if (std::find(names.begin(), names.end(), *t) == names.end()) {
-             l.c.error(
-                 f.pos, f.key,
-                 "no cloud named " + quote(*t) + " (clouds: " + join(names) + ")" + did_you_mean(*t, names));
-             r.ok = false;
-             return;
-         }
-         r.spec.validator = *t;
      },
      true},
     {"probability",

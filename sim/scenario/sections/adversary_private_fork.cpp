@@ -16,49 +16,12 @@ struct ForkRead {
     bool ok = true;
 };
 
-std::vector<std::string> cloud_names(const Load& l) {
-    std::vector<std::string> names;
-    for (const auto& c : l.s.clouds) names.push_back(c.name);
-    return names;
-}
-
 void read_validators(Load& l, const Field& f, ForkRead& r) {
-    if (!f) {
-        r.ok = false;  // required: reported by read_keys
-        return;
-    }
-    const auto* items = list(l.c, f, "colluding cloud names");
-    if (items == nullptr) {
+    if (!read_cloud_list(l, f, "colluding", r.spec.validators)) {
         r.ok = false;
         return;
     }
-    if (items->empty()) {
-        l.c.error(f.pos, f.key, "at least one colluding validator is required");
-        r.ok = false;
-        return;
-    }
-    const std::vector<std::string> names = cloud_names(l);
-    for (std::size_t i = 0; i < items->size(); ++i) {
-        const Field cf = item(f, *items, i);
-        const std::string* t = scalar(l.c, cf, "a cloud name");
-        if (t == nullptr) {
-            r.ok = false;
-            continue;
-        }
-        if (std::find(names.begin(), names.end(), *t) == names.end()) {
-            l.c.error(
-                cf.pos, cf.key,
-                "no cloud named " + quote(*t) + " (clouds: " + join(names) + ")" + did_you_mean(*t, names));
-            r.ok = false;
-        } else if (std::find(r.spec.validators.begin(), r.spec.validators.end(), *t) !=
-                   r.spec.validators.end()) {
-            l.c.error(cf.pos, cf.key, quote(*t) + " is listed twice");
-            r.ok = false;
-        } else {
-            r.spec.validators.push_back(*t);
-        }
-    }
-    if (r.ok && r.spec.validators.size() == names.size()) {
+    if (r.ok && r.spec.validators.size() == l.s.clouds.size()) {
         l.c.error(
             f.pos, f.key,
             "every cloud colludes; at least one must stay honest (the attacker redeems its code there)");

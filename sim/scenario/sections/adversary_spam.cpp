@@ -167,29 +167,15 @@ void read_hash_rate(Load& l, const Field& f, SpamRead& r) {
     }
 }
 
-// [from, to): from within the run (default 0), to after from and at most the end (default).
-void read_window(Load& l, const MapReader& m, SpamRead& r) {
-    const Field ff = m.get("from");
-    const Field tf = m.get("to");
-    std::optional<Time> f = Time::zero();
-    if (ff) f = read_time(l, ff, false);
-    std::optional<Time> t = Time::at(l.s.duration);
-    if (tf) t = read_time(l, tf, true);
-    if (!f || !t) {
+// [from, to): read_window (selectors.cpp).
+void read_spam_window(Load& l, const MapReader& m, SpamRead& r) {
+    const std::optional<Window> w = read_window(l, m);
+    if (!w) {
         r.ok = false;
         return;
     }
-    if (*t <= *f) {
-        if (tf) {
-            l.c.error(tf.pos, tf.key,
-                      "to (" + excerpt(tf.node->text) + ") must be after from (" +
-                          (ff ? excerpt(ff.node->text) : std::string("0s")) + ")");
-        }
-        r.ok = false;
-        return;
-    }
-    r.spec.config.from = *f;
-    r.spec.config.to = *t;
+    r.spec.config.from = w->from;
+    r.spec.config.to = w->to;
 }
 
 using SpamKey = Key<Load, SpamRead>;
@@ -197,8 +183,8 @@ using SpamKey = Key<Load, SpamRead>;
 constexpr std::array<SpamKey, 9> kSpamKeys{{
     {"kind", nullptr},  // read by read_adversaries, which picks the table
     {"name", nullptr},  // read by read_adversaries
-    {"from", [](Load& l, const Field&, const MapReader& m, SpamRead& r) { read_window(l, m, r); }},
-    {"to", nullptr},  // read with `from` (read_window)
+    {"from", [](Load& l, const Field&, const MapReader& m, SpamRead& r) { read_spam_window(l, m, r); }},
+    {"to", nullptr},  // read with `from` (read_spam_window)
     {"rate", [](Load& l, const Field& f, const MapReader&, SpamRead& r) { read_rate_key(l, f, r); }},
     {"identities", [](Load& l, const Field& f, const MapReader&, SpamRead& r) { read_identities(l, f, r); }},
     {"mix", [](Load& l, const Field& f, const MapReader&, SpamRead& r) { read_mix(l, f, r); }},

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario/scenario.hpp"
@@ -85,6 +86,23 @@ std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f);      // 
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);
 // A time of the run: in [0, duration) (or [0, duration] when `end_allowed`).
 std::optional<Time> read_time(Load& l, const Field& f, bool end_allowed);
+// The clouds' names, in scenario order.
+std::vector<std::string> cloud_names(const Load& l);
+// The cloud name at `f`, reported when it is not a string or names no cloud; nullopt then
+// (and when `f` is absent).
+std::optional<std::string> read_cloud_name(Load& l, const Field& f);
+// A non-empty list of distinct cloud names at `f`, appended to `out`; `what` qualifies them
+// in errors ("censoring", "colluding"). False when in error (reported) or absent (a
+// required key: read_keys reports it).
+bool read_cloud_list(Load& l, const Field& f, std::string_view what, std::vector<std::string>& out);
+// The window [from, to) of the keys `from` and `to` of `m` (an adversary's): from in
+// [0, duration) (default 0), to in (from, duration] (default the end of the run); nullopt
+// when either is in error (reported).
+struct Window {
+    Time from;
+    Time to;
+};
+std::optional<Window> read_window(Load& l, const MapReader& m);
 
 // What a selector covers, as far as the scenario alone can tell (full nodes' regions are
 // decided by the topology builder).

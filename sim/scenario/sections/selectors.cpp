@@ -77,6 +77,68 @@ std::optional<Time> read_time(Load& l, const Field& f, bool end_allowed) {
     return Time::at(*d);
 }
 
+std::vector<std::string> cloud_names(const Load& l) {
+    std::vector<std::string> names;
+    for (const auto& c : l.s.clouds) names.push_back(c.name);
+    return names;
+}
+
+std::optional<std::string> read_cloud_name(Load& l, const Field& f) {
+    if (!f) return std::nullopt;
+    const std::string* t = scalar(l.c, f, "a cloud name");
+    if (t == nullptr) return std::nullopt;
+    const std::vector<std::string> names = cloud_names(l);
+    if (std::find(names.begin(), names.end(), *t) == names.end()) {
+        l.c.error(f.pos, f.key,
+                  "no cloud named " + quote(*t) + " (clouds: " + join(names) + ")" + did_you_mean(*t, names));
+        return std::nullopt;
+    }
+    return *t;
+}
+
+bool read_cloud_list(Load& l, const Field& f, std::string_view what, std::vector<std::string>& out) {
+    if (!f) return false;  // required: reported by read_keys
+    const auto* items = list(l.c, f, std::string(what) + " cloud names");
+    if (items == nullptr) return false;
+    if (items->empty()) {
+        l.c.error(f.pos, f.key, "at least one " + std::string(what) + " validator is required");
+        return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const Field cf = item(f, *items, i);
+        const std::optional<std::string> name = read_cloud_name(l, cf);
+        if (!name) {
+            ok = false;
+        } else if (std::find(out.begin(), out.end(), *name) != out.end()) {
+            l.c.error(cf.pos, cf.key, quote(*name) + " is listed twice");
+            ok = false;
+        } else {
+            out.push_back(*name);
+        }
+    }
+    return ok;
+}
+
+std::optional<Window> read_window(Load& l, const MapReader& m) {
+    const Field ff = m.get("from");
+    const Field tf = m.get("to");
+    std::optional<Time> f = Time::zero();
+    if (ff) f = read_time(l, ff, false);
+    std::optional<Time> t = Time::at(l.s.duration);
+    if (tf) t = read_time(l, tf, true);
+    if (!f || !t) return std::nullopt;
+    if (*t <= *f) {
+        if (tf) {
+            l.c.error(tf.pos, tf.key,
+                      "to (" + excerpt(tf.node->text) + ") must be after from (" +
+                          (ff ? excerpt(ff.node->text) : std::string("0s")) + ")");
+        }
+        return std::nullopt;
+    }
+    return Window{*f, *t};
+}
+
 Members members(const Load& l, const NodeSelector& sel) {
     Members m;
     const std::size_t clouds = l.s.clouds.size();

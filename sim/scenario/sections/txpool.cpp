@@ -34,7 +34,9 @@ struct TxpoolRead {
 
 using TxpoolKey = Key<Load, TxpoolRead>;
 
-constexpr std::array<TxpoolKey, 10> kTxpoolKeys{{
+constexpr std::uint64_t kMaxTxSizeLimit = 16 * 1024 * 1024;  // the largest `max_tx_size` (16 MiB)
+
+constexpr std::array<TxpoolKey, 11> kTxpoolKeys{{
     {"account_slots", [](Load& l, const Field& f, const MapReader&,
                          TxpoolRead& r) { get_size_or_off(l.c, f, r.config->account_slots); }},
     {"global_slots", [](Load& l, const Field& f, const MapReader&,
@@ -63,6 +65,13 @@ constexpr std::array<TxpoolKey, 10> kTxpoolKeys{{
      }},
     {"max_txs_per_block", [](Load& l, const Field& f, const MapReader&,
                              TxpoolRead& r) { get_size_or_off(l.c, f, r.config->max_txs_per_block, 1); }},
+    // Bytes of the signed RLP encoding (txpool::kGethTxMaxSize by default). Bounded so that
+    // the spam adversary's oversized junk (the limit plus one byte of padding each) stays
+    // a modest allocation.
+    {"max_tx_size",
+     [](Load& l, const Field& f, const MapReader&, TxpoolRead& r) {
+         get_size_or_off(l.c, f, r.config->max_tx_size, 1, kMaxTxSizeLimit);
+     }},
 }};
 
 using CpuKey = Key<Load, CpuCosts>;

@@ -124,7 +124,8 @@ std::unique_ptr<Host> Adversaries::make_host(HostSetup& setup) const {
         }
         if (const auto* c = std::get_if<CensorshipPlan>(&p); c && c->colluder[setup.node]) {
             // A censor is an honest node running a filtering miner policy.
-            censoring_config(setup.config, *c, std::get<CensorshipAttack>(config_.adversaries[i].attack));
+            censoring_config(setup.config, *c, std::get<CensorshipAttack>(config_.adversaries[i].attack),
+                             config_.genesis_time);
             return std::make_unique<HonestNode>(std::move(setup.config), setup.genesis, setup.cache,
                                                 std::move(setup.rng));
         }

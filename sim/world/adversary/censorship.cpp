@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/state/call.hpp"
 #include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/genesis.hpp"
 
@@ -20,7 +21,13 @@ std::expected<CensorshipPlan, std::string> plan_censorship(const WorldConfig& co
             return std::unexpected(field + ".validators: " + config.clouds[v].name + " twice");
         plan.colluder[v] = true;
     }
-    if (a.clouds.empty() && a.users.empty()) return std::unexpected(field + ".senders: at least one sender");
+    if (a.clouds.empty() && a.users.empty() && a.kinds.empty())
+        return std::unexpected(field + ".senders: at least one sender or one kind");
+    if (!std::is_sorted(a.kinds.begin(), a.kinds.end()) ||
+        std::adjacent_find(a.kinds.begin(), a.kinds.end()) != a.kinds.end())
+        return std::unexpected(field + ".kinds: sorted and unique");
+    if (a.to <= a.from) return std::unexpected(field + ".to: must be after from");
+    plan.kinds = a.kinds;
     for (std::size_t c : a.clouds) {
         if (c >= config.clouds.size())
             return std::unexpected(field + ".senders: no cloud " + std::to_string(c));
@@ -41,12 +48,44 @@ Hash32 censorship_parameters_digest(const WorldConfig& config, const std::string
     t += ";users=";
     for (std::uint64_t u : a.users) t += std::to_string(u) + ",";
     t += std::string(";relay=") + (a.relay ? "1" : "0") + ";";
+    // Written only when set, so that a whole-run, any-kind attack keeps its digest.
+    if (!a.kinds.empty()) {
+        t += "kinds=";
+        for (CensoredKind k : a.kinds) t += std::to_string(static_cast<unsigned>(k)) + ",";
+        t += ";";
+    }
+    if (a.from != Time::zero()) t += "from=" + std::to_string(a.from.nanos()) + ";";
+    if (a.to != Time::max()) t += "to=" + std::to_string(a.to.nanos()) + ";";
     return parameters_digest("censorship", t);
 }
 
-void censoring_config(node::NodeConfig& config, const CensorshipPlan& plan, const CensorshipAttack& attack) {
-    config.exclude = [senders = plan.senders](const RecoveredTransaction& tx) {
-        return std::binary_search(senders.begin(), senders.end(), tx.sender);
+std::optional<CensoredKind> censored_kind(const RecoveredTransaction& tx) {
+    const auto call = state::decode_call(tx.tx.to, tx.tx.call);
+    if (!call) return std::nullopt;
+    if (std::holds_alternative<state::RequestCall>(*call)) return CensoredKind::kRequest;
+    if (std::holds_alternative<state::RedeemCall>(*call)) return CensoredKind::kRedeem;
+    if (std::holds_alternative<state::TransferCodeCall>(*call)) return CensoredKind::kTransfer;
+    if (std::holds_alternative<state::RenewCall>(*call)) return CensoredKind::kRenew;
+    return std::nullopt;
+}
+
+bool CensorshipPlan::matches(const RecoveredTransaction& tx) const {
+    if (!senders.empty() && !std::binary_search(senders.begin(), senders.end(), tx.sender)) return false;
+    if (kinds.empty()) return true;
+    const std::optional<CensoredKind> k = censored_kind(tx);
+    return k && std::binary_search(kinds.begin(), kinds.end(), *k);
+}
+
+void censoring_config(node::NodeConfig& config, const CensorshipPlan& plan, const CensorshipAttack& attack,
+                      std::uint64_t genesis_time) {
+    // The node's clock is genesis_time + simulated time (Hosts::node_time); Time::max() as
+    // `to` is past every node time.
+    const node::Nanos genesis = std::chrono::seconds(genesis_time);
+    const node::Nanos from = genesis + node::Nanos(attack.from.nanos());
+    const node::Nanos to =
+        attack.to == Time::max() ? node::Nanos::max() : genesis + node::Nanos(attack.to.nanos());
+    config.exclude = [plan, from, to](const RecoveredTransaction& tx, node::Nanos now) {
+        return from <= now && now < to && plan.matches(tx);
     };
     config.relay_excluded = attack.relay;
 }
@@ -55,16 +94,16 @@ CensorshipWorkload::CensorshipWorkload(const WorldContext& context, std::string 
                                        CensorshipPlan plan)
     : ctx_(context), name_(std::move(name)), attack_(std::move(attack)), plan_(std::move(plan)) {}
 
-bool CensorshipWorkload::filtered(const Address& sender) const {
-    return std::binary_search(plan_.senders.begin(), plan_.senders.end(), sender);
-}
-
-void CensorshipWorkload::on_block_sealed(net::NodeId sealer, const node::Block& block, Time) {
+void CensorshipWorkload::on_block_sealed(net::NodeId sealer, const node::Block& block, Time at) {
     const bool censor = sealer < plan_.colluder.size() && plan_.colluder[sealer];
     ++(censor ? censor_blocks_ : honest_blocks_);
     for (const node::TxRef& tx : block.txs) {
-        if (!filtered(tx->sender)) continue;
-        ++(censor ? filtered_in_censor_blocks_ : filtered_in_honest_blocks_);
+        if (!plan_.matches(*tx)) continue;
+        if (!censor) {
+            ++filtered_in_honest_blocks_;
+        } else {
+            ++(in_window(at) ? filtered_in_censor_blocks_ : filtered_outside_window_);
+        }
     }
 }
 
@@ -97,26 +136,40 @@ struct Delays {
 }  // namespace
 
 void CensorshipWorkload::finish(std::span<const Inclusion>, WorldResults& results) {
+    // The filter on a record: its sender (none listed: any), its kind (none listed: any),
+    // and its submission in the window.
+    const bool any_sender = attack_.clouds.empty() && attack_.users.empty();
     const auto user_filtered = [&](std::uint64_t u) {
-        return std::binary_search(attack_.users.begin(), attack_.users.end(), u);
+        return any_sender || std::binary_search(attack_.users.begin(), attack_.users.end(), u);
+    };
+    const auto kind_filtered = [&](CensoredKind k) {
+        return attack_.kinds.empty() || std::binary_search(attack_.kinds.begin(), attack_.kinds.end(), k);
+    };
+    const auto filtered = [&](bool sender, CensoredKind k, Time submitted) {
+        return sender && kind_filtered(k) && in_window(submitted);
     };
     Delays censored, others;
     for (const RequestRecord& r : results.requests)
-        (user_filtered(r.user) ? censored : others).add(r.submitted, r.included);
+        (filtered(user_filtered(r.user), CensoredKind::kRequest, r.submitted) ? censored : others)
+            .add(r.submitted, r.included);
     for (const RenewalRecord& r : results.renewals)
-        (user_filtered(r.user) ? censored : others).add(r.submitted, r.included);
+        (filtered(user_filtered(r.user), CensoredKind::kRenew, r.submitted) ? censored : others)
+            .add(r.submitted, r.included);
     for (const TransferRecord& r : results.transfers)
-        (user_filtered(r.from) ? censored : others).add(r.submitted, r.included);
+        (filtered(user_filtered(r.from), CensoredKind::kTransfer, r.submitted) ? censored : others)
+            .add(r.submitted, r.included);
     for (const RedemptionRecord& r : results.redemptions) {
         if (!r.submitted) continue;  // the cloud never sent a redeem
-        const bool f = std::binary_search(attack_.clouds.begin(), attack_.clouds.end(), std::size_t{r.cloud});
-        (f ? censored : others).add(*r.submitted, r.included);
+        const bool sender = any_sender || std::binary_search(attack_.clouds.begin(), attack_.clouds.end(),
+                                                             std::size_t{r.cloud});
+        (filtered(sender, CensoredKind::kRedeem, *r.submitted) ? censored : others)
+            .add(*r.submitted, r.included);
     }
     AttackRecord rec;
     rec.kind = "censorship";
     rec.name = name_;
-    rec.start = Time{};
-    rec.end = Time::at(ctx_.config.duration);
+    rec.start = attack_.from;
+    rec.end = std::min(attack_.to, Time::at(ctx_.config.duration));
     rec.parameters_digest = censorship_parameters_digest(ctx_.config, name_, attack_);
     // Success: the censored transactions waited longer than the others (mean inclusion
     // delay more than half a block period above theirs), or proportionally more of them
@@ -144,6 +197,7 @@ void CensorshipWorkload::finish(std::span<const Inclusion>, WorldResults& result
         {"honest_blocks", static_cast<double>(honest_blocks_), "count"},
         {"filtered_in_honest_blocks", static_cast<double>(filtered_in_honest_blocks_), "count"},
         {"filtered_in_censor_blocks", static_cast<double>(filtered_in_censor_blocks_), "count"},
+        {"filtered_outside_window", static_cast<double>(filtered_outside_window_), "count"},
     };
     results.attacks.push_back(std::move(rec));
 }

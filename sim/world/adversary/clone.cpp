@@ -8,6 +8,7 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/workload/transactions.hpp"
 
 namespace cl::sim::world {
@@ -169,34 +170,21 @@ CloneAttackWorkload::CloneAttackWorkload(const WorldContext& context, std::strin
       name_(std::move(name)),
       attack_(std::move(attack)),
       plan_(std::move(plan)),
-      rng_(context.streams.stream("adversary/" + name_)),
-      identity_a_(derive_private_key(context.config.seed, "adversary/" + name_ + "/identity/0")),
-      identity_b_(derive_private_key(context.config.seed, "adversary/" + name_ + "/identity/1")),
-      code_watch_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations),
-      victim_watch_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations) {
+      spend_(context, name_, static_cast<net::NodeId>(plan_.validator), plan_.victim_cloud,
+             plan_.attacker_cloud) {
     const std::vector<Address> sorted = sorted_signers(ctx_.config);
     signer_count_ = sorted.size();
     own_slot_ = slot_of(sorted, address_of(validator_key(ctx_.config, plan_.validator)));
 }
 
 // The attacker's code: a real request by identity A at the cloned validator's node.
-void CloneAttackWorkload::start() {
-    const auto tiers = static_cast<std::int64_t>(ctx_.config.tiers.size());
-    const auto tier = static_cast<std::uint64_t>(uniform_int(rng_, 0, tiers - 1));
-    const net::NodeId own = static_cast<net::NodeId>(plan_.validator);
-    const node::TxRef request = signed_tx(
-        identity_a_, next_nonce(ctx_.hosts.node(own), address_of(identity_a_)), state::RequestCall{tier, {}});
-    code_ = request->hash;
-    (void)code_watch_.watch(code_, own);
-    ctx_.hosts.submit(own, request);
-}
+void CloneAttackWorkload::start() { spend_.request(); }
 
 void CloneAttackWorkload::on_block_sealed(net::NodeId sealer, const node::Block& block, Time at) {
-    code_watch_.on_block_sealed(block);
-    victim_watch_.on_block_sealed(block);
-    if (tx1_) {
+    spend_.on_block_sealed(block);
+    if (const node::TxRef& tx1 = spend_.tx1()) {
         for (const node::TxRef& tx : block.txs)
-            if (tx->hash == tx1_->hash) tx1_blocks_.emplace_back(block.hash, block.header.number);
+            if (tx->hash == tx1->hash) tx1_blocks_.emplace_back(block.hash, block.header.number);
     }
     if (cut_at_ && at >= *cut_at_ && at < *heal_at_) {
         if (plan_.attacker_side[sealer]) {
@@ -213,42 +201,17 @@ void CloneAttackWorkload::on_block_sealed(net::NodeId sealer, const node::Block&
 void CloneAttackWorkload::on_head_changed(net::NodeId n, Time at) {
     const net::NodeId own = static_cast<net::NodeId>(plan_.validator);
     const net::NodeId victim = static_cast<net::NodeId>(plan_.victim_cloud);
-    std::vector<std::pair<std::size_t, bool>> settled;
-    if (!code_held_ && !code_refused_ && n == own) {
-        code_watch_.settle_final(n, settled);
-        for (const auto& [w, ok] : settled) (ok ? code_held_ : code_refused_) = true;
-    }
+    spend_.settle_code(n);
     // The trigger (§2.1): from `from`, the block just before the cloned validator's own
     // in-turn slot is its node's head.
-    if (code_held_ && !cut_scheduled_ && n == own && at >= attack_.from &&
+    if (spend_.code_held() && !cut_scheduled_ && n == own && at >= attack_.from &&
         (ctx_.hosts.node(own).head().header.number + 1) % signer_count_ == own_slot_) {
         cut_scheduled_ = true;
         ctx_.sim.schedule_in(Duration{}, [this]() noexcept { cut(); });  // not inside a reaction
     }
-    if (tx1_ && n == victim) {
-        settled.clear();
-        victim_watch_.settle_final(n, settled);
-        for (const auto& [w, ok] : settled)
-            if (ok && !tx1_allocated_) tx1_allocated_ = at;  // the victim cloud allocates
-        if (!tx1_decided_ && at < *heal_at_ && tx1_decided_at_victim()) tx1_decided_ = at;
-    }
-    if (tx2_redeem_ && n == plan_.attacker_cloud) {
-        settled.clear();
-        victim_watch_.settle_final(n, settled);
-        for (const auto& [w, ok] : settled)
-            if (ok && !tx2_allocated_) tx2_allocated_ = at;  // the attacker cloud allocates
-    }
-    if (tx2_transfer_ && !tx2_redeem_ && n == plan_.attacker_cloud) {
-        const node::CodeView view = ctx_.hosts.node(n).query_code(code_);
-        if (view.code && view.code->status == state::CodeStatus::kIssued &&
-            view.code->owner == address_of(identity_b_)) {
-            tx2_redeem_ = signed_tx(
-                operator_key(ctx_.config, plan_.attacker_cloud),
-                next_nonce(ctx_.hosts.node(n), address_of(operator_key(ctx_.config, plan_.attacker_cloud))),
-                state::RedeemCall{code_});
-            ctx_.sim.schedule_in(Duration{}, [this]() noexcept { submit_tx2_redeem(); });
-        }
-    }
+    spend_.settle_redeems(n, at);  // the victim cloud allocates TX1, the attacker cloud TX2
+    if (spend_.tx1() && n == victim && !tx1_decided_ && at < *heal_at_ && tx1_decided_at_victim())
+        tx1_decided_ = at;
     if (heal_at_ && at >= *heal_at_ && !reconverged_) {
         const Hash32 head = ctx_.hosts.node(0).head().hash;
         bool one = true;
@@ -259,8 +222,7 @@ void CloneAttackWorkload::on_head_changed(net::NodeId n, Time at) {
 }
 
 void CloneAttackWorkload::on_tx_refused(net::NodeId, const Hash32& tx, txpool::Refusal, Time) {
-    if (tx == code_ && code_watch_.settle_refused(tx)) code_refused_ = true;
-    (void)victim_watch_.settle_refused(tx);
+    spend_.on_tx_refused(tx);
 }
 
 void CloneAttackWorkload::cut() {
@@ -273,18 +235,8 @@ void CloneAttackWorkload::cut() {
         "adversary " + name_, {plan_.attacker_nodes, plan_.victim_nodes}, now, ends};
     CL_ASSERT(ctx_.network.add_partition(partition).has_value());  // groups checked by plan_clone
     ctx_.hosts.command(plan_.clone_node, kCloneStartSealing);
-    // TX1: the victim cloud, shown the held code, redeems it on its own node.
-    const net::NodeId victim = static_cast<net::NodeId>(plan_.victim_cloud);
-    const PrivateKey victim_key = operator_key(ctx_.config, plan_.victim_cloud);
-    tx1_ = signed_tx(victim_key, next_nonce(ctx_.hosts.node(victim), address_of(victim_key)),
-                     state::RedeemCall{code_});
-    (void)victim_watch_.watch(tx1_->hash, victim);
-    if (ctx_.hosts.up(victim)) ctx_.hosts.submit(victim, tx1_);
-    // TX2, first half: A gives the code to B on the attacker side.
-    const net::NodeId own = static_cast<net::NodeId>(plan_.validator);
-    tx2_transfer_ = signed_tx(identity_a_, next_nonce(ctx_.hosts.node(own), address_of(identity_a_)),
-                              state::TransferCodeCall{code_, address_of(identity_b_)});
-    if (ctx_.hosts.up(own)) ctx_.hosts.submit(own, tx2_transfer_);
+    // TX1 at the victim cloud; TX2's first half (A gives the code to B) on the attacker side.
+    spend_.launch();
     if (ends < ctx_.hosts.end_of_run()) ctx_.sim.schedule_at(ends, [this]() noexcept { heal(); });
 }
 
@@ -293,14 +245,6 @@ void CloneAttackWorkload::heal() {
     const auto& head = ctx_.hosts.node(static_cast<net::NodeId>(plan_.validator)).head();
     attacker_head_at_heal_.emplace(head.hash, head.header.number);
     ctx_.hosts.command(plan_.clone_node, kCloneStopSealing);
-}
-
-void CloneAttackWorkload::submit_tx2_redeem() {
-    const net::NodeId n = static_cast<net::NodeId>(plan_.attacker_cloud);
-    if (!ctx_.hosts.up(n) || !ctx_.hosts.within_run()) return;
-    tx2_submitted_ = ctx_.sim.now();
-    (void)victim_watch_.watch(tx2_redeem_->hash, n);
-    ctx_.hosts.submit(n, tx2_redeem_);
 }
 
 // The NDSS rule (§1 "Decided") on the victim cloud's node: a block holding TX1 is on its
@@ -326,37 +270,7 @@ bool CloneAttackWorkload::on_canonical_chain(net::NodeId n, const Hash32& block,
 }
 
 void CloneAttackWorkload::finish(std::span<const Inclusion> reference_chain, WorldResults& results) {
-    bool tx1_final = false, tx1_on_chain = false, tx2_final = false;
-    // The two redeems, as the clouds made them, in the redemptions table (kAdversaryUser).
-    auto redemption = [&](const node::TxRef& tx, std::size_t cloud, std::optional<Time> submitted,
-                          std::optional<Time> allocated) {
-        RedemptionRecord r;
-        r.code = code_;
-        r.user = kAdversaryUser;
-        r.cloud = static_cast<std::uint16_t>(cloud);
-        r.requested = r.first_query = submitted.value_or(Time::zero());
-        r.submitted = submitted;
-        r.allocated = allocated;
-        r.reason = WorldReason::kNotIncluded;
-        for (const Inclusion& i : reference_chain) {
-            if (i.tx != tx->hash) continue;
-            r.included = i.included;
-            r.success = i.success;
-            r.reason = i.reason;
-        }
-        return r;
-    };
-    if (tx1_) results.redemptions.push_back(redemption(tx1_, plan_.victim_cloud, cut_at_, tx1_allocated_));
-    if (tx2_redeem_ && tx2_submitted_)
-        results.redemptions.push_back(
-            redemption(tx2_redeem_, plan_.attacker_cloud, tx2_submitted_, tx2_allocated_));
-    for (const Inclusion& i : reference_chain) {
-        if (tx1_ && i.tx == tx1_->hash) {
-            tx1_on_chain = true;
-            tx1_final = tx1_final || i.success;
-        }
-        if (tx2_redeem_ && i.tx == tx2_redeem_->hash) tx2_final = tx2_final || i.success;
-    }
+    const DoubleSpend::Final spent = spend_.finish(reference_chain, party_of(ctx_.config, name_), results);
     // §2.1 success (2): the attacker side's branch (its head at the heal) is canonical on
     // every honest node.
     const auto& branch = attacker_head_at_heal_;
@@ -380,13 +294,13 @@ void CloneAttackWorkload::finish(std::span<const Inclusion> reference_chain, Wor
     rec.start = cut_at_;
     rec.end = heal_at_;
     rec.parameters_digest = clone_parameters_digest(ctx_.config, name_, attack_);
-    rec.success = decided_in_cut && attacker_canonical && !tx1_final;
+    rec.success = decided_in_cut && attacker_canonical && !spent.tx1_effective;
     auto secs = [](std::optional<Time> t, std::optional<Time> from) {
         return t && from ? (*t - *from).to_seconds_f64() : -1.0;
     };
     auto flag = [](bool b) { return b ? 1.0 : 0.0; };
     rec.figures = {
-        {"code_held", flag(code_held_), "1"},
+        {"code_held", flag(spend_.code_held()), "1"},
         {"blocks_attacker_side", static_cast<double>(blocks_attacker_), "count"},
         {"blocks_victim_side", static_cast<double>(blocks_victim_), "count"},
         {"difficulty_attacker_side", static_cast<double>(difficulty_attacker_), "difficulty"},
@@ -394,11 +308,11 @@ void CloneAttackWorkload::finish(std::span<const Inclusion> reference_chain, Wor
         {"tx1_included_victim_side", flag(!tx1_blocks_.empty()), "1"},
         {"tx1_decided", flag(decided_in_cut), "1"},
         {"tx1_decided_after_cut_s", secs(tx1_decided_, cut_at_), "s"},
-        {"tx1_allocated", flag(tx1_allocated_.has_value()), "1"},
-        {"tx1_allocated_after_cut_s", secs(tx1_allocated_, cut_at_), "s"},
-        {"tx1_on_final_chain", flag(tx1_on_chain), "1"},
-        {"tx1_effective_on_final_chain", flag(tx1_final), "1"},
-        {"tx2_redeem_on_final_chain", flag(tx2_final), "1"},
+        {"tx1_allocated", flag(spend_.tx1_allocated().has_value()), "1"},
+        {"tx1_allocated_after_cut_s", secs(spend_.tx1_allocated(), cut_at_), "s"},
+        {"tx1_on_final_chain", flag(spent.tx1_on_chain), "1"},
+        {"tx1_effective_on_final_chain", flag(spent.tx1_effective), "1"},
+        {"tx2_redeem_on_final_chain", flag(spent.tx2_effective), "1"},
         {"attacker_branch_canonical", flag(attacker_canonical), "1"},
         {"reorg_depth_at_heal", static_cast<double>(heal_depth), "blocks"},
         {"reconvergence_after_heal_s", secs(reconverged_, heal_at_), "s"},

@@ -24,9 +24,9 @@
 #include "protocol/node/genesis.hpp"
 #include "protocol/node/node.hpp"
 #include "sim/kernel/random.hpp"
+#include "sim/world/adversary/double_spend.hpp"
 #include "sim/world/config.hpp"
 #include "sim/world/host/host.hpp"
-#include "sim/world/workload/confirmations.hpp"
 #include "sim/world/workload/workload.hpp"
 
 namespace cl::sim::world {
@@ -85,11 +85,6 @@ class CloneHost final : public Host {
     std::unique_ptr<node::Node> node_;
 };
 
-// The attacker's user number in the redemptions table (RedemptionRecord::user): the two
-// redeems the attack makes clouds do are tagged with it (spec §0: adversarial traffic is
-// tagged).
-inline constexpr std::uint64_t kAdversaryUser = ~std::uint64_t{0};
-
 // The attack's actor. Timeline:
 //   0       identity A requests a code (tier drawn uniformly from the stream) at the
 //           cloned validator's node; it holds it once k blocks are on top there (k = the
@@ -115,7 +110,6 @@ class CloneAttackWorkload final : public Workload {
   private:
     void cut();
     void heal();
-    void submit_tx2_redeem();
     bool tx1_decided_at_victim() const;
     bool on_canonical_chain(net::NodeId n, const Hash32& block, std::uint64_t number) const;
 
@@ -123,21 +117,15 @@ class CloneAttackWorkload final : public Workload {
     std::string name_;
     CloneAttack attack_;
     ClonePlan plan_;
-    RandomStream rng_;
-    PrivateKey identity_a_, identity_b_;
+    // A's code (requested at the cloned validator's node), TX1 at the victim cloud, TX2 at
+    // the attacker cloud.
+    DoubleSpend spend_;
     std::size_t signer_count_ = 0;
     std::size_t own_slot_ = 0;  // the cloned validator's position in the sorted signer list
-    TxWatcher code_watch_;      // the request, on the cloned validator's node
-    TxWatcher victim_watch_;    // TX1 on the victim cloud's node, TX2's redeem on the attacker cloud's: each
-                                // allocates at k
-    Hash32 code_;
-    bool code_held_ = false;
-    bool code_refused_ = false;
     std::optional<Time> cut_at_, heal_at_;
     bool cut_scheduled_ = false;
-    node::TxRef tx1_, tx2_transfer_, tx2_redeem_;
     std::vector<std::pair<Hash32, std::uint64_t>> tx1_blocks_;  // blocks holding TX1 (hash, number)
-    std::optional<Time> tx1_decided_, tx1_allocated_, tx2_allocated_, tx2_submitted_;
+    std::optional<Time> tx1_decided_;
     std::uint64_t blocks_attacker_ = 0, blocks_victim_ = 0;
     std::uint64_t difficulty_attacker_ = 0, difficulty_victim_ = 0;
     std::optional<std::pair<Hash32, std::uint64_t>> first_attacker_block_;   // sealed in the cut

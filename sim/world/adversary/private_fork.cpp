@@ -7,6 +7,7 @@
 #include "sim/kernel/distributions.hpp"
 #include "sim/world/adversary/adversaries.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/workload/transactions.hpp"
 
 namespace cl::sim::world {
@@ -148,29 +149,17 @@ PrivateForkWorkload::PrivateForkWorkload(const WorldContext& context, std::strin
       name_(std::move(name)),
       attack_(std::move(attack)),
       plan_(std::move(plan)),
-      rng_(context.streams.stream("adversary/" + name_)),
-      identity_a_(derive_private_key(context.config.seed, "adversary/" + name_ + "/identity/0")),
-      identity_b_(derive_private_key(context.config.seed, "adversary/" + name_ + "/identity/1")),
-      code_watch_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations),
-      redeem_watch_(context.hosts, context.cache, context.config.cloud_behaviour.confirmations) {}
+      spend_(context, name_, plan_.colluders.front(), plan_.public_cloud, plan_.private_cloud) {}
 
 // The attacker's code: a real request by identity A at the first colluder's node.
 void PrivateForkWorkload::start() {
-    const auto tiers = static_cast<std::int64_t>(ctx_.config.tiers.size());
-    const auto tier = static_cast<std::uint64_t>(uniform_int(rng_, 0, tiers - 1));
-    const net::NodeId own = plan_.colluders.front();
-    const node::TxRef request = signed_tx(
-        identity_a_, next_nonce(ctx_.hosts.node(own), address_of(identity_a_)), state::RequestCall{tier, {}});
-    code_ = request->hash;
-    (void)code_watch_.watch(code_, own);
-    ctx_.hosts.submit(own, request);
+    spend_.request();
     if (attack_.release == PrivateForkAttack::Release::kAt && attack_.release_at < ctx_.hosts.end_of_run())
         ctx_.sim.schedule_at(attack_.release_at, [this]() noexcept { release(); });
 }
 
 void PrivateForkWorkload::on_block_sealed(net::NodeId sealer, const node::Block& block, Time at) {
-    code_watch_.on_block_sealed(block);
-    redeem_watch_.on_block_sealed(block);
+    spend_.on_block_sealed(block);
     if (!started_ || released_ || at < *started_) return;
     if (plan_.colluder[sealer]) {
         ++private_blocks_;
@@ -190,50 +179,24 @@ std::uint64_t PrivateForkWorkload::heaviest(const std::vector<net::NodeId>& node
 }
 
 void PrivateForkWorkload::on_head_changed(net::NodeId n, Time at) {
-    const net::NodeId own = plan_.colluders.front();
-    std::vector<std::pair<std::size_t, bool>> settled;
-    if (!code_held_ && !code_refused_ && n == own) {
-        code_watch_.settle_final(n, settled);
-        for (const auto& [w, ok] : settled) (ok ? code_held_ : code_refused_) = true;
-    }
-    if (code_held_ && !begin_scheduled_ && at >= attack_.from) {
+    spend_.settle_code(n);
+    if (spend_.code_held() && !begin_scheduled_ && at >= attack_.from) {
         begin_scheduled_ = true;
         ctx_.sim.schedule_in(Duration{}, [this]() noexcept { begin(); });  // not inside a reaction
     }
-    if (tx1_ && n == plan_.public_cloud) {
-        settled.clear();
-        redeem_watch_.settle_final(n, settled);
-        for (const auto& [w, ok] : settled)
-            if (ok && !tx1_allocated_) tx1_allocated_ = at;  // cloud A allocates
-    }
-    if (tx2_redeem_ && n == plan_.private_cloud) {
-        settled.clear();
-        redeem_watch_.settle_final(n, settled);
-        for (const auto& [w, ok] : settled)
-            if (ok && !tx2_allocated_) tx2_allocated_ = at;  // cloud B allocates
-    }
-    if (tx2_transfer_ && !tx2_redeem_ && n == plan_.private_cloud) {
-        const node::CodeView view = ctx_.hosts.node(n).query_code(code_);
-        if (view.code && view.code->status == state::CodeStatus::kIssued &&
-            view.code->owner == address_of(identity_b_)) {
-            const PrivateKey key = operator_key(ctx_.config, plan_.private_cloud);
-            tx2_redeem_ =
-                signed_tx(key, next_nonce(ctx_.hosts.node(n), address_of(key)), state::RedeemCall{code_});
-            ctx_.sim.schedule_in(Duration{}, [this]() noexcept { submit_tx2_redeem(); });
-        }
-    }
+    spend_.settle_redeems(n, at);  // cloud A allocates TX1, cloud B TX2
     // §2.2 when_heavier: cloud A has allocated and the private branch outweighs the public
     // head the colluders see.
     if (attack_.release == PrivateForkAttack::Release::kWhenHeavier && started_ && !released_ &&
-        !release_scheduled_ && tx1_allocated_ && heaviest(plan_.colluders) > heaviest(plan_.watch_peers)) {
+        !release_scheduled_ && spend_.tx1_allocated() &&
+        heaviest(plan_.colluders) > heaviest(plan_.watch_peers)) {
         release_scheduled_ = true;
         ctx_.sim.schedule_in(Duration{}, [this]() noexcept { release(); });
     }
 }
 
 void PrivateForkWorkload::on_tx_refused(net::NodeId, const Hash32& tx, txpool::Refusal, Time) {
-    if (tx == code_ && code_watch_.settle_refused(tx)) code_refused_ = true;
-    (void)redeem_watch_.settle_refused(tx);
+    spend_.on_tx_refused(tx);
 }
 
 void PrivateForkWorkload::begin() {
@@ -242,16 +205,9 @@ void PrivateForkWorkload::begin() {
     const net::NodeId own = plan_.colluders.front();
     fork_number_ = ctx_.hosts.node(own).head().header.number;
     for (net::NodeId c : plan_.colluders) ctx_.hosts.command(c, kForkWithhold);
-    // TX1: cloud A, shown the held code, redeems it on its own node (the public chain).
-    const auto a = static_cast<net::NodeId>(plan_.public_cloud);
-    const PrivateKey a_key = operator_key(ctx_.config, plan_.public_cloud);
-    tx1_ = signed_tx(a_key, next_nonce(ctx_.hosts.node(a), address_of(a_key)), state::RedeemCall{code_});
-    (void)redeem_watch_.watch(tx1_->hash, a);
-    if (ctx_.hosts.up(a)) ctx_.hosts.submit(a, tx1_);
-    // TX2, first half: A gives the code to B on the private branch.
-    tx2_transfer_ = signed_tx(identity_a_, next_nonce(ctx_.hosts.node(own), address_of(identity_a_)),
-                              state::TransferCodeCall{code_, address_of(identity_b_)});
-    if (ctx_.hosts.up(own)) ctx_.hosts.submit(own, tx2_transfer_);
+    // TX1 at cloud A (the public chain); TX2's first half (A gives the code to B) on the
+    // private branch.
+    spend_.launch();
 }
 
 void PrivateForkWorkload::release() {
@@ -260,42 +216,8 @@ void PrivateForkWorkload::release() {
     for (net::NodeId c : plan_.colluders) ctx_.hosts.command(c, kForkRelease);
 }
 
-void PrivateForkWorkload::submit_tx2_redeem() {
-    const auto n = static_cast<net::NodeId>(plan_.private_cloud);
-    if (!ctx_.hosts.up(n) || !ctx_.hosts.within_run()) return;
-    tx2_submitted_ = ctx_.sim.now();
-    (void)redeem_watch_.watch(tx2_redeem_->hash, n);
-    ctx_.hosts.submit(n, tx2_redeem_);
-}
-
 void PrivateForkWorkload::finish(std::span<const Inclusion> reference_chain, WorldResults& results) {
-    bool tx1_final = false, tx2_final = false;
-    auto redemption = [&](const node::TxRef& tx, std::size_t cloud, std::optional<Time> submitted,
-                          std::optional<Time> allocated) {
-        RedemptionRecord r;
-        r.code = code_;
-        r.user = kAdversaryUser;
-        r.cloud = static_cast<std::uint16_t>(cloud);
-        r.requested = r.first_query = submitted.value_or(Time::zero());
-        r.submitted = submitted;
-        r.allocated = allocated;
-        r.reason = WorldReason::kNotIncluded;
-        for (const Inclusion& i : reference_chain) {
-            if (i.tx != tx->hash) continue;
-            r.included = i.included;
-            r.success = i.success;
-            r.reason = i.reason;
-        }
-        return r;
-    };
-    if (tx1_) results.redemptions.push_back(redemption(tx1_, plan_.public_cloud, started_, tx1_allocated_));
-    if (tx2_redeem_ && tx2_submitted_)
-        results.redemptions.push_back(
-            redemption(tx2_redeem_, plan_.private_cloud, tx2_submitted_, tx2_allocated_));
-    for (const Inclusion& i : reference_chain) {
-        if (tx1_ && i.tx == tx1_->hash) tx1_final = tx1_final || i.success;
-        if (tx2_redeem_ && i.tx == tx2_redeem_->hash) tx2_final = tx2_final || i.success;
-    }
+    const DoubleSpend::Final spent = spend_.finish(reference_chain, party_of(ctx_.config, name_), results);
     // The private branch is canonical when its first block is on every honest node's chain.
     bool canonical = first_private_block_.has_value();
     for (std::size_t i = 0; i < ctx_.hosts.size() && canonical; ++i) {
@@ -322,9 +244,9 @@ void PrivateForkWorkload::finish(std::span<const Inclusion> reference_chain, Wor
     rec.start = started_;
     rec.end = released_;
     rec.parameters_digest = private_fork_parameters_digest(ctx_.config, name_, attack_);
-    rec.success = released_.has_value() && canonical && !tx1_final;
+    rec.success = released_.has_value() && canonical && !spent.tx1_effective;
     rec.figures = {
-        {"code_held", flag(code_held_), "1"},
+        {"code_held", flag(spend_.code_held()), "1"},
         {"colluders", static_cast<double>(plan_.colluders.size()), "count"},
         {"private_blocks", static_cast<double>(private_blocks_), "count"},
         {"private_difficulty", static_cast<double>(private_difficulty_), "difficulty"},
@@ -334,12 +256,12 @@ void PrivateForkWorkload::finish(std::span<const Inclusion> reference_chain, Wor
          "1/min"},
         {"released", flag(released_.has_value()), "1"},
         {"released_after_start_s", secs(released_, started_), "s"},
-        {"tx1_allocated", flag(tx1_allocated_.has_value()), "1"},
-        {"tx1_effective_on_final_chain", flag(tx1_final), "1"},
-        {"tx2_redeem_on_final_chain", flag(tx2_final), "1"},
+        {"tx1_allocated", flag(spend_.tx1_allocated().has_value()), "1"},
+        {"tx1_effective_on_final_chain", flag(spent.tx1_effective), "1"},
+        {"tx2_redeem_on_final_chain", flag(spent.tx2_effective), "1"},
         {"private_branch_canonical", flag(canonical), "1"},
         {"depth_rewritten", static_cast<double>(depth), "blocks"},
-        {"unbacked_allocations", flag(tx1_allocated_.has_value() && !tx1_final), "count"},
+        {"unbacked_allocations", flag(spend_.tx1_allocated().has_value() && !spent.tx1_effective), "count"},
     };
     results.attacks.push_back(std::move(rec));
 }

@@ -31,9 +31,9 @@
 #include "protocol/node/genesis.hpp"
 #include "protocol/node/node.hpp"
 #include "sim/kernel/random.hpp"
+#include "sim/world/adversary/double_spend.hpp"
 #include "sim/world/config.hpp"
 #include "sim/world/host/host.hpp"
-#include "sim/world/workload/confirmations.hpp"
 #include "sim/world/workload/workload.hpp"
 
 namespace cl::sim::world {
@@ -117,23 +117,16 @@ class PrivateForkWorkload final : public Workload {
   private:
     void begin();
     void release();
-    void submit_tx2_redeem();
     std::uint64_t heaviest(const std::vector<net::NodeId>& nodes) const;
 
     WorldContext ctx_;
     std::string name_;
     PrivateForkAttack attack_;
     PrivateForkPlan plan_;
-    RandomStream rng_;
-    PrivateKey identity_a_, identity_b_;
-    TxWatcher code_watch_;    // the request, on the first colluder's node
-    TxWatcher redeem_watch_;  // TX1 on cloud A's node, TX2b on cloud B's: each allocates at k
-    Hash32 code_;
-    bool code_held_ = false, code_refused_ = false;
+    // A's code (requested at the first colluder's node), TX1 at cloud A, TX2 at cloud B.
+    DoubleSpend spend_;
     std::optional<Time> started_, released_;
     bool begin_scheduled_ = false, release_scheduled_ = false;
-    node::TxRef tx1_, tx2_transfer_, tx2_redeem_;
-    std::optional<Time> tx1_allocated_, tx2_allocated_, tx2_submitted_;
     std::uint64_t private_blocks_ = 0, private_difficulty_ = 0;
     std::uint64_t public_blocks_ = 0, public_difficulty_ = 0;
     std::optional<std::pair<Hash32, std::uint64_t>> first_private_block_;

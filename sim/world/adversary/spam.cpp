@@ -16,7 +16,12 @@ namespace {
 
 constexpr std::size_t kKinds = Spam::kKinds;
 constexpr std::array<const char*, Spam::kKinds> kKindNames{"request", "transfer", "redeem_unknown", "junk"};
-constexpr std::size_t kOversizedPadding = 4 * 32 * 1024 + 1;  // bytes of call data added
+
+// Bytes of call data added to oversized junk: one more than the run's txpool.max_tx_size
+// (geth's txMaxSize when the rule is off), so the padding alone puts it past the limit.
+std::size_t oversized_padding(const txpool::Config& t) {
+    return t.max_tx_size.value_or(txpool::kGethTxMaxSize) + 1;
+}
 }  // namespace
 
 std::optional<std::string> check_spam(const WorldConfig& config, const std::string& name,
@@ -239,13 +244,13 @@ void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry, std::
     if (junk == SpamJunk::kWrongChainId) {
         t.chain_id = kChainId + 1;
     } else if (junk == SpamJunk::kOversized) {
-        // Past geth's txMaxSize (4 × 32 KiB) by the padding alone: the call becomes the
+        // Past the run's txpool.max_tx_size by the padding alone: the call becomes the
         // canonical RLP list [call, padding]. The nonce is the next one, so without a size
         // rule it is a valid transaction (which no contract call decodes: a failed receipt).
         Bytes padded;
         const std::size_t begin = rlp::begin_list(padded);
         padded.insert(padded.end(), t.call.begin(), t.call.end());
-        rlp::append_bytes(padded, Bytes(kOversizedPadding, 0));
+        rlp::append_bytes(padded, Bytes(oversized_padding(ctx_.config.txpool), 0));
         rlp::end_list(padded, begin);
         t.call = std::move(padded);
     } else {

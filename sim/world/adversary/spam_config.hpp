@@ -37,8 +37,9 @@ enum class SpamJunk : std::uint8_t {
     kStaleNonce,    // a nonce the sender already used (or, for a new identity, a nonce 2^32 ahead,
                     // which can never become executable): refused (nonce_too_low) or queued until expiry
     kOversized,     // a correctly signed redeem with the next nonce, its call data padded past
-                    // geth's 128 KiB: refused by the txpool's size rule (oversized); only by the
-                    // `oversized` weight of the mix, never in the round-robin
+                    // txpool.max_tx_size (geth's 128 KiB by default): refused by the txpool's
+                    // size rule (oversized); only by the `oversized` weight of the mix, never
+                    // in the round-robin
 };
 inline constexpr std::size_t kSpamJunkCount = 3;  // the round-robin's kinds
 
