@@ -13,8 +13,8 @@
 #include "sim/world/adversary/clone.hpp"
 #include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/governance_capture.hpp"
-#include "sim/world/governance.hpp"
 #include "sim/world/adversary/private_fork.hpp"
+#include "sim/world/governance.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -486,8 +486,11 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     if (auto bad = adversaries(s, c); !bad) return std::unexpected(std::move(bad.error()));
     for (const scenario::EventSpec& e : s.events)
         c.events.push_back(GovernanceEvent{e.kind, cloud_index(s, e.cloud), e.at});
-    if (auto bad = check_events(c))  // the loader checked the rest: checkpoints remain
-        return std::unexpected(WorldConfigError{"events", std::move(*bad), s.events.front().pos});
+    if (auto bad = check_events(c)) {  // the loader checked the rest: checkpoints remain
+        std::string message = std::move(*bad);
+        if (message.starts_with("events: ")) message.erase(0, 8);
+        return std::unexpected(WorldConfigError{"events", std::move(message), s.events.front().pos});
+    }
     return c;
 }
 

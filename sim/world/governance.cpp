@@ -64,7 +64,8 @@ std::vector<MembershipChange> membership_changes(const node::Node& node, const H
         if (parent == nullptr) break;
         const bool now = chain.snapshot(b->hash).is_signer(address);
         if (now != chain.snapshot(parent->hash).is_signer(address)) {
-            const auto since = static_cast<std::int64_t>(b->header.time) - static_cast<std::int64_t>(genesis_time);
+            const auto since =
+                static_cast<std::int64_t>(b->header.time) - static_cast<std::int64_t>(genesis_time);
             out.push_back(MembershipChange{b->header.number, Time::at(seconds(since)), now});
         }
         b = parent;
@@ -135,8 +136,7 @@ void Governance::finish(std::span<const Inclusion> reference_chain, WorldResults
         const GovernanceEvent& e = ctx_.config.events[i];
         const bool join = e.kind == GovernanceEvent::Kind::kJoin;
         const Address validator = address_of(validator_key(ctx_.config, e.cloud));
-        const auto changes =
-            membership_changes(node, node.head().hash, validator, ctx_.config.genesis_time);
+        const auto changes = membership_changes(node, node.head().hash, validator, ctx_.config.genesis_time);
         const std::optional<MembershipChange> change = first_change(changes, e.at, join);
         const std::string prefix = "events." + std::to_string(i) + ".";
         // -1: never (within the run).

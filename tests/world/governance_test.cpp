@@ -67,16 +67,16 @@ double metric(const WorldResults& r, std::string_view name) {
     return -2;
 }
 
-struct Run {
+struct Outcome {
     WorldResults results;
     std::vector<state::CloudEntry> final_clouds;
 };
 
-Run run(const WorldConfig& c) {
+Outcome run(const WorldConfig& c) {
     auto w = World::create(c);
     EXPECT_TRUE(w.has_value()) << (w ? "" : w.error());
     CL_ASSERT(w.has_value());
-    Run out;
+    Outcome out;
     out.results = w->run();
     out.final_clouds = w->final_state().clouds();
     return out;
@@ -93,7 +93,8 @@ std::vector<const BlockRecord*> canonical(const WorldResults& r) {
 // The canonical block that carries the vote of the k-th distinct colluder sealing at or
 // after `from` (every colluder block from then on votes: the one valid proposal).
 std::uint64_t block_of_kth_colluder_vote(const WorldConfig& c, const WorldResults& r,
-                                         const std::vector<std::size_t>& colluders, Time from, std::size_t k) {
+                                         const std::vector<std::size_t>& colluders, Time from,
+                                         std::size_t k) {
     std::set<Address> addresses, seen;
     for (std::size_t v : colluders) addresses.insert(address_of(validator_key(c, v)));
     for (const BlockRecord* b : canonical(r)) {
@@ -108,7 +109,7 @@ std::uint64_t block_of_kth_colluder_vote(const WorldConfig& c, const WorldResult
 TEST(GovernanceCapture, MinorityNeverChangesTheSet) {
     WorldConfig c = clouds(9);
     capture(c, {0, 1, 2, 3}, GovernanceCaptureAttack::Goal::kRemove, 7, Time::at(minutes(1)));
-    const Run r = run(c);
+    const Outcome r = run(c);
     ASSERT_EQ(r.results.attacks.size(), 1u);
     const AttackRecord& a = r.results.attacks[0];
     EXPECT_EQ(a.kind, "governance_capture");
@@ -130,7 +131,7 @@ TEST(GovernanceCapture, MajorityRemovesInTheBlockOfItsLastVote) {
     const std::vector<std::size_t> colluders{0, 1, 2, 3, 4};
     const Time from = Time::at(minutes(1));
     capture(c, colluders, GovernanceCaptureAttack::Goal::kRemove, 7, from);
-    const Run r = run(c);
+    const Outcome r = run(c);
     const AttackRecord& a = r.results.attacks.at(0);
     EXPECT_TRUE(a.success);
     const std::uint64_t expected = block_of_kth_colluder_vote(c, r.results, colluders, from, 5);
@@ -172,7 +173,7 @@ TEST(GovernanceCapture, AddedIdentityIsUndoneByAnHonestMajorityOfTheNewSet) {
         return c;
     };
     {
-        const Run r = run(make(true, false));
+        const Outcome r = run(make(true, false));
         const AttackRecord& a = r.results.attacks.at(0);
         EXPECT_TRUE(a.success) << "honest 2 of 6 cannot drop it";
         EXPECT_EQ(figure(a, "undone"), 0);
@@ -180,7 +181,7 @@ TEST(GovernanceCapture, AddedIdentityIsUndoneByAnHonestMajorityOfTheNewSet) {
         EXPECT_EQ(figure(a, "signers_at_end"), 6);
     }
     {
-        const Run r = run(make(true, true));
+        const Outcome r = run(make(true, true));
         const AttackRecord& a = r.results.attacks.at(0);
         EXPECT_EQ(figure(a, "set_changed"), 1);
         EXPECT_EQ(figure(a, "undone"), 1);
@@ -190,7 +191,7 @@ TEST(GovernanceCapture, AddedIdentityIsUndoneByAnHonestMajorityOfTheNewSet) {
         EXPECT_EQ(figure(a, "signers_at_end"), 8);
     }
     {
-        const Run r = run(make(false, true));
+        const Outcome r = run(make(false, true));
         const AttackRecord& a = r.results.attacks.at(0);
         EXPECT_TRUE(a.success);
         EXPECT_EQ(figure(a, "undone"), 0);
@@ -204,7 +205,7 @@ TEST(GovernanceCapture, AddedIdentityIsUndoneByAnHonestMajorityOfTheNewSet) {
 TEST(GovernanceEvents, JoinActivatesTheCloudAndItSeals) {
     WorldConfig c = clouds(4, 1);
     c.events.push_back(GovernanceEvent{GovernanceEvent::Kind::kJoin, 4, Time::at(minutes(1))});
-    const Run r = run(c);
+    const Outcome r = run(c);
     EXPECT_GE(metric(r.results, "events.0.registered_s"), 0);
     const double change = metric(r.results, "events.0.set_change_s");
     EXPECT_GE(change, metric(r.results, "events.0.registered_s"));
@@ -231,7 +232,7 @@ TEST(GovernanceEvents, WithoutAJoinTheCloudIsNeverASigner) {
 TEST(GovernanceEvents, LeaveVotesTheCloudOutAndLivenessHolds) {
     WorldConfig c = clouds(5);
     c.events.push_back(GovernanceEvent{GovernanceEvent::Kind::kLeave, 2, Time::at(minutes(1))});
-    const Run r = run(c);
+    const Outcome r = run(c);
     const double change = metric(r.results, "events.0.set_change_s");
     EXPECT_GE(change, 0);
     EXPECT_LT(change, 10 * kPeriod);
@@ -272,7 +273,7 @@ TEST(GovernanceCapture, SameSeedSameResults) {
     WorldConfig c = clouds(5, 1, minutes(6));
     capture(c, {0, 1, 2}, GovernanceCaptureAttack::Goal::kRemove, 4, Time::at(seconds(20)));
     c.events.push_back(GovernanceEvent{GovernanceEvent::Kind::kJoin, 5, Time::at(minutes(2))});
-    const Run a = run(c), b = run(c);
+    const Outcome a = run(c), b = run(c);
     ASSERT_EQ(a.results.attacks.at(0).figures.size(), b.results.attacks.at(0).figures.size());
     for (std::size_t i = 0; i < a.results.attacks[0].figures.size(); ++i)
         EXPECT_EQ(a.results.attacks[0].figures[i].value, b.results.attacks[0].figures[i].value);

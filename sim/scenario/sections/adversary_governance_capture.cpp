@@ -83,7 +83,8 @@ void read_goal(Load& l, const Field& f, CaptureRead& r) {
             return;
         }
         if (std::find(r.spec.validators.begin(), r.spec.validators.end(), *t) != r.spec.validators.end()) {
-            l.c.error(vf.pos, vf.key, quote(*t) + " is one of the colluders (they would vote themselves out)");
+            l.c.error(vf.pos, vf.key,
+                      quote(*t) + " is one of the colluders (they would vote themselves out)");
             r.ok = false;
             return;
         }
@@ -97,8 +98,9 @@ void read_goal(Load& l, const Field& f, CaptureRead& r) {
         }
         const std::vector<std::string> names = cloud_names(l);
         if (std::find(names.begin(), names.end(), name) != names.end()) {
-            l.c.error(vf.pos, vf.key,
-                      quote(name) + " is a cloud; add names a new identity of the colluders (no attestation)");
+            l.c.error(
+                vf.pos, vf.key,
+                quote(name) + " is a cloud; add names a new identity of the colluders (no attestation)");
             r.ok = false;
             return;
         }
@@ -115,8 +117,8 @@ using CaptureKey = Key<Load, CaptureRead>;
 constexpr std::array<CaptureKey, 6> kCaptureKeys{{
     {"kind", nullptr},  // read by read_adversaries
     {"name", nullptr},  // read by read_adversaries
-    {"validators", [](Load& l, const Field& f, const MapReader&, CaptureRead& r) { read_validators(l, f, r); },
-     true},
+    {"validators",
+     [](Load& l, const Field& f, const MapReader&, CaptureRead& r) { read_validators(l, f, r); }, true},
     // After the validators: a remove goal may not name a colluder.
     {"goal", [](Load& l, const Field& f, const MapReader&, CaptureRead& r) { read_goal(l, f, r); }, true, 1},
     {"from",

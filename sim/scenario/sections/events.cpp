@@ -46,7 +46,8 @@ void read_join(Load& l, const Field& f, EventRead& r) {
     const std::size_t before = l.c.count();
     const MapReader m = map_reader(l.c, f, kJoinKeys, "in a join (the new cloud)");
     if (!m.present()) {
-        if (f.node->is_null()) l.c.error(f.pos, f.key, "expected a join mapping {name, region}, got nothing (null)");
+        if (f.node->is_null())
+            l.c.error(f.pos, f.key, "expected a join mapping {name, region}, got nothing (null)");
         r.ok = false;
         return;
     }
@@ -110,7 +111,8 @@ void read_events(Load& l, const Field& f) {
         const std::size_t before = l.c.count();
         const MapReader m = map_reader(l.c, ef, kEventKeys, "in an event");
         if (!m.present()) {
-            if (ef.node->is_null()) l.c.error(ef.pos, ef.key, "expected an event mapping, got nothing (null)");
+            if (ef.node->is_null())
+                l.c.error(ef.pos, ef.key, "expected an event mapping, got nothing (null)");
             ok = false;
             continue;
         }
@@ -135,6 +137,10 @@ void read_events(Load& l, const Field& f) {
     for (const auto& c : l.s.clouds) names.push_back(c.name);
     members = names;
     const std::size_t genesis = names.size();
+    std::vector<std::string> all = names;  // with every joining cloud, whenever it joins
+    for (const EventRead& r : read) {
+        if (r.spec.kind == Kind::kJoin) all.push_back(r.spec.cloud);
+    }
     std::vector<CloudSpec> joining;
     for (const EventRead& r : read) {
         const Field& cf = r.cloud_field;
@@ -159,10 +165,10 @@ void read_events(Load& l, const Field& f) {
             c.genesis = false;
             joining.push_back(std::move(c));
         } else {
-            if (!known) {
+            if (std::find(all.begin(), all.end(), name) == all.end()) {
                 l.c.error(cf.pos, cf.key,
-                          "no cloud named " + quote(name) + " (clouds and joining clouds: " + join(names) + ")" +
-                              did_you_mean(name, names));
+                          "no cloud named " + quote(name) + " (clouds and joining clouds: " + join(all) +
+                              ")" + did_you_mean(name, all));
                 return;
             }
             const auto it = std::find(members.begin(), members.end(), name);

@@ -28,7 +28,8 @@ std::expected<GovernanceCapturePlan, std::string> plan_governance_capture(const 
         if (a.target >= config.clouds.size())
             return std::unexpected(field + ".goal.remove: no cloud " + std::to_string(a.target));
         if (plan.colluder[a.target])
-            return std::unexpected(field + ".goal.remove: " + config.clouds[a.target].name + " is a colluder");
+            return std::unexpected(field + ".goal.remove: " + config.clouds[a.target].name +
+                                   " is a colluder");
         plan.target = address_of(validator_key(config, a.target));
         plan.authorize = false;
     } else {
@@ -39,7 +40,8 @@ std::expected<GovernanceCapturePlan, std::string> plan_governance_capture(const 
     return plan;
 }
 
-PrivateKey capture_identity_key(const WorldConfig& config, const std::string& name, const std::string& identity) {
+PrivateKey capture_identity_key(const WorldConfig& config, const std::string& name,
+                                const std::string& identity) {
     return derive_private_key(config.seed, "adversary/" + name + "/identity/" + identity);
 }
 
@@ -67,7 +69,8 @@ void governance_capture_config(const WorldConfig& config, net::NodeId node, node
 }
 
 GovernanceCaptureWorkload::GovernanceCaptureWorkload(const WorldContext& context, std::string name,
-                                                     GovernanceCaptureAttack attack, GovernanceCapturePlan plan)
+                                                     GovernanceCaptureAttack attack,
+                                                     GovernanceCapturePlan plan)
     : ctx_(context), name_(std::move(name)), attack_(std::move(attack)), plan_(std::move(plan)) {}
 
 void GovernanceCaptureWorkload::on_block_sealed(net::NodeId sealer, const node::Block& block, Time) {
@@ -90,15 +93,16 @@ void GovernanceCaptureWorkload::finish(std::span<const Inclusion>, WorldResults&
     // The signer count when the votes started: the snapshot of the last block at or before
     // `from` on the final chain (its header time, whole seconds).
     const BlockEntry* b = node.chain().tree().find(head);
-    const std::uint64_t from_s = ctx_.config.genesis_time + static_cast<std::uint64_t>(attack_.from.nanos() / 1'000'000'000);
-    while (b->header.number > 0 && b->header.time > from_s) b = node.chain().tree().find(b->header.parent_hash);
+    const std::uint64_t from_s =
+        ctx_.config.genesis_time + static_cast<std::uint64_t>(attack_.from.nanos() / 1'000'000'000);
+    while (b->header.number > 0 && b->header.time > from_s)
+        b = node.chain().tree().find(b->header.parent_hash);
     const std::uint64_t from_block = b->header.number;
     const std::size_t signers_at_from = node.chain().snapshot(b->hash).signers().size();
     std::size_t colluders = 0;
-    for (std::size_t v : attack_.validators) colluders += node.chain().snapshot(b->hash).is_signer(
-                                                              address_of(validator_key(ctx_.config, v)))
-                                                              ? 1
-                                                              : 0;
+    for (std::size_t v : attack_.validators)
+        colluders +=
+            node.chain().snapshot(b->hash).is_signer(address_of(validator_key(ctx_.config, v))) ? 1 : 0;
     AttackRecord rec;
     rec.kind = "governance_capture";
     rec.name = name_;
@@ -118,7 +122,8 @@ void GovernanceCaptureWorkload::finish(std::span<const Inclusion>, WorldResults&
         {"goal_held_at_end", flag(rec.success), "1"},
         {"colluders", static_cast<double>(colluders), "count"},
         {"signers_at_from", static_cast<double>(signers_at_from), "count"},
-        {"colluder_share", signers_at_from ? static_cast<double>(colluders) / static_cast<double>(signers_at_from) : 0.0, "1"},
+        {"colluder_share",
+         signers_at_from ? static_cast<double>(colluders) / static_cast<double>(signers_at_from) : 0.0, "1"},
         {"majority_needed", static_cast<double>(signers_at_from / 2 + 1), "count"},
         {"signers_at_end", static_cast<double>(node.chain().snapshot(head).signers().size()), "count"},
         {"capture_votes_sealed", static_cast<double>(capture_votes_), "count"},

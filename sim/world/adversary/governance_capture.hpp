@@ -36,12 +36,12 @@ struct GovernanceCapturePlan {
     Address target;              // the address voted on
     bool authorize = false;      // AUTH (goal add) or DROP (goal remove)
 };
-std::expected<GovernanceCapturePlan, std::string> plan_governance_capture(const WorldConfig& config,
-                                                                          const std::string& name,
-                                                                          const GovernanceCaptureAttack& attack);
+std::expected<GovernanceCapturePlan, std::string> plan_governance_capture(
+    const WorldConfig& config, const std::string& name, const GovernanceCaptureAttack& attack);
 
 // The colluders' identity of goal add: key "adversary/<name>/identity/<identity>".
-PrivateKey capture_identity_key(const WorldConfig& config, const std::string& name, const std::string& identity);
+PrivateKey capture_identity_key(const WorldConfig& config, const std::string& name,
+                                const std::string& identity);
 
 Hash32 governance_capture_parameters_digest(const WorldConfig& config, const std::string& name,
                                             const GovernanceCaptureAttack& attack);
