@@ -277,7 +277,8 @@ struct EventSpec {
 // the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
     std::string name;
-    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec, CensorshipSpec, GovernanceCaptureSpec>
+    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec, CensorshipSpec,
+                 GovernanceCaptureSpec>
         attack;
     SourcePos pos;  // of the item's mapping
 };

@@ -12,7 +12,14 @@
 namespace cl::sim::scenario::detail {
 namespace {
 
-enum class AdversaryKind : std::uint8_t { kCensorship, kClone, kEquivocation, kGovernanceCapture, kPrivateFork, kSpam };
+enum class AdversaryKind : std::uint8_t {
+    kCensorship,
+    kClone,
+    kEquivocation,
+    kGovernanceCapture,
+    kPrivateFork,
+    kSpam
+};
 
 constexpr std::array<EnumName<AdversaryKind>, 6> kKinds{{
     {"censorship", AdversaryKind::kCensorship},
