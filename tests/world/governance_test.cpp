@@ -221,8 +221,8 @@ TEST(GovernanceEvents, JoinActivatesTheCloudAndItSeals) {
     EXPECT_EQ(r.results.signers.at(4).index, SignerRecord::kNotGenesisSigner);
 }
 
-// Without the event the same cloud never joins: its node runs, never seals.
-TEST(GovernanceEvents, WithoutAJoinTheCloudIsNeverASigner) {
+// A cloud outside the genesis with no join event is a configuration error.
+TEST(GovernanceEvents, ACloudOutsideTheGenesisMustJoin) {
     WorldConfig c = clouds(4, 1);
     EXPECT_FALSE(World::create(c).has_value()) << "a non-genesis cloud that never joins is refused";
 }
