@@ -11,6 +11,8 @@
 #include <set>
 
 #include "protocol/core/assert.hpp"
+#include "protocol/node/genesis.hpp"
+#include "protocol/node/messages.hpp"
 #include "protocol/state/schema.hpp"
 #include "sim/world/adversary/governance_capture.hpp"
 #include "sim/world/genesis.hpp"
@@ -198,6 +200,57 @@ TEST(GovernanceCapture, AddedIdentityIsUndoneByAnHonestMajorityOfTheNewSet) {
         EXPECT_EQ(figure(a, "counter_votes_sealed"), 0) << "geth's default: no counter-votes";
         EXPECT_EQ(figure(a, "signers_at_end"), 9);
     }
+}
+
+class SealedBlocks final : public Workload {
+  public:
+    std::string_view name() const override { return "sealed-blocks"; }
+    void start() override {}
+    void on_block_sealed(net::NodeId, const node::Block& block, Time) override {
+        blocks.push_back(std::make_shared<const node::Block>(block));
+    }
+    void finish(std::span<const Inclusion>, WorldResults&) override {}
+    std::vector<node::BlockRef> blocks;
+};
+
+// §0: the colluders' vote-carrying blocks (and the join's) are valid blocks: every block
+// of the run goes through a fresh honest node with every check on, in sealing order, and
+// none is rejected; the checker's chain ends with the identity voted in.
+TEST(GovernanceCapture, HonestNodesAcceptTheColludersBlocks) {
+    WorldConfig c = clouds(5, 1, minutes(5));
+    capture(c, {0, 1, 2}, GovernanceCaptureAttack::Goal::kAdd, 0, Time::at(seconds(20)));
+    c.events.push_back(GovernanceEvent{GovernanceEvent::Kind::kJoin, 5, Time::at(minutes(2))});
+    auto w = World::create(c);
+    ASSERT_TRUE(w.has_value());
+    auto& sealed = static_cast<SealedBlocks&>(
+        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    (void)w->run();
+    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
+    node::ExecutionCache cache;
+    RandomStream rng = RandomStreams(99, 0).stream("checker");
+    node::NodeConfig nc;
+    nc.clique = c.clique;
+    nc.txpool.chain_id = kChainId;
+    nc.peers = {7};
+    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
+    const node::Nanos now =
+        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
+    (void)checker.start(now);
+    (void)checker.on_message(now, 7,
+                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
+                                             genesis.block->hash});
+    ASSERT_GT(sealed.blocks.size(), 40u);
+    for (const node::BlockRef& block : sealed.blocks) {
+        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
+        for (const node::MetricEvent& ev : e.events) {
+            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
+                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
+        }
+        EXPECT_NE(checker.block(block->hash), nullptr);
+    }
+    const clique::Snapshot& end = checker.chain().snapshot(checker.head().hash);
+    EXPECT_TRUE(end.is_signer(address_of(capture_identity_key(c, "gc", "x"))));
+    EXPECT_TRUE(end.is_signer(address_of(validator_key(c, 5))));
 }
 
 // A cloud not in the genesis registers with the notary's attestation at 1 min; the
