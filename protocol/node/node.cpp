@@ -704,6 +704,18 @@ void Node::seal(Context& ctx) {
             if (!snapshot.is_signer(v)) proposals.push_back(clique::Proposal{v, true});
         }
     }
+    for (const NodeConfig::ScheduledProposal& p : config_.proposals) {
+        if (ctx.now >= p.from) proposals.push_back(p.proposal);
+    }
+    if (config_.drop_unattested_signers) {
+        const std::vector<state::CloudEntry> clouds = parent_state.clouds();
+        for (const Address& s : snapshot.signers()) {
+            const bool attested = std::any_of(clouds.begin(), clouds.end(), [&](const state::CloudEntry& c) {
+                return c.validator == s && c.status != state::CloudStatus::kRemoved;
+            });
+            if (!attested) proposals.push_back(clique::Proposal{s, false});
+        }
+    }
     Header header =
         clique::prepare_header(config_.clique, snapshot, parent.header, *seal_plan_, proposals, rng_);
     const std::vector<Address> signers_after =

@@ -23,7 +23,7 @@
 // ancestor is fetched from the peer that sent it; transactions are relayed once to each
 // peer. Validators seal on their turn, out of turn after the configured delay, abandon a
 // pending seal when the head changes, and vote to authorise the validators of pending
-// clouds (spec/promo-pool.md §2).
+// clouds (spec/promo-pool.md §2) and what their operator proposes (NodeConfig::proposals).
 //
 // Fetching (liveness: one lost request must not stall a node). Every block request
 // (GetBlockMsg) sets a timer; a request still unanswered when it fires is sent again —
@@ -145,6 +145,20 @@ struct NodeConfig {
     std::uint32_t fetch_attempts = 8;               // requests per fetch before it is given up; >= 1
     std::size_t max_orphans = 2048;                 // blocks kept while their parent is missing; >= 1
     bool vote_for_pending_clouds = true;            // honest validators do (spec §2)
+    // The operator's own Clique votes (geth's clique_propose API, consensus/clique/api.go
+    // Propose): from `from` on, each is a candidate of the blocks this node seals while it
+    // is a valid vote in the parent snapshot (clique.md §6 proposal strategy). An address
+    // listed twice is proposed once per entry. Empty: none (geth's default).
+    struct ScheduledProposal {
+        clique::Proposal proposal;
+        Nanos from{0};
+    };
+    std::vector<ScheduledProposal> proposals;
+    // Counter-votes (docs/attacks.md "Governance capture"): propose DROP for every signer
+    // that has no active or pending cloud behind it in the parent's ledger state (an
+    // identity without a notary attestation on chain). Off by default: geth's clique votes
+    // only what the operator proposes.
+    bool drop_unattested_signers = false;
     // The peer life cycle (see "Peers", "Chain sync"; all > 0). Sources: geth p2p/peer.go
     // pingInterval; p2p/server.go frameReadTimeout; p2p/dial.go dialHistoryExpiration
     // (inboundThrottleTime 30 s + 5 s); eth/sync.go forceSyncCycle, defaultMinSyncPeers.

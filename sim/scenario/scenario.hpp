@@ -84,6 +84,9 @@ struct CloudSpec {
     // Its validator's fork-choice rule, from `client` (a preset) or `fork_choice`; nullopt:
     // the consensus.clients entry that selects it, else consensus.fork_choice.
     std::optional<clique::ForkChoiceRule> fork_choice;
+    // false: a cloud of an `events:` join (sections/events.cpp): not in the genesis, quotas
+    // all zero; such clouds follow the `clouds:` list, in the order they join.
+    bool genesis = true;
 };
 
 // consensus: Clique's own settings (period in whole seconds, >= 1 in a scenario).
@@ -253,12 +256,33 @@ struct CensorshipSpec {
     std::optional<Time> to;  // none: the end of the run
 };
 
+// `kind: governance_capture` (§2.6): the colluding clouds, the goal (remove a cloud, or
+// add an identity of theirs), from when, and whether honest validators counter-vote.
+struct GovernanceCaptureSpec {
+    std::vector<std::string> validators;  // cloud names, unique
+    world::GovernanceCaptureAttack::Goal goal = world::GovernanceCaptureAttack::Goal::kRemove;
+    std::string target;  // goal remove: a cloud name; goal add: the identity's name
+    Time from;
+    bool honest_counter_votes = false;
+};
+
+// One item of the top-level `events:` list (sections/events.cpp; docs/scenarios.md
+// "`events`"): a cloud joins (its CloudSpec, genesis false, is in `clouds`) or leaves.
+struct EventSpec {
+    world::GovernanceEvent::Kind kind = world::GovernanceEvent::Kind::kJoin;
+    std::string cloud;
+    Time at;
+    SourcePos pos;  // of the item's mapping
+};
+
 // One item of the top-level `adversaries:` list: a unique name (its random stream
 // `adversary/<name>`, its row of the attacks table, the prefix of its summary metrics) and
 // the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
     std::string name;
-    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec, CensorshipSpec> attack;
+    std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec, CensorshipSpec,
+                 GovernanceCaptureSpec>
+        attack;
     SourcePos pos;  // of the item's mapping
 };
 
@@ -292,6 +316,7 @@ struct Scenario {
     WorkloadSpec workload;
     std::vector<FaultSpec> faults;
     std::vector<AdversarySpec> adversaries;
+    std::vector<EventSpec> events;  // in time order
     // `checkpoints:` (sections/checkpoints.cpp; docs/checkpoints.md); nullopt: off.
     std::optional<world::CheckpointsConfig> checkpoints;
     OutputSpec outputs;

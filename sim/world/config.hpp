@@ -39,6 +39,22 @@ struct CloudSpec {
     std::string name;
     std::uint16_t region = 0;           // index into the topology's region names
     std::vector<std::uint64_t> quotas;  // per tier
+    // false: not in the genesis; it joins by a GovernanceEvent (its validator node runs from
+    // the start, not a signer). Such clouds follow every genesis cloud in WorldConfig::clouds.
+    bool genesis = true;
+};
+
+// `events:` — honest governance (shared/spec/promo-pool.md §2; sim/world/governance.hpp).
+// kJoin: at `at`, cloud `cloud` (not a genesis cloud) sends register_cloud with the notary's
+// attestation; the validators then vote its validator in (NodeConfig::vote_for_pending_clouds).
+// kLeave: at `at`, the cloud's validator stops sealing and every other validator proposes
+// DROP for it until it is voted out.
+struct GovernanceEvent {
+    enum class Kind : std::uint8_t { kJoin, kLeave };
+    Kind kind = Kind::kJoin;
+    std::size_t cloud = 0;  // index into WorldConfig::clouds
+    Time at;
+    friend bool operator==(const GovernanceEvent&, const GovernanceEvent&) = default;
 };
 
 // What users do (docs/scenarios.md "How the workload behaves"). A user learns the outcome
@@ -179,13 +195,31 @@ struct CensorshipAttack {
     friend bool operator==(const CensorshipAttack&, const CensorshipAttack&) = default;
 };
 
+// §2.6 `governance_capture`: from `from`, the colluding clouds' validators propose, in the
+// headers they seal, DROP for cloud `target` (kRemove) or AUTH for an identity they
+// control that no notary attested (kAdd; its key "adversary/<name>/identity/<identity>",
+// which seals nothing). With honest_counter_votes the other validators propose DROP for
+// every signer with no active or pending cloud behind it (NodeConfig::drop_unattested_signers).
+struct GovernanceCaptureAttack {
+    enum class Goal : std::uint8_t { kRemove, kAdd };
+    std::vector<std::size_t> validators;  // cloud indices, sorted, unique, at least one
+    Goal goal = Goal::kRemove;
+    std::size_t target = 0;  // kRemove: a cloud index, not a colluder
+    std::string identity;    // kAdd: the identity's name
+    Time from;
+    bool honest_counter_votes = false;
+    friend bool operator==(const GovernanceCaptureAttack&, const GovernanceCaptureAttack&) = default;
+};
+
 // One adversary of the run: its unique name (its random stream is `adversary/<name>`,
 // its row of the attacks table, the prefix of its metrics) and what it does; the
 // alternative held is the kind (adversary/adversaries.hpp dispatches on it). §3 `spam`:
 // adversary/spam_config.hpp.
 struct AdversaryConfig {
     std::string name;
-    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack, CensorshipAttack> attack;
+    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack, CensorshipAttack,
+                 GovernanceCaptureAttack>
+        attack;
     friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
 };
 
@@ -228,6 +262,8 @@ struct WorldConfig {
     // The attacks (sim/world/adversary/), in scenario order: each adds its hosts and its
     // workload (after the users and clouds, in this order).
     std::vector<AdversaryConfig> adversaries;
+    // Honest joins and leaves (GovernanceEvent), in time order; empty: the genesis set only.
+    std::vector<GovernanceEvent> events;
 };
 
 }  // namespace cl::sim::world

@@ -12,7 +12,9 @@
 #include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
 #include "sim/world/adversary/equivocation.hpp"
+#include "sim/world/adversary/governance_capture.hpp"
 #include "sim/world/adversary/private_fork.hpp"
+#include "sim/world/governance.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -357,6 +359,21 @@ std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig
             if (auto plan = plan_private_fork(c, spec.name, attack); !plan)
                 return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
             a.attack = std::move(attack);
+        } else if (const auto* gc = std::get_if<scenario::GovernanceCaptureSpec>(&spec.attack)) {
+            GovernanceCaptureAttack attack;
+            for (const std::string& v : gc->validators) attack.validators.push_back(cloud_index(s, v));
+            std::sort(attack.validators.begin(), attack.validators.end());
+            attack.goal = gc->goal;
+            if (gc->goal == GovernanceCaptureAttack::Goal::kRemove) {
+                attack.target = cloud_index(s, gc->target);
+            } else {
+                attack.identity = gc->target;
+            }
+            attack.from = gc->from;
+            attack.honest_counter_votes = gc->honest_counter_votes;
+            if (auto plan = plan_governance_capture(c, spec.name, attack); !plan)
+                return std::unexpected(WorldConfigError{key, std::move(plan.error()), spec.pos});
+            a.attack = std::move(attack);
         } else if (const auto* spam = std::get_if<scenario::SpamSpec>(&spec.attack)) {
             auto config = spam_config(s, c, key, *spam);
             if (!config) return std::unexpected(std::move(config.error()));
@@ -449,7 +466,8 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     c.fork_choices = std::move(*rules);
 
     for (const auto& cloud : s.clouds)
-        c.clouds.push_back(CloudSpec{cloud.name, region_index(*model, cloud.region), cloud.quotas});
+        c.clouds.push_back(
+            CloudSpec{cloud.name, region_index(*model, cloud.region), cloud.quotas, cloud.genesis});
     c.tiers = s.pool.tiers;
     // The scenario holds the engines' own config types (scenario.hpp): copied as they are.
     c.pool = s.pool;  // its state::PoolConfig part
@@ -469,6 +487,13 @@ std::expected<WorldConfig, WorldConfigError> world_config(const Scenario& s, std
     c.cloud_behaviour = s.workload.clouds;
     c.sample_interval = s.outputs.sample_interval;
     if (auto bad = adversaries(s, c); !bad) return std::unexpected(std::move(bad.error()));
+    for (const scenario::EventSpec& e : s.events)
+        c.events.push_back(GovernanceEvent{e.kind, cloud_index(s, e.cloud), e.at});
+    if (auto bad = check_events(c)) {  // the loader checked the rest: checkpoints remain
+        std::string message = std::move(*bad);
+        if (message.starts_with("events: ")) message.erase(0, 8);
+        return std::unexpected(WorldConfigError{"events", std::move(message), s.events.front().pos});
+    }
     return c;
 }
 

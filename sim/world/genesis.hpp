@@ -24,7 +24,12 @@ PrivateKey operator_key(const WorldConfig& config, std::size_t cloud);
 // User u's key ("user/<index>").
 PrivateKey user_key(const WorldConfig& config, std::uint64_t user);
 
-// The genesis of the world's chain: one cloud per CloudSpec, with the keys above.
+// The notary's key ("notary"): it attests the clouds that register (spec promo-pool.md §2).
+PrivateKey notary_key(const WorldConfig& config);
+// How many clouds are in the genesis (CloudSpec::genesis): clouds [0, that) are.
+std::size_t genesis_cloud_count(const WorldConfig& config);
+
+// The genesis of the world's chain: one cloud per genesis CloudSpec, with the keys above.
 state::GenesisConfig genesis_config(const WorldConfig& config);
 
 // `call` signed by `key` as a transaction of the world's chain, recovered.

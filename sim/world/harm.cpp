@@ -66,7 +66,7 @@ Harm measure_harm(const WorldConfig& config, const state::LedgerState& final_sta
         if (b.canonical) chain.push_back(&b);
     std::sort(chain.begin(), chain.end(),
               [](const BlockRecord* a, const BlockRecord* b) { return a->number < b->number; });
-    const std::size_t n = config.clouds.size();
+    const std::size_t n = genesis_cloud_count(config);  // clouds that join later: not counted
     for (std::size_t i = 0; i < chain.size(); ++i) {
         std::set<Address> sealers;
         for (std::size_t j = i; j < chain.size(); ++j) {

@@ -211,6 +211,7 @@ struct SignerRecord {
     net::NodeId node = 0;
     Address address;
     std::uint32_t index = 0;
+    static constexpr std::uint32_t kNotGenesisSigner = 0xffffffffU;  // joins by an `events:` join
 };
 
 // Harm (shared/spec/adversaries.md §1; sim/world/harm.hpp, docs/metrics.md "Harm").

@@ -15,6 +15,7 @@
 #include "sim/world/checkpoints.hpp"
 #include "sim/world/faults.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/governance.hpp"
 #include "sim/world/harm.hpp"
 #include "sim/world/host/honest_node.hpp"
 #include "sim/world/host/hosts.hpp"
@@ -72,6 +73,7 @@ struct World::Impl final : Hosts::Observer {
             nc.txpool = pool_config;
             nc.first_connections_aged = !config.started_together;
             if (i < config.clouds.size()) nc.signer_key = validator_key(config, i);
+            governance_node_config(config, static_cast<net::NodeId>(i), nc);
             for (net::NodeId p : config.topology.neighbours(static_cast<net::NodeId>(i)))
                 nc.peers.push_back(p);
             HostSetup setup{static_cast<net::NodeId>(i), std::move(nc), *genesis, cache,
@@ -90,6 +92,7 @@ struct World::Impl final : Hosts::Observer {
         auto users = std::make_unique<Users>(context(), *clouds);
         workloads.push_back(std::move(users));
         workloads.push_back(std::move(clouds));
+        if (!config.events.empty()) workloads.push_back(std::make_unique<Governance>(context()));
         adversaries.add_workloads(context(), workloads);
         if (config.checkpoints) {
             auto c = std::make_unique<Checkpoints>(context());
@@ -102,18 +105,21 @@ struct World::Impl final : Hosts::Observer {
         results.signers = signer_records(config);
     }
 
-    // Cloud ↔ validator node ↔ signer address ↔ position in the sorted genesis signers.
+    // Cloud ↔ validator node ↔ signer address ↔ position in the sorted genesis signers
+    // (a cloud that joins later, CloudSpec::genesis false: kNotGenesisSigner).
     static std::vector<SignerRecord> signer_records(const WorldConfig& c) {
         std::vector<SignerRecord> out;
         std::vector<Address> sorted;
         for (std::size_t i = 0; i < c.clouds.size(); ++i) {
             out.push_back(SignerRecord{i, static_cast<net::NodeId>(i), address_of(validator_key(c, i)), 0});
-            sorted.push_back(out.back().address);
+            if (c.clouds[i].genesis) sorted.push_back(out.back().address);
         }
         std::sort(sorted.begin(), sorted.end());
-        for (SignerRecord& r : out)
-            r.index = static_cast<std::uint32_t>(std::find(sorted.begin(), sorted.end(), r.address) -
-                                                 sorted.begin());
+        for (SignerRecord& r : out) {
+            const auto at = std::find(sorted.begin(), sorted.end(), r.address);
+            r.index = at == sorted.end() ? SignerRecord::kNotGenesisSigner
+                                         : static_cast<std::uint32_t>(at - sorted.begin());
+        }
         return out;
     }
 
@@ -216,6 +222,7 @@ std::expected<CheckedConfig, std::string> World::check(WorldConfig config) {
                                    : std::string("users.tier_mix: need one > 0, none negative"));
     }
     if (auto bad = check_checkpoints(config)) return std::unexpected(std::move(*bad));
+    if (auto bad = check_events(config)) return std::unexpected(std::move(*bad));
     // The network and the fault schedules, checked by a scratch network exactly as the
     // world's own will add them.
     struct Ignore final : net::DeliveryHandler {

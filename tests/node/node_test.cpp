@@ -48,7 +48,8 @@ class Net {
   public:
     using Filter = std::function<bool(int from, int to, const Message& m)>;
     Net(int validators, int full, milliseconds latency = milliseconds(80),
-        const std::function<bool(int, int)>& linked = {})
+        const std::function<bool(int, int)>& linked = {},
+        const std::function<void(int, NodeConfig&)>& configure = {})
         : latency_(latency), genesis_(make_genesis(config(validators), kGenesisTime).value()) {
         const int n = validators + full;
         for (int i = 0; i < n; ++i) {
@@ -58,6 +59,7 @@ class Net {
             for (int p = 0; p < n; ++p) {
                 if (p != i && (!linked || linked(i, p))) c.peers.push_back(static_cast<PeerId>(p));
             }
+            if (configure) configure(i, c);
             rngs_.push_back(std::make_unique<SplitMix64>(static_cast<std::uint64_t>(i) + 1));
             nodes_.push_back(
                 std::make_unique<Node>(c, genesis_.block, genesis_.state, cache_, *rngs_.back()));
@@ -247,6 +249,55 @@ TEST(Node, PendingCloudIsVotedInAndBecomesActive) {
     ASSERT_EQ(clouds.size(), 4u);
     EXPECT_EQ(clouds[3].status, state::CloudStatus::kActive) << "two of three validators voted AUTH";
     EXPECT_TRUE(net.node(1).chain().snapshot(net.node(1).head().hash).is_signer(call.validator));
+}
+
+// Membership of `a` after each block of node i's canonical chain, genesis first.
+std::vector<bool> membership(Net& net, int i, const Address& a) {
+    std::vector<bool> out;
+    for (const BlockRef& b : net.canonical_chain(i))
+        out.push_back(net.node(i).chain().snapshot(b->hash).is_signer(a));
+    return out;
+}
+
+// NodeConfig::proposals (geth clique_propose): two of three validators vote cloud-2 out
+// from 60 s on. No header before then carries the vote; afterwards 2 votes > 3/2 pass,
+// and the ledger marks the cloud removed.
+TEST(NodeSeal, OperatorProposalsAreVotedFromTheirTime) {
+    const Address target = address_of(key("cloud-2/val"));
+    const Nanos from = seconds(kGenesisTime + 60);
+    Net net(3, 0, milliseconds(80), {}, [&](int i, NodeConfig& c) {
+        if (i < 2)
+            c.proposals.push_back(NodeConfig::ScheduledProposal{clique::Proposal{target, false}, from});
+    });
+    net.run_for(seconds(55));
+    for (const BlockRef& b : net.canonical_chain(0)) EXPECT_NE(b->header.coinbase, target);
+    net.run_for(seconds(15 * 6));
+    EXPECT_FALSE(net.node(0).chain().snapshot(net.node(0).head().hash).is_signer(target));
+    EXPECT_EQ(net.node(0).head_state().clouds()[2].status, state::CloudStatus::kRemoved);
+    const std::size_t before = net.canonical_chain(0).size();
+    net.run_for(seconds(15 * 4));
+    EXPECT_GT(net.canonical_chain(0).size(), before + 2) << "the other two seal on";
+}
+
+// NodeConfig::drop_unattested_signers: nodes 0 and 1 of 3 vote an identity without a
+// cloud in; with counter-votes on all three, it is voted out again once it is a signer
+// (3 of 4 DROP), and in again (2 of 3 AUTH): its membership flips; without them it stays.
+TEST(NodeSeal, UnattestedSignersAreCounterVotedOut) {
+    const Address intruder = address_of(key("intruder"));
+    const auto run = [&](bool counter) {
+        Net net(3, 0, milliseconds(80), {}, [&](int i, NodeConfig& c) {
+            if (i < 2)
+                c.proposals.push_back(NodeConfig::ScheduledProposal{clique::Proposal{intruder, true}, {}});
+            c.drop_unattested_signers = counter;
+        });
+        net.run_for(seconds(15 * 20));
+        const std::vector<bool> m = membership(net, 0, intruder);
+        int flips = 0;
+        for (std::size_t k = 1; k < m.size(); ++k) flips += m[k] != m[k - 1] ? 1 : 0;
+        return flips;
+    };
+    EXPECT_EQ(run(false), 1) << "added, never removed";
+    EXPECT_GE(run(true), 2) << "added, then voted out by the counter-votes";
 }
 
 TEST(Node, SameRunTwiceGivesTheSameChain) {

@@ -12,12 +12,20 @@
 namespace cl::sim::scenario::detail {
 namespace {
 
-enum class AdversaryKind : std::uint8_t { kCensorship, kClone, kEquivocation, kPrivateFork, kSpam };
+enum class AdversaryKind : std::uint8_t {
+    kCensorship,
+    kClone,
+    kEquivocation,
+    kGovernanceCapture,
+    kPrivateFork,
+    kSpam
+};
 
-constexpr std::array<EnumName<AdversaryKind>, 5> kKinds{{
+constexpr std::array<EnumName<AdversaryKind>, 6> kKinds{{
     {"censorship", AdversaryKind::kCensorship},
     {"clone", AdversaryKind::kClone},
     {"equivocation", AdversaryKind::kEquivocation},
+    {"governance_capture", AdversaryKind::kGovernanceCapture},
     {"private_fork", AdversaryKind::kPrivateFork},
     {"spam", AdversaryKind::kSpam},
 }};
@@ -70,6 +78,12 @@ bool read_kind(Load& l, const Field& item, AdversaryKind kind, AdversarySpec& sp
         case AdversaryKind::kEquivocation:
             if (auto e = read_equivocation(l, item)) {
                 spec.attack = std::move(*e);
+                return true;
+            }
+            return false;
+        case AdversaryKind::kGovernanceCapture:
+            if (auto g = read_governance_capture(l, item)) {
+                spec.attack = std::move(*g);
                 return true;
             }
             return false;

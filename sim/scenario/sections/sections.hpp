@@ -55,6 +55,7 @@ void read_txpool(Load& l, const Field& f);           // txpool.cpp
 void read_workload(Load& l, const Field& f);         // workload.cpp
 void read_faults(Load& l, const Field& f);           // faults.cpp
 void read_adversaries(Load& l, const Field& f);      // adversaries.cpp (each kind: adversary_<kind>.cpp)
+void read_events(Load& l, const Field& f);           // events.cpp (appends the joining clouds)
 void read_outputs(Load& l, const Field& f);          // top.cpp
 void check_run_size(Load& l, const MapReader& top);  // run_size.cpp (limits.hpp)
 // checkpoints.cpp: `checkpoints:`, and workload.clouds.allocate_after (read by workload.cpp).
@@ -81,6 +82,8 @@ std::optional<SpamSpec> read_spam(Load& l, const Field& f);                  // 
 std::optional<PrivateForkSpec> read_private_fork(Load& l, const Field& f);   // adversary_private_fork.cpp
 std::optional<EquivocationSpec> read_equivocation(Load& l, const Field& f);  // adversary_equivocation.cpp
 std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f);      // adversary_censorship.cpp
+// adversary_governance_capture.cpp
+std::optional<GovernanceCaptureSpec> read_governance_capture(Load& l, const Field& f);
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);

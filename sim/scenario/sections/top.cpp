@@ -38,7 +38,7 @@ void read_name(Load& l, const Field& f, const Field& root) {
 using TopKey = Key<Load, Scenario>;
 
 // The top-level keys in documented order; `stage` is the order the sections are read in.
-constexpr std::array<TopKey, 16> kTopKeys{{
+constexpr std::array<TopKey, 17> kTopKeys{{
     {"name",
      [](Load& l, const Field& f, const MapReader& m, Scenario&) {
          read_name(l, f, Field{m.node(), "", m.pos()});
@@ -58,13 +58,9 @@ constexpr std::array<TopKey, 16> kTopKeys{{
          l.duration_ok = l.c.count() == before;
      }},
     {"network", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_network(l, f); }, false, 2},
-    // The clouds need the tiers (quotas) and the regions; the topology then needs the node count.
-    {"clouds",
-     [](Load& l, const Field& f, const MapReader&, Scenario&) {
-         read_clouds(l, f);
-         check_topology(l);
-     },
-     true, 3},
+    // The clouds need the tiers (quotas) and the regions; the topology then needs the node
+    // count, with the joining clouds of `events` (read in this stage, after the clouds).
+    {"clouds", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_clouds(l, f); }, true, 3},
     // pool.ttl is read after consensus: a TTL written as a duration needs the period.
     {"consensus",
      [](Load& l, const Field& f, const MapReader&, Scenario&) {
@@ -79,6 +75,12 @@ constexpr std::array<TopKey, 16> kTopKeys{{
     {"faults", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_faults(l, f); }, false, 8},
     {"adversaries", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_adversaries(l, f); },
      false, 9},
+    {"events",
+     [](Load& l, const Field& f, const MapReader&, Scenario&) {
+         read_events(l, f);
+         check_topology(l);
+     },
+     false, 3},
     // After the clouds (threshold) and the workload (allocate_after: final_checkpoint).
     {"checkpoints", [](Load& l, const Field& f, const MapReader&, Scenario&) { read_checkpoints(l, f); },
      false, 10},

@@ -26,6 +26,7 @@ std::string_view kind_name(const AdversaryConfig& adversary) {
             if constexpr (std::is_same_v<A, PrivateForkAttack>) return "private_fork";
             if constexpr (std::is_same_v<A, EquivocationAttack>) return "equivocation";
             if constexpr (std::is_same_v<A, CensorshipAttack>) return "censorship";
+            if constexpr (std::is_same_v<A, GovernanceCaptureAttack>) return "governance_capture";
         },
         adversary.attack);
 }
@@ -51,6 +52,10 @@ std::expected<Adversaries::Plan, std::string> plan(const WorldConfig& config, co
                 return *p;
             } else if constexpr (std::is_same_v<A, PrivateForkAttack>) {
                 auto p = plan_private_fork(config, a.name, attack);
+                if (!p) return std::unexpected(std::move(p.error()));
+                return *p;
+            } else if constexpr (std::is_same_v<A, GovernanceCaptureAttack>) {
+                auto p = plan_governance_capture(config, a.name, attack);
                 if (!p) return std::unexpected(std::move(p.error()));
                 return *p;
             } else {
@@ -106,6 +111,13 @@ Adversaries::Adversaries(const WorldConfig& config) : config_(config) {
 }
 
 std::unique_ptr<Host> Adversaries::make_host(HostSetup& setup) const {
+    // Votes first: they configure whatever host the node runs.
+    for (std::size_t i = 0; i < plans_.size(); ++i) {
+        if (const auto* g = std::get_if<GovernanceCapturePlan>(&plans_[i])) {
+            governance_capture_config(config_, setup.node, setup.config, *g,
+                                      std::get<GovernanceCaptureAttack>(config_.adversaries[i].attack));
+        }
+    }
     for (std::size_t i = 0; i < plans_.size(); ++i) {
         const Plan& p = plans_[i];
         if (const auto* c = std::get_if<ClonePlan>(&p); c && c->clone_node == setup.node) {
@@ -155,6 +167,9 @@ void Adversaries::add_workloads(const WorldContext& context,
         } else if (const auto* f = std::get_if<PrivateForkAttack>(&a.attack)) {
             out.push_back(std::make_unique<PrivateForkWorkload>(context, a.name, *f,
                                                                 std::get<PrivateForkPlan>(plans_[i])));
+        } else if (const auto* g = std::get_if<GovernanceCaptureAttack>(&a.attack)) {
+            out.push_back(std::make_unique<GovernanceCaptureWorkload>(
+                context, a.name, *g, std::get<GovernanceCapturePlan>(plans_[i])));
         }
     }
 }

@@ -18,6 +18,7 @@
 #include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
 #include "sim/world/adversary/equivocation.hpp"
+#include "sim/world/adversary/governance_capture.hpp"
 #include "sim/world/adversary/private_fork.hpp"
 #include "sim/world/adversary/spam.hpp"
 #include "sim/world/config.hpp"
@@ -34,7 +35,8 @@ std::string_view kind_name(const AdversaryConfig& adversary);
 class Adversaries {
   public:
     // What one kind planned for a run (monostate: nothing to plan).
-    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan, CensorshipPlan>;
+    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan, CensorshipPlan,
+                              GovernanceCapturePlan>;
 
     // What World::check adds for adversaries: unique names, each kind's own check and
     // plan against the topology and the clouds, and no node running two clones. The
@@ -44,7 +46,8 @@ class Adversaries {
     // REQUIRES: check(config) succeeded. Plans every adversary once.
     explicit Adversaries(const WorldConfig& config);
 
-    // The host of node setup.node if an adversary runs it, else nullptr.
+    // The host of node setup.node if an adversary runs it, else nullptr. Adversaries that
+    // only configure an honest node (governance_capture's votes) change setup.config.
     std::unique_ptr<Host> make_host(HostSetup& setup) const;
     // Appends the adversaries' workloads (after the users and clouds), in config order.
     void add_workloads(const WorldContext& context, std::vector<std::unique_ptr<Workload>>& out) const;

@@ -30,6 +30,12 @@ class HonestNode final : public Host {
     node::Effects on_final_checkpoint(node::Nanos now, const checkpoint::FinalCheckpoint& final) override {
         return node_->set_final_checkpoint(now, final);
     }
+    // Its operator's commands (Host::on_command): kStopSealing stops sealing for good
+    // (geth miner.stop; a cloud leaving the validator set, sim/world/governance.hpp).
+    static constexpr std::uint64_t kStopSealing = 0x73746f70;  // "stop": apart from adversary hosts' commands
+    node::Effects on_command(node::Nanos now, std::uint64_t command) override {
+        return command == kStopSealing ? node_->set_sealing(now, false) : node::Effects{};
+    }
     const node::Node& node() const override { return *node_; }
 
   private:

@@ -207,10 +207,11 @@ void Users::request_refused(std::size_t index, Time at) {
 }
 
 // What a holder of a confirmed code decides. Draws: transfer?, present?, the delay
-// before presenting, the cloud (uniform over the member clouds).
+// before presenting, the cloud (uniform over the genesis clouds: a cloud that joins by
+// an `events:` join is not presented codes).
 Users::Presentation Users::decide(User& u, bool& transfers) {
     const UserWorkload& w = ctx_.config.users;
-    const std::size_t clouds = ctx_.config.clouds.size();
+    const std::size_t clouds = genesis_cloud_count(ctx_.config);
     transfers = bernoulli(u.rng, w.transfer_probability);
     Presentation p;
     p.presents = bernoulli(u.rng, w.redeem_probability);
