@@ -16,48 +16,8 @@ struct CaptureRead {
     bool ok = true;
 };
 
-std::vector<std::string> cloud_names(const Load& l) {
-    std::vector<std::string> names;
-    for (const auto& c : l.s.clouds) names.push_back(c.name);
-    return names;
-}
-
-bool known_cloud(Load& l, const Field& f, const std::string& name) {
-    const std::vector<std::string> names = cloud_names(l);
-    if (std::find(names.begin(), names.end(), name) != names.end()) return true;
-    l.c.error(f.pos, f.key,
-              "no cloud named " + quote(name) + " (clouds: " + join(names) + ")" + did_you_mean(name, names));
-    return false;
-}
-
 void read_validators(Load& l, const Field& f, CaptureRead& r) {
-    if (!f) {
-        r.ok = false;  // required: reported by read_keys
-        return;
-    }
-    const auto* items = list(l.c, f, "colluding cloud names");
-    if (items == nullptr) {
-        r.ok = false;
-        return;
-    }
-    if (items->empty()) {
-        l.c.error(f.pos, f.key, "at least one colluding validator is required");
-        r.ok = false;
-        return;
-    }
-    for (std::size_t i = 0; i < items->size(); ++i) {
-        const Field cf = item(f, *items, i);
-        const std::string* t = scalar(l.c, cf, "a cloud name");
-        if (t == nullptr || !known_cloud(l, cf, *t)) {
-            r.ok = false;
-        } else if (std::find(r.spec.validators.begin(), r.spec.validators.end(), *t) !=
-                   r.spec.validators.end()) {
-            l.c.error(cf.pos, cf.key, quote(*t) + " is listed twice");
-            r.ok = false;
-        } else {
-            r.spec.validators.push_back(*t);
-        }
-    }
+    if (!read_cloud_list(l, f, "colluding", r.spec.validators)) r.ok = false;
 }
 
 // goal: exactly one of {remove: CLOUD} (not a colluder) and {add: NAME} (a new identity).
@@ -77,8 +37,8 @@ void read_goal(Load& l, const Field& f, CaptureRead& r) {
     const Entry& e = f.node->entries.front();
     const Field vf{&e.value, join_key(f.key, e.key), e.value.pos};
     if (e.key == "remove") {
-        const std::string* t = scalar(l.c, vf, "a cloud name");
-        if (t == nullptr || !known_cloud(l, vf, *t)) {
+        const std::optional<std::string> t = read_cloud_name(l, vf);
+        if (!t) {
             r.ok = false;
             return;
         }
@@ -96,8 +56,8 @@ void read_goal(Load& l, const Field& f, CaptureRead& r) {
             r.ok = false;
             return;
         }
-        const std::vector<std::string> names = cloud_names(l);
-        if (std::find(names.begin(), names.end(), name) != names.end()) {
+        if (std::any_of(l.s.clouds.begin(), l.s.clouds.end(),
+                        [&](const auto& c) { return c.name == name; })) {
             l.c.error(
                 vf.pos, vf.key,
                 quote(name) + " is a cloud; add names a new identity of the colluders (no attestation)");
