@@ -12,11 +12,12 @@
 namespace cl::sim::scenario::detail {
 namespace {
 
-enum class AdversaryKind : std::uint8_t { kCensorship, kClone, kEquivocation, kPrivateFork, kSpam };
+enum class AdversaryKind : std::uint8_t { kCensorship, kClone, kEquivocation, kPrivateFork, kSpam, kEclipse };
 
-constexpr std::array<EnumName<AdversaryKind>, 5> kKinds{{
+constexpr std::array<EnumName<AdversaryKind>, 6> kKinds{{
     {"censorship", AdversaryKind::kCensorship},
     {"clone", AdversaryKind::kClone},
+    {"eclipse", AdversaryKind::kEclipse},
     {"equivocation", AdversaryKind::kEquivocation},
     {"private_fork", AdversaryKind::kPrivateFork},
     {"spam", AdversaryKind::kSpam},
@@ -82,6 +83,12 @@ bool read_kind(Load& l, const Field& item, AdversaryKind kind, AdversarySpec& sp
         case AdversaryKind::kSpam:
             if (auto s = read_spam(l, item)) {
                 spec.attack = std::move(*s);
+                return true;
+            }
+            return false;
+        case AdversaryKind::kEclipse:
+            if (auto e = read_eclipse(l, item)) {
+                spec.attack = std::move(*e);
                 return true;
             }
             return false;

@@ -80,6 +80,7 @@ std::optional<SpamSpec> read_spam(Load& l, const Field& f);                  // 
 std::optional<PrivateForkSpec> read_private_fork(Load& l, const Field& f);   // adversary_private_fork.cpp
 std::optional<EquivocationSpec> read_equivocation(Load& l, const Field& f);  // adversary_equivocation.cpp
 std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f);      // adversary_censorship.cpp
+std::optional<EclipseSpec> read_eclipse(Load& l, const Field& f);            // adversary_eclipse.cpp
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);

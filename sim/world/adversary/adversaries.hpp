@@ -17,6 +17,7 @@
 
 #include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/eclipse.hpp"
 #include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/private_fork.hpp"
 #include "sim/world/adversary/spam.hpp"
@@ -34,7 +35,8 @@ std::string_view kind_name(const AdversaryConfig& adversary);
 class Adversaries {
   public:
     // What one kind planned for a run (monostate: nothing to plan).
-    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan, CensorshipPlan>;
+    using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan, CensorshipPlan,
+                              EclipsePlan>;
 
     // What World::check adds for adversaries: unique names, each kind's own check and
     // plan against the topology and the clouds, and no node running two clones. The
