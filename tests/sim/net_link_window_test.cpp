@@ -57,11 +57,11 @@ TEST(NetworkLinkDelay, ShiftsArrivalsOnlyInItsWindowBothWays) {
     send_at(1500, 1, 0);  // in the first window: 1510 + 5000
     send_at(1500, 1, 2);  // another link: 1510
     send_at(2500, 0, 1);  // both windows: 2510 + 7000
-    send_at(3500, 0, 1);  // after: 3510
+    send_at(10000, 0, 1);  // after (and after the delayed ones: FIFO): 10010
     f.sim.run();
     std::vector<std::int64_t> got;
     for (const Delivery& d : f.recorder.delivered) got.push_back(d.arrived.nanos() / 1'000'000);
-    EXPECT_EQ(got, (std::vector<std::int64_t>{510, 1510, 3510, 6510, 9510}));
+    EXPECT_EQ(got, (std::vector<std::int64_t>{510, 1510, 6510, 9510, 10010}));
     EXPECT_TRUE(f.recorder.dropped.empty());
 }
 

@@ -58,9 +58,27 @@ std::expected<EclipsePlan, std::string> plan_eclipse(const WorldConfig& config, 
         for (std::size_t c = 0; c < clouds && !plan.honest_cloud; ++c)
             if (!plan.victim[c] && !plan.colluder[c]) plan.honest_cloud = c;
     }
+    // The reference node is honest: no victim, and no validator another adversary runs (a
+    // private fork's colluders, an equivocator, a cloned validator, a censor).
+    std::vector<bool> adversarial = plan.colluder;
+    for (const AdversaryConfig& other : config.adversaries) {
+        auto mark = [&](std::size_t node) {
+            if (node < n) adversarial[node] = true;
+        };
+        if (const auto* f = std::get_if<PrivateForkAttack>(&other.attack)) {
+            for (std::size_t c : f->validators) mark(c);
+        } else if (const auto* e = std::get_if<EquivocationAttack>(&other.attack)) {
+            mark(e->validator);
+        } else if (const auto* c = std::get_if<CloneAttack>(&other.attack)) {
+            mark(c->validator);
+            if (c->clone_node) mark(*c->clone_node);
+        } else if (const auto* cs = std::get_if<CensorshipAttack>(&other.attack)) {
+            for (std::size_t v : cs->validators) mark(v);
+        }
+    }
     std::optional<net::NodeId> reference;
     for (std::size_t i = 0; i < n && !reference; ++i)
-        if (!plan.victim[i] && !plan.colluder[i]) reference = static_cast<net::NodeId>(i);
+        if (!plan.victim[i] && !adversarial[i]) reference = static_cast<net::NodeId>(i);
     if (!reference)
         return std::unexpected(field +
                                ".victims: every honest node is a victim (nothing to compare them with)");
@@ -318,7 +336,10 @@ void EclipseWorkload::finish(std::span<const Inclusion> reference_chain, WorldRe
     rec.start = window_started_;
     rec.end = window_started_ ? std::optional<Time>(std::min(attack_.to, end)) : std::nullopt;
     rec.parameters_digest = eclipse_parameters_digest(ctx_.config, name_, attack_);
-    rec.success = unbacked > 0 || divergence_ > Duration::zero() || max_lag_blocks_ >= 2;
+    // Harm, or a view the adversary made wrong: off the honest chain for longer than a block
+    // period (natural forks settle within one), or two blocks or more behind.
+    const Duration period = seconds(static_cast<std::int64_t>(ctx_.config.clique.period));
+    rec.success = unbacked > 0 || divergence_ > period || max_lag_blocks_ >= 2;
     rec.figures = {
         {"victims", static_cast<double>(victims_.size()), "count"},
         {"divergence_s", divergence_.to_seconds_f64(), "s"},

@@ -19,7 +19,8 @@
 // at its node: the public chain). Both are `redemptions` rows with the adversary's user tag.
 //
 // What it measures (docs/attacks.md "Eclipse", docs/metrics.md): against the reference node
-// (the first node that is neither a victim nor a colluder of the branch), at every head
+// (the first node that is neither a victim nor run by an adversary: a private fork's
+// colluder, an equivocator, a cloned validator or its clone node, a censor), at every head
 // change of a victim or of it — the time any victim's head was off the reference head's
 // chain (divergence), the largest head lag in blocks and header seconds, the victims' head
 // growth in the window, when the victims hold the reference head again after it
@@ -44,7 +45,7 @@ namespace cl::sim::world {
 struct EclipsePlan {
     std::vector<bool> victim;                   // per node
     std::vector<bool> colluder;                 // per node: the branch's colluders (branch mode)
-    net::NodeId reference = 0;                  // neither a victim nor a colluder
+    net::NodeId reference = 0;                  // honest: no victim, no adversary's validator
     std::optional<std::size_t> victim_cloud;    // branch mode: the first victim that is a cloud's node
     std::optional<std::size_t> honest_cloud;    // branch mode: the first cloud neither victim nor colluder
     std::optional<net::NodeId> first_colluder;  // branch mode
