@@ -192,7 +192,8 @@ struct EclipseAttack {
 // adversary/spam_config.hpp.
 struct AdversaryConfig {
     std::string name;
-    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack, CensorshipAttack, EclipseAttack>
+    std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack, CensorshipAttack,
+                 EclipseAttack>
         attack;
     friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
 };

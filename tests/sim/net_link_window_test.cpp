@@ -53,10 +53,10 @@ TEST(NetworkLinkDelay, ShiftsArrivalsOnlyInItsWindowBothWays) {
             EXPECT_FALSE(f.net.send(from, to, 0, 10).has_value());
         });
     };
-    send_at(500, 0, 1);   // before: 510 ms
-    send_at(1500, 1, 0);  // in the first window: 1510 + 5000
-    send_at(1500, 1, 2);  // another link: 1510
-    send_at(2500, 0, 1);  // both windows: 2510 + 7000
+    send_at(500, 0, 1);    // before: 510 ms
+    send_at(1500, 1, 0);   // in the first window: 1510 + 5000
+    send_at(1500, 1, 2);   // another link: 1510
+    send_at(2500, 0, 1);   // both windows: 2510 + 7000
     send_at(10000, 0, 1);  // after (and after the delayed ones: FIFO): 10010
     f.sim.run();
     std::vector<std::int64_t> got;
