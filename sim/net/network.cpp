@@ -192,12 +192,16 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
         const double p = window_loss(*h, now.nanos());
         if (p > 0.0) lost = bernoulli(rng, p) || lost;
     }
-    std::int64_t arrive = saturating_add(d.departed, draw_latency(rng, link.latency)).nanos();
+    Duration latency = draw_latency(rng, link.latency);
+    if (!link_delay_.empty()) latency = saturating_add(latency, window_delay(*h, now.nanos()));
+    std::int64_t arrive = saturating_add(d.departed, latency).nanos();
     if (!config_.allow_reordering) arrive = std::max(arrive, last_arrival_[*h]);
     d.arrived = Time::from_nanos(arrive);
 
     if (!link_up(from, to, now)) return drop(d, DropReason::kLinkDown), DropReason::kLinkDown;
     if (!reachable(from, to, now)) return drop(d, DropReason::kPartitioned), DropReason::kPartitioned;
+    if (!link_filter_.empty() && filtered(*h, type, now.nanos()))
+        return drop(d, DropReason::kLinkDown), DropReason::kLinkDown;
     if (lost) return drop(d, DropReason::kLost), DropReason::kLost;
 
     if (!config_.allow_reordering) last_arrival_[*h] = arrive;
@@ -310,6 +314,71 @@ std::expected<void, ConfigError> Network::add_link_loss(NodeId a, NodeId b, doub
     if (link_loss_.empty()) link_loss_.resize(topology_.half_edge_count());
     for (const std::size_t h : {*ab, *ba}) link_loss_[h].push_back({start.nanos(), end.nanos(), probability});
     return {};
+}
+
+std::expected<std::pair<std::size_t, std::size_t>, ConfigError> Network::link_half_edges(
+    const std::string& what, NodeId a, NodeId b) const {
+    if (auto ok = check_node(topology_, what + ".a", a); !ok) return std::unexpected(std::move(ok.error()));
+    if (auto ok = check_node(topology_, what + ".b", b); !ok) return std::unexpected(std::move(ok.error()));
+    if (a == b) {
+        return config_error(ConfigErrorCode::kSelfLink, what + ".b",
+                            "a link joins two different nodes (both are " + std::to_string(a) + ")");
+    }
+    const auto ab = topology_.half_edge(a, b);
+    const auto ba = topology_.half_edge(b, a);
+    if (!ab || !ba) {
+        return config_error(ConfigErrorCode::kNotLinked, what,
+                            "nodes " + std::to_string(a) + " and " + std::to_string(b) + " are not linked");
+    }
+    return std::pair{*ab, *ba};
+}
+
+std::expected<void, ConfigError> Network::add_link_delay(NodeId a, NodeId b, Duration extra, Time start,
+                                                         Time end) {
+    const auto h = link_half_edges("link_delay", a, b);
+    if (!h) return std::unexpected(h.error());
+    if (extra < Duration::zero()) {
+        return config_error(ConfigErrorCode::kNegativeDuration, "link_delay.extra",
+                            "extra delay " + std::to_string(extra.nanos()) + " ns is negative");
+    }
+    if (auto ok = check_interval("link_delay", start, end); !ok) return ok;
+    if (link_delay_.empty()) link_delay_.resize(topology_.half_edge_count());
+    for (const std::size_t e : {h->first, h->second})
+        link_delay_[e].push_back({start.nanos(), end.nanos(), extra});
+    return {};
+}
+
+std::expected<void, ConfigError> Network::add_link_filter(NodeId from, NodeId to, std::uint64_t types,
+                                                          Time start, Time end) {
+    const auto h = link_half_edges("link_filter", from, to);
+    if (!h) return std::unexpected(h.error());
+    if (auto ok = check_interval("link_filter", start, end); !ok) return ok;
+    if (link_filter_.empty()) link_filter_.resize(topology_.half_edge_count());
+    link_filter_[h->first].push_back({start.nanos(), end.nanos(), types});
+    return {};
+}
+
+Duration Network::window_delay(std::size_t half_edge, std::int64_t t) const {
+    Duration extra = Duration::zero();
+    for (const DelayWindow& w : link_delay_[half_edge]) {
+        if (t >= w.start && t < w.end) extra = saturating_add(extra, w.extra);
+    }
+    return extra;
+}
+
+bool Network::filtered(std::size_t half_edge, MessageType type, std::int64_t t) const {
+    if (type >= 64) return false;
+    for (const FilterWindow& w : link_filter_[half_edge]) {
+        if (t >= w.start && t < w.end && (w.types >> type & 1U) != 0) return true;
+    }
+    return false;
+}
+
+Duration Network::link_delay(NodeId a, NodeId b, Time t) const {
+    if (link_delay_.empty() || a >= topology_.node_count() || b >= topology_.node_count())
+        return Duration::zero();
+    const auto h = topology_.half_edge(a, b);
+    return h ? window_delay(*h, t.nanos()) : Duration::zero();
 }
 
 double Network::window_loss(std::size_t half_edge, std::int64_t t) const {

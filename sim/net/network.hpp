@@ -6,6 +6,7 @@
 //   depart  = max(now, uplink_free_at[from]) + ceil(size·8·10^9 / rate) ns
 //   uplink_free_at[from] = depart          (the sender's uplink is one FIFO queue)
 //   arrive  = depart + latency(link)       (LatencyModel: fixed or with jitter)
+//   arrive += the extra delay of every add_link_delay window active on the link at `now`
 //   arrive  = max(arrive, last arrival on from→to)   unless allow_reordering
 // The serialisation time is computed in 128-bit integers, exactly, and rounded up to
 // the next whole nanosecond per message (so k back-to-back messages may take up to k−1
@@ -13,9 +14,10 @@
 // timeline saturate at Time::max() (the message then never arrives within a run).
 // and the message is dropped (DropReason) when:
 //   at send:    from and to are not linked; the sender is down; the link is down; a
-//               partition separates them at `now`; a loss draw says so (probability
-//               NetworkConfig::loss everywhere, then the link's own loss in a
-//               add_link_loss window active at `now`);
+//               partition separates them at `now`; an add_link_filter window active at
+//               `now` on from→to holds the message's type; a loss draw says so
+//               (probability NetworkConfig::loss everywhere, then the link's own loss in
+//               a add_link_loss window active at `now`);
 //   at arrival: the receiver is down; the link is down; a partition separates them at
 //               the arrival time.
 // A message from a live sender occupies its uplink even if it is then lost or cut off
@@ -31,7 +33,11 @@
 //
 // Faults are schedules, pure functions of time: partitions (named groups of nodes that
 // cannot reach each other in [start, end); nodes in no group form one implicit group),
-// node failures, link failures and partial link loss in [start, end).
+// node failures, link failures and partial link loss in [start, end); and the windows an
+// adversary that controls links opens (shared/spec/adversaries.md §0, §2.5 eclipse): extra
+// delay on a link, and a filter dropping chosen message types one way. Each kind of link
+// window is kept per half-edge and consulted only once a window of that kind exists, so a
+// run without them pays one empty-vector test per send.
 //
 // Configuration is checked, never trusted: Network::create() and the add_* fault
 // schedules return a ConfigError naming the field for any value a scenario could get
@@ -193,6 +199,19 @@ class Network {
     [[nodiscard]] std::expected<void, ConfigError> add_link_loss(NodeId a, NodeId b, double probability,
                                                                  Time start, Time end);
 
+    // Extra delay on the link a–b (both directions): a message sent on it during [start,
+    // end) arrives `extra` later than it otherwise would (decided at send; messages in
+    // flight are not affected; FIFO order on the link is kept unless allow_reordering).
+    // Overlapping windows add up. Rules: as add_link_failure, and extra >= 0. Lookup is
+    // O(windows on that link).
+    [[nodiscard]] std::expected<void, ConfigError> add_link_delay(NodeId a, NodeId b, Duration extra,
+                                                                  Time start, Time end);
+    // One-way filter on the link from→to: a message whose type t has bit t set in `types`
+    // (types < 64), sent from `from` to `to` during [start, end), is dropped at send
+    // (DropReason::kLinkDown: the link carries nothing of it). Rules: as add_link_failure.
+    [[nodiscard]] std::expected<void, ConfigError> add_link_filter(NodeId from, NodeId to,
+                                                                   std::uint64_t types, Time start, Time end);
+
     bool node_up(NodeId node, Time t) const;
     bool link_up(NodeId a, NodeId b, Time t) const;
     // No active partition separates a and b at t.
@@ -200,6 +219,9 @@ class Network {
     // The probability that a message sent from a to b at t is lost to add_link_loss
     // windows (NetworkConfig::loss not included). 0 when a and b are not linked.
     double link_loss(NodeId a, NodeId b, Time t) const;
+    // The extra delay add_link_delay windows give a message sent from a to b at t (zero
+    // when a and b are not linked).
+    Duration link_delay(NodeId a, NodeId b, Time t) const;
 
     // Serialisation time of `size` bytes at `bps` bits/s (0 = unlimited):
     // ceil(size·8·10^9 / bps) ns, in exact 128-bit integer arithmetic; Duration::max()
@@ -242,11 +264,24 @@ class Network {
         std::int64_t start, end;
         double probability;
     };
+    struct DelayWindow {
+        std::int64_t start, end;
+        Duration extra;
+    };
+    struct FilterWindow {
+        std::int64_t start, end;
+        std::uint64_t types;  // bit t: message type t is dropped
+    };
 
     void deliver(const InFlight& f) noexcept;
     void drop(const Delivery& d, DropReason r) noexcept;
     Duration draw_latency(RandomStream& rng, Duration base) const;
     double window_loss(std::size_t half_edge, std::int64_t t) const;
+    Duration window_delay(std::size_t half_edge, std::int64_t t) const;
+    bool filtered(std::size_t half_edge, MessageType type, std::int64_t t) const;
+    // Both half-edges of the link a–b, or the error naming `what`.
+    std::expected<std::pair<std::size_t, std::size_t>, ConfigError> link_half_edges(const std::string& what,
+                                                                                    NodeId a, NodeId b) const;
 
     Simulator& sim_;
     const Topology& topology_;
@@ -258,7 +293,9 @@ class Network {
     std::vector<std::int64_t> last_arrival_;    // per half-edge, ns
     std::vector<std::vector<Interval>> node_down_;
     std::vector<LinkFailure> link_failures_;
-    std::vector<std::vector<LossWindow>> link_loss_;  // per half-edge; empty until a window is added
+    std::vector<std::vector<LossWindow>> link_loss_;      // per half-edge; empty until a window is added
+    std::vector<std::vector<DelayWindow>> link_delay_;    // per half-edge; empty until a window is added
+    std::vector<std::vector<FilterWindow>> link_filter_;  // per half-edge; empty until a window is added
     std::vector<Partition> partitions_;
     std::size_t in_flight_ = 0;
     std::vector<TypeCounters> counters_;

@@ -275,13 +275,25 @@ struct EventSpec {
     SourcePos pos;  // of the item's mapping
 };
 
+// `kind: eclipse` (§2.5): the victims (node selectors), what the adversary relays to them
+// (drop | {delay: D} | {branch: NAME}, NAME a private_fork adversary listed earlier) and the
+// window [from, to).
+struct EclipseSpec {
+    std::vector<NodeSelector> victims;
+    world::EclipseAttack::Mode mode = world::EclipseAttack::Mode::kDrop;
+    Duration delay;      // {delay: D}: > 0
+    std::string branch;  // {branch: NAME}
+    Time from;
+    std::optional<Time> to;  // none: the end of the run
+};
+
 // One item of the top-level `adversaries:` list: a unique name (its random stream
 // `adversary/<name>`, its row of the attacks table, the prefix of its summary metrics) and
 // the kind's keys; the alternative held is the kind.
 struct AdversarySpec {
     std::string name;
     std::variant<CloneSpec, SpamSpec, PrivateForkSpec, EquivocationSpec, CensorshipSpec,
-                 GovernanceCaptureSpec>
+                 GovernanceCaptureSpec, EclipseSpec>
         attack;
     SourcePos pos;  // of the item's mapping
 };

@@ -211,6 +211,22 @@ struct GovernanceCaptureAttack {
     friend bool operator==(const GovernanceCaptureAttack&, const GovernanceCaptureAttack&) = default;
 };
 
+// §2.5 `eclipse`: the adversary holds every link of the `victims` during [from, to) and
+// relays to them only what `mode` says — kDrop: nothing, either way; kDelay: everything,
+// `delay` later, either way; kBranch: the chain of the private_fork adversary named
+// `branch` (its colluders publish their withheld branch to the victims; the victims'
+// other links carry no block, announcement or transaction either way). adversary/eclipse.hpp.
+struct EclipseAttack {
+    enum class Mode : std::uint8_t { kDrop, kDelay, kBranch };
+    std::vector<net::NodeId> victims;  // sorted, unique, at least one
+    Mode mode = Mode::kDrop;
+    Duration delay;      // kDelay only, > 0
+    std::string branch;  // kBranch only: a private_fork adversary's name
+    Time from;
+    Time to = Time::max();  // exclusive; Time::max(): the end of the run
+    friend bool operator==(const EclipseAttack&, const EclipseAttack&) = default;
+};
+
 // One adversary of the run: its unique name (its random stream is `adversary/<name>`,
 // its row of the attacks table, the prefix of its metrics) and what it does; the
 // alternative held is the kind (adversary/adversaries.hpp dispatches on it). §3 `spam`:
@@ -218,7 +234,7 @@ struct GovernanceCaptureAttack {
 struct AdversaryConfig {
     std::string name;
     std::variant<CloneAttack, SpamConfig, PrivateForkAttack, EquivocationAttack, CensorshipAttack,
-                 GovernanceCaptureAttack>
+                 GovernanceCaptureAttack, EclipseAttack>
         attack;
     friend bool operator==(const AdversaryConfig&, const AdversaryConfig&) = default;
 };

@@ -11,6 +11,7 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/eclipse.hpp"
 #include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/governance_capture.hpp"
 #include "sim/world/adversary/private_fork.hpp"
@@ -317,6 +318,36 @@ std::expected<SpamConfig, WorldConfigError> spam_config(const Scenario& s, const
     return out;
 }
 
+// `eclipse`: its victim selectors resolved against the topology (sorted, each node once),
+// planned against the adversaries before it (its branch is one of them).
+std::expected<EclipseAttack, WorldConfigError> eclipse_attack(const Scenario& s, const WorldConfig& c,
+                                                              const std::string& key, const std::string& name,
+                                                              const scenario::EclipseSpec& ec,
+                                                              const scenario::SourcePos& pos) {
+    EclipseAttack attack;
+    for (std::size_t k = 0; k < ec.victims.size(); ++k) {
+        const scenario::NodeSelector& sel = ec.victims[k];
+        const auto nodes = select(s, c.topology, sel);
+        if (nodes.empty()) {
+            return std::unexpected(
+                WorldConfigError{key + ".victims[" + std::to_string(k) + "]",
+                                 "'" + sel.text + "' matches no node" + no_node_note(s, sel), sel.pos});
+        }
+        attack.victims.insert(attack.victims.end(), nodes.begin(), nodes.end());
+    }
+    std::sort(attack.victims.begin(), attack.victims.end());
+    attack.victims.erase(std::unique(attack.victims.begin(), attack.victims.end()), attack.victims.end());
+    attack.mode = ec.mode;
+    attack.delay = ec.delay;
+    attack.branch = ec.branch;
+    attack.from = ec.from;
+    attack.to = ec.to.value_or(Time::max());
+    if (auto plan = plan_eclipse(c, name, attack); !plan) {
+        return std::unexpected(WorldConfigError{key, std::move(plan.error()), pos});
+    }
+    return attack;
+}
+
 // The scenario's adversaries as the world runs them, in scenario order: an error names the
 // item (adversaries[i]) and its position.
 std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig& c) {
@@ -378,6 +409,10 @@ std::expected<void, WorldConfigError> adversaries(const Scenario& s, WorldConfig
             auto config = spam_config(s, c, key, *spam);
             if (!config) return std::unexpected(std::move(config.error()));
             a.attack = std::move(*config);
+        } else if (const auto* ec = std::get_if<scenario::EclipseSpec>(&spec.attack)) {
+            auto attack = eclipse_attack(s, c, key, spec.name, *ec, spec.pos);
+            if (!attack) return std::unexpected(std::move(attack.error()));
+            a.attack = std::move(*attack);
         }
         c.adversaries.push_back(std::move(a));
     }

@@ -18,12 +18,14 @@ enum class AdversaryKind : std::uint8_t {
     kEquivocation,
     kGovernanceCapture,
     kPrivateFork,
-    kSpam
+    kSpam,
+    kEclipse
 };
 
-constexpr std::array<EnumName<AdversaryKind>, 6> kKinds{{
+constexpr std::array<EnumName<AdversaryKind>, 7> kKinds{{
     {"censorship", AdversaryKind::kCensorship},
     {"clone", AdversaryKind::kClone},
+    {"eclipse", AdversaryKind::kEclipse},
     {"equivocation", AdversaryKind::kEquivocation},
     {"governance_capture", AdversaryKind::kGovernanceCapture},
     {"private_fork", AdversaryKind::kPrivateFork},
@@ -96,6 +98,12 @@ bool read_kind(Load& l, const Field& item, AdversaryKind kind, AdversarySpec& sp
         case AdversaryKind::kSpam:
             if (auto s = read_spam(l, item)) {
                 spec.attack = std::move(*s);
+                return true;
+            }
+            return false;
+        case AdversaryKind::kEclipse:
+            if (auto e = read_eclipse(l, item)) {
+                spec.attack = std::move(*e);
                 return true;
             }
             return false;

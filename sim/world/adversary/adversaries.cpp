@@ -27,6 +27,7 @@ std::string_view kind_name(const AdversaryConfig& adversary) {
             if constexpr (std::is_same_v<A, EquivocationAttack>) return "equivocation";
             if constexpr (std::is_same_v<A, CensorshipAttack>) return "censorship";
             if constexpr (std::is_same_v<A, GovernanceCaptureAttack>) return "governance_capture";
+            if constexpr (std::is_same_v<A, EclipseAttack>) return "eclipse";
         },
         adversary.attack);
 }
@@ -56,6 +57,10 @@ std::expected<Adversaries::Plan, std::string> plan(const WorldConfig& config, co
                 return *p;
             } else if constexpr (std::is_same_v<A, GovernanceCaptureAttack>) {
                 auto p = plan_governance_capture(config, a.name, attack);
+                if (!p) return std::unexpected(std::move(p.error()));
+                return *p;
+            } else if constexpr (std::is_same_v<A, EclipseAttack>) {
+                auto p = plan_eclipse(config, a.name, attack);
                 if (!p) return std::unexpected(std::move(p.error()));
                 return *p;
             } else {
@@ -143,7 +148,7 @@ std::unique_ptr<Host> Adversaries::make_host(HostSetup& setup) const {
         }
         if (const auto* f = std::get_if<PrivateForkPlan>(&p); f && f->colluder[setup.node]) {
             return std::make_unique<PrivateForkHost>(std::move(setup.config), setup.genesis, setup.cache,
-                                                     std::move(setup.rng), f->colluder);
+                                                     std::move(setup.rng), f->colluder, f->audience);
         }
     }
     return nullptr;
@@ -170,6 +175,9 @@ void Adversaries::add_workloads(const WorldContext& context,
         } else if (const auto* g = std::get_if<GovernanceCaptureAttack>(&a.attack)) {
             out.push_back(std::make_unique<GovernanceCaptureWorkload>(
                 context, a.name, *g, std::get<GovernanceCapturePlan>(plans_[i])));
+        } else if (const auto* ec = std::get_if<EclipseAttack>(&a.attack)) {
+            out.push_back(
+                std::make_unique<EclipseWorkload>(context, a.name, *ec, std::get<EclipsePlan>(plans_[i])));
         }
     }
 }

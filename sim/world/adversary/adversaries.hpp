@@ -17,6 +17,7 @@
 
 #include "sim/world/adversary/censorship.hpp"
 #include "sim/world/adversary/clone.hpp"
+#include "sim/world/adversary/eclipse.hpp"
 #include "sim/world/adversary/equivocation.hpp"
 #include "sim/world/adversary/governance_capture.hpp"
 #include "sim/world/adversary/private_fork.hpp"
@@ -36,7 +37,7 @@ class Adversaries {
   public:
     // What one kind planned for a run (monostate: nothing to plan).
     using Plan = std::variant<std::monostate, ClonePlan, PrivateForkPlan, EquivocationPlan, CensorshipPlan,
-                              GovernanceCapturePlan>;
+                              GovernanceCapturePlan, EclipsePlan>;
 
     // What World::check adds for adversaries: unique names, each kind's own check and
     // plan against the topology and the clouds, and no node running two clones. The

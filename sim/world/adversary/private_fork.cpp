@@ -56,8 +56,16 @@ std::expected<PrivateForkPlan, std::string> plan_private_fork(const WorldConfig&
                                ".validators: the colluders' nodes are not connected among themselves "
                                "in this topology (their private branch travels only over their own links)");
     }
+    // Victims of an eclipse that feeds them this branch (adversary/eclipse.hpp).
+    plan.audience.assign(n, false);
+    for (const AdversaryConfig& other : config.adversaries) {
+        const auto* e = std::get_if<EclipseAttack>(&other.attack);
+        if (e == nullptr || e->mode != EclipseAttack::Mode::kBranch || e->branch != name) continue;
+        for (net::NodeId v : e->victims)
+            if (v < n && !plan.colluder[v]) plan.audience[v] = true;
+    }
     for (std::size_t i = 0; i < n; ++i) {
-        if (plan.colluder[i]) continue;
+        if (plan.colluder[i] || plan.audience[i]) continue;
         for (net::NodeId p : config.topology.neighbours(static_cast<net::NodeId>(i))) {
             if (plan.colluder[p]) {
                 plan.watch_peers.push_back(static_cast<net::NodeId>(i));
@@ -92,8 +100,11 @@ Hash32 private_fork_parameters_digest(const WorldConfig& config, const std::stri
 // ---- the colluder's host ----
 
 PrivateForkHost::PrivateForkHost(node::NodeConfig config, const node::Genesis& genesis,
-                                 node::ExecutionCache& cache, RandomStream rng, std::vector<bool> colluder)
-    : rng_(std::make_unique<RandomStream>(std::move(rng))), colluder_(std::move(colluder)) {
+                                 node::ExecutionCache& cache, RandomStream rng, std::vector<bool> colluder,
+                                 std::vector<bool> audience)
+    : rng_(std::make_unique<RandomStream>(std::move(rng))),
+      colluder_(std::move(colluder)),
+      audience_(std::move(audience)) {
     CL_ASSERT(config.signer_key.has_value());
     peers_ = config.peers;
     node_ = std::make_unique<node::Node>(std::move(config), genesis.block, genesis.state, cache, *rng_);
@@ -114,7 +125,11 @@ node::Effects PrivateForkHost::on_message(node::Nanos now, net::NodeId from, con
     // While withholding, what honest peers publish stays out of the private branch: the
     // colluders see it (the workload reads the public head of their honest peers) but do
     // not build on it.
-    if (withholding_ && !colluder_[from] && carries_content(message)) return {};
+    // The eclipse's audience sends it transactions (theirs go on the private branch); the
+    // blocks it relays are the colluders' own or public ones, never built on.
+    if (withholding_ && !colluder_[from] && carries_content(message) &&
+        !(audience(from) && std::holds_alternative<node::TransactionsMsg>(message)))
+        return {};
     return filter(node_->on_message(now, from, message));
 }
 
@@ -136,8 +151,9 @@ node::Effects PrivateForkHost::on_command(node::Nanos, std::uint64_t command) {
 
 node::Effects PrivateForkHost::filter(node::Effects effects) const {
     if (!withholding_) return effects;
-    std::erase_if(effects.sends,
-                  [&](const node::Send& s) { return !colluder_[s.to] && carries_content(s.message); });
+    std::erase_if(effects.sends, [&](const node::Send& s) {
+        return !colluder_[s.to] && !audience(s.to) && carries_content(s.message);
+    });
     return effects;
 }
 

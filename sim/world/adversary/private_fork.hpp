@@ -44,6 +44,10 @@ struct PrivateForkPlan {
     std::size_t public_cloud = 0;          // cloud A: the first cloud not colluding
     std::size_t private_cloud = 0;         // cloud B: the first colluding cloud
     std::vector<net::NodeId> watch_peers;  // honest nodes peering with a colluder: the public head they see
+    // Per node: a victim of an `eclipse` adversary in branch mode naming this fork
+    // (adversary/eclipse.hpp): the colluders publish their withheld branch to it and take its
+    // transactions; it is no public-head watcher.
+    std::vector<bool> audience;
 };
 // REQUIRES: config's topology and clouds as World::check accepts them. An error names the
 // adversary's field ("adversaries[<name>].validators: ...").
@@ -61,9 +65,10 @@ inline constexpr std::uint64_t kForkRelease = 2;
 class PrivateForkHost final : public Host {
   public:
     // `config` is the validator's honest configuration (its real key); `colluder` marks the
-    // colluders' nodes. `cache` outlives the host.
+    // colluders' nodes, `audience` the eclipsed nodes fed the branch (PrivateForkPlan::audience;
+    // empty: none). `cache` outlives the host.
     PrivateForkHost(node::NodeConfig config, const node::Genesis& genesis, node::ExecutionCache& cache,
-                    RandomStream rng, std::vector<bool> colluder);
+                    RandomStream rng, std::vector<bool> colluder, std::vector<bool> audience = {});
 
     node::Effects start(node::Nanos now) override { return filter(node_->start(now)); }
     node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) override;
@@ -82,12 +87,15 @@ class PrivateForkHost final : public Host {
     bool withholding() const override { return withholding_; }
 
   private:
-    // While withholding: drops the blocks and transactions it would send to honest peers.
+    // While withholding: drops the blocks and transactions it would send to honest peers
+    // (the audience's excepted).
+    bool audience(net::NodeId n) const { return n < audience_.size() && audience_[n]; }
     node::Effects filter(node::Effects effects) const;
 
     std::unique_ptr<RandomStream> rng_;  // the node keeps a reference: a stable address
     std::unique_ptr<node::Node> node_;
     std::vector<bool> colluder_;
+    std::vector<bool> audience_;  // per node, or empty
     std::vector<node::PeerId> peers_;
     bool withholding_ = false;
 };
