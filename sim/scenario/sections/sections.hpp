@@ -84,7 +84,7 @@ std::optional<EquivocationSpec> read_equivocation(Load& l, const Field& f);  // 
 std::optional<CensorshipSpec> read_censorship(Load& l, const Field& f);      // adversary_censorship.cpp
 // adversary_governance_capture.cpp
 std::optional<GovernanceCaptureSpec> read_governance_capture(Load& l, const Field& f);
-std::optional<EclipseSpec> read_eclipse(Load& l, const Field& f);            // adversary_eclipse.cpp
+std::optional<EclipseSpec> read_eclipse(Load& l, const Field& f);  // adversary_eclipse.cpp
 
 // selectors.cpp: node selectors and times of the run (faults, consensus.clients).
 std::optional<NodeSelector> check_selector(Load& l, const Field& f);
