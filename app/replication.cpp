@@ -7,7 +7,8 @@
 namespace cl::app {
 
 analysis::RunResults run_replication(const sim::scenario::Scenario& scenario,
-                                     sim::world::CheckedConfig config, const ReplicationProgress& progress) {
+                                     sim::world::CheckedConfig config, const ReplicationProgress& progress,
+                                     std::unique_ptr<sim::world::World>* keep_world) {
     const std::uint64_t replication = config.config().replication;
     const double total = scenario.duration.to_seconds_f64();
     const auto start = std::chrono::steady_clock::now();
@@ -26,6 +27,7 @@ analysis::RunResults run_replication(const sim::scenario::Scenario& scenario,
     run.wall_clock.events = results.events;
     run.wall_clock.events_per_s = static_cast<double>(results.events) / wall;
     run.wall_clock.sim_seconds_per_wall_second = total / wall;
+    if (keep_world != nullptr) *keep_world = std::make_unique<sim::world::World>(std::move(world));
     return run;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 
 #include "analysis/results/schema.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -29,9 +30,14 @@ using ReplicationProgress = std::function<void(sim::Time now, std::uint64_t even
 // REQUIRES: `config` came from sim::world::check_world(scenario) (or
 // checked_world_config(scenario, r)) of this scenario. Runs the world for the scenario's
 // duration and maps its records (to_run_results), wall-clock figures included.
+// `keep_world`: when given, the world that ran is moved into it instead of being
+// destroyed here, so that the caller decides when (and whether) to pay for its
+// teardown — a large world takes a noticeable time to free (issue 16). Without it the
+// world is destroyed before this returns.
 analysis::RunResults run_replication(const sim::scenario::Scenario& scenario,
                                      sim::world::CheckedConfig config,
-                                     const ReplicationProgress& progress = {});
+                                     const ReplicationProgress& progress = {},
+                                     std::unique_ptr<sim::world::World>* keep_world = nullptr);
 
 // Checks replication `replication` (sim::world::checked_world_config), then runs it as
 // above: for a runner that checks each replication just before running it.

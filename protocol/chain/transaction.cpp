@@ -110,4 +110,15 @@ std::expected<RecoveredTransaction, SignatureError> recover_transaction(Transact
     return out;
 }
 
+RecoveredTransaction sign_transaction_as(Transaction tx, const PrivateKey& key, const Address& sender) {
+    tx.signature = sign(signing_hash(tx), key);
+    RecoveredTransaction out;
+    const Bytes encoded = encode(tx);
+    out.encoded_size = encoded.size();
+    out.hash = keccak256(encoded);
+    out.sender = sender;
+    out.tx = std::move(tx);
+    return out;
+}
+
 }  // namespace cl

@@ -65,4 +65,12 @@ using TxRef = std::shared_ptr<const RecoveredTransaction>;
 // The sender of `tx`, recovered from its signature (strict: low s, v ∈ {0, 1}).
 std::expected<RecoveredTransaction, SignatureError> recover_transaction(Transaction tx);
 
+// `tx` signed by `key`, as recover_transaction(sign_transaction(tx, key)) would return
+// it, for a signer that already knows its own address: `sender` is taken as the
+// recovered sender instead of recovering it (a recovery costs about twice a signature).
+// Hash and encoded size are computed as recover_transaction computes them.
+// REQUIRES: key is valid and sender == address_of(key) (the math then guarantees that
+// recovery yields sender; a wrong sender is a programming error, not checked here).
+RecoveredTransaction sign_transaction_as(Transaction tx, const PrivateKey& key, const Address& sender);
+
 }  // namespace cl

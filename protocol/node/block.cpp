@@ -6,12 +6,12 @@
 
 namespace cl::node {
 
-BlockRef make_block(Header header, std::vector<TxRef> txs) {
+namespace {
+
+BlockRef make_block_with(Header header, std::vector<TxRef> txs, clique::SealerRecovery sealer) {
     auto block = std::make_shared<Block>();
     block->hash = block_hash(header);
-    block->sealer = header.number == 0
-                        ? clique::SealerRecovery(std::unexpected(SignatureError::kRecoveryFailed))
-                        : clique::recover_sealer(header);
+    block->sealer = std::move(sealer);
     std::size_t tx_bytes = 0;
     for (const TxRef& tx : txs) tx_bytes += tx->encoded_size;
     // eth's block RLP: [header, [tx, ...], uncles] — Clique has no uncles: an empty list.
@@ -21,6 +21,19 @@ BlockRef make_block(Header header, std::vector<TxRef> txs) {
     block->header = std::move(header);
     block->txs = std::move(txs);
     return block;
+}
+
+}  // namespace
+
+BlockRef make_block(Header header, std::vector<TxRef> txs) {
+    clique::SealerRecovery sealer =
+        header.number == 0 ? clique::SealerRecovery(std::unexpected(SignatureError::kRecoveryFailed))
+                           : clique::recover_sealer(header);
+    return make_block_with(std::move(header), std::move(txs), std::move(sealer));
+}
+
+BlockRef make_block(Header header, std::vector<TxRef> txs, const Address& sealer) {
+    return make_block_with(std::move(header), std::move(txs), clique::SealerRecovery(sealer));
 }
 
 Hash32 transactions_root(const std::vector<TxRef>& txs) {

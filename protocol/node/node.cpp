@@ -745,7 +745,7 @@ void Node::seal(Context& ctx) {
     clique::seal_header(header, *config_.signer_key);
     const bool in_turn = header.difficulty == clique::kDiffInTurn;
     ctx.effects.work.txs_executed += static_cast<std::uint32_t>(txs.size());
-    BlockRef block = make_block(std::move(header), std::move(txs));
+    BlockRef block = make_block(std::move(header), std::move(txs), *self_);  // its own seal: no recovery
     cache_.put(block->hash, std::move(*result));
     ctx.effects.events.push_back(BlockSealed{block, in_turn});
     // The sealer's own block is executed once (above) and its header is not verified

@@ -692,9 +692,13 @@ Trie Trie::with_all(std::span<const std::pair<Bytes, Bytes>> writes) && {
 
 Hash32 Trie::root_hash() const {
     if (!root_) return kEmptyTrieRoot;
-    Bytes scratch;
-    scratch.reserve(600);
-    compute_ref(root_.get(), scratch);
+    // Asked far more often than the trie changes (every nonce and operator lookup keys on
+    // the root): once the root's reference is known, no scratch buffer is made.
+    if (ref_len(root_.get()) == 0) {
+        Bytes scratch;
+        scratch.reserve(600);
+        compute_ref(root_.get(), scratch);
+    }
     if (ref_len(root_.get()) == kHashRef) return Hash32::from_span(BytesView(root_->ref, kHashRef));
     return keccak256(BytesView(root_->ref, ref_len(root_.get())));  // the root is always hashed
 }

@@ -44,12 +44,13 @@ Checkpoints::Checkpoints(const WorldContext& context) : ctx_(context), config_(*
         Validator v;
         v.node = static_cast<net::NodeId>(i);
         v.key = validator_key(ctx_.config, i);
-        genesis_set_.push_back(address_of(v.key));
+        v.address = address_of(v.key);
+        genesis_set_.push_back(v.address);
         validators_.push_back(std::move(v));
     }
     std::sort(genesis_set_.begin(), genesis_set_.end());
     for (Validator& v : validators_) {
-        const Address a = address_of(v.key);
+        const Address& a = v.address;
         v.rank = static_cast<std::uint64_t>(std::lower_bound(genesis_set_.begin(), genesis_set_.end(), a) -
                                             genesis_set_.begin());
     }
@@ -166,8 +167,8 @@ void Checkpoints::try_submit(std::size_t index, std::uint64_t h) {
     const checkpoint::CheckpointContract& contract = *mainchain_->reader_contract();
     if (contract.checkpoint(h) != nullptr || contract.last_height() + config_.protocol.interval != h) return;
     const std::vector<Address>& set = contract.validators();
-    const auto me = std::lower_bound(set.begin(), set.end(), address_of(v.key));
-    if (me == set.end() || *me != address_of(v.key)) return;
+    const auto me = std::lower_bound(set.begin(), set.end(), v.address);
+    if (me == set.end() || *me != v.address) return;
     const auto rank = static_cast<std::uint64_t>(me - set.begin());
     const std::uint64_t attempt =
         checkpoint::attempt_at(config_.protocol, to_nanos(*s.due), to_nanos(ctx_.sim.now()));

@@ -81,6 +81,7 @@ class Checkpoints final : public Workload, public net::DeliveryHandler {
     struct Validator {
         net::NodeId node = 0;
         PrivateKey key;
+        Address address;          // address_of(key), derived once
         std::uint64_t rank = 0;   // index in the address-sorted set
         std::uint64_t voted = 0;  // highest height voted for
         std::map<std::uint64_t, Height> heights;

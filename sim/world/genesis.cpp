@@ -44,12 +44,17 @@ state::GenesisConfig genesis_config(const WorldConfig& config) {
 }
 
 node::TxRef signed_tx(const PrivateKey& key, std::uint64_t nonce, const state::Call& call) {
+    return signed_tx(key, address_of(key), nonce, call);
+}
+
+node::TxRef signed_tx(const PrivateKey& key, const Address& sender, std::uint64_t nonce,
+                      const state::Call& call) {
     Transaction t;
     t.chain_id = kChainId;
     t.nonce = nonce;
     t.to = state::contract_of(call);
     t.call = state::encode_call(call);
-    return std::make_shared<RecoveredTransaction>(recover_transaction(sign_transaction(t, key)).value());
+    return std::make_shared<RecoveredTransaction>(sign_transaction_as(std::move(t), key, sender));
 }
 
 }  // namespace cl::sim::world

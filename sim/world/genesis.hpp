@@ -32,7 +32,12 @@ std::size_t genesis_cloud_count(const WorldConfig& config);
 // The genesis of the world's chain: one cloud per genesis CloudSpec, with the keys above.
 state::GenesisConfig genesis_config(const WorldConfig& config);
 
-// `call` signed by `key` as a transaction of the world's chain, recovered.
+// `call` signed by `key` as a transaction of the world's chain, with what recovery
+// would give (hash, size, sender; sign_transaction_as: the signer knows its address, so
+// no recovery is run). The second form takes the key's address from a caller that has
+// it (REQUIRES: sender == address_of(key)); the first derives it.
 node::TxRef signed_tx(const PrivateKey& key, std::uint64_t nonce, const state::Call& call);
+node::TxRef signed_tx(const PrivateKey& key, const Address& sender, std::uint64_t nonce,
+                      const state::Call& call);
 
 }  // namespace cl::sim::world

@@ -72,5 +72,21 @@ TEST(RunReplication, ReplicationsOnSeveralThreadsMatchSequentialRuns) {
     EXPECT_EQ(parallel, sequential);
 }
 
+// Issue 16: `run` takes the world that ran instead of paying for its teardown at exit.
+// The kept world is the one that ran (its final state is there), and keeping it
+// changes nothing in the results.
+TEST(RunReplication, HandsTheWorldToTheCallerWhenAsked) {
+    const auto s = small_scenario(1);
+    auto checked = sim::world::check_world(s);
+    ASSERT_TRUE(checked.has_value());
+    std::unique_ptr<sim::world::World> kept;
+    const analysis::RunResults a = run_replication(s, std::move(checked->front()), {}, &kept);
+    ASSERT_NE(kept, nullptr);
+    EXPECT_NE(kept->final_state().root(), Hash32{});
+    const auto b = run_replication(s, 0);
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(analysis::results_digest(a), analysis::results_digest(*b));
+}
+
 }  // namespace
 }  // namespace cl::app

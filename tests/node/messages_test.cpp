@@ -2,6 +2,7 @@
 // (built here with the RLP encoder, item by item) plus the 16-byte RLPx frame.
 #include <gtest/gtest.h>
 
+#include "protocol/clique/seal.hpp"
 #include "protocol/core/rlp.hpp"
 #include "protocol/core/secp256k1.hpp"
 #include "protocol/node/messages.hpp"
@@ -49,6 +50,29 @@ Bytes block_rlp(const Block& b) {
     rlp::end_list(out, rlp::begin_list(out));  // no uncles
     rlp::end_list(out, outer);
     return out;
+}
+
+// The sealer's shortcut (its own address instead of recovering its seal) makes the same
+// block as recovery does.
+TEST(MakeBlock, KnownSealerGivesTheRecoveredBlock) {
+    Header h;
+    h.number = 7;
+    h.difficulty = 2;
+    h.gas_limit = 8'000'000;
+    h.time = 1'700'000'000;
+    h.extra = Bytes(32 + 65, 0);
+    const PrivateKey key = derive_private_key(5, "validator");
+    clique::seal_header(h, key);
+    const std::vector<TxRef> txs{signed_request(0), signed_request(1)};
+    const BlockRef fast = make_block(h, txs, address_of(key));
+    const BlockRef slow = make_block(h, txs);
+    ASSERT_TRUE(slow->sealer.has_value());
+    EXPECT_EQ(*slow->sealer, address_of(key));
+    EXPECT_EQ(fast->sealer, slow->sealer);
+    EXPECT_EQ(fast->hash, slow->hash);
+    EXPECT_EQ(fast->encoded_size, slow->encoded_size);
+    EXPECT_EQ(fast->header, slow->header);
+    EXPECT_EQ(fast->txs, slow->txs);
 }
 
 TEST(WireSize, BlockSizeIsItsEthRlp) {

@@ -51,6 +51,19 @@ TEST(Transaction, RoundTripsAndRecoversTheSender) {
     EXPECT_EQ(r.encoded_size, encoded.size());
 }
 
+// The signer's shortcut (no recovery) gives exactly what recovery gives.
+TEST(Transaction, SignedAsKnownSenderEqualsRecovered) {
+    Transaction t = sample_tx();
+    t.signature = Signature{};
+    const RecoveredTransaction fast = sign_transaction_as(t, kAlice.key, kAlice.address);
+    const RecoveredTransaction slow = recover_transaction(sign_transaction(t, kAlice.key)).value();
+    EXPECT_EQ(fast.tx, slow.tx);
+    EXPECT_EQ(fast.hash, slow.hash);
+    EXPECT_EQ(fast.sender, slow.sender);
+    EXPECT_EQ(fast.encoded_size, slow.encoded_size);
+    EXPECT_EQ(recover_transaction(fast.tx).value().sender, kAlice.address);
+}
+
 TEST(Transaction, EveryFieldIsSigned) {
     const Transaction t = sample_tx();
     auto changed = [&](auto mutate) {

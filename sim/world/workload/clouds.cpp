@@ -12,8 +12,10 @@ Clouds::Clouds(const WorldContext& context)
       watcher_(context.hosts, context.cache,
                context.config.cloud_behaviour.allocate_after.confirmations.value_or(
                    context.config.cloud_behaviour.confirmations)) {
-    for (std::size_t c = 0; c < ctx_.config.clouds.size(); ++c)
+    for (std::size_t c = 0; c < ctx_.config.clouds.size(); ++c) {
         operator_keys_.push_back(operator_key(ctx_.config, c));
+        operator_addresses_.push_back(address_of(operator_keys_.back()));
+    }
 }
 
 void Clouds::present(std::uint64_t user, const Address& holder, const Hash32& code, std::uint16_t cloud,
@@ -72,8 +74,9 @@ void Clouds::screen_and_redeem(std::size_t index, bool passes) {
     const net::NodeId own = r.cloud;
     if (!ctx_.hosts.up(own) || !ctx_.hosts.within_run()) return;  // down, or the run is over
     const PrivateKey& key = operator_keys_[r.cloud];
+    const Address& sender = operator_addresses_[r.cloud];
     node::TxRef tx =
-        signed_tx(key, next_nonce(ctx_.hosts.node(own), address_of(key)), state::RedeemCall{r.code});
+        signed_tx(key, sender, next_nonce(ctx_.hosts.node(own), sender), state::RedeemCall{r.code});
     r.submitted = ctx_.sim.now();
     r.reason = WorldReason::kNotIncluded;
     redeem_index_.emplace(tx->hash, index);

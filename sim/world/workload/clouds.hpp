@@ -44,6 +44,7 @@ class Clouds final : public Workload {
     WorldContext ctx_;
     RandomStream rng_;  // "workload/clouds"
     std::vector<PrivateKey> operator_keys_;
+    std::vector<Address> operator_addresses_;  // address_of(operator_keys_[c]), derived once
     TxWatcher watcher_;
     std::vector<RedemptionRecord> redemptions_;
     std::vector<Address> holders_;                          // by redemption: who presented the code

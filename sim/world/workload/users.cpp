@@ -104,17 +104,18 @@ void Users::submit_request(std::uint64_t user) {
     User& u = users_[user];
     const std::uint64_t nonce = u.attempts == 0 ? 0 : next_nonce(ctx_.hosts.node(u.entry), u.address);
     const PrivateKey key = user_key(ctx_.config, user);
+    // The user's address, derived once (a public key costs about a signature).
+    const Address sender = u.address == Address{} ? address_of(key) : u.address;
     state::RequestCall call{u.tier, {}};
     std::uint64_t hashes = 0;
     if (ctx_.config.txpool.stamp_bits) {
-        const txpool::StampSearch found =
-            txpool::find_stamp(address_of(key), nonce, *ctx_.config.txpool.stamp_bits);
+        const txpool::StampSearch found = txpool::find_stamp(sender, nonce, *ctx_.config.txpool.stamp_bits);
         call.stamp = found.stamp;
         hashes = found.hashes;
     }
     const Duration stamp_time = stamp_duration(hashes);
     if (stamp_time > Duration::zero() && ctx_.sim.now() + stamp_time >= end_of_run()) return;
-    node::TxRef tx = signed_tx(key, nonce, call);
+    node::TxRef tx = signed_tx(key, sender, nonce, call);
     u.address = tx->sender;
     ++u.attempts;
     if (stamp_time > Duration::zero()) {
@@ -257,8 +258,9 @@ void Users::submit_transfer(std::size_t index, Presentation fallback) {
     r.entry = pick_entry(r.region, r.rng);
     r.address = address_of(user_key(ctx_.config, to));
     const User& g = users_[giver];
-    node::TxRef tx = signed_tx(user_key(ctx_.config, giver), next_nonce(ctx_.hosts.node(g.entry), g.address),
-                               state::TransferCodeCall{code, r.address});
+    node::TxRef tx =
+        signed_tx(user_key(ctx_.config, giver), g.address, next_nonce(ctx_.hosts.node(g.entry), g.address),
+                  state::TransferCodeCall{code, r.address});
     const std::size_t t = transfers_.size();
     transfer_index_[tx->hash] = t;
     transfer_fallbacks_.push_back(fallback);
@@ -330,7 +332,8 @@ void Users::renewal_check(std::uint64_t user, const Hash32& code) {
         return;
     }
     if (!bernoulli(u.rng, config.users.renew_probability)) return;
-    node::TxRef tx = signed_tx(user_key(config, user), next_nonce(own, u.address), state::RenewCall{code});
+    node::TxRef tx =
+        signed_tx(user_key(config, user), u.address, next_nonce(own, u.address), state::RenewCall{code});
     const std::size_t index = renewals_.size();
     renewal_index_[tx->hash] = index;
     RenewalRecord rec;
