@@ -12,6 +12,7 @@
 #include "sim/world/adversary/censorship.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
+#include "tests/support/fresh_honest_node.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -229,50 +230,17 @@ TEST(Censorship, KindFilterAppliesOnlyToTheChosenKinds) {
     EXPECT_GT(redeems_in_s, 5u) << "other kinds flow";
 }
 
-// Keeps every block sealed in the run, in sealing order.
-class SealedBlocks final : public Workload {
-  public:
-    std::string_view name() const override { return "sealed-blocks"; }
-    void start() override {}
-    void on_block_sealed(net::NodeId, const node::Block& block, Time) override {
-        blocks.push_back(std::make_shared<const node::Block>(block));
-    }
-    void finish(std::span<const Inclusion>, WorldResults&) override {}
-    std::vector<node::BlockRef> blocks;
-};
-
 // §0: the censors' blocks are valid blocks: every block of the run goes through a fresh
 // honest node with every check on, in sealing order, and none is rejected.
 TEST(Censorship, HonestNodesAcceptTheCensorsBlocks) {
     const WorldConfig c = nine({0, 2, 4, 6});
     auto w = World::create(c);
     ASSERT_TRUE(w.has_value());
-    auto& sealed = static_cast<SealedBlocks&>(
-        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    auto& sealed = test::SealedBlocks::add_to(*w);
     (void)w->run();
-    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
-    node::ExecutionCache cache;
-    RandomStream rng = RandomStreams(99, 0).stream("checker");
-    node::NodeConfig nc;
-    nc.clique = c.clique;
-    nc.txpool.chain_id = kChainId;
-    nc.peers = {7};
-    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
-    const node::Nanos now =
-        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
-    (void)checker.start(now);
-    (void)checker.on_message(now, 7,
-                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
-                                             genesis.block->hash});
+    test::FreshHonestNode checker(c);
     ASSERT_GT(sealed.blocks.size(), 50u);
-    for (const node::BlockRef& block : sealed.blocks) {
-        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
-        for (const node::MetricEvent& ev : e.events) {
-            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
-                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
-        }
-        EXPECT_NE(checker.block(block->hash), nullptr);
-    }
+    for (const auto& sealed_block : sealed.blocks) checker.offer(sealed_block.second);
 }
 
 }  // namespace

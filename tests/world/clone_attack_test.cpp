@@ -14,6 +14,7 @@
 #include "sim/world/adversary/clone.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
+#include "tests/support/fresh_honest_node.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -138,18 +139,6 @@ TEST(CloneAttack, SameSeedSameResults) {
     EXPECT_EQ(a.reorgs.size(), b.reorgs.size());
 }
 
-// Keeps every block sealed in the run, with its sealer node, in sealing order.
-class SealedBlocks final : public Workload {
-  public:
-    std::string_view name() const override { return "sealed-blocks"; }
-    void start() override {}
-    void on_block_sealed(net::NodeId sealer, const node::Block& block, Time) override {
-        blocks.emplace_back(sealer, std::make_shared<const node::Block>(block));
-    }
-    void finish(std::span<const Inclusion>, WorldResults&) override {}
-    std::vector<std::pair<net::NodeId, node::BlockRef>> blocks;
-};
-
 // §0: honest nodes verify what an adversary sends with every rule. Every block of the run
 // — the clone's included — goes, in sealing order, through a fresh honest node with every
 // check on: none is rejected, and the clone's blocks carry the cloned validator's seal.
@@ -158,33 +147,14 @@ TEST(CloneAttack, HonestNodesAcceptOnlyValidBlocksFromTheClone) {
     const ClonePlan plan = plan_clone(c, "c1", std::get<CloneAttack>(c.adversaries[0].attack)).value();
     auto w = World::create(c);
     ASSERT_TRUE(w.has_value());
-    auto& sealed = static_cast<SealedBlocks&>(
-        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    auto& sealed = test::SealedBlocks::add_to(*w);
     (void)w->run();
 
-    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
-    node::ExecutionCache cache;
-    RandomStream rng = RandomStreams(99, 0).stream("checker");
-    node::NodeConfig nc;
-    nc.clique = c.clique;
-    nc.txpool.chain_id = kChainId;
-    nc.peers = {7};
-    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
-    const node::Nanos now =
-        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
-    (void)checker.start(now);
-    (void)checker.on_message(now, 7,
-                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
-                                             genesis.block->hash});
+    test::FreshHonestNode checker(c);
     const Address cloned = address_of(validator_key(c, plan.validator));
     std::size_t from_clone = 0;
     for (const auto& [sealer, block] : sealed.blocks) {
-        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
-        for (const node::MetricEvent& ev : e.events) {
-            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
-                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
-        }
-        EXPECT_NE(checker.block(block->hash), nullptr) << "block " << block->header.number << " stored";
+        checker.offer(block);
         if (sealer == plan.clone_node) {
             ++from_clone;
             EXPECT_EQ(block->sealer.value_or(Address{}), cloned) << "the clone seals as the cloned validator";

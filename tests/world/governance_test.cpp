@@ -17,6 +17,7 @@
 #include "sim/world/adversary/governance_capture.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
+#include "tests/support/fresh_honest_node.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -202,17 +203,6 @@ TEST(GovernanceCapture, AddedIdentityIsUndoneByAnHonestMajorityOfTheNewSet) {
     }
 }
 
-class SealedBlocks final : public Workload {
-  public:
-    std::string_view name() const override { return "sealed-blocks"; }
-    void start() override {}
-    void on_block_sealed(net::NodeId, const node::Block& block, Time) override {
-        blocks.push_back(std::make_shared<const node::Block>(block));
-    }
-    void finish(std::span<const Inclusion>, WorldResults&) override {}
-    std::vector<node::BlockRef> blocks;
-};
-
 // §0: the colluders' vote-carrying blocks (and the join's) are valid blocks: every block
 // of the run goes through a fresh honest node with every check on, in sealing order, and
 // none is rejected; the checker's chain ends with the identity voted in.
@@ -222,33 +212,12 @@ TEST(GovernanceCapture, HonestNodesAcceptTheColludersBlocks) {
     c.events.push_back(GovernanceEvent{GovernanceEvent::Kind::kJoin, 5, Time::at(minutes(2))});
     auto w = World::create(c);
     ASSERT_TRUE(w.has_value());
-    auto& sealed = static_cast<SealedBlocks&>(
-        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    auto& sealed = test::SealedBlocks::add_to(*w);
     (void)w->run();
-    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
-    node::ExecutionCache cache;
-    RandomStream rng = RandomStreams(99, 0).stream("checker");
-    node::NodeConfig nc;
-    nc.clique = c.clique;
-    nc.txpool.chain_id = kChainId;
-    nc.peers = {7};
-    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
-    const node::Nanos now =
-        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
-    (void)checker.start(now);
-    (void)checker.on_message(now, 7,
-                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
-                                             genesis.block->hash});
+    test::FreshHonestNode checker(c);
     ASSERT_GT(sealed.blocks.size(), 40u);
-    for (const node::BlockRef& block : sealed.blocks) {
-        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
-        for (const node::MetricEvent& ev : e.events) {
-            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
-                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
-        }
-        EXPECT_NE(checker.block(block->hash), nullptr);
-    }
-    const clique::Snapshot& end = checker.chain().snapshot(checker.head().hash);
+    for (const auto& sealed_block : sealed.blocks) checker.offer(sealed_block.second);
+    const clique::Snapshot& end = checker.node().chain().snapshot(checker.node().head().hash);
     EXPECT_TRUE(end.is_signer(address_of(capture_identity_key(c, "gc", "x"))));
     EXPECT_TRUE(end.is_signer(address_of(validator_key(c, 5))));
 }

@@ -14,6 +14,7 @@
 #include "sim/world/adversary/private_fork.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
+#include "tests/support/fresh_honest_node.hpp"
 
 namespace cl::sim::world {
 namespace {
@@ -129,51 +130,20 @@ TEST(PrivateFork, BadPlansAreErrors) {
     EXPECT_NE(w.error().find("not connected among themselves"), std::string::npos) << w.error();
 }
 
-// Keeps every block sealed in the run, with its sealer node, in sealing order.
-class SealedBlocks final : public Workload {
-  public:
-    std::string_view name() const override { return "sealed-blocks"; }
-    void start() override {}
-    void on_block_sealed(net::NodeId sealer, const node::Block& block, Time) override {
-        blocks.emplace_back(sealer, std::make_shared<const node::Block>(block));
-    }
-    void finish(std::span<const Inclusion>, WorldResults&) override {}
-    std::vector<std::pair<net::NodeId, node::BlockRef>> blocks;
-};
-
 // §0: every block of the run — the released private branch included — goes, in sealing
 // order, through a fresh honest node with every check on: none is rejected.
 TEST(PrivateFork, HonestNodesAcceptOnlyValidBlocksFromTheColluders) {
     const WorldConfig c = nine(5, Release::kWhenHeavier);
     auto w = World::create(c);
     ASSERT_TRUE(w.has_value());
-    auto& sealed = static_cast<SealedBlocks&>(
-        w->add_workload([](const WorldContext&) { return std::make_unique<SealedBlocks>(); }));
+    auto& sealed = test::SealedBlocks::add_to(*w);
     const WorldResults r = w->run();
     ASSERT_TRUE(r.attacks.at(0).success);
 
-    const node::Genesis genesis = node::make_genesis(genesis_config(c), c.genesis_time).value();
-    node::ExecutionCache cache;
-    RandomStream rng = RandomStreams(99, 0).stream("checker");
-    node::NodeConfig nc;
-    nc.clique = c.clique;
-    nc.txpool.chain_id = kChainId;
-    nc.peers = {7};
-    node::Node checker(nc, genesis.block, genesis.state, cache, rng);
-    const node::Nanos now =
-        std::chrono::seconds(c.genesis_time) + std::chrono::nanoseconds(c.duration.nanos());
-    (void)checker.start(now);
-    (void)checker.on_message(now, 7,
-                             node::StatusMsg{kChainId, genesis.block->header.difficulty, genesis.block->hash,
-                                             genesis.block->hash});
+    test::FreshHonestNode checker(c);
     std::size_t colluders = 0;
     for (const auto& [sealer, block] : sealed.blocks) {
-        const node::Effects e = checker.on_message(now, 7, node::NewBlockMsg{block, 0});
-        for (const node::MetricEvent& ev : e.events) {
-            if (const auto* rejected = std::get_if<node::BlockRejected>(&ev))
-                ADD_FAILURE() << "block " << block->header.number << " rejected: " << rejected->reason;
-        }
-        EXPECT_NE(checker.block(block->hash), nullptr) << "block " << block->header.number << " stored";
+        checker.offer(block);
         if (sealer < 5) {
             ++colluders;
             EXPECT_EQ(block->sealer.value_or(Address{}), address_of(validator_key(c, sealer)))
@@ -182,7 +152,7 @@ TEST(PrivateFork, HonestNodesAcceptOnlyValidBlocksFromTheColluders) {
     }
     EXPECT_GT(colluders, 20u);
     // The checker ends on the branch the honest nodes adopted: the colluders' heaviest.
-    EXPECT_EQ(checker.head().hash, r.final_heads.at(8)) << "the checker agrees with honest v8";
+    EXPECT_EQ(checker.node().head().hash, r.final_heads.at(8)) << "the checker agrees with honest v8";
 }
 
 }  // namespace
