@@ -26,7 +26,8 @@ std::uint16_t party_of(const WorldConfig& config, std::string_view name);
 
 // Appends `party`'s traffic rows (kind kRedemption, one per outcome and refusal) for the
 // redeems an adversary made clouds submit (`records`, tagged kAdversaryUser, which the
-// honest rows leave out): the clone's TX1 and TX2 redeems, the private fork's two.
+// honest rows leave out): the clone's TX1 and TX2 redeems, the private fork's two, the
+// eclipse's TX_v and TX_h.
 void tally_adversary_redemptions(std::uint16_t party, std::span<const RedemptionRecord> records,
                                  WorldResults& results);
 

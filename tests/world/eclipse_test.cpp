@@ -7,6 +7,7 @@
 #include <set>
 
 #include "protocol/core/assert.hpp"
+#include "sim/world/adversary/double_spend.hpp"
 #include "sim/world/adversary/eclipse.hpp"
 #include "sim/world/world.hpp"
 
@@ -167,6 +168,27 @@ TEST(Eclipse, BranchMakesAVictimCloudAllocateOnAPrivateBranch) {
             EXPECT_FALSE(private_blocks.contains(r.final_heads[n])) << "seed " << seed << ", node " << n;
     }
     EXPECT_EQ(allocated, 3) << "v8 allocated on the branch it was shown";
+}
+
+// The two redeems the branch mode makes clouds submit are the eclipse's traffic (spec §0):
+// its party's `traffic` rows (party 2: second in the adversaries list; the private fork,
+// party 1, has its own double spend), left out of the honest ones. Fails when finish() does
+// not tally them (no party-2 redemption rows).
+TEST(Eclipse, PartyRowsHoldItsTwoRedeems) {
+    const WorldResults r = run(branch_config());
+    ASSERT_EQ(figure(attack(r, "eclipse"), "double_spend_started"), 1);
+    std::uint64_t redeems[3] = {0, 0, 0}, eclipse_other = 0;
+    for (const TrafficRecord& t : r.traffic) {
+        ASSERT_LE(t.party, 2u);
+        if (t.kind == TrafficKind::kRedemption) redeems[t.party] += t.count;
+        if (t.party == 2 && t.kind != TrafficKind::kRedemption) eclipse_other += t.count;
+    }
+    EXPECT_EQ(redeems[2], 2u);
+    EXPECT_EQ(eclipse_other, 0u);
+    EXPECT_EQ(redeems[kHonestParty], 0u) << "no users: every redeem is an adversary's";
+    std::uint64_t adversary = 0;
+    for (const RedemptionRecord& d : r.redemptions) adversary += d.user == kAdversaryUser ? 1 : 0;
+    EXPECT_EQ(adversary, redeems[1] + redeems[2]);
 }
 
 TEST(Eclipse, SameSeedSameResults) {

@@ -98,31 +98,35 @@ void DoubleSpend::submit_tx2_redeem() {
     ctx_.hosts.submit(n, tx2_redeem_);
 }
 
+RedemptionRecord adversary_redemption(const Hash32& code, const node::TxRef& tx, std::size_t cloud,
+                                      std::optional<Time> submitted, std::optional<Time> allocated,
+                                      std::span<const Inclusion> reference_chain) {
+    RedemptionRecord r;
+    r.code = code;
+    r.user = kAdversaryUser;
+    r.cloud = static_cast<std::uint16_t>(cloud);
+    r.requested = r.first_query = submitted.value_or(Time::zero());
+    r.submitted = submitted;
+    r.allocated = allocated;
+    r.reason = WorldReason::kNotIncluded;
+    for (const Inclusion& i : reference_chain) {
+        if (i.tx != tx->hash) continue;
+        r.included = i.included;
+        r.success = i.success;
+        r.reason = i.reason;
+    }
+    return r;
+}
+
 DoubleSpend::Final DoubleSpend::finish(std::span<const Inclusion> reference_chain, std::uint16_t party,
                                        WorldResults& results) const {
-    // The two redeems, as the clouds made them (kAdversaryUser).
-    auto redemption = [&](const node::TxRef& tx, std::size_t cloud, std::optional<Time> submitted,
-                          std::optional<Time> allocated) {
-        RedemptionRecord r;
-        r.code = code_;
-        r.user = kAdversaryUser;
-        r.cloud = static_cast<std::uint16_t>(cloud);
-        r.requested = r.first_query = submitted.value_or(Time::zero());
-        r.submitted = submitted;
-        r.allocated = allocated;
-        r.reason = WorldReason::kNotIncluded;
-        for (const Inclusion& i : reference_chain) {
-            if (i.tx != tx->hash) continue;
-            r.included = i.included;
-            r.success = i.success;
-            r.reason = i.reason;
-        }
-        return r;
-    };
     std::vector<RedemptionRecord> redeems;
-    if (tx1_) redeems.push_back(redemption(tx1_, tx1_cloud_, launched_, tx1_allocated_));
+    if (tx1_)
+        redeems.push_back(
+            adversary_redemption(code_, tx1_, tx1_cloud_, launched_, tx1_allocated_, reference_chain));
     if (tx2_redeem_ && tx2_submitted_)
-        redeems.push_back(redemption(tx2_redeem_, tx2_cloud_, tx2_submitted_, tx2_allocated_));
+        redeems.push_back(adversary_redemption(code_, tx2_redeem_, tx2_cloud_, tx2_submitted_, tx2_allocated_,
+                                               reference_chain));
     // The redeems are the adversary's traffic (spec §0): its party's rows, not the honest ones.
     tally_adversary_redemptions(party, redeems, results);
     results.redemptions.insert(results.redemptions.end(), redeems.begin(), redeems.end());

@@ -28,6 +28,13 @@ namespace cl::sim::world {
 // tagged).
 inline constexpr std::uint64_t kAdversaryUser = ~std::uint64_t{0};
 
+// The redemptions-table row of a redeem an attack made cloud `cloud` submit at `submitted`
+// (user kAdversaryUser, requested = first query = submitted): its allocation at the cloud
+// and its inclusion and outcome on the reference chain (kNotIncluded when absent).
+RedemptionRecord adversary_redemption(const Hash32& code, const node::TxRef& tx, std::size_t cloud,
+                                      std::optional<Time> submitted, std::optional<Time> allocated,
+                                      std::span<const Inclusion> reference_chain);
+
 class DoubleSpend {
   public:
     // `own`: the node A sends its request and TX2a to; `tx1_cloud` (X) and `tx2_cloud` (Y):

@@ -5,7 +5,9 @@
 #include "protocol/core/assert.hpp"
 #include "protocol/node/messages.hpp"
 #include "sim/world/adversary/adversaries.hpp"
+#include "sim/world/adversary/double_spend.hpp"
 #include "sim/world/genesis.hpp"
+#include "sim/world/parties.hpp"
 #include "sim/world/workload/transactions.hpp"
 
 namespace cl::sim::world {
@@ -299,27 +301,16 @@ void EclipseWorkload::finish(std::span<const Inclusion> reference_chain, WorldRe
         window_ended_.reset();
         reconverged_.reset();
     }
-    auto redemption = [&](const node::TxRef& tx, std::size_t cloud, std::optional<Time> allocated) {
-        RedemptionRecord r;
-        r.code = code_;
-        r.user = kAdversaryUser;
-        r.cloud = static_cast<std::uint16_t>(cloud);
-        r.requested = r.first_query = spend_started_.value_or(Time::zero());
-        r.submitted = spend_started_;
-        r.allocated = allocated;
-        r.reason = WorldReason::kNotIncluded;
-        for (const Inclusion& i : reference_chain) {
-            if (i.tx != tx->hash) continue;
-            r.included = i.included;
-            r.success = i.success;
-            r.reason = i.reason;
-        }
-        return r;
-    };
+    // The two redeems are the adversary's traffic (spec §0): its party's rows.
+    std::vector<RedemptionRecord> redeems;
     if (tx_victim_)
-        results.redemptions.push_back(redemption(tx_victim_, *plan_.victim_cloud, victim_allocated_));
+        redeems.push_back(adversary_redemption(code_, tx_victim_, *plan_.victim_cloud, spend_started_,
+                                               victim_allocated_, reference_chain));
     if (tx_honest_)
-        results.redemptions.push_back(redemption(tx_honest_, *plan_.honest_cloud, honest_allocated_));
+        redeems.push_back(adversary_redemption(code_, tx_honest_, *plan_.honest_cloud, spend_started_,
+                                               honest_allocated_, reference_chain));
+    tally_adversary_redemptions(party_of(ctx_.config, name_), redeems, results);
+    results.redemptions.insert(results.redemptions.end(), redeems.begin(), redeems.end());
     // Every allocation by a victim cloud (its users', its own workload's, ours) that the final
     // chain does not back: its redeem is not a success there (docs/metrics.md "Harm").
     std::uint64_t allocations = 0, unbacked = 0;
