@@ -1,7 +1,7 @@
 // A store of block headers forming a tree rooted at genesis: blocks by hash, parent
 // links, total difficulty, the canonical head and the canonical number → hash index.
 //
-// Layout (docs/performance.md "Chain state"): the facts of a block (header, hash, parent,
+// Layout (docs/benchmarks.md "Chain state"): the facts of a block (header, hash, parent,
 // number, total difficulty) live in a BlockIndex under a dense id, shared by the trees
 // of simulated nodes (block_index.hpp); the tree itself holds per id only its arrival
 // number (0: not stored) and its canonical chain as ids — 8 bytes per block.
