@@ -34,7 +34,7 @@ const Chain::Meta& Chain::meta(const Hash32& block) const {
 }
 
 const Snapshot& Chain::snapshot(const Hash32& block) const { return *meta(block).snapshot; }
-const Address& Chain::signer(const Hash32& block) const { return meta(block).signer; }
+Address Chain::signer(const Hash32& block) const { return meta(block).signer; }
 
 HeadView Chain::head_view(const BlockEntry& block) const {
     const Meta& m = meta(block);

@@ -136,7 +136,7 @@ class Chain {
     const BlockEntry& head() const { return tree_.head(); }
     // REQUIRES: the block is stored.
     const Snapshot& snapshot(const Hash32& block) const;
-    const Address& signer(const Hash32& block) const;
+    Address signer(const Hash32& block) const;  // by value: the meta array may grow
     HeadView head_view(const BlockEntry& block) const;
 
   private:

@@ -87,7 +87,8 @@ class ExecutionCache {
     void store(BlockId id, const BlockRef& block, const state::BlockResult& executed);
     // Records a genesis block and its state (kept by the cache).
     void store_genesis(BlockId id, const BlockRef& genesis, state::LedgerState state);
-    // REQUIRES: the id was recorded.
+    // REQUIRES: the id was recorded. The reference lasts until the next store (the pointees
+    // for the cache's lifetime).
     const Stored& stored(BlockId id) const { return stored_[id]; }
 
     // The gossip bookkeeping of the nodes that share this cache, each node one member
