@@ -18,14 +18,19 @@ const char* to_string(InsertError e) {
     return "unknown insert error";
 }
 
-BlockTree::BlockTree(Header genesis) {
+BlockTree::BlockTree(Header genesis, std::shared_ptr<BlockIndex> index)
+    : index_(index ? std::move(index) : std::make_shared<BlockIndex>()) {
     const Hash32 hash = block_hash(genesis);
     const std::uint64_t td = genesis.difficulty;
-    auto [it, inserted] =
-        blocks_.try_emplace(hash, std::make_shared<const Header>(std::move(genesis)), hash, td, 0);
-    genesis_ = head_ = &it->second;
-    canonical_.assign(genesis_->header.number + 1, Hash32{});
-    canonical_.back() = hash;
+    const std::uint64_t number = genesis.number;
+    genesis_ = head_ =
+        &index_->intern(std::make_shared<const Header>(std::move(genesis)), hash, td, kNoBlock);
+    CL_ASSERT(genesis_->total_difficulty == td && genesis_->parent == kNoBlock);
+    arrival_.assign(genesis_->id + 1, 0);
+    arrival_[genesis_->id] = 1;
+    size_ = 1;
+    canonical_.assign(number + 1, kNoBlock);
+    canonical_.back() = genesis_->id;
 }
 
 std::expected<const BlockEntry*, InsertError> BlockTree::insert(Header header) {
@@ -36,19 +41,20 @@ std::expected<const BlockEntry*, InsertError> BlockTree::insert(Header header) {
 std::expected<const BlockEntry*, InsertError> BlockTree::insert(std::shared_ptr<const Header> header,
                                                                 const Hash32& hash) {
     CL_ASSERT(header != nullptr);
-    if (blocks_.contains(hash)) return std::unexpected(InsertError::kDuplicate);
+    if (find(hash) != nullptr) return std::unexpected(InsertError::kDuplicate);
     const BlockEntry* parent = find(header->parent_hash);
     if (parent == nullptr) return std::unexpected(InsertError::kUnknownParent);
     if (header->number != parent->header.number + 1) return std::unexpected(InsertError::kNotParentPlusOne);
     const std::uint64_t td = parent->total_difficulty + header->difficulty;
-    const std::uint64_t arrival = blocks_.size();
-    auto [it, inserted] = blocks_.try_emplace(hash, std::move(header), hash, td, arrival);
-    return &it->second;
+    const BlockEntry& entry = index_->intern(std::move(header), hash, td, parent->id);
+    if (entry.id >= arrival_.size()) arrival_.resize(entry.id + 1, 0);
+    arrival_[entry.id] = static_cast<std::uint32_t>(++size_);
+    return &entry;
 }
 
 const BlockEntry* BlockTree::find(const Hash32& hash) const {
-    auto it = blocks_.find(hash);
-    return it == blocks_.end() ? nullptr : &it->second;
+    const BlockEntry* e = index_->find(hash);
+    return e != nullptr && stores(e->id) ? e : nullptr;
 }
 
 Reorg BlockTree::set_head(const Hash32& hash) {
@@ -57,31 +63,34 @@ Reorg BlockTree::set_head(const Hash32& hash) {
     Reorg reorg;
     // Walk the new branch back until it meets the canonical chain.
     const BlockEntry* b = target;
-    while (!is_canonical(b->hash)) {
+    std::vector<BlockId> added;
+    while (!on_canonical(*b)) {
+        added.push_back(b->id);
         reorg.added.push_back(b->hash);
-        b = find(b->header.parent_hash);
-        CL_ASSERT(b != nullptr);
+        CL_ASSERT(b->parent != kNoBlock && stores(b->parent));
+        b = &index_->at(b->parent);
     }
     reorg.common_ancestor = b->hash;
     std::reverse(reorg.added.begin(), reorg.added.end());
+    std::reverse(added.begin(), added.end());
     // Canonical blocks above the ancestor leave the chain, old head first.
     for (std::uint64_t n = head_->header.number; n > b->header.number; --n)
-        reorg.dropped.push_back(canonical_[n]);
+        reorg.dropped.push_back(index_->at(canonical_[n]).hash);
 
     canonical_.resize(b->header.number + 1);
-    for (const Hash32& h : reorg.added) canonical_.push_back(h);
+    canonical_.insert(canonical_.end(), added.begin(), added.end());
     head_ = target;
     return reorg;
 }
 
 std::optional<Hash32> BlockTree::canonical_hash(std::uint64_t number) const {
     if (number >= canonical_.size() || number < genesis_->header.number) return std::nullopt;
-    return canonical_[number];
+    return index_->at(canonical_[number]).hash;
 }
 
 bool BlockTree::is_canonical(const Hash32& hash) const {
     const BlockEntry* b = find(hash);
-    return b != nullptr && canonical_hash(b->header.number) == hash;
+    return b != nullptr && on_canonical(*b);
 }
 
 }  // namespace cl

@@ -1,6 +1,11 @@
 // A store of block headers forming a tree rooted at genesis: blocks by hash, parent
 // links, total difficulty, the canonical head and the canonical number → hash index.
 //
+// Layout (docs/benchmarks.md "Chain state"): the facts of a block (header, hash, parent,
+// number, total difficulty) live in a BlockIndex under a dense id, shared by the trees
+// of simulated nodes (block_index.hpp); the tree itself holds per id only its arrival
+// number (0: not stored) and its canonical chain as ids — 8 bytes per block.
+//
 // The tree does not judge validity (the consensus engine does, before insert) nor which
 // head is best (fork choice does); set_head() moves the canonical chain and reports the
 // reorganisation. Entries are never removed, and pointers to them stay valid for the
@@ -11,30 +16,12 @@
 #include <expected>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
+#include "protocol/chain/block_index.hpp"
 #include "protocol/chain/header.hpp"
 
 namespace cl {
-
-// A stored block. The header is held by a shared pointer, so that trees of many nodes
-// (simulated ones, DESIGN.md §5) can share one copy of each header.
-struct BlockEntry {
-    BlockEntry(std::shared_ptr<const Header> stored, const Hash32& block_hash, std::uint64_t td,
-               std::uint64_t arrival_index)
-        : owner(std::move(stored)),
-          header(*owner),
-          hash(block_hash),
-          total_difficulty(td),
-          arrival(arrival_index) {}
-
-    std::shared_ptr<const Header> owner;  // keeps `header` alive; never null
-    const Header& header;
-    Hash32 hash;
-    std::uint64_t total_difficulty = 0;  // sum of difficulties from genesis, inclusive
-    std::uint64_t arrival = 0;           // insertion order (genesis = 0): "first seen"
-};
 
 // What set_head() changed: blocks leave the canonical chain (dropped, old head first)
 // and join it (added, in ascending number). depth() = blocks.dropped.size().
@@ -54,10 +41,13 @@ const char* to_string(InsertError e);
 
 class BlockTree {
   public:
-    explicit BlockTree(Header genesis);
+    // `index`: the index this tree shares with others (null: a private one). REQUIRES:
+    // every tree sharing `index` has this genesis, or a genesis the index does not know.
+    explicit BlockTree(Header genesis, std::shared_ptr<BlockIndex> index = nullptr);
 
-    // Adds a header whose parent is stored. `hash` must be block_hash(*header). The tree
-    // keeps `header` (shared, not copied). REQUIRES: header != nullptr.
+    // Adds a header whose parent is stored. `hash` must be block_hash(*header). The index
+    // keeps `header` (shared, not copied) when it did not know the block yet.
+    // REQUIRES: header != nullptr.
     std::expected<const BlockEntry*, InsertError> insert(std::shared_ptr<const Header> header,
                                                          const Hash32& hash);
     std::expected<const BlockEntry*, InsertError> insert(Header header, const Hash32& hash) {
@@ -65,10 +55,23 @@ class BlockTree {
     }
     std::expected<const BlockEntry*, InsertError> insert(Header header);
 
+    // The stored block `hash` (null: not stored here, even when the shared index knows it).
     const BlockEntry* find(const Hash32& hash) const;
+    bool stores(BlockId id) const { return id < arrival_.size() && arrival_[id] != 0; }
     const BlockEntry& genesis() const { return *genesis_; }
     const BlockEntry& head() const { return *head_; }
-    std::size_t size() const { return blocks_.size(); }
+    std::size_t size() const { return size_; }
+    // Insertion order of a stored block in this tree (genesis = 0): "first seen".
+    // REQUIRES: stores(block.id).
+    std::uint64_t arrival(const BlockEntry& block) const { return arrival_[block.id] - 1; }
+    const BlockIndex& index() const { return *index_; }
+    // Calls f(entry) for every stored block, in id order.
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::size_t id = 0; id < arrival_.size(); ++id) {
+            if (arrival_[id] != 0) f(index_->at(static_cast<BlockId>(id)));
+        }
+    }
 
     // Makes `hash` the canonical head. REQUIRES: find(hash) != nullptr.
     // Cost: O(blocks dropped + added).
@@ -78,8 +81,16 @@ class BlockTree {
     bool is_canonical(const Hash32& hash) const;
 
   private:
-    std::unordered_map<Hash32, BlockEntry> blocks_;  // lookup only; never iterated
-    std::vector<Hash32> canonical_;                  // canonical_[n] = hash of canonical block n
+    // REQUIRES: stores(block.id).
+    bool on_canonical(const BlockEntry& block) const {
+        const std::uint64_t n = block.header.number;
+        return n < canonical_.size() && canonical_[n] == block.id;
+    }
+
+    std::shared_ptr<BlockIndex> index_;   // never null
+    std::vector<std::uint32_t> arrival_;  // by id: 1 + insertion order; 0: not stored
+    std::vector<BlockId> canonical_;      // canonical_[n] = id of canonical block n (kNoBlock below genesis)
+    std::size_t size_ = 0;
     const BlockEntry* genesis_ = nullptr;
     const BlockEntry* head_ = nullptr;
 };

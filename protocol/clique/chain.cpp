@@ -6,24 +6,38 @@
 
 namespace cl::clique {
 
-Chain::Chain(const Config& config, Header genesis) : config_(config), tree_(genesis) {
+Chain::Chain(const Config& config, Header genesis, std::shared_ptr<ChainIndex> index)
+    : config_(config),
+      index_(index ? std::move(index) : std::make_shared<ChainIndex>()),
+      tree_(std::move(genesis), ChainIndex::blocks_of(index_)) {
     const BlockEntry& g = tree_.genesis();
-    meta_.emplace(g.hash, Meta{std::make_shared<const Snapshot>(Snapshot::at_checkpoint(
-                                   g.header.number, g.hash, checkpoint_signers(g.header))),
-                               {}});
+    if (g.id < index_->meta.size() && index_->meta[g.id].snapshot != nullptr) return;  // shared, set
+    set_meta(g,
+             std::make_shared<const Snapshot>(
+                 Snapshot::at_checkpoint(g.header.number, g.hash, checkpoint_signers(g.header))),
+             {});
+}
+
+// The first chain to store a block sets its meta; a later one's would be equal (a pure
+// function of the block hash), so it is not replaced.
+void Chain::set_meta(const BlockEntry& block, std::shared_ptr<const Snapshot> snapshot,
+                     const Address& signer) {
+    std::vector<Meta>& meta = index_->meta;
+    if (block.id >= meta.size()) meta.resize(block.id + 1);
+    if (meta[block.id].snapshot == nullptr) meta[block.id] = Meta{std::move(snapshot), signer};
 }
 
 const Chain::Meta& Chain::meta(const Hash32& block) const {
-    auto it = meta_.find(block);
-    CL_ASSERT(it != meta_.end());
-    return it->second;
+    const BlockEntry* b = tree_.find(block);
+    CL_ASSERT(b != nullptr);
+    return meta(*b);
 }
 
 const Snapshot& Chain::snapshot(const Hash32& block) const { return *meta(block).snapshot; }
-const Address& Chain::signer(const Hash32& block) const { return meta(block).signer; }
+Address Chain::signer(const Hash32& block) const { return meta(block).signer; }
 
 HeadView Chain::head_view(const BlockEntry& block) const {
-    const Meta& m = meta(block.hash);
+    const Meta& m = meta(block);
     HeadView v{block.hash, block.header.number, block.total_difficulty, 0};
     const auto& signers = m.snapshot->signers();
     // A signer that voted itself out has no index after its block; it then ranks as in turn.
@@ -46,7 +60,7 @@ std::expected<Chain::Verified, Error> Chain::verify(const Header& header, std::u
                                                     ImportHints hints) const {
     const Hash32 hash = hints.hash ? *hints.hash : block_hash(header);
     const BlockEntry* parent = tree_.find(header.parent_hash);
-    const Snapshot* parent_snapshot = parent ? &snapshot(parent->hash) : nullptr;
+    const Snapshot* parent_snapshot = parent ? meta(*parent).snapshot.get() : nullptr;
     auto signer = verify_header(config_, header, parent ? &parent->header : nullptr, parent_snapshot, now,
                                 hints.sealer);
     if (!signer) return std::unexpected(signer.error());
@@ -63,7 +77,7 @@ ImportResult Chain::insert(std::shared_ptr<const Header> header, Verified verifi
     auto inserted = tree_.insert(std::move(header), hash);
     CL_ASSERT(inserted.has_value());  // parent present, number checked by verification
     const BlockEntry* block = *inserted;
-    meta_.emplace(hash, Meta{std::move(verified.snapshot), verified.signer});
+    set_meta(*block, std::move(verified.snapshot), verified.signer);
 
     ImportResult result{block, false, false, std::nullopt};
     if (final_ && !checkpoint::may_choose(final_relation(hash))) {
@@ -102,17 +116,16 @@ FinalUpdate Chain::set_final_checkpoint(const checkpoint::FinalCheckpoint& final
     }
     final_ = final;
     if (checkpoint::may_choose(final_relation(tree_.head().hash))) return {};
-    // The best block fork choice may take: highest TD, then first seen. A strict total
-    // order, so the result does not depend on meta_'s iteration order. Genesis always
-    // qualifies (it is on every checkpoint's path).
+    // The best block fork choice may take: highest TD, then first seen (this chain's own
+    // arrival order). A strict total order, so the result does not depend on the order
+    // of the scan. Genesis always qualifies (it is on every checkpoint's path).
     const BlockEntry* best = &tree_.genesis();
-    for (const auto& entry : meta_) {
-        const BlockEntry* b = tree_.find(entry.first);
-        if (b->total_difficulty < best->total_difficulty ||
-            (b->total_difficulty == best->total_difficulty && b->arrival >= best->arrival))
-            continue;
-        if (checkpoint::may_choose(final_relation(b->hash))) best = b;
-    }
+    tree_.for_each([&](const BlockEntry& b) {
+        if (b.total_difficulty < best->total_difficulty ||
+            (b.total_difficulty == best->total_difficulty && tree_.arrival(b) >= tree_.arrival(*best)))
+            return;
+        if (checkpoint::may_choose(final_relation(b.hash))) best = &b;
+    });
     return {FinalOutcome::kAccepted, tree_.set_head(best->hash)};
 }
 

@@ -18,7 +18,7 @@
 #include <expected>
 #include <memory>
 #include <optional>
-#include <unordered_map>
+#include <vector>
 
 #include "protocol/chain/block_tree.hpp"
 #include "protocol/checkpoint/finality.hpp"
@@ -61,10 +61,29 @@ struct ImportHints {
     const std::shared_ptr<const Snapshot>* snapshot = nullptr;
 };
 
+// The facts of stored blocks that are a pure function of the block hash, shared by the
+// chains of simulated nodes (DESIGN.md §5): the block index and, per block id, the
+// snapshot after the block and its signer. A standalone chain has a private one.
+struct ChainIndex {
+    struct Meta {
+        std::shared_ptr<const Snapshot> snapshot;  // after the block; null: not set yet
+        Address signer;                            // zero for genesis
+    };
+    // Aliases `blocks` for the chain's BlockTree, keeping the whole ChainIndex alive.
+    static std::shared_ptr<BlockIndex> blocks_of(const std::shared_ptr<ChainIndex>& index) {
+        return {index, &index->blocks};
+    }
+
+    BlockIndex blocks;
+    std::vector<Meta> meta;  // by block id
+};
+
 class Chain {
   public:
-    // REQUIRES: genesis.extra lists the initial signers (a checkpoint extraData).
-    Chain(const Config& config, Header genesis);
+    // REQUIRES: genesis.extra lists the initial signers (a checkpoint extraData), and
+    // every chain sharing `index` (null: a private one) has the same configuration and
+    // genesis.
+    Chain(const Config& config, Header genesis, std::shared_ptr<ChainIndex> index = nullptr);
 
     // `now`: seconds since the Unix epoch (future-dated headers are rejected).
     // A header whose parent is not stored fails with kUnknownAncestor.
@@ -117,21 +136,19 @@ class Chain {
     const BlockEntry& head() const { return tree_.head(); }
     // REQUIRES: the block is stored.
     const Snapshot& snapshot(const Hash32& block) const;
-    const Address& signer(const Hash32& block) const;
+    Address signer(const Hash32& block) const;  // by value: the meta array may grow
     HeadView head_view(const BlockEntry& block) const;
 
   private:
-    struct Meta {
-        std::shared_ptr<const Snapshot> snapshot;  // after the block; never null
-        Address signer;                            // zero for genesis
-    };
+    using Meta = ChainIndex::Meta;
     const Meta& meta(const Hash32& block) const;
+    const Meta& meta(const BlockEntry& block) const { return index_->meta[block.id]; }
+    void set_meta(const BlockEntry& block, std::shared_ptr<const Snapshot> snapshot, const Address& signer);
 
     Config config_;
-    BlockTree tree_;
+    std::shared_ptr<ChainIndex> index_;  // never null
+    BlockTree tree_;                     // shares index_->blocks
     std::optional<checkpoint::FinalCheckpoint> final_;
-    // Lookup; iterated only by set_final_checkpoint(), whose result does not depend on the order.
-    std::unordered_map<Hash32, Meta> meta_;
 };
 
 }  // namespace cl::clique

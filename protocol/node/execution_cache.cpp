@@ -87,6 +87,18 @@ const ExecutionResult& ExecutionCache::execute(const state::LedgerState& parent,
     return results_.emplace(block.hash, run(parent, block, signers_after)).first->second;
 }
 
+void ExecutionCache::store(BlockId id, const BlockRef& block, const state::BlockResult& executed) {
+    if (id >= stored_.size()) stored_.resize(id + 1);
+    if (stored_[id].block == nullptr) stored_[id] = Stored{block, &executed.state};
+}
+
+void ExecutionCache::store_genesis(BlockId id, const BlockRef& genesis, state::LedgerState state) {
+    if (id < stored_.size() && stored_[id].block != nullptr) return;
+    const auto [it, inserted] = genesis_states_.try_emplace(genesis->hash, std::move(state));
+    if (id >= stored_.size()) stored_.resize(id + 1);
+    stored_[id] = Stored{genesis, &it->second};
+}
+
 void ExecutionCache::put(const Hash32& hash, state::BlockResult result) {
     ++executions_;
     results_.emplace(hash, std::move(result));

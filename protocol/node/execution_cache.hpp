@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "protocol/chain/block_index.hpp"
+#include "protocol/clique/chain.hpp"
 #include "protocol/clique/snapshot.hpp"
 #include "protocol/node/block.hpp"
 #include "protocol/node/gossip_memory.hpp"
@@ -70,6 +72,25 @@ class ExecutionCache {
         return it == snapshots_.end() ? nullptr : &it->second;
     }
 
+    // ---- the blocks stored by the nodes sharing this cache (docs/benchmarks.md "Chain state") ----
+    // The block index and Clique meta shared by those nodes' chains: one entry per block,
+    // under a dense id, instead of one per node.
+    const std::shared_ptr<clique::ChainIndex>& chain_index() const { return chain_index_; }
+    // A stored block and the ledger state after it, both pure functions of the block hash.
+    struct Stored {
+        BlockRef block;
+        const state::LedgerState* state = nullptr;  // owned by this cache
+    };
+    // Records the block of id `id` (in chain_index()) as a node stores it, with the state
+    // after it: `executed` must be this cache's execute() result for the block. The first
+    // record of an id stays (a later one is equal).
+    void store(BlockId id, const BlockRef& block, const state::BlockResult& executed);
+    // Records a genesis block and its state (kept by the cache).
+    void store_genesis(BlockId id, const BlockRef& genesis, state::LedgerState state);
+    // REQUIRES: the id was recorded. The reference lasts until the next store (the pointees
+    // for the cache's lifetime).
+    const Stored& stored(BlockId id) const { return stored_[id]; }
+
     // The gossip bookkeeping of the nodes that share this cache, each node one member
     // (gossip_memory.hpp): their storage is shared, their answers are each node's own.
     GossipMemory& gossip() { return gossip_; }
@@ -90,6 +111,9 @@ class ExecutionCache {
     std::unordered_map<Address, Hash32> account_keys_;                       // lookup only, never iterated
     std::unordered_map<Hash32, std::vector<Address>> active_operators_;      // by state root; lookup only
     std::unordered_map<Hash32, std::shared_ptr<const clique::Snapshot>> snapshots_;  // by block; lookup only
+    std::shared_ptr<clique::ChainIndex> chain_index_ = std::make_shared<clique::ChainIndex>();
+    std::vector<Stored> stored_;                                     // by block id
+    std::unordered_map<Hash32, state::LedgerState> genesis_states_;  // by hash; lookup only
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
     GossipMemory gossip_;

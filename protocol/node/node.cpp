@@ -47,7 +47,7 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
     : config_(std::move(config)),
       cache_(cache),
       rng_(rng),
-      chain_(config_.clique, genesis->header),
+      chain_(config_.clique, genesis->header, cache.chain_index()),
       txpool_(config_.txpool),
       gossip_(cache.gossip()) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
@@ -71,20 +71,19 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
     }
     member_ = gossip_.join(static_cast<std::uint32_t>(peers_.size()));
     genesis_hash_ = genesis->hash;
-    states_.emplace(genesis->hash, std::move(genesis_state));
-    blocks_.emplace(genesis->hash, std::move(genesis));
+    cache_.store_genesis(chain_.tree().genesis().id, genesis, std::move(genesis_state));
 }
 
-const state::LedgerState& Node::head_state() const { return states_.at(chain_.head().hash); }
+const state::LedgerState& Node::head_state() const { return *cache_.stored(chain_.head().id).state; }
 
 const state::LedgerState* Node::state_of(const Hash32& block) const {
-    auto it = states_.find(block);
-    return it == states_.end() ? nullptr : &it->second;
+    const BlockEntry* e = chain_.tree().find(block);
+    return e == nullptr ? nullptr : cache_.stored(e->id).state;
 }
 
 BlockRef Node::block(const Hash32& hash) const {
-    auto it = blocks_.find(hash);
-    return it == blocks_.end() ? nullptr : it->second;
+    const BlockEntry* e = chain_.tree().find(hash);
+    return e == nullptr ? nullptr : cache_.stored(e->id).block;
 }
 
 CodeView Node::query_code(const Hash32& id) const {
@@ -153,9 +152,9 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
         // more): fetch towards it. Being fetched already: its timer retries.
         fetch_towards(ctx, a->hash, from);
     } else if (const auto* g = std::get_if<GetBlockMsg>(&message)) {
-        if (auto it = blocks_.find(g->hash); it != blocks_.end()) {
+        if (const BlockEntry* e = chain_.tree().find(g->hash)) {
             mark_known(g->hash, peer->index);
-            ctx.send(*peer, NewBlockMsg{it->second, total_difficulty(g->hash)});
+            ctx.send(*peer, NewBlockMsg{cache_.stored(e->id).block, e->total_difficulty});
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
         receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
@@ -210,7 +209,7 @@ Effects Node::set_final_checkpoint(Nanos now, const checkpoint::FinalCheckpoint&
 
 void Node::apply_final_checkpoint(Context& ctx, const checkpoint::FinalCheckpoint& final) {
     pending_final_.reset();
-    const BlockRef old_head = blocks_.at(chain_.head().hash);
+    const BlockRef old_head = cache_.stored(chain_.head().id).block;
     const clique::FinalUpdate update = chain_.set_final_checkpoint(final);
     switch (update.outcome) {
         case clique::FinalOutcome::kUnknownBlock:
@@ -234,14 +233,14 @@ void Node::apply_final_checkpoint(Context& ctx, const checkpoint::FinalCheckpoin
 // ---- blocks ----
 
 void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
-    if (blocks_.contains(block->hash)) return;
+    if (stores(block->hash)) return;
     if (orphan_blocks_.contains(block->hash)) {
         fetch_towards(ctx, block->hash, from);  // its ancestor's fetch may have been given up
         return;
     }
     fetching_.erase(block->hash);  // its timer, when it fires, finds no fetch
     const Hash32& parent = block->header.parent_hash;
-    if (!blocks_.contains(parent)) {
+    if (!stores(parent)) {
         // Keep the block and fetch the first missing ancestor from the peer that sent it
         // (which imported the block, so has all of them).
         add_orphan(block);
@@ -266,8 +265,7 @@ void Node::receive_block(Context& ctx, PeerId from, const BlockRef& block) {
             ready.push_back(child->hash);
         }
     }
-    if (pending_final_ && blocks_.contains(pending_final_->block_hash))
-        apply_final_checkpoint(ctx, *pending_final_);
+    if (pending_final_ && stores(pending_final_->block_hash)) apply_final_checkpoint(ctx, *pending_final_);
 }
 
 Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_seal) {
@@ -283,9 +281,10 @@ Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_
     }
     if (shared == nullptr)
         verified->snapshot = cache_.shared_snapshot(block->hash, std::move(verified->snapshot));
-    const state::LedgerState& parent_state = states_.at(block->header.parent_hash);
+    const state::LedgerState* parent_state = state_of(block->header.parent_hash);
+    CL_ASSERT(parent_state != nullptr);  // callers import only blocks whose parent is stored
     if (!own_seal) ctx.effects.work.txs_executed += static_cast<std::uint32_t>(block->txs.size());
-    const ExecutionResult& executed = cache_.execute(parent_state, *block, verified->snapshot->signers());
+    const ExecutionResult& executed = cache_.execute(*parent_state, *block, verified->snapshot->signers());
     if (!executed) {
         ctx.effects.events.push_back(BlockRejected{block->hash, name(executed.error())});
         return Imported::kRejected;
@@ -294,9 +293,8 @@ Node::Imported Node::import_block(Context& ctx, const BlockRef& block, bool own_
     // The tree keeps the block's own header (aliasing the shared block): no copy per node.
     const clique::ImportResult result =
         chain_.insert(std::shared_ptr<const Header>(block, &block->header), std::move(*verified), rng_);
-    blocks_.emplace(block->hash, block);
+    cache_.store(result.block->id, block, *executed);
     known_order_.erase(block->hash);  // stored: never fetched again, membership stays in gossip_
-    states_.emplace(block->hash, executed->state);
     if (result.conflicts_final_checkpoint) {
         conflicting_.insert(block->hash);
         ctx.effects.events.push_back(CheckpointConflict{block, *chain_.final_checkpoint(), 0});
@@ -344,7 +342,7 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
     if (reorg) {
         // Transactions of blocks that left the canonical chain go back to the pool.
         for (const Hash32& dropped : reorg->dropped) {
-            for (const TxRef& tx : blocks_.at(dropped)->txs) {
+            for (const TxRef& tx : block(dropped)->txs) {
                 (void)txpool_.admit(tx, ctx.now, nonces, txpool::Source::kReinjected);
             }
         }
@@ -356,9 +354,9 @@ void Node::on_new_head(Context& ctx, const std::optional<Reorg>& reorg) {
     const std::uint64_t head = chain_.head().header.number;
     if (head > kGossipHorizon && head % (kGossipHorizon / 4) == 0) {
         const auto forget = [&](const Hash32& hash) {
-            const auto it = blocks_.find(hash);
-            if (it == blocks_.end()) return !orphan_blocks_.contains(hash) && !fetching_.contains(hash);
-            return it->second->header.number + kGossipHorizon < head;
+            const BlockEntry* e = chain_.tree().find(hash);
+            if (e == nullptr) return !orphan_blocks_.contains(hash) && !fetching_.contains(hash);
+            return e->header.number + kGossipHorizon < head;
         };
         gossip_.forget_blocks_if(member_, forget);
         std::erase_if(known_order_, [&](const auto& entry) { return forget(entry.first); });
@@ -377,7 +375,7 @@ void Node::mark_known(const Hash32& block, std::uint32_t index) {
     const std::uint32_t slot = member_.slot_base + index;
     if (gossip_.knows(block, slot)) return;
     gossip_.mark_known(block, slot);
-    if (!blocks_.contains(block)) known_order_[block].push_back(peers_[index].id);
+    if (!stores(block)) known_order_[block].push_back(peers_[index].id);
 }
 
 bool Node::peer_knows(const Hash32& block, std::uint32_t index) const {
@@ -390,7 +388,7 @@ bool Node::peer_knows(const Hash32& block, std::uint32_t index) const {
 // it, hence all its ancestors) unless that is being fetched already. Nothing when `hash`
 // is stored.
 void Node::fetch_towards(Context& ctx, const Hash32& hash, PeerId from) {
-    if (blocks_.contains(hash)) return;
+    if (stores(hash)) return;
     const Hash32 missing = missing_ancestor(hash);
     if (const Peer* p = find_peer(from)) mark_known(missing, p->index);
     if (!fetching_.contains(missing)) request_block(ctx, missing, from);
@@ -620,7 +618,7 @@ void Node::sync_check(Context& ctx) {
     }
     if (best == nullptr) return;
     if (best->total_difficulty <= chain_.head().total_difficulty) return;  // in sync
-    if (blocks_.contains(best->head)) return;  // stored, yet lighter than the head: nothing to fetch
+    if (stores(best->head)) return;  // stored, yet lighter than the head: nothing to fetch
     sync_ = SyncOp{best->id, best->head};
     fetch_towards(ctx, best->head, best->id);
 }
@@ -632,7 +630,7 @@ void Node::sync_check(Context& ctx) {
 void Node::sync_progress(Context& ctx) {
     if (!sync_) return;
     const Hash32 target = sync_->target;
-    const bool success = blocks_.contains(target);
+    const bool success = stores(target);
     if (!success && fetching_.contains(missing_ancestor(target))) return;
     sync_.reset();
     sync_forced_ = false;
@@ -696,7 +694,7 @@ void Node::seal(Context& ctx) {
     CL_ASSERT(seal_plan_ && seal_parent_ == chain_.head().hash);
     const BlockEntry& parent = chain_.head();
     const clique::Snapshot& snapshot = chain_.snapshot(parent.hash);
-    const state::LedgerState& parent_state = states_.at(parent.hash);
+    const state::LedgerState& parent_state = *cache_.stored(parent.id).state;
 
     std::vector<clique::Proposal> proposals;
     if (config_.vote_for_pending_clouds) {

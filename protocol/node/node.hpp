@@ -298,6 +298,7 @@ class Node {
     void plan_seal(Context& ctx);
     void seal(Context& ctx);
     std::uint64_t total_difficulty(const Hash32& block) const;  // 0 for a block not in the tree
+    bool stores(const Hash32& block) const { return chain_.tree().find(block) != nullptr; }
     // Gossip bookkeeping (GossipMemory): `index` is the peer's index in peers_ (Peer::index).
     void mark_known(const Hash32& block, std::uint32_t index);
     bool peer_knows(const Hash32& block, std::uint32_t index) const;
@@ -341,8 +342,8 @@ class Node {
     clique::Chain chain_;
     txpool::TxPool txpool_;
 
-    std::unordered_map<Hash32, BlockRef> blocks_;            // every stored block
-    std::unordered_map<Hash32, state::LedgerState> states_;  // state after each stored block
+    // The stored blocks are chain_'s (its BlockTree: which ids, in what order, the
+    // canonical chain); each one's Block and the state after it are the cache's, by id.
     struct Orphan {
         BlockRef block;
         std::uint64_t seq = 0;  // arrival number, to tell a live entry of orphan_order_

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,7 @@ TEST_F(BlockTreeTest, GenesisIsHeadAndCanonical) {
     EXPECT_EQ(tree.head().hash, g);
     EXPECT_EQ(tree.size(), 1u);
     EXPECT_EQ(tree.genesis().total_difficulty, 1u);
-    EXPECT_EQ(tree.genesis().arrival, 0u);
+    EXPECT_EQ(tree.arrival(tree.genesis()), 0u);
     EXPECT_EQ(tree.canonical_hash(0), g);
     EXPECT_EQ(tree.canonical_hash(1), std::nullopt);
     EXPECT_TRUE(tree.is_canonical(g));
@@ -128,13 +129,13 @@ TEST_F(BlockTreeTest, ArrivalCountsInsertions) {
     const Hash32 b1 = add(tree.genesis().hash, 1, 0xbb);
     (void)tree.insert(child_of(*tree.find(a1), 2));  // a2
     const BlockEntry* a1e = tree.find(a1);
-    EXPECT_EQ(a1e->arrival, 1u);
-    EXPECT_EQ(tree.find(b1)->arrival, 2u);
-    EXPECT_EQ(tree.find(block_hash(child_of(*a1e, 2)))->arrival, 3u);
+    EXPECT_EQ(tree.arrival(*a1e), 1u);
+    EXPECT_EQ(tree.arrival(*tree.find(b1)), 2u);
+    EXPECT_EQ(tree.arrival(*tree.find(block_hash(child_of(*a1e, 2)))), 3u);
     // A rejected insert does not consume an arrival number.
     EXPECT_FALSE(tree.insert(child_of(*a1e, 2)).has_value());
     const Hash32 c1 = add(tree.genesis().hash, 1, 0xcc);
-    EXPECT_EQ(tree.find(c1)->arrival, 4u);
+    EXPECT_EQ(tree.arrival(*tree.find(c1)), 4u);
 }
 
 TEST_F(BlockTreeTest, EntriesStayValidAcrossInsertions) {
@@ -265,6 +266,68 @@ TEST(BlockTree, GenesisAboveZero) {
     EXPECT_EQ(r.common_ancestor, g);
     EXPECT_EQ(tree.canonical_hash(101), (*e)->hash);
     EXPECT_TRUE(tree.is_canonical(g));
+}
+
+// block_index.hpp: trees sharing an index hold one entry per block, under one id, whichever
+// tree inserted it first; each tree still finds only the blocks it stores.
+TEST(BlockIndexShared, IdsAndEntriesAreSharedAcrossTrees) {
+    auto index = std::make_shared<BlockIndex>();
+    BlockTree a(make_genesis(), index);
+    BlockTree b(make_genesis(), index);
+    EXPECT_EQ(&a.genesis(), &b.genesis()) << "one entry for the shared genesis";
+    const Header h1 = child_of(a.genesis(), 2);
+    const Header h2 = child_of(a.genesis(), 1, 0xbb);
+    const BlockEntry* a1 = a.insert(h1).value();
+    EXPECT_EQ(b.find(a1->hash), nullptr) << "known to the index, not stored by b";
+    EXPECT_FALSE(b.is_canonical(a1->hash));
+    const BlockEntry* b2 = b.insert(h2).value();
+    const BlockEntry* b1 = b.insert(h1).value();
+    EXPECT_EQ(b1, a1) << "b's insert of a known block returns the shared entry";
+    EXPECT_EQ(index->size(), 3u);
+    EXPECT_EQ(a1->id, 1u);
+    EXPECT_EQ(b2->id, 2u) << "ids in order of first insertion by any tree";
+    EXPECT_EQ(a1->parent, a.genesis().id);
+    EXPECT_EQ(a.find(b2->hash), nullptr);
+    EXPECT_EQ(a.size(), 2u);
+    EXPECT_EQ(b.size(), 3u);
+}
+
+// Arrival ("first seen") is each tree's own order, not the index's id order.
+TEST(BlockIndexShared, ArrivalIsPerTree) {
+    auto index = std::make_shared<BlockIndex>();
+    BlockTree a(make_genesis(), index);
+    BlockTree b(make_genesis(), index);
+    const Header x = child_of(a.genesis(), 1, 0x01);
+    const Header y = child_of(a.genesis(), 1, 0x02);
+    const BlockEntry* ax = a.insert(x).value();
+    const BlockEntry* ay = a.insert(y).value();
+    const BlockEntry* by = b.insert(y).value();
+    const BlockEntry* bx = b.insert(x).value();
+    EXPECT_EQ(a.arrival(*ax), 1u);
+    EXPECT_EQ(a.arrival(*ay), 2u);
+    EXPECT_EQ(b.arrival(*by), 1u);
+    EXPECT_EQ(b.arrival(*bx), 2u);
+    std::vector<Hash32> stored;
+    b.for_each([&](const BlockEntry& e) { stored.push_back(e.hash); });
+    EXPECT_EQ(stored, (std::vector<Hash32>{b.genesis().hash, ax->hash, ay->hash})) << "id order";
+    // Each tree's canonical chain is its own.
+    (void)a.set_head(ax->hash);
+    (void)b.set_head(by->hash);
+    EXPECT_TRUE(a.is_canonical(ax->hash));
+    EXPECT_FALSE(a.is_canonical(ay->hash));
+    EXPECT_TRUE(b.is_canonical(by->hash));
+    EXPECT_EQ(b.canonical_hash(1), by->hash);
+}
+
+// A tree built without an index has a private one: nothing leaks between such trees.
+TEST(BlockIndexShared, StandaloneTreesHavePrivateIndexes) {
+    BlockTree a(make_genesis());
+    BlockTree b(make_genesis());
+    EXPECT_NE(&a.index(), &b.index());
+    EXPECT_NE(&a.genesis(), &b.genesis());
+    (void)a.insert(child_of(a.genesis(), 2)).value();
+    EXPECT_EQ(a.index().size(), 2u);
+    EXPECT_EQ(b.index().size(), 1u);
 }
 
 TEST(BlockTree, InsertErrorsHaveNames) {

@@ -3,6 +3,8 @@
 // that becomes final is rolled back; without a final checkpoint nothing changes.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "protocol/clique/chain.hpp"
 #include "protocol/core/split_mix64.hpp"
 #include "tests/support/clique_fixture.hpp"
@@ -158,6 +160,43 @@ TEST_F(ChainFinality, ALaterFinalCheckpointWaitsForItsBlock) {
     ASSERT_TRUE(chain.import(h4, kNow, rng).has_value());
     EXPECT_EQ(chain.set_final_checkpoint(later).outcome, FinalOutcome::kAccepted);
     EXPECT_EQ(chain.final_checkpoint(), later);
+}
+
+// Chains sharing a ChainIndex (simulated nodes, docs/benchmarks.md "Chain state") each
+// keep their own "first seen" order: the roll-back's tie-break between equally heavy
+// blocks follows each chain's own arrivals, not the shared index's id order.
+TEST_F(ChainFinality, RollBackTieBreakIsEachSharingChainsOwnArrival) {
+    // Two children of b2 of equal TD: keys[0] out of turn, sealed at two different times.
+    const Header x3 = child(b2, 0);
+    Header y3 = child(b2, 0);
+    y3.time += 1;
+    y3 = test::sealed(y3, keys[0]);
+    // The heavier branch off b1 that a final checkpoint at b2 rolls back: c2, c3, c4.
+    const Hash32 c2 = add(b1, 0);
+    const Hash32 c3 = add(c2, 3);
+    const Header c4 = child(c3, 1);
+    const Header trunk[] = {chain.tree().find(b1)->header, chain.tree().find(b2)->header,
+                            chain.tree().find(c2)->header, chain.tree().find(c3)->header, c4};
+    auto index = std::make_shared<ChainIndex>();
+    const Header genesis = chain.tree().genesis().header;
+    Chain first(config, genesis, index);   // stores x3, then y3
+    Chain second(config, genesis, index);  // stores y3, then x3
+    for (Chain* c : {&first, &second}) {
+        for (const Header& h : trunk) ASSERT_TRUE(c->import(h, kNow, rng).has_value());
+    }
+    ASSERT_TRUE(first.import(x3, kNow, rng).has_value());
+    ASSERT_TRUE(first.import(y3, kNow, rng).has_value());
+    ASSERT_TRUE(second.import(y3, kNow, rng).has_value());
+    ASSERT_TRUE(second.import(x3, kNow, rng).has_value());
+    ASSERT_EQ(first.tree().find(block_hash(x3))->id, second.tree().find(block_hash(x3))->id);
+    ASSERT_LT(first.tree().find(block_hash(x3))->id, first.tree().find(block_hash(y3))->id);
+    ASSERT_EQ(first.head().hash, block_hash(c4));
+    ASSERT_EQ(second.head().hash, block_hash(c4));
+    EXPECT_TRUE(first.set_final_checkpoint({2, b2}).reorg.has_value());
+    EXPECT_TRUE(second.set_final_checkpoint({2, b2}).reorg.has_value());
+    EXPECT_EQ(first.head().hash, block_hash(x3));
+    EXPECT_EQ(second.head().hash, block_hash(y3)) << "its own first seen, not the index's first";
+    EXPECT_EQ(index->blocks.size(), 8u) << "one entry per block for both chains";
 }
 
 }  // namespace

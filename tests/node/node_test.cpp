@@ -192,6 +192,28 @@ TEST(Node, NodesShareHeadersAndSnapshots) {
     }
 }
 
+// Chain state by dense block id (docs/benchmarks.md "Chain state"): nodes sharing one
+// ExecutionCache share its block index, and each stored block's Block and the ledger state
+// after it are the cache's one copy; each node still answers only for what it stores.
+TEST(Node, NodesShareBlockIndexBlocksAndStates) {
+    Net net(3, 3);
+    net.run_for(seconds(15 * 5 + 5));
+    const Hash32 h = net.node(0).head().hash;
+    ASSERT_GE(net.node(0).head().header.number, 5u);
+    const BlockIndex& index = net.node(0).chain().tree().index();
+    EXPECT_EQ(index.size(), net.node(0).chain().tree().size()) << "one entry per block, not per node";
+    const state::LedgerState* state = net.node(0).state_of(h);
+    ASSERT_NE(state, nullptr);
+    EXPECT_EQ(state, &net.node(0).head_state());
+    for (int i = 1; i < net.size(); ++i) {
+        EXPECT_EQ(&net.node(i).chain().tree().index(), &index) << "node " << i;
+        EXPECT_EQ(net.node(i).state_of(h), state) << "node " << i;
+        EXPECT_EQ(net.node(i).block(h), net.node(0).block(h)) << "node " << i;
+    }
+    EXPECT_EQ(net.node(0).state_of(Hash32{}), nullptr);
+    EXPECT_EQ(net.node(0).block(Hash32{}), nullptr);
+}
+
 TEST(Node, RequestsAreRelayedIncludedAndQueryable) {
     Net net(3, 2);
     auto tx = request_tx("alice", 0);
