@@ -75,7 +75,7 @@ void TxPool::reindex(AccountId id, const IndexKeys& before) {
     const Account& a = accounts_[id];
     const IndexKeys after = index_keys(id);
     const bool heartbeat_moved = before.heartbeat != after.heartbeat;
-    if (config_.global_slots && (before.pending != after.pending || heartbeat_moved)) {
+    if (pending_rank_live_ && (before.pending != after.pending || heartbeat_moved)) {
         if (before.pending > 0) {
             const std::size_t erased =
                 pending_rank_.erase(RankKey{before.pending, before.heartbeat, a.first_seen, id});
@@ -84,7 +84,7 @@ void TxPool::reindex(AccountId id, const IndexKeys& before) {
         if (after.pending > 0)
             pending_rank_.insert(RankKey{after.pending, after.heartbeat, a.first_seen, id});
     }
-    if (config_.global_queue && (before.queued != after.queued || heartbeat_moved)) {
+    if (queued_rank_live_ && (before.queued != after.queued || heartbeat_moved)) {
         if (before.queued > 0) {
             const std::size_t erased =
                 queued_rank_.erase(RankKey{before.queued, before.heartbeat, a.first_seen, id});
@@ -98,6 +98,37 @@ void TxPool::reindex(AccountId id, const IndexKeys& before) {
             CL_ASSERT(erased == 1);
         }
         if (after.queued > 0) expiry_.insert(ExpiryKey{after.heartbeat, a.first_seen, id});
+    }
+}
+
+void TxPool::ensure_pending_rank() {
+    CL_ASSERT(config_.global_slots.has_value());
+    if (pending_rank_live_) return;
+    for (const auto& [first_seen, id] : order_) {
+        const Account& a = accounts_[id];
+        if (a.pending > 0) pending_rank_.insert(RankKey{a.pending, a.heartbeat, a.first_seen, id});
+    }
+    pending_rank_live_ = true;
+}
+
+void TxPool::ensure_queued_rank() {
+    CL_ASSERT(config_.global_queue.has_value());
+    if (queued_rank_live_) return;
+    for (const auto& [first_seen, id] : order_) {
+        const Account& a = accounts_[id];
+        if (a.queued() > 0) queued_rank_.insert(RankKey{a.queued(), a.heartbeat, a.first_seen, id});
+    }
+    queued_rank_live_ = true;
+}
+
+void TxPool::retire_ranks() {
+    if (pending_rank_live_ && pending_total_ < *config_.global_slots / 2) {
+        pending_rank_.clear();
+        pending_rank_live_ = false;
+    }
+    if (queued_rank_live_ && queued_total_ < *config_.global_queue / 2) {
+        queued_rank_.clear();
+        queued_rank_live_ = false;
     }
 }
 
@@ -274,6 +305,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
             return std::unexpected(Refusal::kAccountSlotsFull);
         }
         if (config_.global_slots && pending_total_ >= *config_.global_slots) {
+            ensure_pending_rank();
             if (pending_rank_.empty() || pending_rank_.begin()->count < pending + 2) {
                 return std::unexpected(Refusal::kGlobalSlotsFull);
             }
@@ -284,6 +316,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
             return std::unexpected(Refusal::kAccountQueueFull);
         }
         if (config_.global_queue && queued_total_ >= *config_.global_queue) {
+            ensure_queued_rank();
             if (queued_rank_.empty() || queued_rank_.begin()->count < queued + 2) {
                 return std::unexpected(Refusal::kGlobalQueueFull);
             }
@@ -373,12 +406,14 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
         reindex(id, before);
     }
     // 3. Demotions may have overfilled the global queue: evict by the eviction order.
-    if (config_.global_queue) {
+    if (config_.global_queue && queued_total_ > *config_.global_queue) {
+        ensure_queued_rank();
         while (queued_total_ > *config_.global_queue) {
             (void)evict_queued_top(queued_rank_.begin()->id);
             ++out.truncated;
         }
     }
+    retire_ranks();
     return out;
 }
 
@@ -405,6 +440,7 @@ std::size_t TxPool::expire(Nanos now) {
     } else {
         buckets_.clear();
     }
+    retire_ranks();
     return dropped;
 }
 
@@ -537,14 +573,14 @@ std::optional<std::string> TxPool::check_invariants() const {
         }
         if (a.pending > 0) {
             ++with_pending;
-            if (config_.global_slots &&
+            if (pending_rank_live_ &&
                 !pending_rank_.contains(RankKey{a.pending, a.heartbeat, a.first_seen, id})) {
                 return fail(who + ": pending rank");
             }
         }
         if (a.queued() > 0) {
             ++with_queued;
-            if (config_.global_queue &&
+            if (queued_rank_live_ &&
                 !queued_rank_.contains(RankKey{a.queued(), a.heartbeat, a.first_seen, id})) {
                 return fail(who + ": queued rank");
             }
@@ -558,8 +594,10 @@ std::optional<std::string> TxPool::check_invariants() const {
     }
     if (pending != pending_total_ || queued != queued_total_) return fail("totals");
     if (txs != by_hash_.size()) return fail("hash index size");
-    if (pending_rank_.size() != (config_.global_slots ? with_pending : 0) ||
-        queued_rank_.size() != (config_.global_queue ? with_queued : 0) ||
+    if (pending_rank_live_ && !config_.global_slots) return fail("pending rank live without global_slots");
+    if (queued_rank_live_ && !config_.global_queue) return fail("queued rank live without global_queue");
+    if (pending_rank_.size() != (pending_rank_live_ ? with_pending : 0) ||
+        queued_rank_.size() != (queued_rank_live_ ? with_queued : 0) ||
         expiry_.size() != (config_.lifetime ? with_queued : 0)) {
         return fail("index sizes");
     }

@@ -22,9 +22,11 @@
 // Pure: no clock, no RNG, no I/O. Time is passed in (nanoseconds since an arbitrary
 // origin); the head state is read through AccountNonces. Not thread-safe.
 //
-// Complexity: admit O(log n) (n = pooled transactions); expire O(k log n) for k dropped,
-// plus one pass over the token buckets; on_new_head and select visit every account with
-// pooled transactions once.
+// Complexity: admit O(log n) (n = pooled transactions), amortised: the eviction ranks are
+// built only once a global limit is reached (O(a log a) over the a accounts, at most once
+// per limit / 2 admissions) and kept while the pool stays above half the limit; expire
+// O(k log n) for k dropped, plus one pass over the token buckets; on_new_head and select
+// visit every account with pooled transactions once.
 #pragma once
 
 #include <chrono>
@@ -254,7 +256,13 @@ class TxPool {
     // Every change to an account's counts or heartbeat is bracketed by
     //   const IndexKeys before = index_keys(id);  …change…  reindex(id, before);
     // The ordered indexes are kept only while their limit is on: pending_rank_ for
-    // global_slots, queued_rank_ for global_queue, expiry_ for lifetime.
+    // global_slots, queued_rank_ for global_queue, expiry_ for lifetime. The two eviction
+    // ranks are moreover kept only while they are live (docs/txpool.md, "Cost"): a rank
+    // is built from the accounts when an admission first finds its limit reached, kept up
+    // to date from then on, and dropped once the pool's count of its kind is back below
+    // half the limit. A rank is a function of the accounts alone, so when it is built
+    // changes no result; the hysteresis bounds the rebuilds to one per limit / 2
+    // admissions (a flood below the limits, the common case, never pays for a rank).
     struct IndexKeys {
         std::size_t pending;
         std::size_t queued;
@@ -262,6 +270,11 @@ class TxPool {
     };
     IndexKeys index_keys(AccountId id) const;
     void reindex(AccountId id, const IndexKeys& before);
+    // Builds pending_rank_ (queued_rank_) from the accounts if it is not live.
+    void ensure_pending_rank();
+    void ensure_queued_rank();
+    // Drops a live rank whose kind is below half its limit.
+    void retire_ranks();
     // Drops one transaction (by the eviction rule) and fixes the indexes.
     Eviction evict_pending_tail(AccountId id);
     Eviction evict_queued_top(AccountId id);
@@ -286,8 +299,10 @@ class TxPool {
     std::unordered_map<Hash32, TxLocation> by_hash_;  // lookup only; never iterated
     std::unordered_map<Address, Nanos> buckets_;      // token-bucket tat; iterated only to prune
     std::map<std::uint64_t, AccountId> order_;        // first_seen → account: deterministic visits
-    std::set<RankKey> pending_rank_;                  // accounts with pending > 0 (if global_slots)
-    std::set<RankKey> queued_rank_;                   // accounts with queued > 0 (if global_queue)
+    std::set<RankKey> pending_rank_;                  // accounts with pending > 0 (while live)
+    std::set<RankKey> queued_rank_;                   // accounts with queued > 0 (while live)
+    bool pending_rank_live_ = false;                  // only with global_slots
+    bool queued_rank_live_ = false;                   // only with global_queue
     std::set<ExpiryKey> expiry_;                      // accounts with queued > 0, by heartbeat (if lifetime)
 };
 
