@@ -149,8 +149,8 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     a.pending = 0;
     a.heartbeat = now;
     a.first_seen = seq;
-    by_address_.emplace(sender, id);
-    order_.emplace(seq, id);
+    by_address_.insert_or_assign(sender, id);
+    order_.push_back(seq, id);
     return id;
 }
 
@@ -164,10 +164,7 @@ void TxPool::remove_account_if_empty(AccountId id) {
     free_ids_.push_back(id);
 }
 
-void TxPool::erase_entry(Account& a, std::map<std::uint64_t, Entry>::iterator it) {
-    by_hash_.erase(it->second.tx->hash);
-    a.txs.erase(it);
-}
+void TxPool::erase_entry(Account& a, std::map<std::uint64_t, Entry>::iterator it) { a.txs.erase(it); }
 
 Eviction TxPool::evict_pending_tail(AccountId id) {
     Account& a = accounts_[id];
@@ -219,28 +216,30 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     CL_ASSERT(shared != nullptr);
     const RecoveredTransaction& tx = *shared;
     // Stateless and lookup checks first, the stamp's hash next, state-changing rules last.
-    if (by_hash_.contains(tx.hash)) return std::unexpected(Refusal::kAlreadyKnown);
+    const Address& sender = tx.sender;
+    const std::uint64_t nonce = tx.tx.nonce;
+    // `known` is the sender's account if it has pooled transactions; the pointer is not
+    // used once anything may have been added to or removed from accounts_.
+    const AccountId* found = by_address_.find(sender);
+    const Account* known = found ? &accounts_[*found] : nullptr;
+    const AccountId known_id = known ? *found : 0;
+    Entry* existing = nullptr;
+    if (known) {
+        auto it = accounts_[known_id].txs.find(nonce);
+        if (it != accounts_[known_id].txs.end()) existing = &it->second;
+    }
+    // A pooled transaction with this hash has this sender and nonce (the hash covers the
+    // signed encoding, which fixes both): it is the one at (sender, nonce), if any.
+    if (existing && existing->tx->hash == tx.hash) return std::unexpected(Refusal::kAlreadyKnown);
     if (config_.max_tx_size && tx.encoded_size > *config_.max_tx_size)
         return std::unexpected(Refusal::kOversized);
     if (config_.chain_id && tx.tx.chain_id != *config_.chain_id) {
         return std::unexpected(Refusal::kWrongChainId);
     }
 
-    const Address& sender = tx.sender;
-    const std::uint64_t nonce = tx.tx.nonce;
-    // `known` is the sender's account if it has pooled transactions; the pointer is not
-    // used once anything may have been added to or removed from accounts_.
-    const auto found = by_address_.find(sender);
-    const Account* known = found != by_address_.end() ? &accounts_[found->second] : nullptr;
-    const AccountId known_id = known ? found->second : 0;
     const std::uint64_t state_nonce = known ? known->state_nonce : nonces.nonce(sender);
     if (nonce < state_nonce) return std::unexpected(Refusal::kNonceTooLow);
 
-    Entry* existing = nullptr;
-    if (known) {
-        auto it = accounts_[known_id].txs.find(nonce);
-        if (it != accounts_[known_id].txs.end()) existing = &it->second;
-    }
     if (existing && !config_.allow_replacement) return std::unexpected(Refusal::kReplacementNotAllowed);
 
     if (config_.stamp_bits) {
@@ -264,7 +263,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
                                                 (source == Source::kMember && !config_.exempt_members));
     std::optional<Nanos> tat;
     if (metered) {
-        if (auto b = buckets_.find(sender); b != buckets_.end()) tat = b->second;
+        if (const Nanos* b = buckets_.find(sender)) tat = *b;
         if (bucket_tokens(*config_.rate_limit, tat, now) == 0) return std::unexpected(Refusal::kRateLimited);
     }
     auto take_token = [&] {
@@ -278,10 +277,8 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
         const bool pending = nonce < a.state_nonce + a.pending;
         const IndexKeys before = index_keys(id);
         const Hash32 old = existing->tx->hash;
-        by_hash_.erase(old);
         existing->tx = shared;
         existing->seq = next_seq_++;
-        by_hash_.emplace(tx.hash, TxLocation{id, nonce});
         if (pending) a.heartbeat = now;  // geth bumps the heartbeat of a pending replacement
         reindex(id, before);
         take_token();
@@ -332,7 +329,6 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     Account& a = accounts_[id];
     const IndexKeys before = index_keys(id);
     a.txs.emplace(nonce, Entry{shared, seq});
-    by_hash_.emplace(tx.hash, TxLocation{id, nonce});
     if (executable) {
         ++a.pending;
         ++pending_total_;
@@ -368,7 +364,6 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
                 advance >= a.pending ? a.pending : static_cast<std::size_t>(advance);
             std::size_t stale = 0;
             for (auto t = a.txs.begin(); t != a.txs.end() && t->first < n;) {
-                by_hash_.erase(t->second.tx->hash);
                 t = a.txs.erase(t);
                 ++stale;
             }
@@ -425,7 +420,6 @@ std::size_t TxPool::expire(Nanos now) {
             Account& a = accounts_[id];
             const IndexKeys before = index_keys(id);
             for (auto t = a.txs.lower_bound(a.state_nonce + a.pending); t != a.txs.end();) {
-                by_hash_.erase(t->second.tx->hash);
                 t = a.txs.erase(t);
                 --queued_total_;
                 ++dropped;
@@ -436,7 +430,7 @@ std::size_t TxPool::expire(Nanos now) {
     }
     // A bucket that has refilled completely is the same as no bucket.
     if (config_.rate_limit) {
-        std::erase_if(buckets_, [now](const auto& kv) { return kv.second <= now; });
+        buckets_.erase_if([now](const Address&, Nanos tat) { return tat <= now; });
     } else {
         buckets_.clear();
     }
@@ -489,8 +483,8 @@ std::vector<TxRef> TxPool::select(const AccountNonces& nonces, std::optional<std
 // ---- queries ---------------------------------------------------------------------
 
 const TxPool::Account* TxPool::account_of(const Address& sender) const {
-    auto it = by_address_.find(sender);
-    return it == by_address_.end() ? nullptr : &accounts_[it->second];
+    const AccountId* id = by_address_.find(sender);
+    return id ? &accounts_[*id] : nullptr;
 }
 
 std::size_t TxPool::pending_count(const Address& sender) const {
@@ -503,17 +497,29 @@ std::size_t TxPool::queued_count(const Address& sender) const {
     return a ? a->queued() : 0;
 }
 
+const TxPool::Entry* TxPool::find_entry(const Hash32& hash) const {
+    for (const auto& [first_seen, id] : order_) {
+        for (const auto& [nonce, entry] : accounts_[id].txs) {
+            if (entry.tx->hash == hash) return &entry;
+        }
+    }
+    return nullptr;
+}
+
 const RecoveredTransaction* TxPool::find(const Hash32& hash) const {
-    auto it = by_hash_.find(hash);
-    if (it == by_hash_.end()) return nullptr;
-    return accounts_[it->second.id].txs.at(it->second.nonce).tx.get();
+    const Entry* e = find_entry(hash);
+    return e ? e->tx.get() : nullptr;
 }
 
 std::optional<TxStatus> TxPool::status(const Hash32& hash) const {
-    auto it = by_hash_.find(hash);
-    if (it == by_hash_.end()) return std::nullopt;
-    const Account& a = accounts_[it->second.id];
-    return it->second.nonce < a.state_nonce + a.pending ? TxStatus::kPending : TxStatus::kQueued;
+    for (const auto& [first_seen, id] : order_) {
+        const Account& a = accounts_[id];
+        for (const auto& [nonce, entry] : a.txs) {
+            if (entry.tx->hash == hash)
+                return nonce < a.state_nonce + a.pending ? TxStatus::kPending : TxStatus::kQueued;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
@@ -524,9 +530,8 @@ std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
 
 std::uint64_t TxPool::tokens(const Address& sender, Nanos now) const {
     if (!config_.rate_limit) return 0;
-    auto it = buckets_.find(sender);
-    return bucket_tokens(*config_.rate_limit, it == buckets_.end() ? std::nullopt : std::optional(it->second),
-                         now);
+    const Nanos* tat = buckets_.find(sender);
+    return bucket_tokens(*config_.rate_limit, tat ? std::optional(*tat) : std::nullopt, now);
 }
 
 std::vector<TxPool::AccountView> TxPool::accounts() const {
@@ -547,11 +552,12 @@ std::optional<std::string> TxPool::check_invariants() const {
     auto fail = [](std::string what) { return std::optional<std::string>(std::move(what)); };
     if (order_.size() != by_address_.size()) return fail("order and address index differ in size");
     std::size_t pending = 0, queued = 0, txs = 0, with_pending = 0, with_queued = 0;
+    std::vector<Hash32> hashes;
     for (const auto& [first_seen, id] : order_) {
         const Account& a = accounts_[id];
         const std::string who = a.address.hex();
         if (a.first_seen != first_seen) return fail(who + ": first_seen mismatch");
-        if (auto f = by_address_.find(a.address); f == by_address_.end() || f->second != id) {
+        if (const AccountId* f = by_address_.find(a.address); !f || *f != id) {
             return fail(who + ": address index");
         }
         if (a.txs.empty()) return fail(who + ": empty account kept");
@@ -566,10 +572,7 @@ std::optional<std::string> TxPool::check_invariants() const {
         for (const auto& [nonce, entry] : a.txs) {
             if (entry.tx->tx.nonce != nonce || entry.tx->sender != a.address)
                 return fail(who + ": entry misfiled");
-            auto h = by_hash_.find(entry.tx->hash);
-            if (h == by_hash_.end() || h->second.id != id || h->second.nonce != nonce) {
-                return fail(who + ": hash index");
-            }
+            hashes.push_back(entry.tx->hash);
         }
         if (a.pending > 0) {
             ++with_pending;
@@ -593,7 +596,8 @@ std::optional<std::string> TxPool::check_invariants() const {
         txs += a.txs.size();
     }
     if (pending != pending_total_ || queued != queued_total_) return fail("totals");
-    if (txs != by_hash_.size()) return fail("hash index size");
+    std::sort(hashes.begin(), hashes.end());
+    if (std::adjacent_find(hashes.begin(), hashes.end()) != hashes.end()) return fail("a hash pooled twice");
     if (pending_rank_live_ && !config_.global_slots) return fail("pending rank live without global_slots");
     if (queued_rank_live_ && !config_.global_queue) return fail("queued rank live without global_queue");
     if (pending_rank_.size() != (pending_rank_live_ ? with_pending : 0) ||

@@ -41,6 +41,8 @@
 
 #include "protocol/chain/transaction.hpp"
 #include "protocol/core/bytes.hpp"
+#include "protocol/txpool/first_seen_order.hpp"
+#include "protocol/txpool/flat_map.hpp"
 #include "protocol/txpool/token_bucket.hpp"
 
 namespace cl::txpool {
@@ -191,7 +193,9 @@ class TxPool {
     std::size_t account_count() const { return by_address_.size(); }
     std::size_t pending_count(const Address& sender) const;
     std::size_t queued_count(const Address& sender) const;
-    bool contains(const Hash32& hash) const { return by_hash_.contains(hash); }
+    // By hash: these visit the pooled transactions (O(n)); the pool keeps no hash index,
+    // as admission finds a known transaction through its sender and nonce.
+    bool contains(const Hash32& hash) const { return find(hash) != nullptr; }
     const RecoveredTransaction* find(const Hash32& hash) const;
     std::optional<TxStatus> status(const Hash32& hash) const;
     // The nonce after the sender's pending run (geth's pool nonce); nullopt if nothing pooled.
@@ -207,6 +211,10 @@ class TxPool {
     };
     // Every pooled sender, in first-seen order.
     std::vector<AccountView> accounts() const;
+
+    // Accounts in the eviction ranks (pending and queued), which are kept only while a
+    // global limit is near (docs/txpool.md, "Cost"). For tests.
+    std::size_t ranked_accounts() const { return pending_rank_.size() + queued_rank_.size(); }
 
     // Checks every invariant and index (O(n log n)); returns a description of the first
     // violation. For tests.
@@ -251,6 +259,7 @@ class TxPool {
     };
 
     const Account* account_of(const Address& sender) const;
+    const Entry* find_entry(const Hash32& hash) const;
     AccountId create_account(const Address& sender, std::uint64_t state_nonce, std::uint64_t seq, Nanos now);
     void remove_account_if_empty(AccountId id);
     // Every change to an account's counts or heartbeat is bracketed by
@@ -291,19 +300,14 @@ class TxPool {
 
     std::vector<Account> accounts_;  // slab; ids of removed accounts are reused
     std::vector<AccountId> free_ids_;
-    std::unordered_map<Address, AccountId> by_address_;  // lookup only; never iterated
-    struct TxLocation {
-        AccountId id;
-        std::uint64_t nonce;
-    };
-    std::unordered_map<Hash32, TxLocation> by_hash_;  // lookup only; never iterated
-    std::unordered_map<Address, Nanos> buckets_;      // token-bucket tat; iterated only to prune
-    std::map<std::uint64_t, AccountId> order_;        // first_seen → account: deterministic visits
-    std::set<RankKey> pending_rank_;                  // accounts with pending > 0 (while live)
-    std::set<RankKey> queued_rank_;                   // accounts with queued > 0 (while live)
-    bool pending_rank_live_ = false;                  // only with global_slots
-    bool queued_rank_live_ = false;                   // only with global_queue
-    std::set<ExpiryKey> expiry_;                      // accounts with queued > 0, by heartbeat (if lifetime)
+    FlatMap<Address, AccountId> by_address_;  // lookup only; never iterated
+    FlatMap<Address, Nanos> buckets_;         // token-bucket tat; iterated only to prune
+    FirstSeenOrder order_;                    // first_seen → account: deterministic visits
+    std::set<RankKey> pending_rank_;          // accounts with pending > 0 (while live)
+    std::set<RankKey> queued_rank_;           // accounts with queued > 0 (while live)
+    bool pending_rank_live_ = false;          // only with global_slots
+    bool queued_rank_live_ = false;           // only with global_queue
+    std::set<ExpiryKey> expiry_;              // accounts with queued > 0, by heartbeat (if lifetime)
 };
 
 }  // namespace cl::txpool
