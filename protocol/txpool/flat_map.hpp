@@ -84,10 +84,12 @@ class FlatMap {
     }
 
   private:
+    // The flag after the key: it fits in the padding an address key leaves before an
+    // 8-byte value (32 bytes a slot for Address → Nanos, not 40).
     struct Slot {
         Key key{};
-        Value value{};
         bool used = false;
+        Value value{};
     };
 
     std::size_t mask() const { return slots_.size() - 1; }
@@ -107,7 +109,7 @@ class FlatMap {
     void place(const Key& k, const Value& v) {
         std::size_t i = home(k);
         while (slots_[i].used) i = next(i);
-        slots_[i] = Slot{k, v, true};
+        slots_[i] = Slot{k, true, v};
     }
 
     // Backward-shift deletion: moves later entries of the cluster into the hole when

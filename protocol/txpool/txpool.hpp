@@ -211,6 +211,15 @@ class TxPool {
     };
     // Every pooled sender, in first-seen order.
     std::vector<AccountView> accounts() const;
+    // The counts of accounts() without building it: f(sender, pending, queued) for every
+    // pooled sender, in first-seen order.
+    template <class F>
+    void for_each_account(F&& f) const {
+        for (const auto& [first_seen, id] : order_) {
+            const Account& a = accounts_[id];
+            f(a.address, a.pending, a.queued());
+        }
+    }
 
     // Accounts in the eviction ranks (pending and queued), which are kept only while a
     // global limit is near (docs/txpool.md, "Cost"). For tests.
