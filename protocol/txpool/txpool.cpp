@@ -75,7 +75,7 @@ void TxPool::reindex(AccountId id, const IndexKeys& before) {
     const Account& a = accounts_[id];
     const IndexKeys after = index_keys(id);
     const bool heartbeat_moved = before.heartbeat != after.heartbeat;
-    if (config_.global_slots && (before.pending != after.pending || heartbeat_moved)) {
+    if (pending_rank_live_ && (before.pending != after.pending || heartbeat_moved)) {
         if (before.pending > 0) {
             const std::size_t erased =
                 pending_rank_.erase(RankKey{before.pending, before.heartbeat, a.first_seen, id});
@@ -84,7 +84,7 @@ void TxPool::reindex(AccountId id, const IndexKeys& before) {
         if (after.pending > 0)
             pending_rank_.insert(RankKey{after.pending, after.heartbeat, a.first_seen, id});
     }
-    if (config_.global_queue && (before.queued != after.queued || heartbeat_moved)) {
+    if (queued_rank_live_ && (before.queued != after.queued || heartbeat_moved)) {
         if (before.queued > 0) {
             const std::size_t erased =
                 queued_rank_.erase(RankKey{before.queued, before.heartbeat, a.first_seen, id});
@@ -98,6 +98,37 @@ void TxPool::reindex(AccountId id, const IndexKeys& before) {
             CL_ASSERT(erased == 1);
         }
         if (after.queued > 0) expiry_.insert(ExpiryKey{after.heartbeat, a.first_seen, id});
+    }
+}
+
+void TxPool::ensure_pending_rank() {
+    CL_ASSERT(config_.global_slots.has_value());
+    if (pending_rank_live_) return;
+    for (const auto& [first_seen, id] : order_) {
+        const Account& a = accounts_[id];
+        if (a.pending > 0) pending_rank_.insert(RankKey{a.pending, a.heartbeat, a.first_seen, id});
+    }
+    pending_rank_live_ = true;
+}
+
+void TxPool::ensure_queued_rank() {
+    CL_ASSERT(config_.global_queue.has_value());
+    if (queued_rank_live_) return;
+    for (const auto& [first_seen, id] : order_) {
+        const Account& a = accounts_[id];
+        if (a.queued() > 0) queued_rank_.insert(RankKey{a.queued(), a.heartbeat, a.first_seen, id});
+    }
+    queued_rank_live_ = true;
+}
+
+void TxPool::retire_ranks() {
+    if (pending_rank_live_ && pending_total_ < *config_.global_slots / 2) {
+        pending_rank_.clear();
+        pending_rank_live_ = false;
+    }
+    if (queued_rank_live_ && queued_total_ < *config_.global_queue / 2) {
+        queued_rank_.clear();
+        queued_rank_live_ = false;
     }
 }
 
@@ -118,8 +149,8 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     a.pending = 0;
     a.heartbeat = now;
     a.first_seen = seq;
-    by_address_.emplace(sender, id);
-    order_.emplace(seq, id);
+    by_address_.insert_or_assign(sender, id);
+    order_.push_back(seq, id);
     return id;
 }
 
@@ -133,10 +164,7 @@ void TxPool::remove_account_if_empty(AccountId id) {
     free_ids_.push_back(id);
 }
 
-void TxPool::erase_entry(Account& a, std::map<std::uint64_t, Entry>::iterator it) {
-    by_hash_.erase(it->second.tx->hash);
-    a.txs.erase(it);
-}
+void TxPool::erase_entry(Account& a, std::map<std::uint64_t, Entry>::iterator it) { a.txs.erase(it); }
 
 Eviction TxPool::evict_pending_tail(AccountId id) {
     Account& a = accounts_[id];
@@ -188,28 +216,30 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     CL_ASSERT(shared != nullptr);
     const RecoveredTransaction& tx = *shared;
     // Stateless and lookup checks first, the stamp's hash next, state-changing rules last.
-    if (by_hash_.contains(tx.hash)) return std::unexpected(Refusal::kAlreadyKnown);
+    const Address& sender = tx.sender;
+    const std::uint64_t nonce = tx.tx.nonce;
+    // `known` is the sender's account if it has pooled transactions; the pointer is not
+    // used once anything may have been added to or removed from accounts_.
+    const AccountId* found = by_address_.find(sender);
+    const Account* known = found ? &accounts_[*found] : nullptr;
+    const AccountId known_id = known ? *found : 0;
+    Entry* existing = nullptr;
+    if (known) {
+        auto it = accounts_[known_id].txs.find(nonce);
+        if (it != accounts_[known_id].txs.end()) existing = &it->second;
+    }
+    // A pooled transaction with this hash has this sender and nonce (the hash covers the
+    // signed encoding, which fixes both): it is the one at (sender, nonce), if any.
+    if (existing && existing->tx->hash == tx.hash) return std::unexpected(Refusal::kAlreadyKnown);
     if (config_.max_tx_size && tx.encoded_size > *config_.max_tx_size)
         return std::unexpected(Refusal::kOversized);
     if (config_.chain_id && tx.tx.chain_id != *config_.chain_id) {
         return std::unexpected(Refusal::kWrongChainId);
     }
 
-    const Address& sender = tx.sender;
-    const std::uint64_t nonce = tx.tx.nonce;
-    // `known` is the sender's account if it has pooled transactions; the pointer is not
-    // used once anything may have been added to or removed from accounts_.
-    const auto found = by_address_.find(sender);
-    const Account* known = found != by_address_.end() ? &accounts_[found->second] : nullptr;
-    const AccountId known_id = known ? found->second : 0;
     const std::uint64_t state_nonce = known ? known->state_nonce : nonces.nonce(sender);
     if (nonce < state_nonce) return std::unexpected(Refusal::kNonceTooLow);
 
-    Entry* existing = nullptr;
-    if (known) {
-        auto it = accounts_[known_id].txs.find(nonce);
-        if (it != accounts_[known_id].txs.end()) existing = &it->second;
-    }
     if (existing && !config_.allow_replacement) return std::unexpected(Refusal::kReplacementNotAllowed);
 
     if (config_.stamp_bits) {
@@ -233,7 +263,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
                                                 (source == Source::kMember && !config_.exempt_members));
     std::optional<Nanos> tat;
     if (metered) {
-        if (auto b = buckets_.find(sender); b != buckets_.end()) tat = b->second;
+        if (const Nanos* b = buckets_.find(sender)) tat = *b;
         if (bucket_tokens(*config_.rate_limit, tat, now) == 0) return std::unexpected(Refusal::kRateLimited);
     }
     auto take_token = [&] {
@@ -247,10 +277,8 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
         const bool pending = nonce < a.state_nonce + a.pending;
         const IndexKeys before = index_keys(id);
         const Hash32 old = existing->tx->hash;
-        by_hash_.erase(old);
         existing->tx = shared;
         existing->seq = next_seq_++;
-        by_hash_.emplace(tx.hash, TxLocation{id, nonce});
         if (pending) a.heartbeat = now;  // geth bumps the heartbeat of a pending replacement
         reindex(id, before);
         take_token();
@@ -274,6 +302,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
             return std::unexpected(Refusal::kAccountSlotsFull);
         }
         if (config_.global_slots && pending_total_ >= *config_.global_slots) {
+            ensure_pending_rank();
             if (pending_rank_.empty() || pending_rank_.begin()->count < pending + 2) {
                 return std::unexpected(Refusal::kGlobalSlotsFull);
             }
@@ -284,6 +313,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
             return std::unexpected(Refusal::kAccountQueueFull);
         }
         if (config_.global_queue && queued_total_ >= *config_.global_queue) {
+            ensure_queued_rank();
             if (queued_rank_.empty() || queued_rank_.begin()->count < queued + 2) {
                 return std::unexpected(Refusal::kGlobalQueueFull);
             }
@@ -299,7 +329,6 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     Account& a = accounts_[id];
     const IndexKeys before = index_keys(id);
     a.txs.emplace(nonce, Entry{shared, seq});
-    by_hash_.emplace(tx.hash, TxLocation{id, nonce});
     if (executable) {
         ++a.pending;
         ++pending_total_;
@@ -335,7 +364,6 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
                 advance >= a.pending ? a.pending : static_cast<std::size_t>(advance);
             std::size_t stale = 0;
             for (auto t = a.txs.begin(); t != a.txs.end() && t->first < n;) {
-                by_hash_.erase(t->second.tx->hash);
                 t = a.txs.erase(t);
                 ++stale;
             }
@@ -373,12 +401,14 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
         reindex(id, before);
     }
     // 3. Demotions may have overfilled the global queue: evict by the eviction order.
-    if (config_.global_queue) {
+    if (config_.global_queue && queued_total_ > *config_.global_queue) {
+        ensure_queued_rank();
         while (queued_total_ > *config_.global_queue) {
             (void)evict_queued_top(queued_rank_.begin()->id);
             ++out.truncated;
         }
     }
+    retire_ranks();
     return out;
 }
 
@@ -390,7 +420,6 @@ std::size_t TxPool::expire(Nanos now) {
             Account& a = accounts_[id];
             const IndexKeys before = index_keys(id);
             for (auto t = a.txs.lower_bound(a.state_nonce + a.pending); t != a.txs.end();) {
-                by_hash_.erase(t->second.tx->hash);
                 t = a.txs.erase(t);
                 --queued_total_;
                 ++dropped;
@@ -401,10 +430,11 @@ std::size_t TxPool::expire(Nanos now) {
     }
     // A bucket that has refilled completely is the same as no bucket.
     if (config_.rate_limit) {
-        std::erase_if(buckets_, [now](const auto& kv) { return kv.second <= now; });
+        buckets_.erase_if([now](const Address&, Nanos tat) { return tat <= now; });
     } else {
         buckets_.clear();
     }
+    retire_ranks();
     return dropped;
 }
 
@@ -453,8 +483,8 @@ std::vector<TxRef> TxPool::select(const AccountNonces& nonces, std::optional<std
 // ---- queries ---------------------------------------------------------------------
 
 const TxPool::Account* TxPool::account_of(const Address& sender) const {
-    auto it = by_address_.find(sender);
-    return it == by_address_.end() ? nullptr : &accounts_[it->second];
+    const AccountId* id = by_address_.find(sender);
+    return id ? &accounts_[*id] : nullptr;
 }
 
 std::size_t TxPool::pending_count(const Address& sender) const {
@@ -467,17 +497,29 @@ std::size_t TxPool::queued_count(const Address& sender) const {
     return a ? a->queued() : 0;
 }
 
+const TxPool::Entry* TxPool::find_entry(const Hash32& hash) const {
+    for (const auto& [first_seen, id] : order_) {
+        for (const auto& [nonce, entry] : accounts_[id].txs) {
+            if (entry.tx->hash == hash) return &entry;
+        }
+    }
+    return nullptr;
+}
+
 const RecoveredTransaction* TxPool::find(const Hash32& hash) const {
-    auto it = by_hash_.find(hash);
-    if (it == by_hash_.end()) return nullptr;
-    return accounts_[it->second.id].txs.at(it->second.nonce).tx.get();
+    const Entry* e = find_entry(hash);
+    return e ? e->tx.get() : nullptr;
 }
 
 std::optional<TxStatus> TxPool::status(const Hash32& hash) const {
-    auto it = by_hash_.find(hash);
-    if (it == by_hash_.end()) return std::nullopt;
-    const Account& a = accounts_[it->second.id];
-    return it->second.nonce < a.state_nonce + a.pending ? TxStatus::kPending : TxStatus::kQueued;
+    for (const auto& [first_seen, id] : order_) {
+        const Account& a = accounts_[id];
+        for (const auto& [nonce, entry] : a.txs) {
+            if (entry.tx->hash == hash)
+                return nonce < a.state_nonce + a.pending ? TxStatus::kPending : TxStatus::kQueued;
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
@@ -488,9 +530,8 @@ std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
 
 std::uint64_t TxPool::tokens(const Address& sender, Nanos now) const {
     if (!config_.rate_limit) return 0;
-    auto it = buckets_.find(sender);
-    return bucket_tokens(*config_.rate_limit, it == buckets_.end() ? std::nullopt : std::optional(it->second),
-                         now);
+    const Nanos* tat = buckets_.find(sender);
+    return bucket_tokens(*config_.rate_limit, tat ? std::optional(*tat) : std::nullopt, now);
 }
 
 std::vector<TxPool::AccountView> TxPool::accounts() const {
@@ -511,11 +552,12 @@ std::optional<std::string> TxPool::check_invariants() const {
     auto fail = [](std::string what) { return std::optional<std::string>(std::move(what)); };
     if (order_.size() != by_address_.size()) return fail("order and address index differ in size");
     std::size_t pending = 0, queued = 0, txs = 0, with_pending = 0, with_queued = 0;
+    std::vector<Hash32> hashes;
     for (const auto& [first_seen, id] : order_) {
         const Account& a = accounts_[id];
         const std::string who = a.address.hex();
         if (a.first_seen != first_seen) return fail(who + ": first_seen mismatch");
-        if (auto f = by_address_.find(a.address); f == by_address_.end() || f->second != id) {
+        if (const AccountId* f = by_address_.find(a.address); !f || *f != id) {
             return fail(who + ": address index");
         }
         if (a.txs.empty()) return fail(who + ": empty account kept");
@@ -530,21 +572,18 @@ std::optional<std::string> TxPool::check_invariants() const {
         for (const auto& [nonce, entry] : a.txs) {
             if (entry.tx->tx.nonce != nonce || entry.tx->sender != a.address)
                 return fail(who + ": entry misfiled");
-            auto h = by_hash_.find(entry.tx->hash);
-            if (h == by_hash_.end() || h->second.id != id || h->second.nonce != nonce) {
-                return fail(who + ": hash index");
-            }
+            hashes.push_back(entry.tx->hash);
         }
         if (a.pending > 0) {
             ++with_pending;
-            if (config_.global_slots &&
+            if (pending_rank_live_ &&
                 !pending_rank_.contains(RankKey{a.pending, a.heartbeat, a.first_seen, id})) {
                 return fail(who + ": pending rank");
             }
         }
         if (a.queued() > 0) {
             ++with_queued;
-            if (config_.global_queue &&
+            if (queued_rank_live_ &&
                 !queued_rank_.contains(RankKey{a.queued(), a.heartbeat, a.first_seen, id})) {
                 return fail(who + ": queued rank");
             }
@@ -557,9 +596,12 @@ std::optional<std::string> TxPool::check_invariants() const {
         txs += a.txs.size();
     }
     if (pending != pending_total_ || queued != queued_total_) return fail("totals");
-    if (txs != by_hash_.size()) return fail("hash index size");
-    if (pending_rank_.size() != (config_.global_slots ? with_pending : 0) ||
-        queued_rank_.size() != (config_.global_queue ? with_queued : 0) ||
+    std::sort(hashes.begin(), hashes.end());
+    if (std::adjacent_find(hashes.begin(), hashes.end()) != hashes.end()) return fail("a hash pooled twice");
+    if (pending_rank_live_ && !config_.global_slots) return fail("pending rank live without global_slots");
+    if (queued_rank_live_ && !config_.global_queue) return fail("queued rank live without global_queue");
+    if (pending_rank_.size() != (pending_rank_live_ ? with_pending : 0) ||
+        queued_rank_.size() != (queued_rank_live_ ? with_queued : 0) ||
         expiry_.size() != (config_.lifetime ? with_queued : 0)) {
         return fail("index sizes");
     }

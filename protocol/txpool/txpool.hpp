@@ -22,9 +22,11 @@
 // Pure: no clock, no RNG, no I/O. Time is passed in (nanoseconds since an arbitrary
 // origin); the head state is read through AccountNonces. Not thread-safe.
 //
-// Complexity: admit O(log n) (n = pooled transactions); expire O(k log n) for k dropped,
-// plus one pass over the token buckets; on_new_head and select visit every account with
-// pooled transactions once.
+// Complexity: admit O(log n) (n = pooled transactions), amortised: the eviction ranks are
+// built only once a global limit is reached (O(a log a) over the a accounts, at most once
+// per limit / 2 admissions) and kept while the pool stays above half the limit; expire
+// O(k log n) for k dropped, plus one pass over the token buckets; on_new_head and select
+// visit every account with pooled transactions once.
 #pragma once
 
 #include <chrono>
@@ -39,6 +41,8 @@
 
 #include "protocol/chain/transaction.hpp"
 #include "protocol/core/bytes.hpp"
+#include "protocol/txpool/first_seen_order.hpp"
+#include "protocol/txpool/flat_map.hpp"
 #include "protocol/txpool/token_bucket.hpp"
 
 namespace cl::txpool {
@@ -189,7 +193,9 @@ class TxPool {
     std::size_t account_count() const { return by_address_.size(); }
     std::size_t pending_count(const Address& sender) const;
     std::size_t queued_count(const Address& sender) const;
-    bool contains(const Hash32& hash) const { return by_hash_.contains(hash); }
+    // By hash: these visit the pooled transactions (O(n)); the pool keeps no hash index,
+    // as admission finds a known transaction through its sender and nonce.
+    bool contains(const Hash32& hash) const { return find(hash) != nullptr; }
     const RecoveredTransaction* find(const Hash32& hash) const;
     std::optional<TxStatus> status(const Hash32& hash) const;
     // The nonce after the sender's pending run (geth's pool nonce); nullopt if nothing pooled.
@@ -205,6 +211,19 @@ class TxPool {
     };
     // Every pooled sender, in first-seen order.
     std::vector<AccountView> accounts() const;
+    // The counts of accounts() without building it: f(sender, pending, queued) for every
+    // pooled sender, in first-seen order.
+    template <class F>
+    void for_each_account(F&& f) const {
+        for (const auto& [first_seen, id] : order_) {
+            const Account& a = accounts_[id];
+            f(a.address, a.pending, a.queued());
+        }
+    }
+
+    // Accounts in the eviction ranks (pending and queued), which are kept only while a
+    // global limit is near (docs/txpool.md, "Cost"). For tests.
+    std::size_t ranked_accounts() const { return pending_rank_.size() + queued_rank_.size(); }
 
     // Checks every invariant and index (O(n log n)); returns a description of the first
     // violation. For tests.
@@ -249,12 +268,19 @@ class TxPool {
     };
 
     const Account* account_of(const Address& sender) const;
+    const Entry* find_entry(const Hash32& hash) const;
     AccountId create_account(const Address& sender, std::uint64_t state_nonce, std::uint64_t seq, Nanos now);
     void remove_account_if_empty(AccountId id);
     // Every change to an account's counts or heartbeat is bracketed by
     //   const IndexKeys before = index_keys(id);  …change…  reindex(id, before);
     // The ordered indexes are kept only while their limit is on: pending_rank_ for
-    // global_slots, queued_rank_ for global_queue, expiry_ for lifetime.
+    // global_slots, queued_rank_ for global_queue, expiry_ for lifetime. The two eviction
+    // ranks are moreover kept only while they are live (docs/txpool.md, "Cost"): a rank
+    // is built from the accounts when an admission first finds its limit reached, kept up
+    // to date from then on, and dropped once the pool's count of its kind is back below
+    // half the limit. A rank is a function of the accounts alone, so when it is built
+    // changes no result; the hysteresis bounds the rebuilds to one per limit / 2
+    // admissions (a flood below the limits, the common case, never pays for a rank).
     struct IndexKeys {
         std::size_t pending;
         std::size_t queued;
@@ -262,6 +288,11 @@ class TxPool {
     };
     IndexKeys index_keys(AccountId id) const;
     void reindex(AccountId id, const IndexKeys& before);
+    // Builds pending_rank_ (queued_rank_) from the accounts if it is not live.
+    void ensure_pending_rank();
+    void ensure_queued_rank();
+    // Drops a live rank whose kind is below half its limit.
+    void retire_ranks();
     // Drops one transaction (by the eviction rule) and fixes the indexes.
     Eviction evict_pending_tail(AccountId id);
     Eviction evict_queued_top(AccountId id);
@@ -278,17 +309,14 @@ class TxPool {
 
     std::vector<Account> accounts_;  // slab; ids of removed accounts are reused
     std::vector<AccountId> free_ids_;
-    std::unordered_map<Address, AccountId> by_address_;  // lookup only; never iterated
-    struct TxLocation {
-        AccountId id;
-        std::uint64_t nonce;
-    };
-    std::unordered_map<Hash32, TxLocation> by_hash_;  // lookup only; never iterated
-    std::unordered_map<Address, Nanos> buckets_;      // token-bucket tat; iterated only to prune
-    std::map<std::uint64_t, AccountId> order_;        // first_seen → account: deterministic visits
-    std::set<RankKey> pending_rank_;                  // accounts with pending > 0 (if global_slots)
-    std::set<RankKey> queued_rank_;                   // accounts with queued > 0 (if global_queue)
-    std::set<ExpiryKey> expiry_;                      // accounts with queued > 0, by heartbeat (if lifetime)
+    FlatMap<Address, AccountId> by_address_;  // lookup only; never iterated
+    FlatMap<Address, Nanos> buckets_;         // token-bucket tat; iterated only to prune
+    FirstSeenOrder order_;                    // first_seen → account: deterministic visits
+    std::set<RankKey> pending_rank_;          // accounts with pending > 0 (while live)
+    std::set<RankKey> queued_rank_;           // accounts with queued > 0 (while live)
+    bool pending_rank_live_ = false;          // only with global_slots
+    bool queued_rank_live_ = false;           // only with global_queue
+    std::set<ExpiryKey> expiry_;              // accounts with queued > 0, by heartbeat (if lifetime)
 };
 
 }  // namespace cl::txpool

@@ -622,6 +622,38 @@ TEST_F(TxPoolTest, EvictionTiesGoToTheLongestIdleThenTheFirstSeen) {
     }
 }
 
+// docs/txpool.md "Cost": below half of global_slots the pool keeps no eviction rank; the
+// first admission that finds the limit reached builds it, and evictions then follow the
+// rule as before; once the pool is back below half the limit the rank is dropped, and a
+// second rebuild evicts by the rule again.
+TEST_F(TxPoolTest, EvictionRankIsBuiltOnlyNearTheLimitAndRebuiltAfterADrop) {
+    Config c = no_rate();
+    c.global_slots = 4;
+    c.account_slots.reset();
+    TxPool pool(c);
+    ok(pool, tx(0, 0), 1s);
+    ok(pool, tx(0, 1), 1s);
+    ok(pool, tx(0, 2), 1s);
+    EXPECT_EQ(pool.ranked_accounts(), 0u);  // 3 of 4 slots: no rank kept
+    ok(pool, tx(1, 0), 2s);
+    EXPECT_EQ(pool.ranked_accounts(), 0u);  // full, but no admission has needed a victim yet
+    EXPECT_EQ(ok(pool, tx(2, 0), 3s).evicted->hash, tx(0, 2).hash);
+    EXPECT_EQ(pool.ranked_accounts(), 3u);  // built: accounts 0, 1 and 2 hold pending ones
+    // A block includes accounts 0 and 1: 1 pending left, below half of 4: the rank goes.
+    nonces.set(0, 2);
+    nonces.set(1, 1);
+    head(pool, 4s);
+    EXPECT_EQ(pool.pending_count(), 1u);
+    EXPECT_EQ(pool.ranked_accounts(), 0u);
+    ok(pool, tx(3, 0), 5s);
+    ok(pool, tx(3, 1), 5s);
+    ok(pool, tx(3, 2), 5s);
+    EXPECT_EQ(pool.ranked_accounts(), 0u);
+    // Full again: account 3 (three pending) is the victim, its highest nonce first.
+    EXPECT_EQ(ok(pool, tx(4, 0), 6s).evicted->hash, tx(3, 2).hash);
+    EXPECT_EQ(pool.ranked_accounts(), 3u);
+}
+
 TEST_F(TxPoolTest, FullQueueEvictsTheMostQueuedAccountsHighestNonce) {
     Config c = no_rate();
     c.global_queue = 3;
@@ -861,6 +893,23 @@ TEST(TxPoolProperty, SameInputsGiveIdenticalResults) {
         EXPECT_GT(refused, 0u);  // the limits were exercised
         EXPECT_GT(evicted, 0u);
     }
+}
+
+// The pool's data structures (lazy eviction ranks, flat indexes, no hash index: docs/
+// txpool.md "Cost") change no outcome: these traces were recorded with the std::map /
+// std::set / std::unordered_map pool of before (main at b2af63a) and must stay identical.
+std::string trace_digest(const Trace& t) {
+    std::string all;
+    for (const std::string& e : t.events) all.append(e).push_back('\n');
+    return keccak256(BytesView(reinterpret_cast<const std::uint8_t*>(all.data()), all.size())).hex();
+}
+
+TEST(TxPoolProperty, TracesAreThoseOfThePoolBeforeItsIndexesChanged) {
+    // Both traces first: run_random stops at the first failure of the test so far.
+    const std::string small = trace_digest(run_random(small_limits(), 21, 3000));
+    const std::string defaults = trace_digest(run_random(Config{}, 22, 3000));
+    EXPECT_EQ(small, "0x292460a41b421d35670017cdd9d1b27e175e66893fb24a402575d432c5ea5306");
+    EXPECT_EQ(defaults, "0x34ca7b43cee790e1a4941ffb783f3b388ce9978f35de1b1cef07643e3dbccc51");
 }
 
 }  // namespace

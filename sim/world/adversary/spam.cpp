@@ -256,8 +256,11 @@ void Spam::send_junk(Identity& id, std::uint64_t index, net::NodeId entry, std::
     } else {
         t.nonce = head > 0 ? head - 1 : nonce + (std::uint64_t{1} << 32);
     }
-    const node::TxRef tx = std::make_shared<const RecoveredTransaction>(
-        recover_transaction(sign_transaction(t, id.key)).value());
+    // Signed by the identity's own key: its sender is the identity's address, so the
+    // simulator need not recover it (sign_transaction_as; the nodes' simulated CPU is
+    // charged cpu.verify_tx as for every transaction).
+    const node::TxRef tx =
+        std::make_shared<const RecoveredTransaction>(sign_transaction_as(std::move(t), id.key, id.address));
     submit(tx, Kind::kJunk, index, entry, junk);
 }
 
@@ -424,11 +427,12 @@ void Spam::on_sample(Sample& sample) {
     p.party = party_;
     for (net::NodeId n = 0; n < ctx_.hosts.size(); ++n) {
         if (!ctx_.hosts.up(n)) continue;
-        for (const txpool::TxPool::AccountView& a : ctx_.hosts.node(n).txpool().accounts()) {
-            if (!senders_.contains(a.sender)) continue;
-            p.txpool_pending += a.pending.size();
-            p.txpool_queued += a.queued.size();
-        }
+        ctx_.hosts.node(n).txpool().for_each_account(
+            [&](const Address& sender, std::size_t pending, std::size_t queued) {
+                if (!senders_.contains(sender)) return;
+                p.txpool_pending += pending;
+                p.txpool_queued += queued;
+            });
     }
     sample.parties.push_back(p);
 }
