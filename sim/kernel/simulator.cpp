@@ -19,6 +19,7 @@ std::uint32_t Simulator::new_slot() {
     if (slab_size_ == chunks_.size() * kChunkSize) {
         chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
         queue_.reserve_slots(chunks_.size() * kChunkSize);
+        free_.reserve(chunks_.size() * kChunkSize);  // release_slot never allocates
     }
     slot(slab_size_).generation = first_generation_;
     return slab_size_++;
@@ -35,8 +36,7 @@ void Simulator::destroy_callable(Slot& s) {
 void Simulator::release_slot(std::uint32_t i) {
     Slot& s = slot(i);
     if (s.generation == 0) return;  // the generation wrapped: retire the slot for good
-    s.next_free = free_head_;
-    free_head_ = i;
+    free_.push_back(i);
 }
 
 bool Simulator::cancel(EventId id) {
