@@ -87,6 +87,9 @@ class Hosts final : public net::DeliveryHandler {
         std::uint64_t messages_received = 0, bytes_received = 0;
     };
     const Traffic& traffic(net::NodeId n) const { return slots_[n].traffic; }
+    // node::Message payloads held for messages in flight (one per payload, however many
+    // deliveries share it).
+    std::size_t messages_in_flight() const { return in_flight_.live(); }
     // The operator of host n sends it `command` (Host::on_command). Nothing when n is down.
     void command(net::NodeId n, std::uint64_t command);
 
