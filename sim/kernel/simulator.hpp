@@ -167,15 +167,15 @@ class Simulator {
     const Slot& slot(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
 
     std::uint32_t acquire_slot() {
-        if (!free_.empty()) {
-            const std::uint32_t i = free_.back();
-            free_.pop_back();
-            return i;
-        }
+        if (free_count_ != 0) return free_[--free_count_];
         return new_slot();
     }
     std::uint32_t new_slot();
-    void release_slot(std::uint32_t i);
+    // REQUIRES: the slot holds no callable and no queued key refers to it.
+    void release_slot(std::uint32_t i) {
+        if (slot(i).generation == 0) return;  // the generation wrapped: retire the slot for good
+        free_[free_count_++] = i;
+    }
     void destroy_callable(Slot& s);
     void enqueue(std::int64_t t, std::uint32_t slot_index);
     void renumber();
@@ -184,8 +184,11 @@ class Simulator {
 
     detail::BucketQueue queue_;
     std::vector<std::unique_ptr<Slot[]>> chunks_;
-    std::uint32_t slab_size_ = 0;      // slots ever handed out
-    std::vector<std::uint32_t> free_;  // free slots, the most recently freed last
+    std::uint32_t slab_size_ = 0;  // slots ever handed out
+    // Free slots, the most recently freed last: free_[0, free_count_). Sized with the slab
+    // (a slot is in it at most once), so pushing never checks or grows.
+    std::unique_ptr<std::uint32_t[]> free_;
+    std::uint32_t free_count_ = 0;
     std::int64_t now_ = 0;
     std::uint64_t next_sequence_ = 0;
     std::uint64_t sequence_limit_;
