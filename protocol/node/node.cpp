@@ -18,7 +18,11 @@ class Node::Context {
     std::uint64_t now_seconds() const {
         return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
     }
-    void send(const Peer& to, Message m) { effects.sends.push_back(Send{to.id, std::move(m), to.index}); }
+    // `m`: a Message or one of its alternatives, constructed in place in the Send.
+    template <class M>
+    void send(const Peer& to, M&& m) {
+        effects.sends.emplace_back(to.id, std::forward<M>(m), to.index);
+    }
 
     Nanos now;
     Effects& effects;

@@ -19,6 +19,9 @@ std::uint32_t Simulator::new_slot() {
     if (slab_size_ == chunks_.size() * kChunkSize) {
         chunks_.push_back(std::make_unique<Slot[]>(kChunkSize));
         queue_.reserve_slots(chunks_.size() * kChunkSize);
+        auto grown = std::make_unique_for_overwrite<std::uint32_t[]>(chunks_.size() * kChunkSize);
+        std::copy_n(free_.get(), free_count_, grown.get());
+        free_ = std::move(grown);
     }
     slot(slab_size_).generation = first_generation_;
     return slab_size_++;
@@ -29,14 +32,6 @@ void Simulator::destroy_callable(Slot& s) {
     const Thunk thunk = s.thunk;
     s.thunk = nullptr;
     thunk(s.storage, false);
-}
-
-// REQUIRES: the slot holds no callable and no heap key refers to it.
-void Simulator::release_slot(std::uint32_t i) {
-    Slot& s = slot(i);
-    if (s.generation == 0) return;  // the generation wrapped: retire the slot for good
-    s.next_free = free_head_;
-    free_head_ = i;
 }
 
 bool Simulator::cancel(EventId id) {

@@ -129,6 +129,13 @@ Network::Network(Simulator& sim, const Topology& topology, const NetworkConfig& 
 
 Duration Network::serialisation_time(std::uint64_t size, std::uint64_t bps) {
     if (bps == 0) return Duration::zero();
+    // Every message of a run (size < 2^30 bytes, bps < 2^63): size·8·10^9 < 2^63, so the
+    // sum with bps − 1 fits in 64 bits and one 64-bit division gives the same exact
+    // ceiling, which is at most size·8·10^9 < 2^63 (no saturation).
+    if (size < (std::uint64_t{1} << 30) && bps < (std::uint64_t{1} << 63)) {
+        const std::uint64_t ns = (size * 8'000'000'000U + bps - 1) / bps;
+        return nanos(static_cast<std::int64_t>(ns));
+    }
     __extension__ using U128 = unsigned __int128;
     // size < 2^64 and 8·10^9 < 2^33: the product and the rounding term fit in 128 bits.
     const U128 bits_ns = static_cast<U128>(size) * 8U * 1'000'000'000U;

@@ -1,14 +1,21 @@
-// A slab of T addressed by 32-bit handles, with an intrusive free list: the network keeps
-// in-flight messages here, and hosts can keep message payloads here and pass the handle
-// through Network::send, so that steady-state traffic allocates nothing (DESIGN.md §5).
+// A slab of T addressed by 32-bit handles: hosts keep message payloads here and pass the
+// handle through Network::send, so that steady-state traffic allocates nothing
+// (DESIGN.md §5).
 //
-// Handles stay valid until released; storage is a std::vector, so references are
-// invalidated by acquire() (keep handles, not references, across calls). Acquisition
-// order is deterministic (LIFO reuse), never address-dependent.
+// Values live in chunks of kChunkSize that never move: a reference stays valid until its
+// handle is released, whatever is acquired meanwhile. A value is constructed in place by
+// acquire() and destroyed by release(), so a free entry holds nothing (no payload is kept
+// alive by a released handle). Free handles are a LIFO stack of indices in an array of
+// their own, not a list threaded through the entries: acquiring reads nothing of an entry
+// released long ago (that read would be a cache miss per message). Acquisition order is
+// deterministic (LIFO reuse), never address-dependent.
 // Thread-safety: none.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -21,44 +28,66 @@ class HandlePool {
   public:
     using Handle = std::uint32_t;
 
+    HandlePool() = default;
+    HandlePool(const HandlePool&) = delete;
+    HandlePool& operator=(const HandlePool&) = delete;
+    ~HandlePool() {
+        for (Handle h = 0; h < size_; ++h) {
+            if (live_flags_[h] != 0) std::destroy_at(get(h));
+        }
+    }
+
     template <class... Args>
     Handle acquire(Args&&... args) {
         Handle h;
-        if (free_head_ != kNone) {
-            h = free_head_;
-            free_head_ = entries_[h].next_free;
-            entries_[h].value = T{std::forward<Args>(args)...};
+        if (!free_.empty()) {
+            h = free_.back();
+            free_.pop_back();
         } else {
-            CL_ASSERT(entries_.size() < kLive);
-            h = static_cast<Handle>(entries_.size());
-            entries_.push_back(Entry{T{std::forward<Args>(args)...}, kNone});
+            h = grow();
         }
-        entries_[h].next_free = kLive;
+        ::new (static_cast<void*>(address(h))) T(std::forward<Args>(args)...);
+        live_flags_[h] = 1;
         ++live_;
         return h;
     }
-    // REQUIRES: h is live.
+    // Destroys the value. REQUIRES: h is live.
     void release(Handle h) {
-        CL_ASSERT(h < entries_.size() && entries_[h].next_free == kLive);
-        entries_[h].next_free = free_head_;
-        free_head_ = h;
+        CL_ASSERT(h < size_ && live_flags_[h] != 0);
+        std::destroy_at(get(h));
+        live_flags_[h] = 0;
+        free_.push_back(h);
         --live_;
     }
-    T& operator[](Handle h) { return entries_[h].value; }
-    const T& operator[](Handle h) const { return entries_[h].value; }
+    // REQUIRES: h is live.
+    T& operator[](Handle h) { return *get(h); }
+    const T& operator[](Handle h) const { return *get(h); }
     std::size_t live() const { return live_; }
-    std::size_t capacity() const { return entries_.size(); }
-    void reserve(std::size_t n) { entries_.reserve(n); }
+    std::size_t capacity() const { return size_; }
 
   private:
-    static constexpr Handle kNone = 0xffffffffU;
-    static constexpr Handle kLive = 0xfffffffeU;
-    struct Entry {
-        T value;
-        Handle next_free;
+    static constexpr unsigned kChunkBits = 10;
+    static constexpr Handle kChunkSize = Handle{1} << kChunkBits;
+    struct Storage {
+        alignas(T) unsigned char bytes[sizeof(T)];
     };
-    std::vector<Entry> entries_;
-    Handle free_head_ = kNone;
+
+    unsigned char* address(Handle h) const { return chunks_[h >> kChunkBits][h & (kChunkSize - 1)].bytes; }
+    T* get(Handle h) const { return std::launder(reinterpret_cast<T*>(address(h))); }
+    Handle grow() {
+        CL_ASSERT(size_ < 0xffffffffU);
+        if (size_ == chunks_.size() * kChunkSize) {
+            chunks_.push_back(std::make_unique_for_overwrite<Storage[]>(kChunkSize));
+            live_flags_.resize(chunks_.size() * kChunkSize, 0);
+            free_.reserve(chunks_.size() * kChunkSize);  // release() never allocates
+        }
+        return size_++;
+    }
+
+    std::vector<std::unique_ptr<Storage[]>> chunks_;
+    std::vector<std::uint8_t> live_flags_;  // by handle: 1 while live
+    std::vector<Handle> free_;              // released handles, the most recent last
+    Handle size_ = 0;                       // handles ever handed out
     std::size_t live_ = 0;
 };
 

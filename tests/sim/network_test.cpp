@@ -522,8 +522,17 @@ TEST(NetworkFaultValidation, EmptyIntervalsAndOpenEndsAreAccepted) {
 TEST(Network, SerialisationTimeIsExactIntegerArithmetic) {
     // ceil(size·8·10^9 / bps): the result t is the least with t·bps >= size·8·10^9.
     __extension__ using U128 = unsigned __int128;
-    const std::uint64_t sizes[] = {1, 3, 999, 1'000'000, 0xffffffffULL};
-    const std::uint64_t rates[] = {1, 3, 7, 1'000'003, 999'999'937, 10'000'000'000ULL, 0xffffffffffffffffULL};
+    // Including both sides of the 64-bit path's bounds (size < 2^30, bps < 2^63).
+    const std::uint64_t sizes[] = {1, 3, 999, 1'000'000, (1ULL << 30) - 1, 1ULL << 30, 0xffffffffULL};
+    const std::uint64_t rates[] = {1,
+                                   3,
+                                   7,
+                                   1'000'003,
+                                   999'999'937,
+                                   10'000'000'000ULL,
+                                   (1ULL << 63) - 1,
+                                   1ULL << 63,
+                                   0xffffffffffffffffULL};
     for (const std::uint64_t size : sizes) {
         for (const std::uint64_t bps : rates) {
             const Duration t = Network::serialisation_time(size, bps);

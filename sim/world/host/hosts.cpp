@@ -1,6 +1,7 @@
 #include "sim/world/host/hosts.hpp"
 
 #include <algorithm>
+#include <variant>
 
 #include "protocol/core/assert.hpp"
 
@@ -62,14 +63,19 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
         if (extra_ != nullptr) extra_->on_deliver(d);
         return;
     }
-    const auto h = handle(d);
-    node::Message m = std::move(in_flight_[h]);
-    in_flight_.release(h);
+    const Handle h = handle(d);
     Slot& s = slots_[d.to];
-    if (!s.up || !within_run()) return;
+    if (!s.up || !within_run()) {
+        unref(h);
+        return;
+    }
     ++s.traffic.messages_received;
     s.traffic.bytes_received += d.size;
-    apply(d.to, s.host->on_message(node_time(), d.from, m));
+    // The message is read where it lies (the pool never moves it) and let go once the
+    // host has handled it, before its effects are sent (which acquire pool entries).
+    node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message);
+    unref(h);
+    apply(d.to, std::move(effects));
 }
 
 void Hosts::on_drop(const net::Delivery& d, net::DropReason reason) noexcept {
@@ -77,12 +83,10 @@ void Hosts::on_drop(const net::Delivery& d, net::DropReason reason) noexcept {
         if (extra_ != nullptr) extra_->on_drop(d, reason);
         return;
     }
-    const auto h = handle(d);
-    { const node::Message dropped = std::move(in_flight_[h]); }  // the payload is freed now, not at reuse
-    in_flight_.release(h);
+    unref(handle(d));  // the payload is freed now if no other delivery shares it
 }
 
-void Hosts::apply(net::NodeId n, node::Effects effects) {
+void Hosts::apply(net::NodeId n, node::Effects&& effects) {
     Slot& s = slots_[n];
     const Duration cost = cpu_.verify_header * effects.work.headers_verified +
                           cpu_.execute_tx * effects.work.txs_executed +
@@ -105,23 +109,52 @@ void Hosts::apply(net::NodeId n, node::Effects effects) {
     }
     const auto slot = pending_sends_.acquire(std::move(effects.sends));
     sim_.schedule_at(finish, [this, n, slot]() noexcept {
-        std::vector<node::Send> sends = std::move(pending_sends_[slot]);
+        if (slots_[n].up) send_all(n, pending_sends_[slot]);  // acquires nothing in pending_sends_
         pending_sends_.release(slot);
-        if (slots_[n].up) send_all(n, sends);
     });
 }
 
+namespace {
+// Whether two messages carry the same payload, so that one in-flight entry can stand for
+// both (the kinds a node sends to many peers at once; others are never shared). Only a
+// test of identity: the shared objects are immutable (BlockRef, TxRef).
+bool same_payload(const node::Message& a, const node::Message& b) {
+    if (a.index() != b.index()) return false;
+    if (const auto* t = std::get_if<node::TransactionsMsg>(&a))
+        return t->tx == std::get<node::TransactionsMsg>(b).tx;
+    if (const auto* x = std::get_if<node::NewBlockMsg>(&a)) {
+        const auto& y = std::get<node::NewBlockMsg>(b);
+        return x->block == y.block && x->total_difficulty == y.total_difficulty;
+    }
+    if (const auto* x = std::get_if<node::NewBlockHashesMsg>(&a)) {
+        const auto& y = std::get<node::NewBlockHashesMsg>(b);
+        return x->hash == y.hash && x->number == y.number;
+    }
+    return false;
+}
+}  // namespace
+
 void Hosts::send_all(net::NodeId from, std::vector<node::Send>& sends) {
+    Traffic& traffic = slots_[from].traffic;
+    constexpr Handle kNone = 0xffffffffU;
+    Handle slot = kNone;  // the entry of the payload being sent; send_all holds one ref on it
+    net::MessageType type = 0;
+    std::uint32_t size = 0;
     for (node::Send& s : sends) {
-        const auto type = static_cast<net::MessageType>(node::kind_of(s.message));
-        const auto size = static_cast<std::uint32_t>(node::wire_size(s.message));
-        const auto slot = in_flight_.acquire(std::move(s.message));
-        ++slots_[from].traffic.messages_sent;
-        slots_[from].traffic.bytes_sent += size;
+        if (slot == kNone || !same_payload(in_flight_[slot].message, s.message)) {
+            if (slot != kNone) unref(slot);
+            type = static_cast<net::MessageType>(node::kind_of(s.message));
+            size = static_cast<std::uint32_t>(node::wire_size(s.message));
+            slot = in_flight_.acquire(InFlight{std::move(s.message), 1});
+        }
+        ++in_flight_[slot].refs;  // before send(): a drop at send time lets it go at once
+        ++traffic.messages_sent;
+        traffic.bytes_sent += size;
         // Node peers are the topology's neighbours in order (World), so the node's peer
         // index is the half-edge's position; the network checks it.
         (void)network_->send(from, s.to, type, size, slot, s.peer_index);  // a drop is reported to on_drop
     }
+    if (slot != kNone) unref(slot);
 }
 
 }  // namespace cl::sim::world

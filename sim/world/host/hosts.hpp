@@ -7,7 +7,8 @@
 // cost from the configured CpuCosts and the input's node::Work. Effects the CPU finishes
 // at or after the end of the run do not happen within it: nothing of them is observed,
 // sent or scheduled. Messages in flight and sends waiting for their CPU are kept in
-// net::HandlePool slabs, so steady-state traffic allocates nothing (DESIGN.md §5).
+// net::HandlePool slabs, so steady-state traffic allocates nothing (DESIGN.md §5); one
+// input's consecutive sends of the same payload (a relay to every peer) share one entry.
 //
 // The metric events of released effects go to one Observer (the world), at `finish`.
 // Thread-safety: none (one world, one thread).
@@ -86,6 +87,9 @@ class Hosts final : public net::DeliveryHandler {
         std::uint64_t messages_received = 0, bytes_received = 0;
     };
     const Traffic& traffic(net::NodeId n) const { return slots_[n].traffic; }
+    // node::Message payloads held for messages in flight (one per payload, however many
+    // deliveries share it).
+    std::size_t messages_in_flight() const { return in_flight_.live(); }
     // The operator of host n sends it `command` (Host::on_command). Nothing when n is down.
     void command(net::NodeId n, std::uint64_t command);
 
@@ -100,10 +104,20 @@ class Hosts final : public net::DeliveryHandler {
         Duration cpu;  // charged so far (cpu_time)
         Traffic traffic;
     };
-    static net::HandlePool<node::Message>::Handle handle(const net::Delivery& d) {
-        return static_cast<net::HandlePool<node::Message>::Handle>(d.payload);
+    // A message in flight, shared by the consecutive sends of one input that carry the
+    // same payload (a transaction relayed to every peer is stored once, not once per
+    // peer): `refs` counts its deliveries and drops still to come, plus one while
+    // send_all() is still sending it.
+    struct InFlight {
+        node::Message message;
+        std::uint32_t refs = 0;
+    };
+    using Handle = net::HandlePool<InFlight>::Handle;
+    static Handle handle(const net::Delivery& d) { return static_cast<Handle>(d.payload); }
+    void unref(Handle h) {
+        if (--in_flight_[h].refs == 0) in_flight_.release(h);
     }
-    void apply(net::NodeId n, node::Effects effects);
+    void apply(net::NodeId n, node::Effects&& effects);
     void send_all(net::NodeId from, std::vector<node::Send>& sends);
 
     Simulator& sim_;
@@ -114,7 +128,7 @@ class Hosts final : public net::DeliveryHandler {
     Observer* observer_ = nullptr;
     net::DeliveryHandler* extra_ = nullptr;
     std::vector<Slot> slots_;
-    net::HandlePool<node::Message> in_flight_;                // by Delivery::payload
+    net::HandlePool<InFlight> in_flight_;                     // by Delivery::payload
     net::HandlePool<std::vector<node::Send>> pending_sends_;  // waiting for their host's CPU
 };
 
