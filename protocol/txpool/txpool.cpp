@@ -512,14 +512,10 @@ const RecoveredTransaction* TxPool::find(const Hash32& hash) const {
 }
 
 std::optional<TxStatus> TxPool::status(const Hash32& hash) const {
-    for (const auto& [first_seen, id] : order_) {
-        const Account& a = accounts_[id];
-        for (const auto& [nonce, entry] : a.txs) {
-            if (entry.tx->hash == hash)
-                return nonce < a.state_nonce + a.pending ? TxStatus::kPending : TxStatus::kQueued;
-        }
-    }
-    return std::nullopt;
+    const Entry* e = find_entry(hash);
+    if (!e) return std::nullopt;
+    const Account& a = *account_of(e->tx->sender);  // a pooled entry's sender has an account
+    return e->tx->tx.nonce < a.state_nonce + a.pending ? TxStatus::kPending : TxStatus::kQueued;
 }
 
 std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
