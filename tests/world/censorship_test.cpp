@@ -13,26 +13,18 @@
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
 #include "tests/support/fresh_honest_node.hpp"
+#include "tests/support/nine_validators.hpp"
 
 namespace cl::sim::world {
 namespace {
 
+using test::figure;
+using test::run;
+
 constexpr std::uint64_t kFiltered = 60;  // users 0..59
 
 WorldConfig nine(std::vector<std::size_t> censors, std::uint64_t seed = 3) {
-    WorldConfig c;
-    c.name = "censorship";
-    c.seed = seed;
-    c.duration = minutes(8);
-    c.users.requests_per_second = 0.5;
-    c.users.region_weights = {1.0};
-    c.cloud_behaviour.confirmations = 2;
-    c.pool.ttl.max_renewals = 0;
-    c.clique.period = 5;
-    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {4000}});
-    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
-    c.network.upload_bps = 100'000'000;
-    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    WorldConfig c = test::nine_validators("censorship", seed, minutes(8), 0.5, 4000);
     if (!censors.empty()) {
         CensorshipAttack a;
         a.validators = std::move(censors);
@@ -40,19 +32,6 @@ WorldConfig nine(std::vector<std::size_t> censors, std::uint64_t seed = 3) {
         c.adversaries.push_back(AdversaryConfig{"cs", a});
     }
     return c;
-}
-
-double figure(const AttackRecord& r, std::string_view name) {
-    for (const Metric& m : r.figures)
-        if (m.name == name) return m.value;
-    ADD_FAILURE() << "no figure " << name;
-    return -2;
-}
-
-WorldResults run(const WorldConfig& c) {
-    auto w = World::create(c);
-    CL_ASSERT(w.has_value());
-    return w->run();
 }
 
 // Mean inclusion delay (s) of the included requests of the filtered users (or of the others).

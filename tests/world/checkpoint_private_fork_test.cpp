@@ -22,26 +22,19 @@
 #include "protocol/core/secp256k1.hpp"
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
+#include "tests/support/nine_validators.hpp"
 
 namespace cl::sim::world {
 namespace {
 
+using test::figure;
+using test::run;
+
 using Release = PrivateForkAttack::Release;
 
 WorldConfig nine(bool below) {
-    WorldConfig c;
-    c.name = "checkpoint-private-fork";
-    c.seed = 3;
-    c.duration = minutes(8);
-    c.users.requests_per_second = 0;  // only the attacker transacts
-    c.users.region_weights = {1.0};
-    c.cloud_behaviour.confirmations = 2;
-    c.pool.ttl.max_renewals = 0;
-    c.clique.period = 5;
-    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {400}});
-    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
-    c.network.upload_bps = 100'000'000;
-    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    WorldConfig c = test::nine_validators("checkpoint-private-fork", 3, minutes(8), 0,
+                                          400);  // only the attacker transacts
     PrivateForkAttack a;
     a.validators = {0, 1, 2, 3, 4};
     a.from = Time::at(minutes(3));  // the first checkpoints are final by then
@@ -67,19 +60,6 @@ WorldConfig nine(bool below) {
     k.mainchain.confirmations = 3;
     c.checkpoints = k;
     return c;
-}
-
-WorldResults run(const WorldConfig& c) {
-    auto w = World::create(c);
-    CL_ASSERT(w.has_value());
-    return w->run();
-}
-
-double figure(const AttackRecord& r, std::string_view name) {
-    for (const Metric& m : r.figures)
-        if (m.name == name) return m.value;
-    ADD_FAILURE() << "no figure " << name;
-    return -2;
 }
 
 double metric(const WorldResults& r, std::string_view name) {

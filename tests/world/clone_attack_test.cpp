@@ -15,24 +15,17 @@
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
 #include "tests/support/fresh_honest_node.hpp"
+#include "tests/support/nine_validators.hpp"
 
 namespace cl::sim::world {
 namespace {
 
+using test::figure;
+using test::run;
+
 WorldConfig ndss(Duration cut, std::uint64_t seed = 21) {
-    WorldConfig c;
-    c.name = "clone-ndss";
-    c.seed = seed;
-    c.duration = minutes(6);
-    c.users.requests_per_second = 0;  // only the attacker transacts
-    c.users.region_weights = {1.0};
-    c.cloud_behaviour.confirmations = 2;
-    c.pool.ttl.max_renewals = 0;
-    c.clique.period = 5;
-    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {400}});
-    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
-    c.network.upload_bps = 100'000'000;
-    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    WorldConfig c =
+        test::nine_validators("clone-ndss", seed, minutes(6), 0, 400);  // only the attacker transacts
     CloneAttack a;
     a.validator = 0;
     a.next_in_turn = 5;
@@ -40,19 +33,6 @@ WorldConfig ndss(Duration cut, std::uint64_t seed = 21) {
     a.duration = cut;
     c.adversaries.push_back(AdversaryConfig{"c1", a});
     return c;
-}
-
-double figure(const AttackRecord& r, std::string_view name) {
-    for (const Metric& m : r.figures)
-        if (m.name == name) return m.value;
-    ADD_FAILURE() << "no figure " << name;
-    return -2;
-}
-
-WorldResults run(const WorldConfig& c) {
-    auto w = World::create(c);
-    CL_ASSERT(w.has_value());
-    return w->run();
 }
 
 TEST(CloneAttack, PlansTheNdssSplit) {

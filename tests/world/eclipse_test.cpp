@@ -10,27 +10,18 @@
 #include "sim/world/adversary/double_spend.hpp"
 #include "sim/world/adversary/eclipse.hpp"
 #include "sim/world/world.hpp"
+#include "tests/support/nine_validators.hpp"
 
 namespace cl::sim::world {
 namespace {
 
+using test::figure;
+using test::run;
+
 using Mode = EclipseAttack::Mode;
 
 WorldConfig nine(std::uint64_t seed = 3) {
-    WorldConfig c;
-    c.name = "eclipse";
-    c.seed = seed;
-    c.duration = minutes(5);
-    c.users.requests_per_second = 0;
-    c.users.region_weights = {1.0};
-    c.cloud_behaviour.confirmations = 2;
-    c.pool.ttl.max_renewals = 0;
-    c.clique.period = 5;
-    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {400}});
-    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
-    c.network.upload_bps = 100'000'000;
-    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
-    return c;
+    return test::nine_validators("eclipse", seed, minutes(5), 0, 400);
 }
 
 EclipseAttack eclipse(std::vector<net::NodeId> victims, Mode mode, Time from, Time to = Time::max()) {
@@ -40,19 +31,6 @@ EclipseAttack eclipse(std::vector<net::NodeId> victims, Mode mode, Time from, Ti
     a.from = from;
     a.to = to;
     return a;
-}
-
-double figure(const AttackRecord& r, std::string_view name) {
-    for (const Metric& m : r.figures)
-        if (m.name == name) return m.value;
-    ADD_FAILURE() << "no figure " << name;
-    return -2;
-}
-
-WorldResults run(const WorldConfig& c) {
-    auto w = World::create(c);
-    CL_ASSERT(w.has_value());
-    return w->run();
 }
 
 const AttackRecord& attack(const WorldResults& r, std::string_view kind) {

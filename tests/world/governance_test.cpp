@@ -18,9 +18,12 @@
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
 #include "tests/support/fresh_honest_node.hpp"
+#include "tests/support/nine_validators.hpp"
 
 namespace cl::sim::world {
 namespace {
+
+using test::figure;
 
 constexpr std::uint64_t kPeriod = 5;
 
@@ -54,13 +57,6 @@ void capture(WorldConfig& c, std::vector<std::size_t> colluders, GovernanceCaptu
     a.from = from;
     a.honest_counter_votes = counter_votes;
     c.adversaries.push_back(AdversaryConfig{"gc", a});
-}
-
-double figure(const AttackRecord& r, std::string_view name) {
-    for (const Metric& m : r.figures)
-        if (m.name == name) return m.value;
-    ADD_FAILURE() << "no figure " << name;
-    return -2;
 }
 
 double metric(const WorldResults& r, std::string_view name) {

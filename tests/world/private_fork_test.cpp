@@ -15,45 +15,25 @@
 #include "sim/world/genesis.hpp"
 #include "sim/world/world.hpp"
 #include "tests/support/fresh_honest_node.hpp"
+#include "tests/support/nine_validators.hpp"
 
 namespace cl::sim::world {
 namespace {
 
+using test::figure;
+using test::run;
+
 using Release = PrivateForkAttack::Release;
 
 WorldConfig nine(std::size_t colluders, Release release, std::uint64_t seed = 3) {
-    WorldConfig c;
-    c.name = "private-fork";
-    c.seed = seed;
-    c.duration = minutes(8);
-    c.users.requests_per_second = 0;  // only the attacker transacts
-    c.users.region_weights = {1.0};
-    c.cloud_behaviour.confirmations = 2;
-    c.pool.ttl.max_renewals = 0;
-    c.clique.period = 5;
-    for (int i = 0; i < 9; ++i) c.clouds.push_back(CloudSpec{"v" + std::to_string(i), 0, {400}});
-    c.topology = net::complete_graph(10, net::LinkParams{millis(50), 0});
-    c.network.upload_bps = 100'000'000;
-    c.tiers = {state::Tier{"small", 2, 4, 50, 24}};
+    WorldConfig c =
+        test::nine_validators("private-fork", seed, minutes(8), 0, 400);  // only the attacker transacts
     PrivateForkAttack a;
     for (std::size_t v = 0; v < colluders; ++v) a.validators.push_back(v);
     a.from = Time::at(minutes(2));
     a.release = release;
     c.adversaries.push_back(AdversaryConfig{"pf", a});
     return c;
-}
-
-double figure(const AttackRecord& r, std::string_view name) {
-    for (const Metric& m : r.figures)
-        if (m.name == name) return m.value;
-    ADD_FAILURE() << "no figure " << name;
-    return -2;
-}
-
-WorldResults run(const WorldConfig& c) {
-    auto w = World::create(c);
-    CL_ASSERT(w.has_value());
-    return w->run();
 }
 
 // Fewer than ⌊N/2⌋ + 1 colluders: the Recents rule stops their branch after at most k
