@@ -1,8 +1,6 @@
 #include "analysis/results/results_file.hpp"
 
-#include <fcntl.h>
 #include <hdf5.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,17 +8,14 @@
 #include <atomic>
 #include <bit>
 #include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <filesystem>
-#include <limits>
-#include <set>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "analysis/results/atomic_file.hpp"
 #include "analysis/results/digest.hpp"
 #include "analysis/results/fields.hpp"
 #include "analysis/results/sweep_fields.hpp"
@@ -403,126 +398,6 @@ T read_number(hid_t object, const char* name) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Validation.
-
-bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
-
-std::expected<void, std::string> validate_run(const RunResults& run) {
-    const std::string& id = run.provenance.run_id;
-    if (id.empty() || id == "." || id == ".." || id.find('/') != std::string::npos || has_nul(id)) {
-        return std::unexpected("invalid run id '" + id +
-                               "': must be non-empty, without '/' or NUL, not . or ..");
-    }
-    const std::string where = "run '" + id + "': ";
-    const Provenance& p = run.provenance;
-    for (const std::string* s : {&p.scenario_name, &p.scenario_text, &p.program_version, &p.build_type}) {
-        if (has_nul(*s)) return std::unexpected(where + "provenance string holds a NUL byte");
-    }
-    for (const std::string& s : p.overrides) {
-        if (has_nul(s)) return std::unexpected(where + "provenance override holds a NUL byte");
-    }
-    const CodeBook& codes = run.codes;
-    if (codes.tiers.size() > kMaxTiers) {
-        return std::unexpected(where + std::to_string(codes.tiers.size()) + " tiers; at most " +
-                               std::to_string(kMaxTiers) + " are supported");
-    }
-    std::string bad_name;
-    for_each_code_list(codes,
-                       [&](const char* table, const char* attribute, const std::vector<std::string>& names) {
-                           for (const std::string& n : names) {
-                               if (has_nul(n) && bad_name.empty())
-                                   bad_name = std::string(table) + "." + attribute;
-                           }
-                       });
-    if (!bad_name.empty()) return std::unexpected(where + bad_name + ": a name holds a NUL byte");
-
-    auto code_check = [&](const char* table, std::size_t row, const char* field, std::size_t code,
-                          const std::vector<std::string>& names) -> std::expected<void, std::string> {
-        if (code < names.size()) return {};
-        return std::unexpected(where + table + " row " + std::to_string(row) + ": " + field + " = " +
-                               std::to_string(code) + " has no name (" + std::to_string(names.size()) +
-                               " names given)");
-    };
-    for (std::size_t i = 0; i < run.requests.size(); ++i) {
-        const RequestRow& r = run.requests[i];
-        for (auto result : {code_check("requests", i, "status", r.status, codes.request_status),
-                            code_check("requests", i, "reason", r.reason, codes.request_reason),
-                            code_check("requests", i, "tier", r.tier, codes.tiers),
-                            code_check("requests", i, "region", r.region, codes.regions)}) {
-            if (!result) return result;
-        }
-    }
-    for (std::size_t i = 0; i < run.transfers.size(); ++i) {
-        const TransferRow& r = run.transfers[i];
-        for (auto result : {code_check("transfers", i, "status", r.status, codes.transfer_status),
-                            code_check("transfers", i, "reason", r.reason, codes.transfer_reason)}) {
-            if (!result) return result;
-        }
-    }
-    auto optional_code = [&](const char* table, std::size_t row, const char* field, std::uint16_t code,
-                             const std::vector<std::string>& names) -> std::expected<void, std::string> {
-        if (code == kNoCode) return {};
-        return code_check(table, row, field, code, names);
-    };
-    for (std::size_t i = 0; i < run.nodes.size(); ++i) {
-        const NodeRow& r = run.nodes[i];
-        for (auto result : {code_check("nodes", i, "role", r.role, codes.node_roles),
-                            optional_code("nodes", i, "cloud", r.cloud, codes.clouds),
-                            optional_code("nodes", i, "region", r.region, codes.regions),
-                            code_check("nodes", i, "fork_choice", r.fork_choice, codes.fork_choices)}) {
-            if (!result) return result;
-        }
-    }
-    for (std::size_t i = 0; i < run.renewals.size(); ++i) {
-        const RenewalRow& r = run.renewals[i];
-        for (auto result : {code_check("renewals", i, "status", r.status, codes.renewal_status),
-                            code_check("renewals", i, "reason", r.reason, codes.renewal_reason)}) {
-            if (!result) return result;
-        }
-    }
-    for (std::size_t i = 0; i < run.redemptions.size(); ++i) {
-        const RedemptionRow& r = run.redemptions[i];
-        for (auto result : {code_check("redemptions", i, "status", r.status, codes.redemption_status),
-                            code_check("redemptions", i, "reason", r.reason, codes.redemption_reason),
-                            code_check("redemptions", i, "cloud", r.cloud, codes.clouds)}) {
-            if (!result) return result;
-        }
-    }
-    for (std::size_t i = 0; i < run.checkpoints.size(); ++i) {
-        if (auto result = code_check("checkpoints", i, "rejection", run.checkpoints[i].rejection,
-                                     codes.checkpoint_rejections);
-            !result)
-            return result;
-    }
-    for (std::size_t i = 0; i < run.mainchain.size(); ++i) {
-        if (auto result = code_check("mainchain", i, "miner", run.mainchain[i].miner, codes.miners); !result)
-            return result;
-    }
-    for (std::size_t i = 0; i < run.traffic.size(); ++i) {
-        const TrafficRow& r = run.traffic[i];
-        for (auto result : {code_check("traffic", i, "party", r.party, codes.parties),
-                            code_check("traffic", i, "kind", r.kind, codes.traffic_kinds),
-                            code_check("traffic", i, "outcome", r.outcome, codes.traffic_outcomes)}) {
-            if (!result) return result;
-        }
-    }
-    for (std::size_t i = 0; i < run.party_samples.size(); ++i) {
-        if (auto result = code_check("party_samples", i, "party", run.party_samples[i].party, codes.parties);
-            !result)
-            return result;
-    }
-    std::set<std::string_view> names;
-    for (std::size_t i = 0; i < run.summary.size(); ++i) {
-        const std::string_view name = run.summary[i].name.view();
-        if (name.empty()) return std::unexpected(where + "summary row " + std::to_string(i) + ": empty name");
-        if (!names.insert(name).second) {
-            return std::unexpected(where + "summary: duplicate metric '" + std::string(name) + "'");
-        }
-    }
-    return {};
-}
-
-// ---------------------------------------------------------------------------------------
 // Writing.
 
 // Object creation properties: no modification times, so equal results give equal bytes.
@@ -667,153 +542,6 @@ std::vector<unsigned char> build_image(std::span<const RunResults> runs, const S
     check(H5Fget_file_image(file.get(), image.data(), image.size()), "cannot copy the file image");
     file.close("cannot complete the file");
     return image;
-}
-
-// ---------------------------------------------------------------------------------------
-// Publishing the bytes (docs/metrics.md "How the file is written"). Linux: the bytes go to an unnamed file
-// (O_TMPFILE) in the target's directory, which is fsynced and then linked into place
-// (linkat); the directory is fsynced after. A name other than `path` exists only when
-// `path` already exists (linkat cannot replace): then the unnamed file is linked as
-// temp_path_for(path) and renamed over `path` at once, or, on a file system without
-// O_TMPFILE, the bytes are written to that temporary name first. The temporary name is
-// registered for remove_unfinished_results_files while it exists.
-
-// Temporary names that exist right now, for the signal handler. A slot is claimed with a
-// compare-exchange on `state` (0 free, 1 being filled, 2 armed); the handler reads armed
-// slots only. std::atomic<int> is lock-free, so reading it is async-signal-safe.
-struct PendingSlot {
-    std::atomic<int> state{0};
-    int dirfd = -1;
-    char name[NAME_MAX + 1] = {};
-};
-std::array<PendingSlot, 16> g_pending;
-static_assert(std::atomic<int>::is_always_lock_free);
-
-// Registers `name` (in the directory `dirfd`) while alive. With every slot taken (more
-// than 16 writers at once) the name goes unregistered: a signal may then leave it behind.
-class PendingTemp {
-  public:
-    PendingTemp(int dirfd, const std::string& name) {
-        if (name.size() > NAME_MAX) return;
-        for (PendingSlot& s : g_pending) {
-            int expected = 0;
-            if (!s.state.compare_exchange_strong(expected, 1, std::memory_order_acquire)) continue;
-            s.dirfd = dirfd;
-            std::memcpy(s.name, name.c_str(), name.size() + 1);
-            s.state.store(2, std::memory_order_release);
-            slot_ = &s;
-            return;
-        }
-    }
-    ~PendingTemp() {
-        if (slot_ != nullptr) slot_->state.store(0, std::memory_order_release);
-    }
-    PendingTemp(const PendingTemp&) = delete;
-    PendingTemp& operator=(const PendingTemp&) = delete;
-
-  private:
-    PendingSlot* slot_ = nullptr;
-};
-
-// An owned file descriptor.
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
-std::string errno_text() { return std::strerror(errno); }
-
-void write_all(int fd, std::span<const unsigned char> bytes, const std::string& what) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) fail("cannot write " + what + ": " + errno_text());
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) fail("cannot sync " + what + ": " + errno_text());
-}
-
-// The directory part of `path` ("." when none) and the file name; fails when the path
-// names no file (empty, or ending in '/', "." or "..").
-std::pair<std::string, std::string> split_path(const std::string& path) {
-    const std::filesystem::path p(path);
-    const std::string name = p.filename().string();
-    if (path.empty()) fail("the path is empty");
-    if (name.empty() || name == "." || name == "..") fail("the path names a directory, not a file");
-    const std::string dir = p.parent_path().string();
-    return {dir.empty() ? std::string(".") : dir, name};
-}
-
-// O_TMPFILE errors that mean "not supported here" (file system or kernel), not "not allowed".
-bool tmpfile_unsupported(int error) { return error == EOPNOTSUPP || error == EISDIR || error == EINVAL; }
-
-// Gives the unnamed file `fd` the name `name` in `dirfd`; false with errno set on failure
-// (EEXIST when the name is taken). Through /proc/self/fd (any user); without /proc,
-// AT_EMPTY_PATH (needs CAP_DAC_READ_SEARCH).
-bool link_unnamed(int fd, int dirfd, const std::string& name) {
-    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
-    if (::linkat(AT_FDCWD, proc.c_str(), dirfd, name.c_str(), AT_SYMLINK_FOLLOW) == 0) return true;
-    if (errno != ENOENT) return false;
-    return ::linkat(fd, "", dirfd, name.c_str(), AT_EMPTY_PATH) == 0;
-}
-
-void rename_into_place(int dirfd, const std::string& temp, const std::string& name, const std::string& path) {
-    if (::renameat(dirfd, temp.c_str(), dirfd, name.c_str()) != 0) {
-        const std::string reason = errno_text();
-        ::unlinkat(dirfd, temp.c_str(), 0);
-        fail("cannot rename " + temp + " to " + path + ": " + reason);
-    }
-}
-
-// Writes `bytes` to `path` atomically (see above): afterwards `path` is the complete new
-// file, or, on failure, as it was, with no temporary name left.
-void publish(const std::string& path, std::span<const unsigned char> bytes) {
-    const auto [dir, name] = split_path(path);
-    const std::string temp_name = name + ".tmp-" + std::to_string(::getpid());
-    const Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dirfd.get() < 0) fail("cannot open the directory " + dir + ": " + errno_text());
-
-    const Fd unnamed(::openat(dirfd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666));
-    if (unnamed.get() >= 0) {
-        write_all(unnamed.get(), bytes, "the file");
-        if (!link_unnamed(unnamed.get(), dirfd.get(), name)) {
-            if (errno != EEXIST) fail("cannot link the file as " + path + ": " + errno_text());
-            const PendingTemp pending(dirfd.get(), temp_name);
-            ::unlinkat(dirfd.get(), temp_name.c_str(), 0);  // a stale one from an earlier process
-            if (!link_unnamed(unnamed.get(), dirfd.get(), temp_name)) {
-                fail("cannot link the file as " + temp_name + ": " + errno_text());
-            }
-            rename_into_place(dirfd.get(), temp_name, name, path);
-        }
-    } else if (tmpfile_unsupported(errno)) {
-        const PendingTemp pending(dirfd.get(), temp_name);
-        {
-            const Fd temp(
-                ::openat(dirfd.get(), temp_name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
-            if (temp.get() < 0) fail("cannot create " + temp_name + " in " + dir + ": " + errno_text());
-            try {
-                write_all(temp.get(), bytes, temp_name);
-            } catch (const Failure&) {
-                ::unlinkat(dirfd.get(), temp_name.c_str(), 0);
-                throw;
-            }
-        }
-        rename_into_place(dirfd.get(), temp_name, name, path);
-    } else {
-        fail("cannot create a file in " + dir + ": " + errno_text());
-    }
-    // The new name on disk too: a crash after we return keeps the file.
-    if (::fsync(dirfd.get()) != 0) fail("cannot sync the directory " + dir + ": " + errno_text());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -987,46 +715,6 @@ ResultsFile read_file(const std::string& path) {
 
 }  // namespace
 
-std::expected<void, std::string> validate_results(std::span<const RunResults> runs) {
-    std::set<std::string_view> ids;
-    for (const RunResults& run : runs) {
-        if (auto ok = validate_run(run); !ok) return ok;
-        if (!ids.insert(run.provenance.run_id).second) {
-            return std::unexpected("duplicate run id '" + run.provenance.run_id + "'");
-        }
-    }
-    return {};
-}
-
-std::string temp_path_for(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
-
-void remove_unfinished_results_files() noexcept {
-    for (PendingSlot& s : g_pending) {
-        if (s.state.load(std::memory_order_acquire) == 2) ::unlinkat(s.dirfd, s.name, 0);
-    }
-}
-
-std::expected<void, std::string> check_output_path(const std::string& path) {
-    try {
-        const auto [dir, name] = split_path(path);
-        struct stat st {};
-        if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) fail("the path is a directory");
-        const Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (dirfd.get() < 0) fail("cannot open the directory " + dir + ": " + errno_text());
-        // The writer's own first step, undone at once: an unnamed file vanishes on close.
-        const Fd probe(::openat(dirfd.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
-        if (probe.get() < 0) {
-            if (!tmpfile_unsupported(errno)) fail("cannot create a file in " + dir + ": " + errno_text());
-            if (::faccessat(dirfd.get(), ".", W_OK | X_OK, AT_EACCESS) != 0) {
-                fail("cannot create a file in " + dir + ": " + errno_text());
-            }
-        }
-    } catch (const Failure& f) {
-        return std::unexpected(path + ": " + f.message);
-    }
-    return {};
-}
-
 namespace {
 
 std::expected<void, std::string> write_file(const std::string& path, std::span<const RunResults> runs,
@@ -1036,17 +724,19 @@ std::expected<void, std::string> write_file(const std::string& path, std::span<c
         if (auto ok = validate_sweep(runs, *sweep); !ok)
             return std::unexpected(path + ": /sweep: " + ok.error());
     }
-    const QuietHdf5 quiet;
-    try {
-        split_path(path);  // before the work of building the file
-        const std::vector<unsigned char> image = build_image(runs, sweep);
-        publish(path, image);
-    } catch (const Failure& f) {
-        return std::unexpected(path + ": " + f.message);
-    } catch (const std::exception& e) {  // e.g. std::bad_alloc while packing a table
-        return std::unexpected(path + ": " + e.what());
+    if (auto ok = check_names_a_file(path); !ok) return ok;  // before the work of building it
+    std::vector<unsigned char> image;
+    {
+        const QuietHdf5 quiet;
+        try {
+            image = build_image(runs, sweep);
+        } catch (const Failure& f) {
+            return std::unexpected(path + ": " + f.message);
+        } catch (const std::exception& e) {  // e.g. std::bad_alloc while packing a table
+            return std::unexpected(path + ": " + e.what());
+        }
     }
-    return {};
+    return publish_atomically(path, image);
 }
 
 }  // namespace
@@ -1059,53 +749,6 @@ std::expected<void, std::string> write_sweep_results(const std::string& path,
                                                      std::span<const RunResults> runs,
                                                      const SweepTables& sweep) {
     return write_file(path, runs, &sweep);
-}
-
-std::expected<void, std::string> validate_sweep(std::span<const RunResults> runs, const SweepTables& sweep) {
-    auto text_ok = [](const std::string& s, std::size_t capacity) {
-        return !s.empty() && s.size() <= capacity && !has_nul(s);
-    };
-    if (has_nul(sweep.name)) return std::unexpected("the sweep name holds a NUL byte");
-    for (const std::string& p : sweep.parameters) {
-        if (!text_ok(p, 64))
-            return std::unexpected("parameter '" + p + "': empty, over 64 bytes or holds NUL");
-    }
-    if (sweep.points.size() > std::numeric_limits<std::uint32_t>::max())
-        return std::unexpected("too many points");
-    std::set<std::string_view> run_ids;
-    for (const RunResults& run : runs) run_ids.insert(run.provenance.run_id);
-    std::set<std::string_view> assigned;
-    for (std::size_t i = 0; i < sweep.points.size(); ++i) {
-        const std::string where = "point " + std::to_string(i) + ": ";
-        for (const auto& [key, value] : sweep.points[i].overrides) {
-            if (!text_ok(key, 64))
-                return std::unexpected(where + "override key '" + key +
-                                       "': empty, over 64 bytes or holds NUL");
-            if (!text_ok(value, 128))
-                return std::unexpected(where + "override " + key +
-                                       ": value empty, over 128 bytes or holds NUL");
-        }
-        for (const std::string& id : sweep.points[i].run_ids) {
-            if (!text_ok(id, 128))
-                return std::unexpected(where + "run id '" + id + "': empty, over 128 bytes or holds NUL");
-            if (!run_ids.contains(id))
-                return std::unexpected(where + "run '" + id + "' is not among the file's runs");
-            if (!assigned.insert(id).second)
-                return std::unexpected(where + "run '" + id + "' belongs to two points");
-        }
-    }
-    std::set<std::pair<std::uint32_t, std::string_view>> seen;
-    for (std::size_t r = 0; r < sweep.aggregates.size(); ++r) {
-        const AggregateRow& a = sweep.aggregates[r];
-        const std::string where = "aggregates row " + std::to_string(r) + ": ";
-        if (a.point >= sweep.points.size())
-            return std::unexpected(where + "point " + std::to_string(a.point) + " does not exist");
-        if (a.metric.view().empty()) return std::unexpected(where + "empty metric name");
-        if (!seen.insert({a.point, a.metric.view()}).second)
-            return std::unexpected(where + "metric " + a.metric.str() + " of point " +
-                                   std::to_string(a.point) + " repeated");
-    }
-    return {};
 }
 
 std::expected<std::vector<RunResults>, std::string> read_results(const std::string& path) {
