@@ -29,7 +29,7 @@ Hash32 receipts_root(const std::vector<state::Receipt>& receipts) {
 
 std::uint64_t ExecutionCache::nonce(const state::LedgerState& state, const Address& a) {
     const Hash32 root = state.root();
-    NonceEntry& e = nonces_[(std::hash<Hash32>{}(root) ^ std::hash<Address>{}(a)) & (kNonceSlots - 1)];
+    NonceEntry& e = nonces_[nonce_slot(root, a)];
     if (e.root == root && e.account == a) return e.nonce;  // an empty slot's root is 0, never a trie root
     auto key = account_keys_.find(a);
     if (key == account_keys_.end()) key = account_keys_.emplace(a, state::key::account(a)).first;
