@@ -46,14 +46,20 @@ std::shared_ptr<const clique::Snapshot> ExecutionCache::shared_snapshot(
 
 const std::vector<Address>& ExecutionCache::active_operators(const state::LedgerState& state) {
     const Hash32 root = state.root();
+    // Most calls ask about the head most nodes share: answered without hashing the root.
+    if (last_operators_ != nullptr && root == last_operators_root_) return *last_operators_;
     auto it = active_operators_.find(root);
-    if (it != active_operators_.end()) return it->second;
-    std::vector<Address> operators;
-    for (const state::CloudEntry& c : state.clouds()) {
-        if (c.status == state::CloudStatus::kActive) operators.push_back(c.operator_address);
+    if (it == active_operators_.end()) {
+        std::vector<Address> operators;
+        for (const state::CloudEntry& c : state.clouds()) {
+            if (c.status == state::CloudStatus::kActive) operators.push_back(c.operator_address);
+        }
+        std::sort(operators.begin(), operators.end());
+        it = active_operators_.emplace(root, std::move(operators)).first;
     }
-    std::sort(operators.begin(), operators.end());
-    return active_operators_.emplace(root, std::move(operators)).first->second;
+    last_operators_root_ = root;
+    last_operators_ = &it->second;  // a node of the map: stable until erased (never)
+    return it->second;
 }
 
 namespace {

@@ -117,6 +117,8 @@ class ExecutionCache {
     std::vector<NonceEntry> nonces_ = std::vector<NonceEntry>(kNonceSlots);  // root 0: empty
     std::unordered_map<Address, Hash32> account_keys_;                       // lookup only, never iterated
     std::unordered_map<Hash32, std::vector<Address>> active_operators_;      // by state root; lookup only
+    Hash32 last_operators_root_{};                          // the last active_operators() answer's root
+    const std::vector<Address>* last_operators_ = nullptr;  // … and the answer
     std::unordered_map<Hash32, std::shared_ptr<const clique::Snapshot>> snapshots_;  // by block; lookup only
     std::shared_ptr<clique::ChainIndex> chain_index_ = std::make_shared<clique::ChainIndex>();
     std::vector<Stored> stored_;                                     // by block id

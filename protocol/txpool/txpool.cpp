@@ -182,7 +182,7 @@ void TxPool::remove_account_if_empty(AccountId id) {
         s->account = kNoAccount;
     }
     order_.erase(a.first_seen);
-    a = Account{};
+    // The slot keeps its (empty) transaction map; create_account() sets every other field.
     free_ids_.push_back(id);
 }
 
