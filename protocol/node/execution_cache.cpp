@@ -29,7 +29,7 @@ Hash32 receipts_root(const std::vector<state::Receipt>& receipts) {
 
 std::uint64_t ExecutionCache::nonce(const state::LedgerState& state, const Address& a) {
     const Hash32 root = state.root();
-    NonceEntry& e = nonces_[(std::hash<Hash32>{}(root) ^ std::hash<Address>{}(a)) & (kNonceSlots - 1)];
+    NonceEntry& e = nonces_[nonce_slot(root, a)];
     if (e.root == root && e.account == a) return e.nonce;  // an empty slot's root is 0, never a trie root
     auto key = account_keys_.find(a);
     if (key == account_keys_.end()) key = account_keys_.emplace(a, state::key::account(a)).first;
@@ -46,14 +46,20 @@ std::shared_ptr<const clique::Snapshot> ExecutionCache::shared_snapshot(
 
 const std::vector<Address>& ExecutionCache::active_operators(const state::LedgerState& state) {
     const Hash32 root = state.root();
+    // Most calls ask about the head most nodes share: answered without hashing the root.
+    if (last_operators_ != nullptr && root == last_operators_root_) return *last_operators_;
     auto it = active_operators_.find(root);
-    if (it != active_operators_.end()) return it->second;
-    std::vector<Address> operators;
-    for (const state::CloudEntry& c : state.clouds()) {
-        if (c.status == state::CloudStatus::kActive) operators.push_back(c.operator_address);
+    if (it == active_operators_.end()) {
+        std::vector<Address> operators;
+        for (const state::CloudEntry& c : state.clouds()) {
+            if (c.status == state::CloudStatus::kActive) operators.push_back(c.operator_address);
+        }
+        std::sort(operators.begin(), operators.end());
+        it = active_operators_.emplace(root, std::move(operators)).first;
     }
-    std::sort(operators.begin(), operators.end());
-    return active_operators_.emplace(root, std::move(operators)).first->second;
+    last_operators_root_ = root;
+    last_operators_ = &it->second;  // a node of the map: stable until erased (never)
+    return it->second;
 }
 
 namespace {

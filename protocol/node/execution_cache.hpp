@@ -56,6 +56,10 @@ class ExecutionCache {
     // compares full keys (state root and address), so an answer is always exact; a miss
     // reads the trie through a memoised account key (no Keccak per lookup).
     std::uint64_t nonce(const state::LedgerState& state, const Address& a);
+    // A hint that nonce(state, a) follows soon: starts loading its table slot. Changes nothing.
+    void prefetch_nonce(const state::LedgerState& state, const Address& a) const {
+        __builtin_prefetch(&nonces_[nonce_slot(state.root(), a)]);
+    }
 
     // The operator addresses of the clouds `state` lists as active (§2), sorted; memoised
     // by state root (a pure function of the state, asked by every node at every admission).
@@ -107,9 +111,14 @@ class ExecutionCache {
         std::uint64_t nonce = 0;
     };
     static constexpr std::size_t kNonceSlots = 1 << 14;
+    static std::size_t nonce_slot(const Hash32& root, const Address& a) {
+        return (std::hash<Hash32>{}(root) ^ std::hash<Address>{}(a)) & (kNonceSlots - 1);
+    }
     std::vector<NonceEntry> nonces_ = std::vector<NonceEntry>(kNonceSlots);  // root 0: empty
     std::unordered_map<Address, Hash32> account_keys_;                       // lookup only, never iterated
     std::unordered_map<Hash32, std::vector<Address>> active_operators_;      // by state root; lookup only
+    Hash32 last_operators_root_{};                          // the last active_operators() answer's root
+    const std::vector<Address>* last_operators_ = nullptr;  // … and the answer
     std::unordered_map<Hash32, std::shared_ptr<const clique::Snapshot>> snapshots_;  // by block; lookup only
     std::shared_ptr<clique::ChainIndex> chain_index_ = std::make_shared<clique::ChainIndex>();
     std::vector<Stored> stored_;                                     // by block id

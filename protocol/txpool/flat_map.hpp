@@ -38,6 +38,12 @@ class FlatMap {
     }
     Value* find(const Key& k) { return const_cast<Value*>(std::as_const(*this).find(k)); }
 
+    // A hint: brings k's home slot towards the cache, so that a later find, insert or
+    // erase of k does not wait for it (a pool's map is cold when its node's turn comes).
+    void prefetch(const Key& k) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[home(k)]);
+    }
+
     // Sets k's value (inserting k if absent).
     void insert_or_assign(const Key& k, const Value& v) {
         if (Value* old = find(k)) {
@@ -62,7 +68,8 @@ class FlatMap {
     }
 
     // Erases every entry for which pred(key, value) holds. The predicate must depend on
-    // the entry alone (see the header comment).
+    // the entry alone (see the header comment); it may modify the value of an entry it
+    // keeps (it may be called again on that entry, so the change must be idempotent).
     template <class Pred>
     void erase_if(Pred&& pred) {
         // One pass: a backward shift moves an entry only into a hole at or after i within
@@ -75,6 +82,15 @@ class FlatMap {
             } else {
                 ++i;
             }
+        }
+    }
+
+    // Calls f(key, value) for every entry, in slot order: only for what no order can
+    // change (counts, checks).
+    template <class F>
+    void for_each(F&& f) const {
+        for (const Slot& s : slots_) {
+            if (s.used) f(s.key, s.value);
         }
     }
 

@@ -149,18 +149,40 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     a.pending = 0;
     a.heartbeat = now;
     a.first_seen = seq;
-    by_address_.insert_or_assign(sender, id);
+    if (Sender* s = senders_.find(sender)) {
+        s->account = id;
+    } else {
+        senders_.insert_or_assign(sender, Sender{kNoBucket, id});
+    }
     order_.push_back(seq, id);
     return id;
+}
+
+void TxPool::prefetch_account(AccountId id) const {
+    const char* p = reinterpret_cast<const char*>(&accounts_[id]);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + sizeof(Account) - 1);
+}
+
+void TxPool::prefetch_account_data(AccountId id) const {
+    const Account& a = accounts_[id];
+    if (!a.txs.empty()) __builtin_prefetch(&*a.txs.begin());
+    senders_.prefetch(a.address);
 }
 
 // REQUIRES: reindex() was called after the account's last change.
 void TxPool::remove_account_if_empty(AccountId id) {
     Account& a = accounts_[id];
     if (!a.txs.empty()) return;
-    by_address_.erase(a.address);
+    Sender* s = senders_.find(a.address);
+    CL_ASSERT(s != nullptr && s->account == id);
+    if (s->tat == kNoBucket) {
+        senders_.erase(a.address);
+    } else {
+        s->account = kNoAccount;
+    }
     order_.erase(a.first_seen);
-    a = Account{};
+    // The slot keeps its (empty) transaction map; create_account() sets every other field.
     free_ids_.push_back(id);
 }
 
@@ -220,9 +242,12 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     const std::uint64_t nonce = tx.tx.nonce;
     // `known` is the sender's account if it has pooled transactions; the pointer is not
     // used once anything may have been added to or removed from accounts_.
-    const AccountId* found = by_address_.find(sender);
-    const Account* known = found ? &accounts_[*found] : nullptr;
-    const AccountId known_id = known ? *found : 0;
+    // One lookup for the account and the token bucket; the pointer is not kept.
+    const Sender* entry = senders_.find(sender);
+    const AccountId found = entry ? entry->account : kNoAccount;
+    const Nanos bucket = entry ? entry->tat : kNoBucket;
+    const Account* known = found != kNoAccount ? &accounts_[found] : nullptr;
+    const AccountId known_id = known ? found : 0;
     Entry* existing = nullptr;
     if (known) {
         auto it = accounts_[known_id].txs.find(nonce);
@@ -263,11 +288,17 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
                                                 (source == Source::kMember && !config_.exempt_members));
     std::optional<Nanos> tat;
     if (metered) {
-        if (const Nanos* b = buckets_.find(sender)) tat = *b;
+        if (bucket != kNoBucket) tat = bucket;
         if (bucket_tokens(*config_.rate_limit, tat, now) == 0) return std::unexpected(Refusal::kRateLimited);
     }
     auto take_token = [&] {
-        if (metered) buckets_.insert_or_assign(sender, bucket_take(*config_.rate_limit, tat, now));
+        if (!metered) return;
+        const Nanos taken = bucket_take(*config_.rate_limit, tat, now);
+        if (Sender* s = senders_.find(sender)) {
+            s->tat = taken;
+        } else {
+            senders_.insert_or_assign(sender, Sender{taken, kNoAccount});
+        }
     };
 
     // Same sender and nonce: the new transaction takes the old one's place (no price to bump).
@@ -351,9 +382,20 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
     HeadOutcome out;
     // 1. Per account: drop what the new state executed, demote runs that lost their start,
     //    and cut the account's queue back to account_queue (highest nonces first).
+    //    Every account is cold here (a node's pool is visited once per block), so the loads
+    //    are requested ahead: the account two places ahead, and the first transaction and
+    //    address entry of the next one (whose account was requested one step earlier).
+    //    Hints only: the order and the work are those of the plain loop.
+    auto ahead = order_.begin();
+    for (int k = 0; k < 2 && ahead != order_.end(); ++k, ++ahead) prefetch_account(ahead->second);
     for (auto it = order_.begin(); it != order_.end();) {
         const AccountId id = it->second;
         ++it;  // the account may be removed below
+        if (it != order_.end()) prefetch_account_data(it->second);
+        if (ahead != order_.end()) {
+            prefetch_account(ahead->second);
+            ++ahead;
+        }
         Account& a = accounts_[id];
         const std::uint64_t n = nonces.nonce(a.address);
         if (n == a.state_nonce) continue;
@@ -429,10 +471,12 @@ std::size_t TxPool::expire(Nanos now) {
         }
     }
     // A bucket that has refilled completely is the same as no bucket.
+    // Forgetting one drops the sender's entry unless it has an account.
     if (config_.rate_limit) {
-        buckets_.erase_if([now](const Address&, Nanos tat) { return tat <= now; });
-    } else {
-        buckets_.clear();
+        senders_.erase_if([now](const Address&, Sender& s) {
+            if (s.tat <= now) s.tat = kNoBucket;
+            return s.tat == kNoBucket && s.account == kNoAccount;
+        });
     }
     retire_ranks();
     return dropped;
@@ -483,8 +527,8 @@ std::vector<TxRef> TxPool::select(const AccountNonces& nonces, std::optional<std
 // ---- queries ---------------------------------------------------------------------
 
 const TxPool::Account* TxPool::account_of(const Address& sender) const {
-    const AccountId* id = by_address_.find(sender);
-    return id ? &accounts_[*id] : nullptr;
+    const AccountId id = account_id(sender);
+    return id != kNoAccount ? &accounts_[id] : nullptr;
 }
 
 std::size_t TxPool::pending_count(const Address& sender) const {
@@ -526,8 +570,9 @@ std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
 
 std::uint64_t TxPool::tokens(const Address& sender, Nanos now) const {
     if (!config_.rate_limit) return 0;
-    const Nanos* tat = buckets_.find(sender);
-    return bucket_tokens(*config_.rate_limit, tat ? std::optional(*tat) : std::nullopt, now);
+    const Sender* s = senders_.find(sender);
+    return bucket_tokens(*config_.rate_limit, s && s->tat != kNoBucket ? std::optional(s->tat) : std::nullopt,
+                         now);
 }
 
 std::vector<TxPool::AccountView> TxPool::accounts() const {
@@ -546,14 +591,20 @@ std::vector<TxPool::AccountView> TxPool::accounts() const {
 
 std::optional<std::string> TxPool::check_invariants() const {
     auto fail = [](std::string what) { return std::optional<std::string>(std::move(what)); };
-    if (order_.size() != by_address_.size()) return fail("order and address index differ in size");
+    std::size_t indexed = 0, orphans = 0;
+    senders_.for_each([&](const Address&, const Sender& s) {
+        if (s.account != kNoAccount) ++indexed;
+        if (s.account == kNoAccount && s.tat == kNoBucket) ++orphans;
+    });
+    if (order_.size() != indexed) return fail("order and address index differ in size");
+    if (orphans != 0) return fail("an address entry with neither account nor bucket");
     std::size_t pending = 0, queued = 0, txs = 0, with_pending = 0, with_queued = 0;
     std::vector<Hash32> hashes;
     for (const auto& [first_seen, id] : order_) {
         const Account& a = accounts_[id];
         const std::string who = a.address.hex();
         if (a.first_seen != first_seen) return fail(who + ": first_seen mismatch");
-        if (const AccountId* f = by_address_.find(a.address); !f || *f != id) {
+        if (account_id(a.address) != id) {
             return fail(who + ": address index");
         }
         if (a.txs.empty()) return fail(who + ": empty account kept");

@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -164,6 +165,12 @@ class TxPool {
         return admit(std::make_shared<const RecoveredTransaction>(tx), now, nonces, source);
     }
 
+    // A hint that admit() will soon be asked about a transaction of `sender`: starts the
+    // loads of the sender's entries in the pool's (per-node, usually cold) lookup tables,
+    // so that they overlap with the caller's work instead of stalling admit() one after
+    // another. Changes nothing.
+    void prefetch(const Address& sender) const { senders_.prefetch(sender); }
+
     // Resynchronises to a new head state (a new block, or a reorganisation): drops
     // transactions below each sender's new state nonce, demotes pending runs that lost
     // their start, promotes runs that became executable (accounts in first-seen order while
@@ -190,7 +197,7 @@ class TxPool {
     std::size_t pending_count() const { return pending_total_; }
     std::size_t queued_count() const { return queued_total_; }
     std::size_t size() const { return pending_total_ + queued_total_; }
-    std::size_t account_count() const { return by_address_.size(); }
+    std::size_t account_count() const { return order_.size(); }
     std::size_t pending_count(const Address& sender) const;
     std::size_t queued_count(const Address& sender) const;
     // By hash: these visit the pooled transactions (O(n)); the pool keeps no hash index,
@@ -271,6 +278,10 @@ class TxPool {
     const Entry* find_entry(const Hash32& hash) const;
     AccountId create_account(const Address& sender, std::uint64_t state_nonce, std::uint64_t seq, Nanos now);
     void remove_account_if_empty(AccountId id);
+    // Hints (no effect on results): start loading the account's lines; its first
+    // transaction and its address entry (REQUIRES: the account's lines were requested).
+    void prefetch_account(AccountId id) const;
+    void prefetch_account_data(AccountId id) const;
     // Every change to an account's counts or heartbeat is bracketed by
     //   const IndexKeys before = index_keys(id);  …change…  reindex(id, before);
     // The ordered indexes are kept only while their limit is on: pending_rank_ for
@@ -309,14 +320,28 @@ class TxPool {
 
     std::vector<Account> accounts_;  // slab; ids of removed accounts are reused
     std::vector<AccountId> free_ids_;
-    FlatMap<Address, AccountId> by_address_;  // lookup only; never iterated
-    FlatMap<Address, Nanos> buckets_;         // token-bucket tat; iterated only to prune
-    FirstSeenOrder order_;                    // first_seen → account: deterministic visits
-    std::set<RankKey> pending_rank_;          // accounts with pending > 0 (while live)
-    std::set<RankKey> queued_rank_;           // accounts with queued > 0 (while live)
-    bool pending_rank_live_ = false;          // only with global_slots
-    bool queued_rank_live_ = false;           // only with global_queue
-    std::set<ExpiryKey> expiry_;              // accounts with queued > 0, by heartbeat (if lifetime)
+    // Per address, what the pool holds of it: its account (if it has pooled transactions)
+    // and its token bucket (if not full). One table for both, so that an admission finds
+    // them with one lookup (one cold cache line per node and admission, not two). An
+    // entry lives while either is present. Lookup only; iterated only to prune buckets.
+    static constexpr AccountId kNoAccount = std::numeric_limits<AccountId>::max();
+    static constexpr Nanos kNoBucket = Nanos::min();  // a full bucket, as if forgotten
+    struct Sender {
+        Nanos tat = kNoBucket;  // the bucket's theoretical arrival time (token_bucket.hpp)
+        AccountId account = kNoAccount;
+    };
+    FlatMap<Address, Sender> senders_;
+    // The sender's account id, or kNoAccount.
+    AccountId account_id(const Address& sender) const {
+        const Sender* s = senders_.find(sender);
+        return s ? s->account : kNoAccount;
+    }
+    FirstSeenOrder order_;            // first_seen → account: deterministic visits
+    std::set<RankKey> pending_rank_;  // accounts with pending > 0 (while live)
+    std::set<RankKey> queued_rank_;   // accounts with queued > 0 (while live)
+    bool pending_rank_live_ = false;  // only with global_slots
+    bool queued_rank_live_ = false;   // only with global_queue
+    std::set<ExpiryKey> expiry_;      // accounts with queued > 0, by heartbeat (if lifetime)
 };
 
 }  // namespace cl::txpool

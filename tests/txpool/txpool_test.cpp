@@ -293,6 +293,38 @@ TEST_F(TxPoolTest, BucketOutlivesTheSendersTransactionsUntilFull) {
     ok(pool, tx(0, 1), 60s);
 }
 
+// The account and the token bucket of an address share one table entry (docs/txpool.md,
+// "Cost"): each lives on its own — the bucket forgotten under a pooled account, the
+// account removed under a live bucket and created again while it lives.
+TEST_F(TxPoolTest, AccountAndBucketOfAnAddressLiveApart) {
+    Config c;
+    c.rate_limit = RateLimit{2, 60s};
+    TxPool pool(c);
+    ok(pool, tx(0, 0), 0s);
+    EXPECT_EQ(pool.tokens(addr(0), 0s), 1u);
+    EXPECT_EQ(pool.expire(60s), 0u);  // the bucket is full again: forgotten, the account stays
+    EXPECT_FALSE(pool.check_invariants().has_value());
+    EXPECT_EQ(pool.account_count(), 1u);
+    EXPECT_EQ(pool.pending_count(addr(0)), 1u);
+    EXPECT_EQ(pool.tokens(addr(0), 60s), 2u);
+    ok(pool, tx(0, 1), 60s);
+    EXPECT_EQ(pool.pending_count(addr(0)), 2u);
+    EXPECT_EQ(pool.tokens(addr(0), 60s), 1u);
+    nonces.set(0, 2);
+    EXPECT_EQ(head(pool, 60s).stale, 2u);  // the account goes, the bucket stays
+    EXPECT_EQ(pool.account_count(), 0u);
+    EXPECT_EQ(pool.tokens(addr(0), 60s), 1u);
+    ok(pool, tx(0, 2), 60s);  // a new account under the live bucket
+    EXPECT_EQ(pool.tokens(addr(0), 60s), 0u);
+    EXPECT_EQ(refused(pool, tx(0, 3), 60s), Refusal::kRateLimited);
+    nonces.set(0, 3);
+    EXPECT_EQ(head(pool, 60s).stale, 1u);
+    EXPECT_EQ(pool.expire(180s), 0u);  // both gone
+    EXPECT_FALSE(pool.check_invariants().has_value());
+    EXPECT_EQ(pool.tokens(addr(0), 180s), 2u);
+    ok(pool, tx(0, 3), 180s);
+}
+
 TEST_F(TxPoolTest, AccountSlotsFull) {
     Config c = no_rate();
     c.account_slots = 3;
