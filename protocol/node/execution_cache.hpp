@@ -56,10 +56,6 @@ class ExecutionCache {
     // compares full keys (state root and address), so an answer is always exact; a miss
     // reads the trie through a memoised account key (no Keccak per lookup).
     std::uint64_t nonce(const state::LedgerState& state, const Address& a);
-    // A hint that nonce(state, a) follows soon: starts loading its table slot. Changes nothing.
-    void prefetch_nonce(const state::LedgerState& state, const Address& a) const {
-        __builtin_prefetch(&nonces_[nonce_slot(state.root(), a)]);
-    }
 
     // The operator addresses of the clouds `state` lists as active (§2), sorted; memoised
     // by state root (a pure function of the state, asked by every node at every admission).

@@ -658,10 +658,6 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     if (from && !gossip_.remember_tx(member_.member, tx->hash)) return;
     ctx.effects.work.txs_admitted += 1;
     const state::LedgerState& head = head_state();
-    // The pool's tables and the nonce memo are cold at this node's turn: start their loads
-    // now so that they overlap with each other and with the members lookup.
-    txpool_.prefetch(tx->sender);
-    cache_.prefetch_nonce(head, tx->sender);
     const StateNonces nonces(head, cache_);
     const std::vector<Address>& members = cache_.active_operators(head);
     if (source == txpool::Source::kNetwork && std::binary_search(members.begin(), members.end(), tx->sender))

@@ -38,12 +38,6 @@ class FlatMap {
     }
     Value* find(const Key& k) { return const_cast<Value*>(std::as_const(*this).find(k)); }
 
-    // A hint: brings k's home slot towards the cache, so that a later find, insert or
-    // erase of k does not wait for it (a pool's map is cold when its node's turn comes).
-    void prefetch(const Key& k) const {
-        if (!slots_.empty()) __builtin_prefetch(&slots_[home(k)]);
-    }
-
     // Sets k's value (inserting k if absent).
     void insert_or_assign(const Key& k, const Value& v) {
         if (Value* old = find(k)) {

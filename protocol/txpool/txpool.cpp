@@ -158,18 +158,6 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     return id;
 }
 
-void TxPool::prefetch_account(AccountId id) const {
-    const char* p = reinterpret_cast<const char*>(&accounts_[id]);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + sizeof(Account) - 1);
-}
-
-void TxPool::prefetch_account_data(AccountId id) const {
-    const Account& a = accounts_[id];
-    if (!a.txs.empty()) __builtin_prefetch(&*a.txs.begin());
-    senders_.prefetch(a.address);
-}
-
 // REQUIRES: reindex() was called after the account's last change.
 void TxPool::remove_account_if_empty(AccountId id) {
     Account& a = accounts_[id];
@@ -382,20 +370,9 @@ HeadOutcome TxPool::on_new_head(const AccountNonces& nonces, Nanos now) {
     HeadOutcome out;
     // 1. Per account: drop what the new state executed, demote runs that lost their start,
     //    and cut the account's queue back to account_queue (highest nonces first).
-    //    Every account is cold here (a node's pool is visited once per block), so the loads
-    //    are requested ahead: the account two places ahead, and the first transaction and
-    //    address entry of the next one (whose account was requested one step earlier).
-    //    Hints only: the order and the work are those of the plain loop.
-    auto ahead = order_.begin();
-    for (int k = 0; k < 2 && ahead != order_.end(); ++k, ++ahead) prefetch_account(ahead->second);
     for (auto it = order_.begin(); it != order_.end();) {
         const AccountId id = it->second;
         ++it;  // the account may be removed below
-        if (it != order_.end()) prefetch_account_data(it->second);
-        if (ahead != order_.end()) {
-            prefetch_account(ahead->second);
-            ++ahead;
-        }
         Account& a = accounts_[id];
         const std::uint64_t n = nonces.nonce(a.address);
         if (n == a.state_nonce) continue;

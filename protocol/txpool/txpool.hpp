@@ -165,12 +165,6 @@ class TxPool {
         return admit(std::make_shared<const RecoveredTransaction>(tx), now, nonces, source);
     }
 
-    // A hint that admit() will soon be asked about a transaction of `sender`: starts the
-    // loads of the sender's entries in the pool's (per-node, usually cold) lookup tables,
-    // so that they overlap with the caller's work instead of stalling admit() one after
-    // another. Changes nothing.
-    void prefetch(const Address& sender) const { senders_.prefetch(sender); }
-
     // Resynchronises to a new head state (a new block, or a reorganisation): drops
     // transactions below each sender's new state nonce, demotes pending runs that lost
     // their start, promotes runs that became executable (accounts in first-seen order while
@@ -278,10 +272,6 @@ class TxPool {
     const Entry* find_entry(const Hash32& hash) const;
     AccountId create_account(const Address& sender, std::uint64_t state_nonce, std::uint64_t seq, Nanos now);
     void remove_account_if_empty(AccountId id);
-    // Hints (no effect on results): start loading the account's lines; its first
-    // transaction and its address entry (REQUIRES: the account's lines were requested).
-    void prefetch_account(AccountId id) const;
-    void prefetch_account_data(AccountId id) const;
     // Every change to an account's counts or heartbeat is bracketed by
     //   const IndexKeys before = index_keys(id);  …change…  reindex(id, before);
     // The ordered indexes are kept only while their limit is on: pending_rank_ for
