@@ -29,7 +29,12 @@ class Host {
 
     // At time 0, and again when the host restarts after a crash (with its stored state).
     virtual node::Effects start(node::Nanos now) = 0;
-    virtual node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) = 0;
+    // `peer_index`: the position of `from` among this host's topology neighbours (the
+    // network's Delivery::to_index; node::Send::kUnknownPeerIndex when not known). A hint
+    // for hosts that keep their peers in that order (node::Node does): it must be checked
+    // against `from` before it is trusted.
+    virtual node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                                     std::uint32_t peer_index) = 0;
     // A timer this host set (node::Timer::token).
     virtual node::Effects on_timer(node::Nanos now, std::uint64_t token) = 0;
     // A transaction a local client (a workload) submits to this host.

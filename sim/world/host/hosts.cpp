@@ -73,7 +73,10 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     s.traffic.bytes_received += d.size;
     // The message is read where it lies (the pool never moves it) and let go once the
     // host has handled it, before its effects are sent (which acquire pool entries).
-    node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message);
+    // d.to_index is the sender's position among the receiver's neighbours, which World
+    // makes the node's peer order (node::Node checks it: it finds the peer by id if not).
+    static_assert(net::Delivery::kNoIndex == node::Send::kUnknownPeerIndex);
+    node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message, d.to_index);
     unref(h);
     apply(d.to, std::move(effects));
 }
