@@ -291,6 +291,19 @@ class Node {
     std::size_t connected_count() const;
     bool syncing() const { return sync_.has_value(); }
 
+    // For a driver's prefetch (issue 16: at 10^4 nodes and more, the receiver's state is
+    // cold): the address of the fields on_message reads first, and of the per-peer entries
+    // (index Send::peer_index, `peer_stride` bytes apart). Stable for the node's lifetime.
+    struct CacheHints {
+        const void* state = nullptr;
+        const void* peers = nullptr;
+        std::uint32_t peer_stride = 0;
+        std::uint32_t peer_count = 0;
+    };
+    CacheHints cache_hints() const {
+        return {&peers_, peers_.data(), sizeof(Peer), static_cast<std::uint32_t>(peers_.size())};
+    }
+
   private:
     class Context;  // the effects being built and the input's time
 
@@ -377,12 +390,12 @@ class Node {
     // A final checkpoint the chain could not judge yet (clique::FinalOutcome::kUnknownBlock).
     std::optional<checkpoint::FinalCheckpoint> pending_final_;
 
-    std::vector<Peer> peers_;             // configuration order; never resized after construction
-    std::vector<PeerId> peer_ids_;        // sorted: find_peer's binary search
-    std::vector<std::uint32_t> peer_at_;  // peer_ids_[i] is peers_[peer_at_[i]]
+    std::vector<Peer> peers_;  // configuration order; never resized after construction
     // The index in peers_ of the last message's sender (none before the first): find_peer
     // answers for it without the search (the handler's own later look-ups of the sender).
     std::uint32_t last_sender_ = Send::kUnknownPeerIndex;
+    std::vector<PeerId> peer_ids_;        // sorted: find_peer's binary search
+    std::vector<std::uint32_t> peer_at_;  // peer_ids_[i] is peers_[peer_at_[i]]
     struct SyncOp {
         PeerId peer = 0;
         Hash32 target;  // the peer's head when the sync started

@@ -227,8 +227,8 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
     if (!config_.allow_reordering) edge.last_arrival = arrive;
     ++in_flight_;
     const auto back = static_cast<std::uint16_t>(std::min<std::uint32_t>(edge.back_index, kNoBackIndex));
-    sim_.schedule_at(d.arrived, [this, f = InFlight{from, to, size, type, back, payload, d.sent,
-                                                    d.departed}]() noexcept { deliver(f); });
+    sim_.schedule_at(d.arrived,
+                     DeliveryEvent{this, InFlight{from, to, size, type, back, payload, d.sent, d.departed}});
     return std::nullopt;
 }
 

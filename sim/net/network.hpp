@@ -148,6 +148,11 @@ class DeliveryHandler {
     virtual ~DeliveryHandler() = default;
     virtual void on_deliver(const Delivery& d) noexcept = 0;
     virtual void on_drop(const Delivery&, DropReason) noexcept {}
+    // A hint (Simulator's prefetch hook): the delivery of a message of `type` with
+    // `payload` to `to` (Delivery::to_index `to_index`) is next in line. May prefetch what
+    // on_deliver will touch; must change nothing.
+    virtual void prefetch(MessageType /*type*/, NodeId /*to*/, std::uint32_t /*to_index*/,
+                          std::uint64_t /*payload*/) const noexcept {}
 };
 
 struct TypeCounters {
@@ -303,6 +308,16 @@ class Network {
         std::uint64_t types;  // bit t: message type t is dropped
     };
 
+    // The delivery event: the message in flight, with the Simulator's prefetch hook.
+    struct DeliveryEvent {
+        Network* network;
+        InFlight f;
+        void operator()() noexcept { network->deliver(f); }
+        void prefetch() const noexcept {
+            network->handler_.prefetch(
+                f.type, f.to, f.to_index == kNoBackIndex ? Delivery::kNoIndex : f.to_index, f.payload);
+        }
+    };
     void deliver(const InFlight& f) noexcept;
     void drop(const Delivery& d, DropReason r) noexcept;
     Duration draw_latency(RandomStream& rng, Duration base) const;

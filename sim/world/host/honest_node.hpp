@@ -38,6 +38,10 @@ class HonestNode final : public Host {
         return command == kStopSealing ? node_->set_sealing(now, false) : node::Effects{};
     }
     const node::Node& node() const override { return *node_; }
+    CacheHints cache_hints() const override {
+        const node::Node::CacheHints n = node_->cache_hints();
+        return CacheHints{this, n.state, n.peers, n.peer_stride, n.peer_count};
+    }
 
   private:
     std::unique_ptr<RandomStream> rng_;  // the node keeps a reference: a stable address

@@ -54,6 +54,18 @@ class Host {
     // (sim/world/checkpoints.hpp). Honest hosts never do.
     virtual bool withholding() const { return false; }
 
+    // Where the state on_message touches first lies, for the driver's prefetch of the next
+    // delivery (issue 16; sim/world/host/hosts.hpp): addresses stable for the host's
+    // lifetime, or null. Hints only. Default: the host object alone.
+    struct CacheHints {
+        const void* object = nullptr;  // the host itself (its vtable pointer, its members)
+        const void* state = nullptr;   // e.g. the node's per-message fields
+        const void* peers = nullptr;   // per-peer entries in peer_index order, peer_stride apart
+        std::uint32_t peer_stride = 0;
+        std::uint32_t peer_count = 0;
+    };
+    virtual CacheHints cache_hints() const { return CacheHints{this}; }
+
     // The protocol state others observe: the recorder, the reference chain, sampling, and
     // workloads (a user reads its code, nonce and head on its own node). Read only.
     virtual const node::Node& node() const = 0;
