@@ -119,11 +119,15 @@ Effects Node::start(Nanos now) {
     return effects;
 }
 
-Effects Node::on_message(Nanos now, PeerId from, const Message& message) {
+Effects Node::on_message(Nanos now, PeerId from, const Message& message, std::uint32_t peer_index) {
     Effects effects;
     Context ctx(now, effects);
-    Peer* peer = find_peer(from);
+    // The driver's hint, checked (issue 16: one dependent cache miss less per message than
+    // the search of peer_ids_); a wrong one falls back to the search.
+    Peer* peer =
+        peer_index < peers_.size() && peers_[peer_index].id == from ? &peers_[peer_index] : find_peer(from);
     if (peer == nullptr) return effects;  // not a configured peer
+    last_sender_ = peer->index;
     if (const auto* s = std::get_if<StatusMsg>(&message)) {
         receive_status(ctx, *peer, *s);
         return effects;
@@ -493,6 +497,7 @@ Hash32 Node::missing_ancestor(Hash32 parent) const {
 Node::Peer* Node::find_peer(PeerId id) { return const_cast<Peer*>(std::as_const(*this).find_peer(id)); }
 
 const Node::Peer* Node::find_peer(PeerId id) const {
+    if (last_sender_ < peers_.size() && peers_[last_sender_].id == id) return &peers_[last_sender_];
     const auto it = std::lower_bound(peer_ids_.begin(), peer_ids_.end(), id);
     if (it == peer_ids_.end() || *it != id) return nullptr;
     return &peers_[peer_at_[static_cast<std::size_t>(it - peer_ids_.begin())]];

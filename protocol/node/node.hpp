@@ -259,7 +259,13 @@ class Node {
 
     // Validators plan their first seal. Also after a restart.
     Effects start(Nanos now);
-    Effects on_message(Nanos now, PeerId from, const Message& message);
+    // `peer_index`: where the driver believes `from` sits in NodeConfig::peers with
+    // repeats dropped (Send::peer_index's numbering; the simulator's network carries it
+    // with each delivery). A hint that saves the search for the peer: it is used only when
+    // that peer is `from`; otherwise (kUnknownPeerIndex, out of range, another peer) the
+    // peer is found by id, so a wrong hint never changes what the node does.
+    Effects on_message(Nanos now, PeerId from, const Message& message,
+                       std::uint32_t peer_index = Send::kUnknownPeerIndex);
     Effects on_timer(Nanos now, std::uint64_t token);
     Effects on_local_tx(Nanos now, const TxRef& tx);
     // checkpoint §4: `final` is now the latest final checkpoint the node knows (read from
@@ -284,6 +290,19 @@ class Node {
     bool connected(PeerId peer) const;
     std::size_t connected_count() const;
     bool syncing() const { return sync_.has_value(); }
+
+    // For a driver's prefetch (issue 16: at 10^4 nodes and more, the receiver's state is
+    // cold): the address of the fields on_message reads first, and of the per-peer entries
+    // (index Send::peer_index, `peer_stride` bytes apart). Stable for the node's lifetime.
+    struct CacheHints {
+        const void* state = nullptr;
+        const void* peers = nullptr;
+        std::uint32_t peer_stride = 0;
+        std::uint32_t peer_count = 0;
+    };
+    CacheHints cache_hints() const {
+        return {&peers_, peers_.data(), sizeof(Peer), static_cast<std::uint32_t>(peers_.size())};
+    }
 
   private:
     class Context;  // the effects being built and the input's time
@@ -371,7 +390,10 @@ class Node {
     // A final checkpoint the chain could not judge yet (clique::FinalOutcome::kUnknownBlock).
     std::optional<checkpoint::FinalCheckpoint> pending_final_;
 
-    std::vector<Peer> peers_;             // configuration order
+    std::vector<Peer> peers_;  // configuration order; never resized after construction
+    // The index in peers_ of the last message's sender (none before the first): find_peer
+    // answers for it without the search (the handler's own later look-ups of the sender).
+    std::uint32_t last_sender_ = Send::kUnknownPeerIndex;
     std::vector<PeerId> peer_ids_;        // sorted: find_peer's binary search
     std::vector<std::uint32_t> peer_at_;  // peer_ids_[i] is peers_[peer_at_[i]]
     struct SyncOp {

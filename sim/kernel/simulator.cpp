@@ -31,7 +31,7 @@ void Simulator::destroy_callable(Slot& s) {
     if (s.thunk == nullptr) return;
     const Thunk thunk = s.thunk;
     s.thunk = nullptr;
-    thunk(s.storage, false);
+    thunk(s.storage, Op::kDestroy);
 }
 
 bool Simulator::cancel(EventId id) {
@@ -124,7 +124,11 @@ RunStatus Simulator::run_loop(std::int64_t limit) {
         s.thunk = nullptr;  // no longer pending: cancel() and is_pending() see a ran event
         ++s.generation;     // the id now names an event that ran
         now_ = top.time();
-        thunk(s.storage, true);  // runs, then destroys, the callable; may schedule, cancel, stop
+        if (!queue_.near_empty()) {  // the next event's cold lines load while this one runs
+            Slot& next = slot(queue_.near_top().slot());
+            if (next.prefetch && next.thunk != nullptr) next.thunk(next.storage, Op::kPrefetch);
+        }
+        thunk(s.storage, Op::kRun);  // runs, then destroys, the callable; may schedule, cancel, stop
         release_slot(i);
         ++events_run_;
         if (stop_requested_) {

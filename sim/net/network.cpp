@@ -116,14 +116,24 @@ Network::Network(Simulator& sim, const Topology& topology, const NetworkConfig& 
     : sim_(sim), topology_(topology), config_(config), handler_(handler) {
     CL_ASSERT(validate(config, topology).has_value());
     const std::size_t n = topology.node_count();
-    rng_.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) rng_.push_back(streams.stream("net/node/" + std::to_string(i)));
-    upload_bps_.assign(n, config.upload_bps);
     const auto& from_topology = topology.node_upload_bps();
-    if (!config.ignore_topology_upload && from_topology.size() == n) upload_bps_ = from_topology;
-    uplink_free_at_.assign(n, 0);
-    last_arrival_.assign(topology.half_edge_count(), std::numeric_limits<std::int64_t>::min());
-    node_down_.resize(n);
+    const bool topology_upload = !config.ignore_topology_upload && from_topology.size() == n;
+    senders_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        senders_.push_back(Sender{streams.stream("net/node/" + std::to_string(i)),
+                                  topology_upload ? from_topology[i] : config.upload_bps, 0});
+    }
+    half_edges_.resize(topology.half_edge_count());
+    for (NodeId a = 0; a < n; ++a) {
+        const std::size_t first = topology.first_half_edge(a);
+        const auto nb = topology.neighbours(a);
+        for (std::size_t i = 0; i < nb.size(); ++i) {
+            const auto back =
+                std::lower_bound(topology.neighbours(nb[i]).begin(), topology.neighbours(nb[i]).end(), a);
+            half_edges_[first + i].back_index =
+                static_cast<std::uint32_t>(back - topology.neighbours(nb[i]).begin());
+        }
+    }
     counters_.resize(config.message_types);
 }
 
@@ -181,18 +191,21 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
         h = topology_.half_edge(from, to);
     }
     if (!h) return drop(d, DropReason::kNoLink), DropReason::kNoLink;
+    HalfEdge& edge = half_edges_[*h];
+    if (edge.back_index < kNoBackIndex) d.to_index = edge.back_index;
     if (!node_up(from, now)) return drop(d, DropReason::kSenderDown), DropReason::kSenderDown;
 
     // The sender's uplink serialises every message it sends, including ones the network
     // will lose: it cannot know.
     const LinkParams& link = topology_.link(*h);
-    std::uint64_t rate = upload_bps_[from];
+    Sender& sender = senders_[from];
+    std::uint64_t rate = sender.upload_bps;
     if (link.bandwidth_bps != 0) rate = rate == 0 ? link.bandwidth_bps : std::min(rate, link.bandwidth_bps);
-    const Time start = std::max(now, Time::from_nanos(uplink_free_at_[from]));
+    const Time start = std::max(now, Time::from_nanos(sender.uplink_free_at));
     d.departed = saturating_add(start, serialisation_time(size, rate));
-    uplink_free_at_[from] = d.departed.nanos();
+    sender.uplink_free_at = d.departed.nanos();
 
-    RandomStream& rng = rng_[from];
+    RandomStream& rng = sender.rng;
     // Draw in a fixed order whatever the outcome, so one drop does not shift later draws.
     bool lost = config_.loss > 0.0 && bernoulli(rng, config_.loss);
     if (!link_loss_.empty()) {
@@ -202,7 +215,7 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
     Duration latency = draw_latency(rng, link.latency);
     if (!link_delay_.empty()) latency = saturating_add(latency, window_delay(*h, now.nanos()));
     std::int64_t arrive = saturating_add(d.departed, latency).nanos();
-    if (!config_.allow_reordering) arrive = std::max(arrive, last_arrival_[*h]);
+    if (!config_.allow_reordering) arrive = std::max(arrive, edge.last_arrival);
     d.arrived = Time::from_nanos(arrive);
 
     if (!link_up(from, to, now)) return drop(d, DropReason::kLinkDown), DropReason::kLinkDown;
@@ -211,16 +224,20 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
         return drop(d, DropReason::kLinkDown), DropReason::kLinkDown;
     if (lost) return drop(d, DropReason::kLost), DropReason::kLost;
 
-    if (!config_.allow_reordering) last_arrival_[*h] = arrive;
+    if (!config_.allow_reordering) edge.last_arrival = arrive;
     ++in_flight_;
-    sim_.schedule_at(d.arrived, [this, f = InFlight{from, to, size, type, payload, d.sent,
-                                                    d.departed}]() noexcept { deliver(f); });
+    const auto back = static_cast<std::uint16_t>(std::min<std::uint32_t>(edge.back_index, kNoBackIndex));
+    sim_.schedule_at(d.arrived,
+                     DeliveryEvent{this, InFlight{from, to, size, type, back, payload, d.sent, d.departed}});
     return std::nullopt;
 }
 
 void Network::deliver(const InFlight& f) noexcept {
     --in_flight_;
-    const Delivery d{f.from, f.to, f.type, f.size, f.payload, f.sent, f.departed, sim_.now()};
+    const Delivery d{
+        f.from,     f.to,       f.type,
+        f.size,     f.payload,  f.sent,
+        f.departed, sim_.now(), f.to_index == kNoBackIndex ? Delivery::kNoIndex : std::uint32_t{f.to_index}};
     if (!node_up(d.to, d.arrived)) return drop(d, DropReason::kReceiverDown);
     if (!link_up(d.from, d.to, d.arrived)) return drop(d, DropReason::kLinkDown);
     if (!reachable(d.from, d.to, d.arrived)) return drop(d, DropReason::kPartitioned);
@@ -279,6 +296,7 @@ std::expected<void, ConfigError> Network::add_partition(const PartitionSpec& par
 std::expected<void, ConfigError> Network::add_node_failure(NodeId node, Time start, Time end) {
     if (auto ok = check_node(topology_, "node_failure.node", node); !ok) return ok;
     if (auto ok = check_interval("node_failure", start, end); !ok) return ok;
+    if (node_down_.empty()) node_down_.resize(topology_.node_count());
     node_down_[node].push_back({start.nanos(), end.nanos()});
     return {};
 }
@@ -403,6 +421,7 @@ double Network::link_loss(NodeId a, NodeId b, Time t) const {
 }
 
 bool Network::node_up(NodeId node, Time t) const {
+    if (node_down_.empty()) return true;
     for (const Interval& i : node_down_[node]) {
         if (t.nanos() >= i.start && t.nanos() < i.end) return false;
     }

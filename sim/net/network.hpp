@@ -53,6 +53,16 @@
 // a caller that knows the position of `to` among them (its i-th neighbour: half-edge
 // first_half_edge(from) + i) passes it as `neighbour_index` and saves the search. A wrong
 // index is not trusted: it is checked against the topology and the search runs.
+// Each delivery also carries the receiver's half-edge back to the sender
+// (Delivery::to_index: the position of `from` among `to`'s neighbours, precomputed per
+// half-edge), so a receiver that keeps per-peer state in neighbour order indexes it
+// instead of searching for the sender (issue 16).
+//
+// Memory layout (issue 16: at 10^4 nodes and more, each per-node array a message touches
+// is a cache miss): what a send reads and writes of its sender — its random stream,
+// upload rate and uplink queue — sits in one 64-byte record per node; what it reads and
+// writes of its half-edge — the last arrival and the index back — in one 16-byte record;
+// node failure windows are kept per node only once one is added.
 //
 // Thread-safety: none; one Network per Simulator.
 #pragma once
@@ -61,6 +71,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +132,11 @@ struct Delivery {
     Time sent;                  // when send() was called
     Time departed;              // when the last bit left the sender
     Time arrived;               // when it is (or would have been) delivered
+    // The position of `from` among topology().neighbours(to): the receiver's half-edge back
+    // to the sender is first_half_edge(to) + to_index. kNoIndex when it does not fit the
+    // in-flight record (a position >= 65,535) or there is no link from -> to.
+    static constexpr std::uint32_t kNoIndex = 0xffffffffU;
+    std::uint32_t to_index = kNoIndex;
     // Per-message latency for metrics: send() to delivery, queueing included.
     Duration latency() const { return arrived - sent; }
 };
@@ -132,6 +148,11 @@ class DeliveryHandler {
     virtual ~DeliveryHandler() = default;
     virtual void on_deliver(const Delivery& d) noexcept = 0;
     virtual void on_drop(const Delivery&, DropReason) noexcept {}
+    // A hint (Simulator's prefetch hook): the delivery of a message of `type` with
+    // `payload` to `to` (Delivery::to_index `to_index`) is next in line. May prefetch what
+    // on_deliver will touch; must change nothing.
+    virtual void prefetch(MessageType /*type*/, NodeId /*to*/, std::uint32_t /*to_index*/,
+                          std::uint64_t /*payload*/) const noexcept {}
 };
 
 struct TypeCounters {
@@ -231,8 +252,8 @@ class Network {
     const TypeCounters& counters(MessageType type) const { return counters_[type]; }
     TypeCounters totals() const;
     std::uint64_t drops(DropReason r) const { return drops_[static_cast<std::size_t>(r)]; }
-    Time uplink_free_at(NodeId n) const { return Time::from_nanos(uplink_free_at_[n]); }
-    std::uint64_t upload_bps(NodeId n) const { return upload_bps_[n]; }
+    Time uplink_free_at(NodeId n) const { return Time::from_nanos(senders_[n].uplink_free_at); }
+    std::uint64_t upload_bps(NodeId n) const { return senders_[n].upload_bps; }
     std::size_t in_flight() const { return in_flight_; }
     const Topology& topology() const { return topology_; }
 
@@ -243,11 +264,25 @@ class Network {
         NodeId to = 0;
         std::uint32_t size = 0;
         MessageType type = 0;
+        std::uint16_t to_index = kNoBackIndex;  // Delivery::to_index, 16 bits to keep 40 bytes
         std::uint64_t payload = 0;
         Time sent;
         Time departed;
     };
     static_assert(sizeof(InFlight) == 40);
+    static constexpr std::uint16_t kNoBackIndex = 0xffff;
+    // What a send reads and writes of its sender, in one cache line.
+    struct alignas(64) Sender {
+        RandomStream rng;  // "net/node/<id>"
+        std::uint64_t upload_bps = 0;
+        std::int64_t uplink_free_at = 0;  // ns
+    };
+    static_assert(sizeof(Sender) == 64);
+    // What a send reads and writes of its half-edge a -> b.
+    struct HalfEdge {
+        std::int64_t last_arrival = std::numeric_limits<std::int64_t>::min();  // ns
+        std::uint32_t back_index = 0;  // the position of a among b's neighbours
+    };
     struct Interval {
         std::int64_t start, end;
     };
@@ -273,6 +308,16 @@ class Network {
         std::uint64_t types;  // bit t: message type t is dropped
     };
 
+    // The delivery event: the message in flight, with the Simulator's prefetch hook.
+    struct DeliveryEvent {
+        Network* network;
+        InFlight f;
+        void operator()() noexcept { network->deliver(f); }
+        void prefetch() const noexcept {
+            network->handler_.prefetch(
+                f.type, f.to, f.to_index == kNoBackIndex ? Delivery::kNoIndex : f.to_index, f.payload);
+        }
+    };
     void deliver(const InFlight& f) noexcept;
     void drop(const Delivery& d, DropReason r) noexcept;
     Duration draw_latency(RandomStream& rng, Duration base) const;
@@ -287,11 +332,9 @@ class Network {
     const Topology& topology_;
     NetworkConfig config_;
     DeliveryHandler& handler_;
-    std::vector<RandomStream> rng_;             // per sending node
-    std::vector<std::uint64_t> upload_bps_;     // per node
-    std::vector<std::int64_t> uplink_free_at_;  // per node, ns
-    std::vector<std::int64_t> last_arrival_;    // per half-edge, ns
-    std::vector<std::vector<Interval>> node_down_;
+    std::vector<Sender> senders_;                   // per node
+    std::vector<HalfEdge> half_edges_;              // per half-edge
+    std::vector<std::vector<Interval>> node_down_;  // per node; empty until a failure is added
     std::vector<LinkFailure> link_failures_;
     std::vector<std::vector<LossWindow>> link_loss_;      // per half-edge; empty until a window is added
     std::vector<std::vector<DelayWindow>> link_delay_;    // per half-edge; empty until a window is added

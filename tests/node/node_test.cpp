@@ -588,6 +588,46 @@ TEST(NodePeers, StartDialsEveryPeerAndAStatusOpensTheConnection) {
     EXPECT_EQ(refused->reason, kDiscSubprotocolError);
 }
 
+// The driver's peer index (the network's index of the sender at the receiver) is a hint:
+// taken when it names the sender, otherwise the sender is found by id, so a wrong one
+// never makes a message count as another peer's.
+TEST(NodePeers, ThePeerIndexOfAMessageIsCheckedAgainstItsSender) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(1);
+    NodeConfig c;
+    c.txpool.chain_id = kChainId;
+    c.peers = {4, 1, 4, 2};  // peers_ = {4, 1, 2}: the repeat is dropped
+    Node n(c, g.block, g.state, cache, rng);
+    const Nanos t0 = seconds(kGenesisTime);
+    (void)n.start(t0);
+    (void)n.on_message(t0, 4, status_of(g), 0);  // right
+    (void)n.on_message(t0, 1, status_of(g), 2);  // wrong: peer 2's index
+    ASSERT_TRUE(n.connected(4));
+    ASSERT_TRUE(n.connected(1));
+    ASSERT_FALSE(n.connected(2)) << "a Status from 1 hinted as 2's is 1's";
+
+    Effects e = n.on_message(t0, 4, PingMsg{}, 0);
+    ASSERT_EQ(e.sends.size(), 1u);
+    EXPECT_NE(sent<PongMsg>(e, 0, 4), nullptr);
+    EXPECT_EQ(e.sends[0].peer_index, 0u);
+    // Peer 2 is not connected: its message meets a reset, whatever index it comes with.
+    for (std::uint32_t hint : {0u, 1u, 2u, 3u, Send::kUnknownPeerIndex}) {
+        e = n.on_message(t0, 2, PingMsg{}, hint);
+        ASSERT_EQ(e.sends.size(), 1u) << hint;
+        EXPECT_NE(sent<DisconnectMsg>(e, 0, 2), nullptr) << hint;
+        EXPECT_EQ(e.sends[0].peer_index, 2u) << hint;
+    }
+    // Peer 1 is connected: a Pong to it, at its own index.
+    for (std::uint32_t hint : {0u, 1u, 2u, 9u, Send::kUnknownPeerIndex}) {
+        e = n.on_message(t0, 1, PingMsg{}, hint);
+        ASSERT_EQ(e.sends.size(), 1u) << hint;
+        EXPECT_NE(sent<PongMsg>(e, 0, 1), nullptr) << hint;
+        EXPECT_EQ(e.sends[0].peer_index, 1u) << hint;
+    }
+    EXPECT_TRUE(n.on_message(t0, 9, PingMsg{}, 0).sends.empty()) << "not a peer, whatever the hint";
+}
+
 // geth p2p: a ping every 15 s; a connection from which nothing was read for 30 s is
 // dropped; a static peer is redialled, at most once every 35 s (dial history).
 // Nodes sharing one ExecutionCache share its GossipMemory's storage, not what they know:

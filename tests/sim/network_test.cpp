@@ -89,6 +89,31 @@ TEST(Network, NeighbourIndexIsCheckedAndSavesTheSearch) {
     }
 }
 
+// Every delivery names the receiver's half-edge back to the sender: the position of
+// `from` among `to`'s neighbours (issue 16: the receiver indexes its peer, no search).
+TEST(Network, DeliveryCarriesTheReceiversIndexOfTheSender) {
+    // neighbours(0) = {1, 2, 3}, neighbours(2) = {0, 1, 3}, neighbours(3) = {0, 2}.
+    const Edge e[] = {{0, 1, {millis(1), 0}},
+                      {0, 2, {millis(1), 0}},
+                      {0, 3, {millis(1), 0}},
+                      {2, 1, {millis(1), 0}},
+                      {2, 3, {millis(1), 0}}};
+    Fixture f(Topology::from_edges(4, e));
+    const std::pair<NodeId, NodeId> sends[] = {{0, 2}, {1, 2}, {3, 2}, {2, 0}, {3, 0}, {2, 3}, {0, 3}};
+    for (const auto& [from, to] : sends) EXPECT_FALSE(f.net.send(from, to, 0, 10).has_value());
+    ASSERT_EQ(f.recorder.delivered.size(), 0u);
+    f.sim.run();
+    ASSERT_EQ(f.recorder.delivered.size(), std::size(sends));
+    for (const Delivery& d : f.recorder.delivered) {
+        const auto nb = f.topology.neighbours(d.to);
+        ASSERT_LT(d.to_index, nb.size()) << d.from << " -> " << d.to;
+        EXPECT_EQ(nb[d.to_index], d.from) << d.from << " -> " << d.to;
+    }
+    EXPECT_EQ(f.recorder.delivered[1].to_index, 1u) << "1 is 2's second neighbour";
+    EXPECT_EQ(f.net.send(1, 3, 0, 10), DropReason::kNoLink);
+    EXPECT_EQ(f.recorder.dropped.back().first.to_index, Delivery::kNoIndex) << "no link, no index";
+}
+
 TEST(Network, LinkBandwidthCapsTheRate) {
     NetworkConfig config;
     config.upload_bps = 80'000'000;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,34 @@ TEST(Simulator, RunsEventsInTimeOrder) {
     EXPECT_EQ(sim.now(), Time::at(millis(30)));
     EXPECT_EQ(sim.events_run(), 3u);
     EXPECT_TRUE(sim.empty());
+}
+
+// An event with a prefetch hook: records "p<id>" when hinted, "r<id>" when run.
+struct Hinted {
+    std::vector<std::string>* log;
+    int id;
+    void operator()() noexcept { log->push_back("r" + std::to_string(id)); }
+    void prefetch() const noexcept { log->push_back("p" + std::to_string(id)); }
+};
+
+// The run loop calls the hook of the event next in line just before running the current
+// one (issue 16: its cold lines load meanwhile); events without a hook and cancelled
+// events are not hinted, and the order of running is unaffected.
+TEST(Simulator, PrefetchHookOfTheNextEventRunsBeforeTheCurrentOne) {
+    Simulator sim;
+    std::vector<std::string> log;
+    sim.schedule_at(Time::at(millis(1)), Hinted{&log, 1});
+    sim.schedule_at(Time::at(millis(1)), Hinted{&log, 2});
+    sim.schedule_at(Time::at(millis(1)), [&log]() noexcept { log.push_back("r3"); });  // no hook
+    sim.schedule_at(Time::at(millis(1)), Hinted{&log, 4});
+    const EventId cancelled = sim.schedule_at(Time::at(millis(1)), Hinted{&log, 5});
+    sim.schedule_at(Time::at(millis(1)), Hinted{&log, 6});
+    ASSERT_TRUE(sim.cancel(cancelled));
+    sim.run();
+    // (Events at one time share the queue's current bucket, so each next one is in sight.)
+    const std::vector<std::string> expected = {"p2", "r1", "r2", "p4", "r3", "r4", "r6"};
+    EXPECT_EQ(log, expected);
+    EXPECT_EQ(sim.events_run(), 5u);
 }
 
 TEST(Simulator, TiesRunInInsertionOrder) {

@@ -28,17 +28,27 @@ class RelayHost final : public Host {
         e.sends.push_back(node::Send{peers_[0], node::PingMsg{}, 0});
         return e;
     }
-    node::Effects on_message(node::Nanos, net::NodeId, const node::Message& m) override {
+    node::Effects on_message(node::Nanos, net::NodeId from, const node::Message& m,
+                             std::uint32_t peer_index) override {
+        senders.emplace_back(from, peer_index);
         if (const auto* t = std::get_if<node::TransactionsMsg>(&m)) received.push_back(t->tx);
         if (std::holds_alternative<node::PingMsg>(m)) ++pings;
         return {};
     }
     node::Effects on_timer(node::Nanos, std::uint64_t) override { return {}; }
     node::Effects on_local_tx(node::Nanos, const node::TxRef&) override { return {}; }
+    // When reply_to_commands: a command makes it ping its first peer.
+    node::Effects on_command(node::Nanos, std::uint64_t) override {
+        node::Effects e;
+        if (reply_to_commands) e.sends.push_back(node::Send{peers_[0], node::PingMsg{}, 0});
+        return e;
+    }
     const node::Node& node() const override { std::abort(); }
 
     std::vector<node::TxRef> received;
+    std::vector<std::pair<net::NodeId, std::uint32_t>> senders;  // (from, peer_index) of each message
     int pings = 0;
+    bool reply_to_commands = false;
 
   private:
     net::NodeId self_;
@@ -113,6 +123,33 @@ TEST(Hosts, ADropAtArrivalLetsTheEntryGo) {
     EXPECT_EQ(w.host[2]->received.size(), 1u);
     EXPECT_TRUE(w.host[3]->received.empty());
     EXPECT_EQ(w.hosts.messages_in_flight(), 0u);
+}
+
+// Every message reaches its host with the sender's position among the receiver's
+// topology neighbours (the network's Delivery::to_index), which World makes a node's peer
+// order: here node 0's neighbours are 1, 2, 3, and each of them sends to it.
+TEST(Hosts, AHostIsToldItsIndexOfTheSender) {
+    Star w;
+    w.hosts.start(0);  // the transaction to 1, 2, 3 and a ping to 1
+    w.sim.run();
+    for (net::NodeId n = 1; n < 4; ++n) {
+        ASSERT_FALSE(w.host[n]->senders.empty());
+        EXPECT_EQ(w.host[n]->senders[0], (std::pair<net::NodeId, std::uint32_t>{0, 0}))
+            << "0 is its only peer";
+    }
+    // Nodes 1, 2, 3 ping node 0 (arriving in that order: their links' latencies), where
+    // node n is its (n-1)-th neighbour.
+    w.host[0]->senders.clear();
+    for (net::NodeId n = 1; n < 4; ++n) {
+        w.host[n]->reply_to_commands = true;
+        w.sim.schedule_in(millis(1), [&w, n]() noexcept { w.hosts.command(n, 0); });
+    }
+    w.sim.run();
+    ASSERT_EQ(w.host[0]->senders.size(), 3u);
+    for (net::NodeId n = 1; n < 4; ++n) {
+        EXPECT_EQ(w.host[0]->senders[n - 1], (std::pair<net::NodeId, std::uint32_t>{n, n - 1}))
+            << "from " << n;
+    }
 }
 
 }  // namespace

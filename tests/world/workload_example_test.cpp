@@ -135,9 +135,10 @@ class CountingHost final : public Host {
         : honest_(std::move(setup.config), setup.genesis, setup.cache, std::move(setup.rng)),
           messages_(messages) {}
     node::Effects start(node::Nanos now) override { return honest_.start(now); }
-    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& m) override {
+    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& m,
+                             std::uint32_t peer_index) override {
         ++messages_;
-        return honest_.on_message(now, from, m);
+        return honest_.on_message(now, from, m, peer_index);
     }
     node::Effects on_timer(node::Nanos now, std::uint64_t token) override {
         return honest_.on_timer(now, token);

@@ -68,8 +68,9 @@ class CloneHost final : public Host {
               node::ExecutionCache& cache, RandomStream rng);
 
     node::Effects start(node::Nanos now) override { return node_->start(now); }
-    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) override {
-        return node_->on_message(now, from, message);
+    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                             std::uint32_t peer_index) override {
+        return node_->on_message(now, from, message, peer_index);
     }
     node::Effects on_timer(node::Nanos now, std::uint64_t token) override {
         return node_->on_timer(now, token);

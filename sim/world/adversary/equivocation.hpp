@@ -55,8 +55,9 @@ class EquivocatorHost final : public Host {
                     RandomStream rng, RandomStream coin, double probability, node::Nanos from);
 
     node::Effects start(node::Nanos now) override { return equivocate(now, node_->start(now)); }
-    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) override {
-        return equivocate(now, node_->on_message(now, from, message));
+    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                             std::uint32_t peer_index) override {
+        return equivocate(now, node_->on_message(now, from, message, peer_index));
     }
     node::Effects on_timer(node::Nanos now, std::uint64_t token) override {
         return equivocate(now, node_->on_timer(now, token));

@@ -121,7 +121,8 @@ bool carries_content(const node::Message& m) {
 
 }  // namespace
 
-node::Effects PrivateForkHost::on_message(node::Nanos now, net::NodeId from, const node::Message& message) {
+node::Effects PrivateForkHost::on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                                          std::uint32_t peer_index) {
     // While withholding, what honest peers publish stays out of the private branch: the
     // colluders see it (the workload reads the public head of their honest peers) but do
     // not build on it.
@@ -130,7 +131,7 @@ node::Effects PrivateForkHost::on_message(node::Nanos now, net::NodeId from, con
     if (withholding_ && !colluder_[from] && carries_content(message) &&
         !(audience(from) && std::holds_alternative<node::TransactionsMsg>(message)))
         return {};
-    return filter(node_->on_message(now, from, message));
+    return filter(node_->on_message(now, from, message, peer_index));
 }
 
 node::Effects PrivateForkHost::on_command(node::Nanos, std::uint64_t command) {

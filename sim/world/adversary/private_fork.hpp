@@ -71,7 +71,8 @@ class PrivateForkHost final : public Host {
                     RandomStream rng, std::vector<bool> colluder, std::vector<bool> audience = {});
 
     node::Effects start(node::Nanos now) override { return filter(node_->start(now)); }
-    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) override;
+    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                             std::uint32_t peer_index) override;
     node::Effects on_timer(node::Nanos now, std::uint64_t token) override {
         return filter(node_->on_timer(now, token));
     }

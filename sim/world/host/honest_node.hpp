@@ -18,8 +18,9 @@ class HonestNode final : public Host {
                RandomStream rng);
 
     node::Effects start(node::Nanos now) override { return node_->start(now); }
-    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) override {
-        return node_->on_message(now, from, message);
+    node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                             std::uint32_t peer_index) override {
+        return node_->on_message(now, from, message, peer_index);
     }
     node::Effects on_timer(node::Nanos now, std::uint64_t token) override {
         return node_->on_timer(now, token);
@@ -37,6 +38,10 @@ class HonestNode final : public Host {
         return command == kStopSealing ? node_->set_sealing(now, false) : node::Effects{};
     }
     const node::Node& node() const override { return *node_; }
+    CacheHints cache_hints() const override {
+        const node::Node::CacheHints n = node_->cache_hints();
+        return CacheHints{this, n.state, n.peers, n.peer_stride, n.peer_count};
+    }
 
   private:
     std::unique_ptr<RandomStream> rng_;  // the node keeps a reference: a stable address

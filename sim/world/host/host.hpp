@@ -29,7 +29,12 @@ class Host {
 
     // At time 0, and again when the host restarts after a crash (with its stored state).
     virtual node::Effects start(node::Nanos now) = 0;
-    virtual node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message) = 0;
+    // `peer_index`: the position of `from` among this host's topology neighbours (the
+    // network's Delivery::to_index; node::Send::kUnknownPeerIndex when not known). A hint
+    // for hosts that keep their peers in that order (node::Node does): it must be checked
+    // against `from` before it is trusted.
+    virtual node::Effects on_message(node::Nanos now, net::NodeId from, const node::Message& message,
+                                     std::uint32_t peer_index) = 0;
     // A timer this host set (node::Timer::token).
     virtual node::Effects on_timer(node::Nanos now, std::uint64_t token) = 0;
     // A transaction a local client (a workload) submits to this host.
@@ -48,6 +53,18 @@ class Host {
     // adversaries.md §2.2): it then publishes no checkpoint vote and submits no checkpoint
     // (sim/world/checkpoints.hpp). Honest hosts never do.
     virtual bool withholding() const { return false; }
+
+    // Where the state on_message touches first lies, for the driver's prefetch of the next
+    // delivery (issue 16; sim/world/host/hosts.hpp): addresses stable for the host's
+    // lifetime, or null. Hints only. Default: the host object alone.
+    struct CacheHints {
+        const void* object = nullptr;  // the host itself (its vtable pointer, its members)
+        const void* state = nullptr;   // e.g. the node's per-message fields
+        const void* peers = nullptr;   // per-peer entries in peer_index order, peer_stride apart
+        std::uint32_t peer_stride = 0;
+        std::uint32_t peer_count = 0;
+    };
+    virtual CacheHints cache_hints() const { return CacheHints{this}; }
 
     // The protocol state others observe: the recorder, the reference chain, sampling, and
     // workloads (a user reads its code, nonce and head on its own node). Read only.

@@ -18,6 +18,8 @@ void Hosts::add(std::unique_ptr<Host> host) {
 void Hosts::connect(net::Network& network, Observer& observer) {
     network_ = &network;
     observer_ = &observer;
+    hints_.reserve(slots_.size());
+    for (const Slot& s : slots_) hints_.push_back(s.host->cache_hints());
 }
 
 void Hosts::start(net::NodeId n) { apply(n, slots_[n].host->start(node_time())); }
@@ -73,9 +75,24 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     s.traffic.bytes_received += d.size;
     // The message is read where it lies (the pool never moves it) and let go once the
     // host has handled it, before its effects are sent (which acquire pool entries).
-    node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message);
+    // d.to_index is the sender's position among the receiver's neighbours, which World
+    // makes the node's peer order (node::Node checks it: it finds the peer by id if not).
+    static_assert(net::Delivery::kNoIndex == node::Send::kUnknownPeerIndex);
+    node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message, d.to_index);
     unref(h);
     apply(d.to, std::move(effects));
+}
+
+void Hosts::prefetch(net::MessageType type, net::NodeId to, std::uint32_t to_index,
+                     std::uint64_t payload) const noexcept {
+    if (type >= node::kMessageKindCount || to >= hints_.size()) return;
+    __builtin_prefetch(&slots_[to]);
+    __builtin_prefetch(&in_flight_[static_cast<Handle>(payload)]);
+    const Host::CacheHints& h = hints_[to];
+    __builtin_prefetch(h.object);
+    __builtin_prefetch(h.state);
+    if (to_index < h.peer_count)
+        __builtin_prefetch(static_cast<const char*>(h.peers) + std::size_t{to_index} * h.peer_stride);
 }
 
 void Hosts::on_drop(const net::Delivery& d, net::DropReason reason) noexcept {

@@ -95,6 +95,10 @@ class Hosts final : public net::DeliveryHandler {
 
     void on_deliver(const net::Delivery& d) noexcept override;
     void on_drop(const net::Delivery& d, net::DropReason) noexcept override;
+    // The delivery next in line: prefetches the receiver's slot, the payload and the lines
+    // its host named (Host::cache_hints), so they load while the event before runs.
+    void prefetch(net::MessageType type, net::NodeId to, std::uint32_t to_index,
+                  std::uint64_t payload) const noexcept override;
 
   private:
     struct Slot {
@@ -128,6 +132,7 @@ class Hosts final : public net::DeliveryHandler {
     Observer* observer_ = nullptr;
     net::DeliveryHandler* extra_ = nullptr;
     std::vector<Slot> slots_;
+    std::vector<Host::CacheHints> hints_;                     // per host, from connect()
     net::HandlePool<InFlight> in_flight_;                     // by Delivery::payload
     net::HandlePool<std::vector<node::Send>> pending_sends_;  // waiting for their host's CPU
 };
