@@ -5,7 +5,9 @@
 namespace cl::sim {
 
 Simulator::Simulator(SimulatorOptions options)
-    : sequence_limit_(options.sequence_limit), first_generation_(options.first_generation) {
+    : sequence_limit_(options.sequence_limit),
+      first_generation_(options.first_generation),
+      prefetch_next_(options.prefetch_next) {
     CL_ASSERT(sequence_limit_ >= 2 && sequence_limit_ <= (std::uint64_t{1} << 32));
     CL_ASSERT(first_generation_ != 0);
 }
@@ -124,7 +126,7 @@ RunStatus Simulator::run_loop(std::int64_t limit) {
         s.thunk = nullptr;  // no longer pending: cancel() and is_pending() see a ran event
         ++s.generation;     // the id now names an event that ran
         now_ = top.time();
-        if (!queue_.near_empty()) {  // the next event's cold lines load while this one runs
+        if (prefetch_next_ && !queue_.near_empty()) {  // the next event's cold lines load meanwhile
             Slot& next = slot(queue_.near_top().slot());
             if (next.prefetch && next.thunk != nullptr) next.thunk(next.storage, Op::kPrefetch);
         }

@@ -43,7 +43,7 @@ struct Hinted {
 // one (issue 16: its cold lines load meanwhile); events without a hook and cancelled
 // events are not hinted, and the order of running is unaffected.
 TEST(Simulator, PrefetchHookOfTheNextEventRunsBeforeTheCurrentOne) {
-    Simulator sim;
+    Simulator sim(SimulatorOptions{.prefetch_next = true});
     std::vector<std::string> log;
     sim.schedule_at(Time::at(millis(1)), Hinted{&log, 1});
     sim.schedule_at(Time::at(millis(1)), Hinted{&log, 2});
@@ -57,6 +57,16 @@ TEST(Simulator, PrefetchHookOfTheNextEventRunsBeforeTheCurrentOne) {
     const std::vector<std::string> expected = {"p2", "r1", "r2", "p4", "r3", "r4", "r6"};
     EXPECT_EQ(log, expected);
     EXPECT_EQ(sim.events_run(), 5u);
+}
+
+// Without SimulatorOptions::prefetch_next no hook is called.
+TEST(Simulator, PrefetchHooksAreNotCalledUnlessAsked) {
+    Simulator sim;
+    std::vector<std::string> log;
+    sim.schedule_at(Time::at(millis(1)), Hinted{&log, 1});
+    sim.schedule_at(Time::at(millis(1)), Hinted{&log, 2});
+    sim.run();
+    EXPECT_EQ(log, (std::vector<std::string>{"r1", "r2"}));
 }
 
 TEST(Simulator, TiesRunInInsertionOrder) {
