@@ -192,7 +192,9 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
     }
     if (!h) return drop(d, DropReason::kNoLink), DropReason::kNoLink;
     HalfEdge& edge = half_edges_[*h];
-    if (edge.back_index < kNoBackIndex) d.to_index = edge.back_index;
+    // The back index as InFlight keeps it (kNoBackIndex when it does not fit 16 bits).
+    const auto back = static_cast<std::uint16_t>(std::min<std::uint32_t>(edge.back_index, kNoBackIndex));
+    d.to_index = delivery_index(back);
     if (!node_up(from, now)) return drop(d, DropReason::kSenderDown), DropReason::kSenderDown;
 
     // The sender's uplink serialises every message it sends, including ones the network
@@ -226,7 +228,6 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
 
     if (!config_.allow_reordering) edge.last_arrival = arrive;
     ++in_flight_;
-    const auto back = static_cast<std::uint16_t>(std::min<std::uint32_t>(edge.back_index, kNoBackIndex));
     sim_.schedule_at(d.arrived,
                      DeliveryEvent{this, InFlight{from, to, size, type, back, payload, d.sent, d.departed}});
     return std::nullopt;
@@ -235,9 +236,7 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
 void Network::deliver(const InFlight& f) noexcept {
     --in_flight_;
     const Delivery d{
-        f.from,     f.to,       f.type,
-        f.size,     f.payload,  f.sent,
-        f.departed, sim_.now(), f.to_index == kNoBackIndex ? Delivery::kNoIndex : std::uint32_t{f.to_index}};
+        f.from, f.to, f.type, f.size, f.payload, f.sent, f.departed, sim_.now(), delivery_index(f.to_index)};
     if (!node_up(d.to, d.arrived)) return drop(d, DropReason::kReceiverDown);
     if (!link_up(d.from, d.to, d.arrived)) return drop(d, DropReason::kLinkDown);
     if (!reachable(d.from, d.to, d.arrived)) return drop(d, DropReason::kPartitioned);

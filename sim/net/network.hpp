@@ -271,6 +271,10 @@ class Network {
     };
     static_assert(sizeof(InFlight) == 40);
     static constexpr std::uint16_t kNoBackIndex = 0xffff;
+    // InFlight::to_index as a Delivery carries it.
+    static std::uint32_t delivery_index(std::uint16_t to_index) {
+        return to_index == kNoBackIndex ? Delivery::kNoIndex : to_index;
+    }
     // What a send reads and writes of its sender, in one cache line.
     struct alignas(64) Sender {
         RandomStream rng;  // "net/node/<id>"
@@ -314,8 +318,7 @@ class Network {
         InFlight f;
         void operator()() noexcept { network->deliver(f); }
         void prefetch() const noexcept {
-            network->handler_.prefetch(
-                f.type, f.to, f.to_index == kNoBackIndex ? Delivery::kNoIndex : f.to_index, f.payload);
+            network->handler_.prefetch(f.type, f.to, delivery_index(f.to_index), f.payload);
         }
     };
     void deliver(const InFlight& f) noexcept;
