@@ -19,8 +19,8 @@
 // from the far keys (see kPerBucket and kHorizon; W from the spacing of the nearer half,
 // found on a deterministic sample); keys beyond the new horizon stay far. The width is
 // also re-chosen early when a loaded bucket is overfull (more than kOverfull keys: the
-// density rose since W was chosen, as when a message floods the network): the next load
-// first moves the remaining buckets to the far tier and redistributes it. Keys with
+// density rose since W was chosen, as when a message floods the network): the later
+// buckets are moved to the far tier, so that the next load redistributes it. Keys with
 // equal times are always in the same tier, and every key of a tier is earlier than
 // every key of the next, so taking the near tier's minimum yields the global (time,
 // sequence) order. Everything depends only on the sequence of operations, never on
@@ -31,11 +31,11 @@
 // a heap; loading a bucket sorts it (branch-free insertion up to 8 keys, insertion up
 // to 16, std::sort beyond), amortised O(log k) per key and O(1) at the usual few keys
 // per bucket; each key moves through at most a few tiers (an early redistribution moves
-// the keys outside the near tier once, and waits until at least as many keys have been
-// loaded since the last one, so it is amortised O(1) per key). A badly spread population
-// degrades toward a plain heap (O(log n)), never worse. No allocation once the node
-// array covers the slots in use and the near tier and the bucket heads have reached
-// their high-water size.
+// the keys outside the near tier once, and waits until at least as many keys of overfull
+// buckets have been loaded since the last one, so it is amortised O(1) per key). A badly
+// spread population degrades toward a plain heap (O(log n)), never worse. No allocation
+// once the node array covers the slots in use and the near tier and the bucket heads
+// have reached their high-water size.
 // Internal to sim/kernel; not thread-safe.
 #pragma once
 
@@ -235,10 +235,6 @@ class BucketQueue {
             const std::uint32_t* const heads = heads_.data();
             std::size_t c = cursor_ + 1;
             while (c < bucket_count_ && heads[c] == kNil) ++c;
-            if (c < bucket_count_ && rewidth_) [[unlikely]] {
-                rewidth_ = false;
-                for (; c < bucket_count_; ++c) move_to_far(heads_[c]);
-            }
             if (c < bucket_count_) {
                 cursor_ = c;
                 set_near_end();
@@ -257,10 +253,8 @@ class BucketQueue {
                 const std::uint32_t next_head = heads[c + 1];
                 __builtin_prefetch(&nodes[next_head == kNil ? 0 : next_head]);
                 if (run_.size() > 1) run_.sort();
-                loaded_ += run_.size();
-                // Early redistribution: only once the keys loaded since the last one are
-                // at least as many as it would move (amortised O(1) per key).
-                if (run_.size() > kOverfull && loaded_ >= size_ - run_.size()) rewidth_ = true;
+                if (run_.size() > kOverfull) [[unlikely]]
+                    end_buckets_after_overfull();
                 return;
             }
             cursor_ = c;
@@ -370,16 +364,24 @@ class BucketQueue {
         }
         return kept;
     }
-    // Moves the keys of a bucket list to the far tier.
-    void move_to_far(std::uint32_t& head) {
-        for (std::uint32_t i = head; i != kNil;) {
-            const std::uint32_t next = nodes_[i].next;
-            nodes_[i].next = far_head_;
-            far_head_ = i;
-            ++far_count_;
-            i = next;
+    // After loading an overfull bucket: moves the later buckets' keys to the far tier and
+    // makes the current bucket the last, so that the next load redistributes (re-choosing
+    // the width). Only once the keys of overfull buckets loaded since the last
+    // redistribution are at least as many as it moves: amortised O(1) per key.
+    [[gnu::cold, gnu::noinline]] void end_buckets_after_overfull() {
+        overfull_loaded_ += run_.size();
+        if (overfull_loaded_ < size_ - run_.size()) return;
+        for (std::size_t c = cursor_ + 1; c < bucket_count_; ++c) {
+            for (std::uint32_t i = heads_[c]; i != kNil;) {
+                const std::uint32_t next = nodes_[i].next;
+                nodes_[i].next = far_head_;
+                far_head_ = i;
+                ++far_count_;
+                i = next;
+            }
+            heads_[c] = kNil;
         }
-        head = kNil;
+        bucket_count_ = cursor_ + 1;
     }
     std::size_t count_list(std::uint32_t head) const {
         std::size_t n = 0;
@@ -438,7 +440,7 @@ class BucketQueue {
     // near tier, sorted. REQUIRES: far tier not empty, buckets exhausted, near tier empty.
     void redistribute() {
         const std::size_t n = far_count_;
-        loaded_ = 0;
+        overfull_loaded_ = 0;
         // The minimum, and a deterministic sample of up to 64 times (every (n/m)-th key).
         std::int64_t sample[64] = {};
         const std::size_t m = std::min<std::size_t>(n, 64);
@@ -502,8 +504,7 @@ class BucketQueue {
     unsigned shift_ = 0;
     bool horizon_saturates_ = true;  // base_ + bucket_count_·2^shift_ > the end of the timeline
     std::size_t size_ = 0;
-    std::size_t loaded_ = 0;  // keys loaded from buckets since the last redistribution
-    bool rewidth_ = false;    // the next load redistributes first (an overfull bucket)
+    std::size_t overfull_loaded_ = 0;  // keys of overfull buckets loaded since the last redistribution
 };
 
 }  // namespace cl::sim::detail
