@@ -1,7 +1,8 @@
 // The calendar queue under the Simulator (sim/kernel/bucket_queue.hpp), checked key by
 // key against a std::set under random pushes, pops, filters and drains, with time
 // distributions that exercise every tier: sorted runs, the switch to a heap when keys
-// keep landing in the middle of a long current bucket, empty buckets, redistribution.
+// keep landing in the middle of a long current bucket, empty buckets, redistribution
+// (also the early one after an overfull bucket).
 #include "sim/kernel/bucket_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -153,6 +154,27 @@ TEST(BucketQueue, LongBucketFedInTheMiddleSwitchesToAHeapAndKeepsOrder) {
     EXPECT_GT(heap_steps, 1000);
     while (h.size() > 0) h.pop();
     EXPECT_FALSE(h.queue().near_is_heap());
+}
+
+// A flood after a quiet spell: the width was chosen for timers a millisecond apart, then
+// a thousand keys land within a millisecond and each one popped pushes another within the
+// next millisecond (a message relayed on), so each bucket loaded holds ~2,000 keys. The
+// overfull bucket makes the queue re-choose a width for the flood's density long before
+// its horizon (~1 s) runs out; order holds throughout.
+TEST(BucketQueue, OverfullBucketRechoosesTheWidth) {
+    Harness h(11);
+    for (int i = 1; i <= 100; ++i) h.push(std::int64_t{i} * 1'000'000);
+    h.pop();
+    const std::uint64_t quiet_width = h.queue().bucket_width();
+    EXPECT_GE(quiet_width, std::uint64_t{1} << 20);
+    for (int i = 0; i < 1000; ++i) h.push(20'000'000 + static_cast<std::int64_t>(h.next() % 1'000'000));
+    std::uint64_t flood_width = quiet_width;
+    for (int step = 0; step < 20'000; ++step) {
+        if (h.pop() >= 20'000'000) h.push(h.now() + 1000 + static_cast<std::int64_t>(h.next() % 1'000'000));
+        flood_width = std::min(flood_width, h.queue().bucket_width());
+    }
+    EXPECT_LT(flood_width, quiet_width / 100);
+    while (h.size() > 0) h.pop();
 }
 
 // The hold model the bench runs: population constant, each pop pushes one key at
