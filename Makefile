@@ -33,11 +33,14 @@ bench: deps
 
 # The performance gate (docs/benchmarks.md): instruction counts under Callgrind against
 # bench/baseline.json, exit 1 naming every figure that regressed; then the gate's own
-# check that it fails when it should (bench/check-selftest). bench/check configures the
-# release preset and builds the targets it runs.
+# check that it fails when it should (bench/check-selftest); then the results digests of
+# seven short runs against bench/digests.txt (bench/digests: a faster program must give
+# the same results). bench/check configures the release preset and builds the targets it
+# runs.
 bench-check: deps
 	bench/check --out build/release/bench-check.json
 	bench/check-selftest --build build/release build/release/bench-check.json
+	bench/digests --build build/release --check bench/digests.txt
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
