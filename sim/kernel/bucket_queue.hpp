@@ -364,19 +364,24 @@ class BucketQueue {
         }
         return kept;
     }
+    // Puts the listed key of `slot` (unlinked from its list) at the head of the far tier.
+    void link_far(std::uint32_t slot) {
+        nodes_[slot].next = far_head_;
+        far_head_ = slot;
+        ++far_count_;
+    }
     // After loading an overfull bucket: moves the later buckets' keys to the far tier and
     // makes the current bucket the last, so that the next load redistributes (re-choosing
     // the width). Only once the keys of overfull buckets loaded since the last
-    // redistribution are at least as many as it moves: amortised O(1) per key.
+    // redistribution are at least as many as that redistribution will move (every key
+    // outside the near tier): amortised O(1) per key.
     [[gnu::cold, gnu::noinline]] void end_buckets_after_overfull() {
         overfull_loaded_ += run_.size();
         if (overfull_loaded_ < size_ - run_.size()) return;
         for (std::size_t c = cursor_ + 1; c < bucket_count_; ++c) {
             for (std::uint32_t i = heads_[c]; i != kNil;) {
                 const std::uint32_t next = nodes_[i].next;
-                nodes_[i].next = far_head_;
-                far_head_ = i;
-                ++far_count_;
+                link_far(i);
                 i = next;
             }
             heads_[c] = kNil;
@@ -481,9 +486,7 @@ class BucketQueue {
                 nodes_[i].next = heads_[offset];
                 heads_[offset] = i;
             } else {
-                nodes_[i].next = far_head_;
-                far_head_ = i;
-                ++far_count_;
+                link_far(i);
             }
             i = next;
         }
