@@ -2,7 +2,7 @@
 // key against a std::set under random pushes, pops, filters and drains, with time
 // distributions that exercise every tier: sorted runs, the switch to a heap when keys
 // keep landing in the middle of a long current bucket, empty buckets, redistribution
-// (also the early one after an overfull bucket).
+// (also the early one after an overfull bucket, and the one from an overfull heap).
 #include "sim/kernel/bucket_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -173,6 +173,30 @@ TEST(BucketQueue, OverfullBucketRechoosesTheWidth) {
         if (h.pop() >= 20'000'000) h.push(h.now() + 1000 + static_cast<std::int64_t>(h.next() % 1'000'000));
         flood_width = std::min(flood_width, h.queue().bucket_width());
     }
+    EXPECT_LT(flood_width, quiet_width / 100);
+    while (h.size() > 0) h.pop();
+}
+
+// A flood that starts inside a wide current bucket: every push lands in the near tier,
+// which becomes a heap; once it is overfull the queue re-chooses the width, so the heap
+// stays near kOverfull keys instead of holding the whole flood.
+TEST(BucketQueue, OverfullHeapRechoosesTheWidth) {
+    Harness h(12);
+    for (int i = 1; i <= 100; ++i) h.push(std::int64_t{i} * 1'000'000'000);
+    h.pop();  // now 1 s; the bucket holding it spans about a second
+    const std::uint64_t quiet_width = h.queue().bucket_width();
+    ASSERT_GE(quiet_width, std::uint64_t{1} << 28);
+    bool was_heap = false;
+    std::uint64_t flood_width = quiet_width;
+    // Each pop pushes two keys a few ms later (a flood), within the current bucket.
+    for (int step = 0; step < 5'000; ++step) {
+        h.push(h.now() + 1'000'000 + static_cast<std::int64_t>(h.next() % 4'000'000));
+        h.push(h.now() + 1'000'000 + static_cast<std::int64_t>(h.next() % 4'000'000));
+        h.pop();
+        was_heap = was_heap || h.queue().near_is_heap();
+        flood_width = std::min(flood_width, h.queue().bucket_width());
+    }
+    EXPECT_TRUE(was_heap);
     EXPECT_LT(flood_width, quiet_width / 100);
     while (h.size() > 0) h.pop();
 }
