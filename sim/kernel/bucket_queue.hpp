@@ -23,7 +23,8 @@
 // buckets are moved to the far tier, so that the next load redistributes it. And when
 // pushes grow the near tier past kOverfull keys as a heap (a flood that starts inside a
 // wide bucket), its keys and the buckets' are moved to the far tier, which is
-// redistributed at once. Keys with
+// redistributed at once with W from the heap's own spacing (the usual rule would look at
+// the whole population, where later keys, such as timers, can keep W wide). Keys with
 // equal times are always in the same tier, and every key of a tier is earlier than
 // every key of the next, so taking the near tier's minimum yields the global (time,
 // sequence) order. Everything depends only on the sequence of operations, never on
@@ -51,6 +52,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sim/kernel/event_heap.hpp"
@@ -208,14 +210,14 @@ class BucketQueue {
     // per bucket of a width chosen in a quiet spell, so the near tier was sorted with
     // std::sort and fed in its middle as a heap): 16-64 all cut the queue's time by
     // ~2.8x; 64 stays clear of the hold model's 3-6 keys per bucket.
-    // The same bound applies to the near tier as a heap (see the header): on the launch
-    // scenario it held ~1,100 keys on average when popped (2/3 of all pops); re-choosing
-    // the width cuts that to 13 % of pops, from heaps of ~190 keys, and the whole run's
-    // CPU by ~10 %.
+    // The same bound applies to the near tier as a heap (see the header): over the six
+    // hours of the launch scenario it held ~1,070 keys on average when popped (over 60 %
+    // of all pops); re-bucketing cuts that to 9 % of pops, from heaps of ~170 keys, and
+    // the whole run's CPU by ~25 % (docs/benchmarks.md).
     static constexpr std::size_t kOverfull = 64;
     // An overfull heap is re-bucketed once the keys pushed into it since the last
-    // redistribution reach size() / kHeapRebucketDivisor (launch scenario: 4 beat 1, 2
-    // and 16; 16 re-buckets too often).
+    // redistribution reach size() / kHeapRebucketDivisor (4 beat 1, 2 and 16 on the
+    // launch scenario's first hour, measured before the width came from the heap).
     static constexpr std::size_t kHeapRebucketDivisor = 4;
 
     bool empty() const { return size_ == 0; }
@@ -431,14 +433,20 @@ class BucketQueue {
     // moves every key to the far tier and redistributes it, re-choosing the width.
     [[gnu::cold, gnu::noinline]] void rebucket_overfull_heap() {
         if (++overfull_pushed_ < size_ / kHeapRebucketDivisor) return;
+        std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+        std::int64_t hi = std::numeric_limits<std::int64_t>::min();
         for (const HeapEntry& e : heap_) {
+            lo = std::min(lo, e.time());
+            hi = std::max(hi, e.time());
             link(far_head_, e);
             ++far_count_;
         }
+        // kPerBucket of the heap's keys per bucket, as the usual rule aims for.
+        const HeapKey width = HeapKey{static_cast<std::uint64_t>(hi - lo)} * kPerBucket / heap_.size();
         heap_.retain_if([](const HeapEntry&) { return false; });
         heap_mode_ = false;
         move_later_buckets_far();
-        redistribute();
+        redistribute(width);
     }
 
     void route(HeapEntry e) {
@@ -474,10 +482,11 @@ class BucketQueue {
         near_end_ = static_cast<std::int64_t>(static_cast<std::uint64_t>(std::min(end, kMax)));
     }
 
-    // Chooses a new base, width and bucket count from the far keys and moves those
-    // within the new horizon into buckets, and those of the first bucket into the (empty)
-    // near tier, sorted. REQUIRES: far tier not empty, buckets exhausted, near tier empty.
-    void redistribute() {
+    // Chooses a new base, width (unless given: width_hint, rounded up to a power of two)
+    // and bucket count from the far keys and moves those within the new horizon into
+    // buckets, and those of the first bucket into the (empty) near tier, sorted.
+    // REQUIRES: far tier not empty, buckets exhausted, near tier empty.
+    void redistribute(std::optional<HeapKey> width_hint = std::nullopt) {
         const std::size_t n = far_count_;
         overfull_loaded_ = 0;
         overfull_pushed_ = 0;
@@ -497,8 +506,8 @@ class BucketQueue {
         // Computed in 128 bits and clamped to [1, 2^62] before narrowing: half_span is up
         // to 2^63 - 1, so for small n the product exceeds 64 bits, and truncating it would
         // pick a needlessly narrow width (correct, but one redistribution per key).
-        const auto width = static_cast<std::uint64_t>(
-            std::clamp<HeapKey>(HeapKey{half_span} * 2 * kPerBucket / n, 1, HeapKey{1} << 62));
+        const auto width = static_cast<std::uint64_t>(std::clamp<HeapKey>(
+            width_hint.value_or(HeapKey{half_span} * 2 * kPerBucket / n), 1, HeapKey{1} << 62));
         shift_ = static_cast<unsigned>(std::bit_width(width - 1));  // 2^shift_ >= width, shift_ <= 62
         base_ = lo;
         if (heads_.size() < bucket_count + 1) heads_.resize(bucket_count + 1, kNil);  // grows only

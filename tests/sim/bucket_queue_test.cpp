@@ -178,26 +178,27 @@ TEST(BucketQueue, OverfullBucketRechoosesTheWidth) {
 }
 
 // A flood that starts inside a wide current bucket: every push lands in the near tier,
-// which becomes a heap; once it is overfull the queue re-chooses the width, so the heap
-// stays near kOverfull keys instead of holding the whole flood.
+// which becomes a heap; once it is overfull the queue re-chooses the width from the
+// heap's spacing. Here the many quiet keys (timers, seconds apart) would keep the usual
+// rule's width at about a second, so only the heap's own spacing narrows it.
 TEST(BucketQueue, OverfullHeapRechoosesTheWidth) {
     Harness h(12);
-    for (int i = 1; i <= 100; ++i) h.push(std::int64_t{i} * 1'000'000'000);
+    for (int i = 1; i <= 5'000; ++i) h.push(std::int64_t{i} * 1'000'000'000);
     h.pop();  // now 1 s; the bucket holding it spans about a second
     const std::uint64_t quiet_width = h.queue().bucket_width();
     ASSERT_GE(quiet_width, std::uint64_t{1} << 28);
+    auto flood_key = [&h] { return h.now() + 1'000'000 + static_cast<std::int64_t>(h.next() % 4'000'000); };
+    for (int i = 0; i < 200; ++i) h.push(flood_key());
     bool was_heap = false;
     std::uint64_t flood_width = quiet_width;
-    // Each pop pushes two keys a few ms later (a flood), within the current bucket.
+    // Each flood key popped pushes another a few ms later: 200 keys within 5 ms.
     for (int step = 0; step < 5'000; ++step) {
-        h.push(h.now() + 1'000'000 + static_cast<std::int64_t>(h.next() % 4'000'000));
-        h.push(h.now() + 1'000'000 + static_cast<std::int64_t>(h.next() % 4'000'000));
-        h.pop();
+        if (h.pop() < 2'000'000'000) h.push(flood_key());
         was_heap = was_heap || h.queue().near_is_heap();
         flood_width = std::min(flood_width, h.queue().bucket_width());
     }
     EXPECT_TRUE(was_heap);
-    EXPECT_LT(flood_width, quiet_width / 100);
+    EXPECT_LT(flood_width, quiet_width / 1000);
     while (h.size() > 0) h.pop();
 }
 
