@@ -213,7 +213,7 @@ class BucketQueue {
     // The same bound applies to the near tier as a heap (see the header): over the six
     // hours of the launch scenario it held ~1,070 keys on average when popped (over 60 %
     // of all pops); re-bucketing cuts that to 9 % of pops, from heaps of ~170 keys, and
-    // the whole run's CPU by ~25 % (docs/benchmarks.md).
+    // the whole run's CPU by ~23 % (docs/benchmarks.md).
     static constexpr std::size_t kOverfull = 64;
     // An overfull heap is re-bucketed once the keys pushed into it since the last
     // redistribution reach size() / kHeapRebucketDivisor (4 beat 1, 2 and 16 on the
