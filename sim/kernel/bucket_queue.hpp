@@ -329,7 +329,7 @@ class BucketQueue {
     // Removes every key, appending them (unordered) to out.
     void drain_to(std::vector<HeapEntry>& out) {
         out.insert(out.end(), heap_.begin(), heap_.end());
-        heap_.retain_if([](const HeapEntry&) { return false; });
+        heap_.clear();
         heap_mode_ = false;
         out.insert(out.end(), run_.begin(), run_.end());
         run_.clear();
@@ -378,6 +378,11 @@ class BucketQueue {
             }
         }
         return kept;
+    }
+    // Puts key e, not in any list, at the head of the far tier.
+    void push_far(HeapEntry e) {
+        link(far_head_, e);
+        ++far_count_;
     }
     // Puts the listed key of `slot` (unlinked from its list) at the head of the far tier.
     void link_far(std::uint32_t slot) {
@@ -438,12 +443,11 @@ class BucketQueue {
         for (const HeapEntry& e : heap_) {
             lo = std::min(lo, e.time());
             hi = std::max(hi, e.time());
-            link(far_head_, e);
-            ++far_count_;
+            push_far(e);
         }
         // kPerBucket of the heap's keys per bucket, as the usual rule aims for.
         const HeapKey width = HeapKey{static_cast<std::uint64_t>(hi - lo)} * kPerBucket / heap_.size();
-        heap_.retain_if([](const HeapEntry&) { return false; });
+        heap_.clear();
         heap_mode_ = false;
         move_later_buckets_far();
         redistribute(width);
@@ -463,8 +467,7 @@ class BucketQueue {
         } else if (offset < bucket_count_) {
             link(heads_[offset], e);
         } else {
-            link(far_head_, e);
-            ++far_count_;
+            push_far(e);
         }
     }
 

@@ -56,6 +56,8 @@ class EventHeap {
     HeapEntry* end() { return a_ + size_; }
     const HeapEntry* begin() const { return a_; }
     const HeapEntry* end() const { return a_ + size_; }
+    // Removes every entry (keeps the capacity).
+    void clear() { size_ = 0; }
 
     void push(HeapEntry e) {
         if (size_ == capacity_) grow();
