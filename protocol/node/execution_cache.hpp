@@ -20,6 +20,7 @@
 #include "protocol/node/block.hpp"
 #include "protocol/node/gossip_memory.hpp"
 #include "protocol/state/execute.hpp"
+#include "protocol/txpool/sender_table.hpp"
 
 namespace cl::node {
 
@@ -94,6 +95,9 @@ class ExecutionCache {
     // The gossip bookkeeping of the nodes that share this cache, each node one member
     // (gossip_memory.hpp): their storage is shared, their answers are each node's own.
     GossipMemory& gossip() { return gossip_; }
+    // The per-sender records of the transaction pools of the nodes that share this cache,
+    // each pool one member (txpool/sender_table.hpp).
+    txpool::SenderTable& pool_senders() { return pool_senders_; }
 
     // Distinct executions (misses and put()s) and requests answered from the cache.
     std::size_t executions() const { return executions_; }
@@ -122,6 +126,7 @@ class ExecutionCache {
     std::size_t executions_ = 0;
     std::size_t hits_ = 0;
     GossipMemory gossip_;
+    txpool::SenderTable pool_senders_;
 };
 
 // receiptsRoot of a block's receipts.

@@ -52,7 +52,7 @@ Node::Node(NodeConfig config, BlockRef genesis, state::LedgerState genesis_state
       cache_(cache),
       rng_(rng),
       chain_(config_.clique, genesis->header, cache.chain_index()),
-      txpool_(config_.txpool),
+      txpool_(config_.txpool, cache.pool_senders()),
       gossip_(cache.gossip()) {
     CL_ASSERT(genesis->header.state_root == genesis_state.root());
     CL_ASSERT(config_.fetch_attempts >= 1 && config_.max_orphans >= 1);

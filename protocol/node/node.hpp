@@ -235,6 +235,7 @@ struct Work {
     std::uint32_t headers_verified = 0;  // headers of blocks received from peers
     std::uint32_t txs_executed = 0;      // transactions of executed blocks (sealed or imported)
     std::uint32_t txs_admitted = 0;      // transactions checked for admission
+    friend bool operator==(const Work&, const Work&) = default;
 };
 
 struct Effects {
@@ -242,6 +243,8 @@ struct Effects {
     std::vector<Timer> timers;
     std::vector<MetricEvent> events;
     Work work;
+    // Nothing to do, and no work done (a duplicate transaction: most deliveries of a flood).
+    bool empty() const { return sends.empty() && timers.empty() && events.empty() && work == Work{}; }
 };
 
 // A cloud's question "is this code valid?" answered from the node's head (spec §3 query).

@@ -57,7 +57,15 @@ const char* to_string(Refusal r) {
 
 const char* to_string(TxStatus s) { return s == TxStatus::kPending ? "pending" : "queued"; }
 
-TxPool::TxPool(Config config) : config_(std::move(config)) {
+TxPool::TxPool(Config config) : TxPool(std::move(config), std::make_unique<SenderTable>(), nullptr) {}
+
+TxPool::TxPool(Config config, SenderTable& shared) : TxPool(std::move(config), nullptr, &shared) {}
+
+TxPool::TxPool(Config config, std::unique_ptr<SenderTable> own, SenderTable* shared)
+    : config_(std::move(config)),
+      own_senders_(std::move(own)),
+      senders_(shared ? shared : own_senders_.get()),
+      member_(senders_->join()) {
     CL_ASSERT(!config_.rate_limit || config_.rate_limit->refill_interval > Nanos::zero());
     CL_ASSERT(!config_.stamp_bits || *config_.stamp_bits <= 256);
 }
@@ -149,11 +157,8 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     a.pending = 0;
     a.heartbeat = now;
     a.first_seen = seq;
-    if (Sender* s = senders_.find(sender)) {
-        s->account = id;
-    } else {
-        senders_.insert_or_assign(sender, Sender{kNoBucket, id});
-    }
+    const Sender* s = sender_record(sender);
+    senders_->assign(member_, sender, Sender{s ? s->tat : kNoBucket, id});
     order_.push_back(seq, id);
     return id;
 }
@@ -162,13 +167,9 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
 void TxPool::remove_account_if_empty(AccountId id) {
     Account& a = accounts_[id];
     if (!a.txs.empty()) return;
-    Sender* s = senders_.find(a.address);
+    const Sender* s = sender_record(a.address);
     CL_ASSERT(s != nullptr && s->account == id);
-    if (s->tat == kNoBucket) {
-        senders_.erase(a.address);
-    } else {
-        s->account = kNoAccount;
-    }
+    senders_->assign(member_, a.address, Sender{s->tat, kNoAccount});  // no bucket either: removed
     order_.erase(a.first_seen);
     // The slot keeps its (empty) transaction map; create_account() sets every other field.
     free_ids_.push_back(id);
@@ -231,7 +232,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     // `known` is the sender's account if it has pooled transactions; the pointer is not
     // used once anything may have been added to or removed from accounts_.
     // One lookup for the account and the token bucket; the pointer is not kept.
-    const Sender* entry = senders_.find(sender);
+    const Sender* entry = sender_record(sender);
     const AccountId found = entry ? entry->account : kNoAccount;
     const Nanos bucket = entry ? entry->tat : kNoBucket;
     const Account* known = found != kNoAccount ? &accounts_[found] : nullptr;
@@ -282,11 +283,8 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     auto take_token = [&] {
         if (!metered) return;
         const Nanos taken = bucket_take(*config_.rate_limit, tat, now);
-        if (Sender* s = senders_.find(sender)) {
-            s->tat = taken;
-        } else {
-            senders_.insert_or_assign(sender, Sender{taken, kNoAccount});
-        }
+        const Sender* s = sender_record(sender);
+        senders_->assign(member_, sender, Sender{taken, s ? s->account : kNoAccount});
     };
 
     // Same sender and nonce: the new transaction takes the old one's place (no price to bump).
@@ -450,9 +448,8 @@ std::size_t TxPool::expire(Nanos now) {
     // A bucket that has refilled completely is the same as no bucket.
     // Forgetting one drops the sender's entry unless it has an account.
     if (config_.rate_limit) {
-        senders_.erase_if([now](const Address&, Sender& s) {
+        senders_->update_all(member_, [now](Sender& s) {
             if (s.tat <= now) s.tat = kNoBucket;
-            return s.tat == kNoBucket && s.account == kNoAccount;
         });
     }
     retire_ranks();
@@ -547,7 +544,7 @@ std::optional<std::uint64_t> TxPool::next_nonce(const Address& sender) const {
 
 std::uint64_t TxPool::tokens(const Address& sender, Nanos now) const {
     if (!config_.rate_limit) return 0;
-    const Sender* s = senders_.find(sender);
+    const Sender* s = sender_record(sender);
     return bucket_tokens(*config_.rate_limit, s && s->tat != kNoBucket ? std::optional(s->tat) : std::nullopt,
                          now);
 }
@@ -568,13 +565,11 @@ std::vector<TxPool::AccountView> TxPool::accounts() const {
 
 std::optional<std::string> TxPool::check_invariants() const {
     auto fail = [](std::string what) { return std::optional<std::string>(std::move(what)); };
-    std::size_t indexed = 0, orphans = 0;
-    senders_.for_each([&](const Address&, const Sender& s) {
+    std::size_t indexed = 0;
+    senders_->for_each(member_, [&](const Sender& s) {
         if (s.account != kNoAccount) ++indexed;
-        if (s.account == kNoAccount && s.tat == kNoBucket) ++orphans;
     });
     if (order_.size() != indexed) return fail("order and address index differ in size");
-    if (orphans != 0) return fail("an address entry with neither account nor bucket");
     std::size_t pending = 0, queued = 0, txs = 0, with_pending = 0, with_queued = 0;
     std::vector<Hash32> hashes;
     for (const auto& [first_seen, id] : order_) {

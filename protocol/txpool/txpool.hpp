@@ -34,6 +34,7 @@
 #include <expected>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,7 +44,7 @@
 #include "protocol/chain/transaction.hpp"
 #include "protocol/core/bytes.hpp"
 #include "protocol/txpool/first_seen_order.hpp"
-#include "protocol/txpool/flat_map.hpp"
+#include "protocol/txpool/sender_table.hpp"
 #include "protocol/txpool/token_bucket.hpp"
 
 namespace cl::txpool {
@@ -149,6 +150,9 @@ class TxPool {
   public:
     // REQUIRES: rate_limit->refill_interval > 0; stamp_bits <= 256.
     explicit TxPool(Config config);
+    // A pool whose per-sender records live in `shared` (a new member of it), which must
+    // outlive the pool. Behaves exactly as TxPool(config).
+    TxPool(Config config, SenderTable& shared);
 
     // §5 admission. Checks, in order: known hash, size, chain id, nonce too low, replacement
     // policy, stamp, token bucket, then room (account slots / queue, global slots / queue
@@ -231,6 +235,9 @@ class TxPool {
     std::optional<std::string> check_invariants() const;
 
   private:
+    // Exactly one of `own` and `shared` is set.
+    TxPool(Config config, std::unique_ptr<SenderTable> own, SenderTable* shared);
+
     using AccountId = std::uint32_t;
     struct Entry {
         TxRef tx;               // never null
@@ -311,19 +318,20 @@ class TxPool {
     std::vector<Account> accounts_;  // slab; ids of removed accounts are reused
     std::vector<AccountId> free_ids_;
     // Per address, what the pool holds of it: its account (if it has pooled transactions)
-    // and its token bucket (if not full). One table for both, so that an admission finds
-    // them with one lookup (one cold cache line per node and admission, not two). An
-    // entry lives while either is present. Lookup only; iterated only to prune buckets.
-    static constexpr AccountId kNoAccount = std::numeric_limits<AccountId>::max();
-    static constexpr Nanos kNoBucket = Nanos::min();  // a full bucket, as if forgotten
-    struct Sender {
-        Nanos tat = kNoBucket;  // the bucket's theoretical arrival time (token_bucket.hpp)
-        AccountId account = kNoAccount;
-    };
-    FlatMap<Address, Sender> senders_;
+    // and its token bucket (if not full), in one record, so that an admission finds both
+    // with one lookup. A record lives while either is present. The records live in a
+    // SenderTable, this pool's own or one shared by the pools of a process (one row per
+    // sender for all of them: what a flood reads is contiguous).
+    static constexpr AccountId kNoAccount = SenderTable::kNoAccount;
+    static constexpr Nanos kNoBucket = SenderTable::kNoBucket;
+    using Sender = SenderTable::Record;
+    std::unique_ptr<SenderTable> own_senders_;  // null when the table is shared
+    SenderTable* senders_;                      // never null
+    SenderTable::Member member_;
+    const Sender* sender_record(const Address& sender) const { return senders_->find(member_, sender); }
     // The sender's account id, or kNoAccount.
     AccountId account_id(const Address& sender) const {
-        const Sender* s = senders_.find(sender);
+        const Sender* s = sender_record(sender);
         return s ? s->account : kNoAccount;
     }
     FirstSeenOrder order_;            // first_seen → account: deterministic visits

@@ -80,7 +80,9 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     static_assert(net::Delivery::kNoIndex == node::Send::kUnknownPeerIndex);
     node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message, d.to_index);
     unref(h);
-    apply(d.to, std::move(effects));
+    // Empty effects cost nothing and change nothing apply() would (busy_until may lag
+    // behind now: only max(now, busy_until) is ever read).
+    if (!effects.empty()) apply(d.to, std::move(effects));
 }
 
 void Hosts::prefetch(net::MessageType type, net::NodeId to, std::uint32_t to_index,
