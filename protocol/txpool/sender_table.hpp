@@ -53,6 +53,11 @@ class SenderTable {
         const Record& r = records_[index(*row, m)];
         return r.empty() ? nullptr : &r;
     }
+    // The same, to update in place: a record written through it must stay non-empty
+    // (assign() removes one).
+    Record* find(Member m, const Address& a) {
+        return const_cast<Record*>(static_cast<const SenderTable&>(*this).find(m, a));
+    }
     // Sets m's record of `a` (an empty record removes it).
     void assign(Member m, const Address& a, const Record& r);
 

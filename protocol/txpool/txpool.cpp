@@ -157,8 +157,11 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     a.pending = 0;
     a.heartbeat = now;
     a.first_seen = seq;
-    const Sender* s = sender_record(sender);
-    senders_->assign(member_, sender, Sender{s ? s->tat : kNoBucket, id});
+    if (Sender* s = senders_->find(member_, sender)) {
+        s->account = id;
+    } else {
+        senders_->assign(member_, sender, Sender{kNoBucket, id});
+    }
     order_.push_back(seq, id);
     return id;
 }
@@ -167,9 +170,13 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
 void TxPool::remove_account_if_empty(AccountId id) {
     Account& a = accounts_[id];
     if (!a.txs.empty()) return;
-    const Sender* s = sender_record(a.address);
+    Sender* s = senders_->find(member_, a.address);
     CL_ASSERT(s != nullptr && s->account == id);
-    senders_->assign(member_, a.address, Sender{s->tat, kNoAccount});  // no bucket either: removed
+    if (s->tat == kNoBucket) {
+        senders_->assign(member_, a.address, Sender{});  // neither account nor bucket: removed
+    } else {
+        s->account = kNoAccount;
+    }
     order_.erase(a.first_seen);
     // The slot keeps its (empty) transaction map; create_account() sets every other field.
     free_ids_.push_back(id);
@@ -283,8 +290,11 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     auto take_token = [&] {
         if (!metered) return;
         const Nanos taken = bucket_take(*config_.rate_limit, tat, now);
-        const Sender* s = sender_record(sender);
-        senders_->assign(member_, sender, Sender{taken, s ? s->account : kNoAccount});
+        if (Sender* s = senders_->find(member_, sender)) {
+            s->tat = taken;
+        } else {
+            senders_->assign(member_, sender, Sender{taken, kNoAccount});
+        }
     };
 
     // Same sender and nonce: the new transaction takes the old one's place (no price to bump).
