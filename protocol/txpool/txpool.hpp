@@ -308,6 +308,8 @@ class TxPool {
     // Moves the account's contiguous queued transactions into pending while the account
     // and global slot limits allow. Returns how many moved; the caller reindexes.
     std::size_t promote(Account& a);
+    static void prefetch_slot(const Account& a);
+    static void prefetch_first_tx(const Account& a);
     bool slots_room(const Account& a) const;
 
     Config config_;
