@@ -9,7 +9,8 @@ SenderTable::Member SenderTable::join() {
         // Widen every row by one empty record (rare: pools join before they admit).
         std::vector<Record> wider(row_count_.size() * (std::size_t{members_} + 1));
         for (std::size_t row = 0; row < row_count_.size(); ++row) {
-            for (Member k = 0; k < members_; ++k) wider[row * (members_ + 1) + k] = records_[row * members_ + k];
+            for (Member k = 0; k < members_; ++k)
+                wider[row * (members_ + 1) + k] = records_[row * members_ + k];
         }
         records_ = std::move(wider);
     }

@@ -44,7 +44,6 @@ class SenderTable {
 
     // A new member, holding no record.
     Member join();
-    Member members() const { return members_; }
 
     // m's record of `a`, or null when m holds none.
     const Record* find(Member m, const Address& a) const {

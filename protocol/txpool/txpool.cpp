@@ -157,7 +157,7 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
     a.pending = 0;
     a.heartbeat = now;
     a.first_seen = seq;
-    if (Sender* s = senders_->find(member_, sender)) {
+    if (Sender* s = sender_record(sender)) {
         s->account = id;
     } else {
         senders_->assign(member_, sender, Sender{kNoBucket, id});
@@ -170,7 +170,7 @@ TxPool::AccountId TxPool::create_account(const Address& sender, std::uint64_t st
 void TxPool::remove_account_if_empty(AccountId id) {
     Account& a = accounts_[id];
     if (!a.txs.empty()) return;
-    Sender* s = senders_->find(member_, a.address);
+    Sender* s = sender_record(a.address);
     CL_ASSERT(s != nullptr && s->account == id);
     if (s->tat == kNoBucket) {
         senders_->assign(member_, a.address, Sender{});  // neither account nor bucket: removed
@@ -290,7 +290,7 @@ std::expected<AdmitOutcome, Refusal> TxPool::admit(const TxRef& shared, Nanos no
     auto take_token = [&] {
         if (!metered) return;
         const Nanos taken = bucket_take(*config_.rate_limit, tat, now);
-        if (Sender* s = senders_->find(member_, sender)) {
+        if (Sender* s = sender_record(sender)) {
             s->tat = taken;
         } else {
             senders_->assign(member_, sender, Sender{taken, kNoAccount});

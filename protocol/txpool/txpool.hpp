@@ -32,7 +32,6 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -331,6 +330,7 @@ class TxPool {
     SenderTable* senders_;                      // never null
     SenderTable::Member member_;
     const Sender* sender_record(const Address& sender) const { return senders_->find(member_, sender); }
+    Sender* sender_record(const Address& sender) { return senders_->find(member_, sender); }  // see find()
     // The sender's account id, or kNoAccount.
     AccountId account_id(const Address& sender) const {
         const Sender* s = sender_record(sender);

@@ -19,7 +19,8 @@ using std::chrono::nanoseconds;
 
 Address address(std::uint64_t n) {
     Address a;
-    for (int i = 0; i < 8; ++i) a.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(n >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        a.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(n >> (8 * i));
     return a;
 }
 
@@ -47,7 +48,8 @@ TEST(SenderTable, EachMemberAnswersAsItsOwnMap) {
         const std::uint64_t op = rng.next_u64() % 100;
         if (op < 60) {
             Record r;
-            if (rng.next_u64() % 3 != 0) r.tat = nanoseconds(static_cast<std::int64_t>(rng.next_u64() % 1000));
+            if (rng.next_u64() % 3 != 0)
+                r.tat = nanoseconds(static_cast<std::int64_t>(rng.next_u64() % 1000));
             if (rng.next_u64() % 3 != 0) r.account = static_cast<std::uint32_t>(rng.next_u64() % 50);
             table.assign(m, a, r);
             if (r.empty()) {
@@ -72,7 +74,8 @@ TEST(SenderTable, EachMemberAnswersAsItsOwnMap) {
         table.for_each(static_cast<SenderTable::Member>(m), [&](const Record&) { ++visited; });
         EXPECT_EQ(visited, own[m].size());
         for (std::uint64_t n = 0; n < 64; ++n) {
-            ASSERT_TRUE(same(table.find(static_cast<SenderTable::Member>(m), address(n)), own[m], address(n)));
+            ASSERT_TRUE(
+                same(table.find(static_cast<SenderTable::Member>(m), address(n)), own[m], address(n)));
         }
         for (const auto& [a, r] : own[m]) ++held[a];
     }

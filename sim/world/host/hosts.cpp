@@ -80,9 +80,7 @@ void Hosts::on_deliver(const net::Delivery& d) noexcept {
     static_assert(net::Delivery::kNoIndex == node::Send::kUnknownPeerIndex);
     node::Effects effects = s.host->on_message(node_time(), d.from, in_flight_[h].message, d.to_index);
     unref(h);
-    // Empty effects cost nothing and change nothing apply() would (busy_until may lag
-    // behind now: only max(now, busy_until) is ever read).
-    if (!effects.empty()) apply(d.to, std::move(effects));
+    apply(d.to, std::move(effects));
 }
 
 void Hosts::prefetch(net::MessageType type, net::NodeId to, std::uint32_t to_index,
@@ -106,6 +104,9 @@ void Hosts::on_drop(const net::Delivery& d, net::DropReason reason) noexcept {
 }
 
 void Hosts::apply(net::NodeId n, node::Effects&& effects) {
+    // Empty effects (a duplicate transaction: most deliveries) cost nothing and change
+    // nothing: busy_until may lag behind now, as only max(now, busy_until) is ever read.
+    if (effects.empty()) return;
     Slot& s = slots_[n];
     const Duration cost = cpu_.verify_header * effects.work.headers_verified +
                           cpu_.execute_tx * effects.work.txs_executed +
