@@ -165,7 +165,7 @@ Effects Node::on_message(Nanos now, PeerId from, const Message& message, std::ui
             ctx.send(*peer, NewBlockMsg{cache_.stored(e->id).block, e->total_difficulty});
         }
     } else if (const auto* t = std::get_if<TransactionsMsg>(&message)) {
-        receive_tx(ctx, from, t->tx, txpool::Source::kNetwork);
+        receive_tx(ctx, peer, t->tx, txpool::Source::kNetwork);
     } else if (std::holds_alternative<PingMsg>(message)) {
         ctx.send(*peer, PongMsg{});
     } else if (std::holds_alternative<DisconnectMsg>(message)) {
@@ -204,7 +204,7 @@ Effects Node::on_timer(Nanos now, std::uint64_t token) {
 Effects Node::on_local_tx(Nanos now, const TxRef& tx) {
     Effects effects;
     Context ctx(now, effects);
-    receive_tx(ctx, std::nullopt, tx, txpool::Source::kNetwork);
+    receive_tx(ctx, nullptr, tx, txpool::Source::kNetwork);
     return effects;
 }
 
@@ -657,7 +657,7 @@ void Node::sync_progress(Context& ctx) {
 
 // ---- transactions ----
 
-void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx, txpool::Source source) {
+void Node::receive_tx(Context& ctx, const Peer* from, const TxRef& tx, txpool::Source source) {
     // A relayed transaction seen recently is dropped on its hash, before any work (geth's
     // known-transaction check); the pool would refuse it as known or as a stale nonce.
     if (from && !gossip_.remember_tx(member_.member, tx->hash)) return;
@@ -679,7 +679,7 @@ void Node::receive_tx(Context& ctx, std::optional<PeerId> from, const TxRef& tx,
     // Relayed once: a transaction is forwarded only when this pool first admits it.
     ctx.effects.sends.reserve(ctx.effects.sends.size() + peers_.size());
     for (const Peer& p : peers_) {
-        if (p.connected && p.id != from) ctx.send(p, TransactionsMsg{tx});
+        if (p.connected && &p != from) ctx.send(p, TransactionsMsg{tx});
     }
 }
 
