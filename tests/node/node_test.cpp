@@ -1261,6 +1261,40 @@ TEST(NodeRelay, NewBlockInFullToSqrtPeersAndAnnouncedToTheRest) {
     EXPECT_TRUE(full.on_message(now, 6, NewBlockMsg{block->block}).sends.empty());
 }
 
+// A transaction goes to every connected peer but the one it came from, once: the relay
+// excludes the relaying peer whether the driver's peer-index hint named it or not, and a
+// local submission goes to every connected peer.
+TEST(NodeRelay, TransactionToEveryConnectedPeerButItsSender) {
+    const Genesis g = make_genesis(config(1), kGenesisTime).value();
+    ExecutionCache cache;
+    SplitMix64 rng(3);
+    NodeConfig fc;
+    fc.txpool.chain_id = kChainId;
+    for (PeerId p = 0; p < 10; ++p) fc.peers.push_back(p);
+    Node full(fc, g.block, g.state, cache, rng);
+    const Nanos now = seconds(kGenesisTime + 1);
+    connect(full, g, fc.peers, now);
+    auto sends_of = [](const Effects& e) {
+        std::set<PeerId> to;
+        for (const Send& s : e.sends) {
+            EXPECT_TRUE(std::holds_alternative<TransactionsMsg>(s.message));
+            to.insert(s.to);
+        }
+        EXPECT_EQ(to.size(), e.sends.size()) << "each peer once";
+        return to;
+    };
+    const std::set<PeerId> hinted =
+        sends_of(full.on_message(now, 3, TransactionsMsg{request_tx("dave", 0)}, 3));
+    EXPECT_EQ(hinted.size(), 9u);
+    EXPECT_FALSE(hinted.contains(3)) << "not back to the sender (peer found by the hint)";
+    const std::set<PeerId> searched =
+        sends_of(full.on_message(now, 7, TransactionsMsg{request_tx("erin", 0)}));
+    EXPECT_EQ(searched.size(), 9u);
+    EXPECT_FALSE(searched.contains(7)) << "not back to the sender (peer found by search)";
+    EXPECT_TRUE(full.on_message(now, 5, TransactionsMsg{request_tx("dave", 0)}).sends.empty()) << "known";
+    EXPECT_EQ(sends_of(full.on_local_tx(now, request_tx("frank", 0))).size(), 10u) << "local: every peer";
+}
+
 // ---- RecentSet ----
 
 TEST(RecentSet, RemembersUntilDisplacedBySameIndex) {
