@@ -240,8 +240,8 @@ struct Work {
 
 struct Effects {
     // User-provided, so that each member is initialised on its own: the implicit
-    // constructor let GCC zero the whole object with `rep stosq`, whose start-up cost was
-    // ~2 % of a flood's CPU (one Effects per delivery; docs/benchmarks.md).
+    // constructor let GCC zero the whole object with `rep stosq`, whose start-up cost held
+    // ~2 % of a flood's profile samples (one Effects per delivery; docs/benchmarks.md).
     Effects() noexcept {}  // NOLINT(modernize-use-equals-default)
     std::vector<Send> sends;
     std::vector<Timer> timers;
