@@ -228,8 +228,8 @@ std::optional<DropReason> Network::send(NodeId from, NodeId to, MessageType type
 
     if (!config_.allow_reordering) edge.last_arrival = arrive;
     ++in_flight_;
-    sim_.schedule_at(d.arrived,
-                     DeliveryEvent{this, InFlight{from, to, size, type, back, payload, d.sent, d.departed}});
+    sim_.post_at(d.arrived,
+                 DeliveryEvent{this, InFlight{from, to, size, type, back, payload, d.sent, d.departed}});
     return std::nullopt;
 }
 

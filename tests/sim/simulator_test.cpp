@@ -84,6 +84,40 @@ TEST(Simulator, TiesRunInInsertionOrder) {
     EXPECT_EQ(order[101], 1000);
 }
 
+// post_at is schedule_at without an id: its events take their place in the same (time,
+// sequence) order, ties FIFO with schedule_at's, and run, free their slot and are counted
+// like any other; ids of other events stay valid across the slots it reuses.
+TEST(Simulator, PostedEventsRunInTheSameOrderAsScheduledOnes) {
+    Simulator sim;
+    std::vector<int> order;
+    for (int i = 0; i < 40; ++i) {
+        const Time t = Time::at(millis(10 * (i % 4)));
+        if (i % 2 == 0) {
+            sim.post_at(t, [&order, i] { order.push_back(i); });
+        } else {
+            (void)sim.schedule_at(t, [&order, i] { order.push_back(i); });
+        }
+    }
+    EXPECT_EQ(sim.pending(), 40u);
+    sim.run();
+    std::vector<int> expected;
+    for (int r = 0; r < 4; ++r)
+        for (int i = r; i < 40; i += 4) expected.push_back(i);
+    EXPECT_EQ(order, expected);
+    EXPECT_EQ(sim.events_run(), 40u);
+
+    // The slots are reused; an id made afterwards names its own event only.
+    bool cancelled_ran = false;
+    int posted_runs = 0;
+    const EventId id = sim.schedule_in(seconds(1), [&] { cancelled_ran = true; });
+    sim.post_at(sim.now() + seconds(1), [&] { ++posted_runs; });
+    EXPECT_TRUE(sim.cancel(id));
+    sim.run();
+    EXPECT_FALSE(cancelled_ran);
+    EXPECT_EQ(posted_runs, 1);
+    EXPECT_DEATH(sim.post_at(Time::zero(), [] {}), "assertion failed");
+}
+
 TEST(Simulator, ScheduleInIsRelativeToNow) {
     Simulator sim;
     Time seen;
