@@ -7,8 +7,8 @@
 //   kInlineCallableBytes bytes, nothrow constructible). Scheduling, running and
 //   cancelling allocate nothing once the slab and the heap have reached their
 //   high-water mark: a steady-state run performs no heap allocation per event.
-//   Larger state belongs to the caller (e.g. the network keeps messages in its own pool
-//   and schedules `[this, index] { deliver(index); }`).
+//   Larger state belongs to the caller (e.g. the network posts a DeliveryEvent holding
+//   its record of the message in flight, the payload a handle into the hosts' pool).
 // - EventId is always safe to use: cancelling or querying an id whose event already
 //   ran, was cancelled, or never existed (EventId{}) is a harmless no-op. Ids never
 //   dangle: a slot's generation changes whenever its event stops being pending, and a
