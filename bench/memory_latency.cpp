@@ -27,6 +27,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "protocol/core/random.hpp"
 #include "protocol/core/split_mix64.hpp"
 
 namespace {
@@ -38,8 +39,8 @@ struct FreeDeleter {
     void operator()(void* p) const noexcept { std::free(p); }
 };
 
-// One random cycle (Sattolo's algorithm) through the W / 64 lines: line i holds the index
-// of the next one in its first 8 bytes.
+// One random cycle (Sattolo's algorithm) through the W / 64 lines: each line's first word
+// holds the word index of the next line's first word.
 std::unique_ptr<std::uint64_t[], FreeDeleter> make_cycle(std::size_t bytes, bool huge_pages) {
     const std::size_t lines = bytes / kLine;
     const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
@@ -49,7 +50,7 @@ std::unique_ptr<std::uint64_t[], FreeDeleter> make_cycle(std::size_t bytes, bool
     std::vector<std::uint64_t> order(lines);
     std::iota(order.begin(), order.end(), std::uint64_t{0});
     cl::SplitMix64 rng(0x6d656d6f7279ULL);
-    for (std::size_t i = lines - 1; i > 0; --i) std::swap(order[i], order[rng.next_u64() % i]);
+    for (std::size_t i = lines - 1; i > 0; --i) std::swap(order[i], order[cl::uniform_below(rng, i)]);
     constexpr std::size_t kStride = kLine / sizeof(std::uint64_t);
     for (std::size_t i = 0; i < lines; ++i) raw[order[i] * kStride] = order[(i + 1) % lines] * kStride;
     return std::unique_ptr<std::uint64_t[], FreeDeleter>(raw);
